@@ -25,7 +25,7 @@ STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
 BASIS_DTYPE = pd.CategoricalDtype(list(BASES))
 #: Text columns use the pd.NA-aware string dtype so that "unknown" is always pd.NA.
-TEXT = pd.StringDtype()
+TEXT = pd.StringDtype("pyarrow")
 DATE = "datetime64[us]"
 
 PROVENANCE = {"source_file": TEXT, "source_sheet": TEXT, "source_row": "Int64"}

@@ -1,0 +1,34 @@
+"""kvanalytics: exposure, freeze-impact and sanctions-scenario analytics for university partnerships.
+
+The package reads as the data flow: ``ingest`` -> ``normalise`` -> ``exposure`` -> ``scenarios``
+-> ``plots`` / ``report``.
+
+Examples
+--------
+>>> import kvanalytics as kv
+>>> table, rejects = kv.read_partnerships("data/raw/sample_partnerships.csv",
+...                                       errors="collect")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
+from .ingest import IngestReport, Ingested, read_headcounts, read_partnerships
+from .schemas import validate_headcounts, validate_partnerships
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "IngestError",
+    "IngestReport",
+    "Ingested",
+    "KvError",
+    "ReferenceDataError",
+    "ScenarioError",
+    "SchemaError",
+    "__version__",
+    "read_headcounts",
+    "read_partnerships",
+    "validate_headcounts",
+    "validate_partnerships",
+]

@@ -1,0 +1,1223 @@
+"""Read partnership and headcount exports (CSV, XLSX) into the canonical tables, losing nothing.
+
+Every input row ends either in the canonical table or in the rejects table with its file, sheet,
+row number (as a spreadsheet user counts it), column and reason. Files are sniffed, not configured:
+encoding, separator, title rows above the header, header language, decimal convention and date
+order are decided from the data and written to the ingest report.
+
+The pipeline per file is: bytes -> grid of strings (``_read_grid``) -> header row and column mapping
+(``_map_header``) -> per-column parsing over distinct values (``_parse_*``) -> checks that collect
+every failure -> accepted rows + rejects.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import normalise, schemas
+from .config import PACKAGE_DATA
+from .errors import IngestError
+from .normalise import fold
+
+__all__ = [
+    "IngestReport",
+    "Ingested",
+    "read_headcounts",
+    "read_partnerships",
+]
+
+Table = Literal["partnerships", "headcounts"]
+Errors = Literal["raise", "collect"]
+PathLike = str | Path
+
+SEPARATORS = (",", ";", "\t", "|")
+HEADER_SCAN_ROWS = 30
+MAX_TEXT_LENGTH = 1_000
+#: Languages whose convention is day-first dates when a column gives no evidence either way.
+MONTH_FIRST_LANGUAGES = frozenset({"en"})
+#: Excel serial dates accepted in date columns (1954-10-04 .. 2119-03-24).
+EXCEL_SERIAL_RANGE = (20_000, 80_000)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+TEXT_COLUMNS = {"agreement_id", "partner", "partner_key", "faculty", "fields"}
+CATEGORY_COLUMNS = {
+    "kind": schemas.KIND_DTYPE,
+    "level": schemas.LEVEL_DTYPE,
+    "status": schemas.STATUS_DTYPE,
+    "group": schemas.GROUP_DTYPE,
+    "basis": schemas.BASIS_DTYPE,
+}
+DATE_COLUMNS = {"start", "end"}
+BOOLEAN_COLUMNS = {"financial_flows", "data_exchange"}
+NUMBER_COLUMNS = {"value_eur": "float", "headcount": "int"}
+#: Faculty spellings meaning "institution-wide", canonical ``Central`` (DESIGN.md).
+CENTRAL_FACULTY = "Central"
+#: Arrow-backed strings for the raw cells: vectorised string kernels, ~10x the object path.
+_ARROW_STR = pd.StringDtype("pyarrow")
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data: header and value synonyms (package data files, not dicts in code)
+# --------------------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Fold text and keep only letters and digits, so ``"Bedrag (EUR)"`` == ``"bedrag eur"``."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+@lru_cache(maxsize=1)
+def _header_synonyms() -> pd.DataFrame:
+    df = pd.read_csv(PACKAGE_DATA / "header_synonyms.csv", dtype=str, keep_default_na=False)
+    df["key"] = [_key(s) for s in df["synonym"]]
+    return df
+
+
+@lru_cache(maxsize=4)
+def _header_lookup(table: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Folded header -> (canonical column, languages it is a word of)."""
+    df = _header_synonyms()
+    df = df[df["table"] == table]
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for key, grp in df.groupby("key", sort=False):
+        cols = set(grp["column"])
+        if len(cols) > 1:  # a data error in the synonym file: fail loudly in tests
+            raise IngestError(
+                f"header_synonyms.csv: {key!r} maps to several columns {sorted(cols)}"
+            )
+        out[str(key)] = (cols.pop(), frozenset(grp["language"]))
+    for col in schemas.TABLES[table]:
+        out.setdefault(_key(col), (col, frozenset({"en"})))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _value_lookup() -> dict[str, dict[str, str]]:
+    """field -> folded synonym -> canonical value."""
+    df = pd.read_csv(PACKAGE_DATA / "value_synonyms.csv", dtype=str, keep_default_na=False)
+    out: dict[str, dict[str, str]] = {}
+    for row in df.itertuples(index=False):
+        out.setdefault(row.field, {})[_key(row.synonym)] = row.value
+    for name, dtype in CATEGORY_COLUMNS.items():
+        for cat in dtype.categories:
+            out.setdefault(name, {})[_key(cat)] = cat
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What ingest read, decided and rejected. Render it in a notebook or call :meth:`to_frame`.
+
+    Attributes
+    ----------
+    table : str
+        ``"partnerships"`` or ``"headcounts"``.
+    files : list of dict
+        Per file: path, format, encoding, separator, sheet, header row, header language, column
+        mapping, unmapped columns, blank rows skipped, decimal and date decisions with evidence.
+    read, accepted, rejected : int
+        Row accounting; ``read == accepted + rejected`` always.
+    by_reason : dict
+        Rejected rows per reason code.
+    """
+
+    table: str
+    files: list[dict[str, Any]]
+    read: int
+    accepted: int
+    rejected: int
+    by_reason: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-able data (the CLI's ``--json`` output)."""
+        return {
+            "read": self.read,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "by_reason": dict(self.by_reason),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per file with its sniffed settings and decisions.
+
+        Examples
+        --------
+        >>> import kvanalytics as kv  # doctest: +SKIP
+        >>> kv.read_partnerships("export.csv", errors="collect").report.to_frame()  # doctest: +SKIP
+        """
+        rows = []
+        for f in self.files:
+            rows.append(
+                {
+                    "file": f["file"],
+                    "format": f["format"],
+                    "encoding": f.get("encoding"),
+                    "separator": f.get("separator"),
+                    "sheet": f.get("sheet"),
+                    "header_row": f["header_row"],
+                    "language": f["language"],
+                    "rows": f["rows"],
+                    "blank_rows_skipped": f["blank_rows"],
+                    "unmapped_columns": ", ".join(f["unmapped"]) or "",
+                    "decisions": "; ".join(f["notes"]),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.table}: read {self.read:,}, accepted {self.accepted:,}, "
+            f"rejected {self.rejected:,}"
+        ]
+        for reason, n in self.by_reason.items():
+            lines.append(f"  rejected {n:,} × {reason}")
+        for f in self.files:
+            where = f["file"] + (f" [{f['sheet']}]" if f.get("sheet") else "")
+            lines.append(f"  {where}: header on row {f['header_row']} ({f['language']})")
+            for note in f["notes"]:
+                lines.append(f"    - {note}")
+            if f["unmapped"]:
+                lines.append(f"    - ignored columns: {', '.join(f['unmapped'])}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        reasons = "".join(f"<li>{r}: {n:,}</li>" for r, n in self.by_reason.items())
+        return (
+            f"<p><b>{self.table}</b>: read {self.read:,} · accepted {self.accepted:,} · "
+            f"rejected {self.rejected:,}</p><ul>{reasons}</ul>"
+            + self.to_frame().to_html(index=False)
+        )
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """The result of ``errors="collect"``: the accepted table, the rejects and the report.
+
+    Unpacks as ``table, rejects = kv.read_partnerships(path, errors="collect")``.
+    """
+
+    table: pd.DataFrame
+    rejects: pd.DataFrame
+    report: IngestReport = field(repr=False)
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        yield self.table
+        yield self.rejects
+
+    def _repr_html_(self) -> str:
+        return self.report._repr_html_()
+
+
+# --------------------------------------------------------------------------------------------
+# Public readers
+# --------------------------------------------------------------------------------------------
+
+
+def read_partnerships(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    dayfirst: bool | None = None,
+    errors: Errors = "raise",
+) -> pd.DataFrame | Ingested:
+    """Read partnership exports into the canonical *partnerships* table.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV or XLSX files (detected from content, not the name). Several files are read as one
+        table; an ``agreement_id`` repeated across them is rejected like one repeated in a file.
+    columns : mapping, optional
+        Extra header mapping ``{"Naam partner": "partner"}`` for headers the synonym file lacks.
+    sheet : str, optional
+        Workbook sheet; by default the one sheet that holds the required columns.
+    dayfirst : bool, optional
+        Force the date order; by default decided per column from the data (a column holding
+        ``31-08-2023`` is day-first), else from the language of the headers.
+    errors : {"raise", "collect"}
+        ``"raise"``: return the table, or raise one :class:`IngestError` listing the rejects by
+        reason with examples. ``"collect"``: return an :class:`Ingested` (table, rejects, report).
+
+    Returns
+    -------
+    pandas.DataFrame or Ingested
+
+    Raises
+    ------
+    IngestError
+        The file cannot be used (missing, empty, binary, no header with the required columns),
+        or rows were rejected and ``errors="raise"``.
+
+    Examples
+    --------
+    >>> import kvanalytics as kv
+    >>> table, rejects = kv.read_partnerships("data/raw/sample_partnerships.csv",
+    ...                                       errors="collect")  # doctest: +SKIP
+    """
+    return _read(
+        "partnerships", paths, columns=columns, sheet=sheet, dayfirst=dayfirst, errors=errors
+    )
+
+
+def read_headcounts(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+    basis: str | None = None,
+    dayfirst: bool | None = None,
+    errors: Errors = "raise",
+) -> pd.DataFrame | Ingested:
+    """Read headcounts of students and staff (period × faculty × group × country) into the canonical table.
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV or XLSX files.
+    columns : mapping, optional
+        Extra header mapping, as in :func:`read_partnerships`.
+    sheet : str, optional
+        Workbook sheet; by default the one sheet that holds the required columns.
+    basis : {"nationality", "prior_diploma", "destination"}, optional
+        What the country of a count is, for files without a basis column. A file without one and
+        without this argument gets ``nationality`` for every group except ``exchange_out``, which
+        is counted by ``destination``; the report says so.
+    dayfirst : bool, optional
+        Date order for ISO-less period dates, as in :func:`read_partnerships`.
+    errors : {"raise", "collect"}
+        As in :func:`read_partnerships`.
+
+    Returns
+    -------
+    pandas.DataFrame or Ingested
+
+    Examples
+    --------
+    >>> import kvanalytics as kv
+    >>> hc = kv.read_headcounts("data/raw/national_2022-03_students.csv")  # doctest: +SKIP
+    """
+    if basis is not None and basis not in schemas.BASES:
+        raise IngestError(f"basis={basis!r} is not one of {', '.join(schemas.BASES)}")
+    return _read(
+        "headcounts",
+        paths,
+        columns=columns,
+        sheet=sheet,
+        dayfirst=dayfirst,
+        errors=errors,
+        basis=basis,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Orchestration
+# --------------------------------------------------------------------------------------------
+
+
+def _read(
+    table: Table,
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None,
+    sheet: str | None,
+    dayfirst: bool | None,
+    errors: Errors,
+    basis: str | None = None,
+) -> pd.DataFrame | Ingested:
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors={errors!r}: use 'raise' or 'collect'")
+    path_list = [paths] if isinstance(paths, str | Path) else list(paths)
+    if not path_list:
+        raise IngestError("no input files given")
+    extra = _check_column_map(table, columns)
+    frames, failures, infos = [], [], []
+    offset = 0
+    for p in path_list:
+        grid = _read_grid(Path(p), table, extra, sheet)
+        _map_header(grid, table, extra)
+        frame, fails, info = _parse(table, grid, dayfirst=dayfirst, basis=basis)
+        frames.append(frame)
+        failures.append(fails.assign(pos=fails["pos"] + offset))
+        infos.append(info)
+        offset += len(frame)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    fails = pd.concat([_duplicate_failures(table, frame), *failures], ignore_index=True)
+    rejects = _rejects_from(fails, frame)
+    keep = np.ones(len(frame), dtype=bool)
+    keep[rejects.attrs.pop("pos")] = False
+    table_df = frame[keep].reset_index(drop=True)
+    by_reason = {str(k): int(v) for k, v in rejects["reason"].value_counts().items()}
+    n_read = sum(i["rows"] for i in infos)
+    report = IngestReport(table, infos, n_read, len(table_df), len(rejects), by_reason)
+    if report.accepted + report.rejected != report.read:  # the promise; never silently break it
+        raise AssertionError(f"row accounting broken: {report}")
+    table_df.attrs["kv_ingest"] = report.to_dict()
+    if errors == "collect":
+        return Ingested(table_df, rejects, report)
+    if len(rejects):
+        raise IngestError(_rejects_message(report, rejects), rejects=rejects)
+    return table_df
+
+
+def _rejects_message(report: IngestReport, rejects: pd.DataFrame) -> str:
+    reasons = ", ".join(f"{n} {r}" for r, n in report.by_reason.items())
+    examples = "; ".join(
+        f"{r.source_file}{f' [{r.source_sheet}]' if pd.notna(r.source_sheet) else ''} "
+        f"row {r.source_row}, column {r.column!r}: {r.detail}"
+        for r in rejects.head(3).itertuples()
+    )
+    return (
+        f"{report.rejected:,} of {report.read:,} {report.table} rows rejected ({reasons}). "
+        f"E.g. {examples}. Fix the rows, or pass errors='collect' to get the accepted rows and "
+        "a rejects table."
+    )
+
+
+def _check_column_map(table: Table, columns: Mapping[str, str] | None) -> dict[str, str]:
+    if not columns:
+        return {}
+    allowed = set(schemas.TABLES[table]) - set(schemas.PROVENANCE)
+    bad = {k: v for k, v in columns.items() if v not in allowed}
+    if bad:
+        raise IngestError(
+            f"columns mapping {bad} names unknown {table} columns; allowed: "
+            + ", ".join(sorted(allowed))
+        )
+    return {_key(k): v for k, v in columns.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Reading files into a grid of strings
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Grid:
+    """Cells of one sheet as strings; ``line`` is each row's number as a spreadsheet user counts."""
+
+    path: Path
+    cells: pd.DataFrame  # columns 0..n-1, string dtype, header row included
+    line: np.ndarray
+    fmt: str
+    sheet: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+    malformed: list[tuple[int, str]] = field(default_factory=list)
+    header_idx: int = 0
+    mapping: dict[int, str] = field(default_factory=dict)
+    language: str = "en"
+    unmapped: list[str] = field(default_factory=list)
+
+
+def _read_grid(path: Path, table: Table, extra: dict[str, str], sheet: str | None) -> _Grid:
+    name = str(path)
+    if not path.exists():
+        raise IngestError(f"{name}: no such file", path=name)
+    if path.is_dir():
+        raise IngestError(f"{name}: is a directory, expected a CSV or XLSX file", path=name)
+    head = path.open("rb").read(8)
+    if not head:
+        raise IngestError(f"{name}: the file is empty", path=name)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, table, extra, sheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(
+            f"{name}: legacy Excel .xls (or another OLE file); save it as .xlsx or CSV", path=name
+        )
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise IngestError(f"{name}: not a valid .xlsx workbook (no zip container)", path=name)
+    return _read_csv(path, table, extra)
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes by BOM, else UTF-8, else cp1252, else Latin-1; refuse binary content."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    f"{name}: starts with a {enc} byte-order mark but is not "
+                    f"valid {enc} ({exc.reason} at byte {exc.start})",
+                    path=name,
+                ) from None
+    sample = data[:65536]
+    if b"\x00" in sample:
+        # UTF-16 without BOM: every other byte NUL in ASCII text
+        if sample[1::2].count(0) > 0.4 * len(sample[1::2]):
+            return data.decode("utf-16-le", errors="strict"), "utf-16-le"
+        if sample[0::2].count(0) > 0.4 * len(sample[0::2]):
+            return data.decode("utf-16-be", errors="strict"), "utf-16-be"
+        raise IngestError(
+            f"{name}: binary content (NUL bytes), not a text CSV; expected a CSV or XLSX export",
+            path=name,
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
+    name = str(path)
+    text, encoding = _decode(path.read_bytes(), name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise IngestError(f"{name}: the file holds no data (only white space)", path=name)
+    head_lines = text[:200_000].split("\n")[: HEADER_SCAN_ROWS + 20]
+    best: tuple[int, int, str] | None = None  # (matched, -row, sep)
+    for sep in SEPARATORS:
+        rows = list(csv.reader(head_lines, delimiter=sep))
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            n = len(_match_header(row, table, extra)[0])
+            cand = (n, -i, sep)
+            if n and (best is None or cand[:2] > best[:2]):
+                best = cand
+    sep = best[2] if best else _guess_separator(head_lines)
+    grid = _split_text(text, sep)
+    return _Grid(path, grid[0], grid[1], "csv", encoding=encoding, separator=sep, malformed=grid[2])
+
+
+def _guess_separator(lines: list[str]) -> str:
+    counts = {s: sum(line.count(s) for line in lines) for s in SEPARATORS}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
+    """Split CSV text into a string grid and line numbers.
+
+    Quote-free text (most exports) is split with Arrow compute, vectorised; text with quotes goes
+    through the csv module, which tracks the line of each record even across quoted newlines.
+    """
+    if '"' not in text:
+        lines = text.split("\n")
+        arr = pa.array(lines, type=pa.large_string())
+        nonempty = pc.greater(pc.utf8_length(arr), 0)
+        idx = np.flatnonzero(nonempty.to_numpy(zero_copy_only=False))
+        arr = arr.take(pa.array(idx))
+        parts = pc.split_pattern(arr, sep)
+        width = int(pc.max(pc.list_value_length(parts)).as_py() or 0)
+        lengths = pc.list_value_length(parts).to_numpy()
+        cells = pd.DataFrame({j: _list_column(parts, lengths, j) for j in range(width)})
+        return cells, idx + 1, []
+    rows: list[list[str]] = []
+    line_no: list[int] = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    start = 1
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                line_no.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise IngestError(f"CSV structure error near line {reader.line_num}: {exc}") from None
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame(
+        [r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype="string"
+    )
+    lengths = np.array([len(r) for r in rows])
+    cells.attrs["lengths"] = lengths
+    return cells, np.asarray(line_no, dtype=np.int64), []
+
+
+def _list_column(parts: pa.Array, lengths: np.ndarray, j: int) -> pd.Series:
+    sliced = pc.list_slice(parts, j, j + 1)
+    flat = pc.list_flatten(sliced)
+    out = np.full(len(lengths), "", dtype=object)
+    has = lengths > j
+    values = pd.Series(flat.to_pandas(types_mapper=pd.ArrowDtype), dtype="string")
+    if has.all():
+        return values.reset_index(drop=True)
+    result = pd.Series(out, dtype="string")
+    result[has] = values.to_numpy()
+    return result
+
+
+def _read_xlsx(path: Path, table: Table, extra: dict[str, str], sheet: str | None) -> _Grid:
+    name = str(path)
+    try:
+        sheets = _calamine_sheets(path)
+    except Exception as exc:
+        try:
+            sheets = _openpyxl_sheets(path)
+        except Exception:
+            raise IngestError(f"{name}: not a readable .xlsx workbook ({exc})", path=name) from None
+    names = [s for s, _ in sheets]
+    if sheet is not None:
+        if sheet not in names:
+            raise IngestError(
+                f"{name}: no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))}",
+                path=name,
+            )
+        chosen = [(s, r) for s, r in sheets if s == sheet]
+    else:
+        required = set(schemas.REQUIRED[table])
+        chosen = []
+        found_by_sheet = {}
+        for s, rows in sheets:
+            best = max(
+                (set(_match_header(r, table, extra)[0].values()) for r in rows[:HEADER_SCAN_ROWS]),
+                key=len,
+                default=set(),
+            )
+            found_by_sheet[s] = best
+            if required <= best:
+                chosen.append((s, rows))
+        if len(chosen) > 1:
+            raise IngestError(
+                f"{name}: sheets {', '.join(repr(s) for s, _ in chosen)} all hold the required "
+                f"{table} columns; choose one with sheet=...",
+                path=name,
+            )
+        if not chosen:
+            detail = "; ".join(f"{s!r}: {sorted(f) or 'none'}" for s, f in found_by_sheet.items())
+            raise IngestError(
+                f"{name}: no sheet holds the required {table} columns "
+                f"({', '.join(schemas.REQUIRED[table])}); recognised per sheet: {detail}",
+                path=name,
+            )
+    sname, rows = chosen[0]
+    width = max((len(r) for r in rows), default=0)
+    keep = [i for i, r in enumerate(rows) if any(c != "" for c in r)]
+    cells = pd.DataFrame(
+        [rows[i] + [""] * (width - len(rows[i])) for i in keep],
+        columns=range(width),
+        dtype="string",
+    )
+    return _Grid(path, cells, np.asarray(keep, dtype=np.int64) + 1, "xlsx", sheet=sname)
+
+
+def _cell_str(v: Any) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _calamine_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    out = []
+    for s in wb.sheet_names:
+        rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+        out.append((s, [[_cell_str(v) for v in r] for r in rows]))
+    return out
+
+
+def _openpyxl_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    import openpyxl
+
+    with zipfile.ZipFile(path):  # raise early on a corrupt container
+        pass
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [
+            (ws.title, [[_cell_str(v) for v in r] for r in ws.iter_rows(values_only=True)])
+            for ws in wb.worksheets
+        ]
+    finally:
+        wb.close()
+
+
+# --------------------------------------------------------------------------------------------
+# Header detection and mapping
+# --------------------------------------------------------------------------------------------
+
+
+def _match_header(
+    row: Iterable[Any], table: Table, extra: dict[str, str]
+) -> tuple[dict[int, str], list[frozenset[str]]]:
+    lookup = _header_lookup(table)
+    mapping: dict[int, str] = {}
+    langs: list[frozenset[str]] = []
+    for i, cell in enumerate(row):
+        if cell is None or pd.isna(cell) or not str(cell).strip():
+            continue
+        k = _key(str(cell))
+        if k in extra:
+            mapping[i] = extra[k]
+        elif k in lookup:
+            mapping[i] = lookup[k][0]
+            langs.append(lookup[k][1])
+    return mapping, langs
+
+
+def _map_header(grid: _Grid, table: Table, extra: dict[str, str]) -> None:
+    cells = grid.cells
+    best_i, best_map, best_langs = 0, {}, []
+    for i in range(min(HEADER_SCAN_ROWS, len(cells))):
+        m, langs = _match_header(cells.iloc[i].tolist(), table, extra)
+        if len(m) > len(best_map):
+            best_i, best_map, best_langs = i, m, langs
+    where = f"{grid.path}" + (f" [sheet {grid.sheet!r}]" if grid.sheet else "")
+    header = (
+        ["" if pd.isna(c) else str(c) for c in cells.iloc[best_i].tolist()] if len(cells) else []
+    )
+    by_col: dict[str, list[int]] = {}
+    for i, col in best_map.items():
+        by_col.setdefault(col, []).append(i)
+    dupes = {c: ix for c, ix in by_col.items() if len(ix) > 1}
+    if dupes:
+        detail = "; ".join(
+            f"{c} <- " + ", ".join(repr(header[i]) for i in ix) for c, ix in dupes.items()
+        )
+        raise IngestError(
+            f"{where}: several columns map to the same field ({detail}); drop one or rename it "
+            "with columns={...}",
+            path=str(grid.path),
+        )
+    missing = [c for c in schemas.REQUIRED[table] if c not in by_col]
+    if missing:
+        found = [h for h in header if h.strip()]
+        raise IngestError(
+            f"{where}: missing required column(s) {', '.join(missing)}; found columns "
+            f"{found or 'none'} (header looked for in the first {HEADER_SCAN_ROWS} rows); "
+            f"expected {table} columns {', '.join(schemas.REQUIRED[table])} under any known "
+            "synonym, or map them with columns={'Your header': 'field'}",
+            path=str(grid.path),
+        )
+    grid.header_idx = best_i
+    grid.mapping = best_map
+    grid.language = _vote_language(best_langs)
+    grid.unmapped = [h for i, h in enumerate(header) if h.strip() and i not in best_map]
+
+
+def _vote_language(langs: list[frozenset[str]]) -> str:
+    votes: dict[str, float] = {}
+    for ls in langs:
+        for lang in ls:
+            votes[lang] = votes.get(lang, 0.0) + 1.0 / len(ls)
+    return max(sorted(votes), key=lambda k: votes[k]) if votes else "en"
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing columns (over distinct values) and collecting every failure
+# --------------------------------------------------------------------------------------------
+
+
+class _Failures:
+    """Collects failures as (row positions, column, reason, detail); the first per row is primary.
+
+    A detail is a template over the row's raw cells, ``"unknown country {country!r}"``, formatted
+    only for the failing rows so a clean million-row file costs nothing here.
+    """
+
+    def __init__(self, values: pd.DataFrame) -> None:
+        self.values = values
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray | pd.Series, column: str, reason: str, template: str) -> None:
+        m = np.asarray(mask, dtype=bool)
+        if not m.any():
+            return
+        pos = np.flatnonzero(m)
+        sub = self.values.iloc[pos].astype(object).to_dict("records")
+        details = [template.format_map(r) for r in sub]
+        val = [r.get(column, pd.NA) for r in sub]
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "pos": pos,
+                    "column": column,
+                    "value": pd.array(val, dtype="string"),
+                    "reason": reason,
+                    "detail": pd.array(details, dtype="string"),
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({"pos": pd.Series([], dtype=np.int64)})
+        return pd.concat(self.parts, ignore_index=True)
+
+
+def _parse(
+    table: Table, grid: _Grid, *, dayfirst: bool | None, basis: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Parse a mapped grid into the canonical table (all rows) and its failures (long form)."""
+    cells = grid.cells.iloc[grid.header_idx + 1 :]
+    lines = grid.line[grid.header_idx + 1 :]
+    width_header = max(grid.mapping) + 1
+    notes: list[str] = []
+    # rows wider than the header with content beyond it are malformed (nothing is dropped)
+    beyond = cells.iloc[:, width_header:] if cells.shape[1] > width_header else None
+    spill = (
+        (beyond.fillna("").apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy()
+        if beyond is not None and beyond.shape[1]
+        else np.zeros(len(cells), dtype=bool)
+    )
+    raw = pd.DataFrame(
+        {
+            col: cells[i].fillna("").astype(_ARROW_STR).str.strip().reset_index(drop=True)
+            for i, col in grid.mapping.items()
+        }
+    )
+    # blank rows (all mapped and unmapped cells empty) are not records
+    blank = ~((cells.fillna("").apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy())
+    raw = raw[~blank].reset_index(drop=True)
+    lines = lines[~blank]
+    spill = spill[~blank]
+    n = len(raw)
+    fails = _Failures(raw)
+    fails.add(
+        spill,
+        raw.columns[-1],
+        "malformed_row",
+        f"the row has more cells than the header's {width_header} columns",
+    )
+    out: dict[str, Any] = {}
+    spec = schemas.TABLES[table]
+    required = set(schemas.REQUIRED[table])
+    for col in spec:
+        if col in schemas.PROVENANCE:
+            continue
+        if col not in raw:
+            out[col] = pd.Series(pd.NA, index=range(n), dtype=spec[col])  # type: ignore[call-overload]
+            continue
+        s = raw[col]
+        empty = (s == "").to_numpy()
+        if col in required:
+            fails.add(empty, col, "missing_value", f"{col} is empty")
+        if col in TEXT_COLUMNS or col == "period":
+            too_long = (s.str.len() > MAX_TEXT_LENGTH).to_numpy()
+            fails.add(
+                too_long,
+                col,
+                "value_too_long",
+                f"{col} is longer than {MAX_TEXT_LENGTH:,} characters",
+            )
+        if col in TEXT_COLUMNS:
+            val = s.mask(s == "").astype("string")
+            if col == "faculty":
+                central = _value_lookup().get("faculty", {})
+                val = _map_distinct(val, lambda v, c=central: c.get(_key(v), v))
+            out[col] = val
+        elif col == "country":
+            iso = normalise.to_iso2(s.mask(s == ""))
+            bad = (~empty) & iso.isna().to_numpy()
+            fails.add(
+                bad,
+                col,
+                "unknown_country",
+                "unknown country {country!r} (not an ISO 3166 name or code)",
+            )
+            out[col] = iso.astype("string")
+        elif col in CATEGORY_COLUMNS:
+            cat, bad = _parse_category(s, col)
+            fails.add(
+                bad & ~empty,
+                col,
+                "unknown_category",
+                f"unknown {col} {{{col}!r}}; expected one of "
+                + ", ".join(CATEGORY_COLUMNS[col].categories),
+            )
+            out[col] = cat
+        elif col in BOOLEAN_COLUMNS:
+            val, bad, note = _parse_boolean(s, col)
+            if note:
+                notes.append(note)
+            fails.add(
+                bad,
+                col,
+                "invalid_boolean",
+                f"{col} {{{col}!r}} is not yes/no (ja/nee, oui/non, ja/nei, true/false, "
+                "1/0, x/blank)",
+            )
+            out[col] = val
+        elif col in DATE_COLUMNS:
+            val, invalid, impossible, note = _parse_dates(s, col, dayfirst, grid.language)
+            notes.append(note)
+            fails.add(invalid & ~empty, col, "invalid_date", f"{col} {{{col}!r}} is not a date")
+            fails.add(
+                impossible & ~empty,
+                col,
+                "impossible_date",
+                f"{col} {{{col}!r}} is not a calendar date",
+            )
+            out[col] = val
+        elif col in NUMBER_COLUMNS:
+            val, invalid, note = _parse_numbers(
+                s, col, grid.separator, grid.language, integer=NUMBER_COLUMNS[col] == "int"
+            )
+            if note:
+                notes.append(note)
+            fails.add(
+                invalid & ~empty,
+                col,
+                "invalid_number",
+                f"{col} {{{col}!r}} is not a "
+                + ("whole number" if NUMBER_COLUMNS[col] == "int" else "number"),
+            )
+            neg = (val < 0).fillna(False).to_numpy(dtype=bool)
+            fails.add(neg, col, "negative_value", f"{col} {{{col}!r}} is negative")
+            out[col] = val
+        elif col == "period":
+            val, bad = _parse_period(s, dayfirst, grid.language)
+            fails.add(
+                bad & ~empty,
+                col,
+                "invalid_period",
+                "period {period!r} is not an academic year like 2021/22 or a date",
+            )
+            out[col] = val
+    if table == "partnerships":
+        eb = (out["end"] < out["start"]).fillna(False).to_numpy(dtype=bool)
+        fails.add(eb, "end", "end_before_start", "end {end!r} is before start {start!r}")
+    if table == "headcounts":
+        out["basis"], note = _fill_basis(out["basis"], out["group"], basis, "basis" in raw)
+        if note:
+            notes.append(note)
+    src = str(grid.path)
+    out["source_file"] = pd.Series([src] * n, dtype="string")
+    out["source_sheet"] = pd.Series([grid.sheet] * n, dtype="string")
+    out["source_row"] = pd.array(lines, dtype="Int64")
+    frame = pd.DataFrame(out)[list(spec)]
+    frame = frame.astype(spec)  # type: ignore[arg-type]
+    info = {
+        "file": src,
+        "format": grid.fmt,
+        "encoding": grid.encoding,
+        "separator": {"\t": "tab"}.get(grid.separator or "", grid.separator),
+        "sheet": grid.sheet,
+        "header_row": int(grid.line[grid.header_idx]) if len(grid.line) else 1,
+        "language": grid.language,
+        "mapping": {str(grid.cells.iloc[grid.header_idx, i]): c for i, c in grid.mapping.items()},
+        "unmapped": grid.unmapped,
+        "blank_rows": int(blank.sum()),
+        "rows": n,
+        "notes": [n_ for n_ in notes if n_],
+    }
+    return frame, fails.frame(), info
+
+
+def _rejects_from(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """One rejects row per failing input row: the first failure is the reason, all are the detail."""
+    if not len(failures):
+        out = schemas.empty_table("rejects")
+        out.attrs["pos"] = np.array([], dtype=np.int64)
+        return out
+    failures = failures.sort_values("pos", kind="stable")
+    details = failures.groupby("pos", sort=True)["detail"].agg("; ".join)
+    first = failures.drop_duplicates("pos", keep="first").set_index("pos").sort_index()
+    pos = first.index.to_numpy()
+    out = pd.DataFrame(
+        {
+            "source_file": frame["source_file"].iloc[pos].to_numpy(),
+            "source_sheet": frame["source_sheet"].iloc[pos].to_numpy(),
+            "source_row": frame["source_row"].iloc[pos].to_numpy(),
+            "column": first["column"].to_numpy(),
+            "value": first["value"].to_numpy(),
+            "reason": first["reason"].to_numpy(),
+            "detail": details.loc[pos].to_numpy(),
+        }
+    ).astype(schemas.REJECTS)  # type: ignore[arg-type]
+    out.attrs["pos"] = pos
+    return out
+
+
+def _duplicate_failures(table: Table, df: pd.DataFrame) -> pd.DataFrame:
+    """Later rows repeating an agreement_id (or a headcount key) fail; the first is kept."""
+    keys = (
+        ["agreement_id"]
+        if table == "partnerships"
+        else ["period", "faculty", "group", "country", "basis"]
+    )
+    valid = df[keys].notna().all(axis=1).to_numpy()
+    dup = df[keys].duplicated(keep="first").to_numpy() & valid
+    if not dup.any():
+        return pd.DataFrame({"pos": pd.Series([], dtype=np.int64)})
+    first_pos = (
+        pd.Series(np.arange(len(df)))
+        .groupby([df[k] for k in keys], observed=True, dropna=False)
+        .transform("min")
+        .to_numpy()
+    )
+    pos = np.flatnonzero(dup)
+    fp = first_pos[pos]
+    where = (
+        "row "
+        + df["source_row"].iloc[fp].astype(str).to_numpy()
+        + " of "
+        + df["source_file"].iloc[fp].astype(str).to_numpy()
+        + " (the first is kept)"
+    )
+    if table == "partnerships":
+        value = df["agreement_id"].iloc[pos].to_numpy()
+        ids = pd.Series(value, dtype=object).map(repr).to_numpy()
+        detail = "agreement_id " + ids + " repeats " + where
+        reason = "duplicate_id"
+    else:
+        value = df["period"].iloc[pos].to_numpy()
+        detail = "period/faculty/group/country/basis repeat " + where
+        reason = "duplicate_key"
+    return pd.DataFrame(
+        {
+            "pos": pos,
+            "column": keys[0],
+            "value": pd.array(value, dtype="string"),
+            "reason": reason,
+            "detail": pd.array(detail, dtype="string"),
+        }
+    )
+
+
+def _map_distinct(s: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` to each distinct non-NA value once and map back (DESIGN.md: distinct, then map)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = np.array([fn(u) for u in uniques] + [pd.NA], dtype=object)
+    return pd.Series(mapped[codes], index=s.index, dtype="string")
+
+
+def _parse_category(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray]:
+    lookup = _value_lookup().get(col, {})
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = np.array(
+        [lookup.get(_key(str(u))) if u != "" else None for u in uniques] + [None], dtype=object
+    )
+    vals = mapped[codes]
+    bad = pd.isna(vals) & (s != "").to_numpy()
+    return pd.Series(pd.Categorical(vals, dtype=CATEGORY_COLUMNS[col])), np.asarray(bad)
+
+
+def _parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str | None]:
+    lookup = _value_lookup().get("boolean", {})
+    nonblank = s[s != ""]
+    checkbox = len(nonblank) > 0 and bool((nonblank.str.lower() == "x").all())
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = []
+    for u in uniques:
+        if u == "":
+            mapped.append(False if checkbox else pd.NA)
+        else:
+            v = lookup.get(_key(str(u)))
+            mapped.append(pd.NA if v is None else v == "true")
+    arr = np.array([*mapped, pd.NA], dtype=object)[codes]
+    bad = pd.isna(arr) & (s != "").to_numpy()
+    note = f"{col}: checkbox column (x or blank), blank read as no" if checkbox else None
+    return pd.Series(pd.array(arr, dtype="boolean")), np.asarray(bad), note
+
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DATE_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+
+
+def _parse_dates(
+    s: pd.Series, col: str, dayfirst: bool | None, language: str
+) -> tuple[pd.Series, np.ndarray, np.ndarray, str]:
+    """Parse a date column over its distinct values, deciding day- vs month-first for the column."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype="string")
+    y = pd.array([pd.NA] * len(u), dtype="Int64")
+    m = y.copy()
+    d = y.copy()
+    serial = u.str.fullmatch(_SERIAL.pattern).fillna(False).to_numpy(dtype=bool)
+    iso = u.str.extract(_DATE_ISO)
+    iso_ok = iso[0].notna().to_numpy()
+    ymd = u.str.extract(_DATE_YMD_SLASH)
+    ymd_ok = ymd[0].notna().to_numpy() & ~iso_ok
+    dmy = u.str.extract(_DATE_DMY)
+    dmy_ok = dmy[0].notna().to_numpy()
+    a = pd.to_numeric(dmy[0], errors="coerce")
+    b = pd.to_numeric(dmy[1], errors="coerce")
+    day_first_evidence = int(((a > 12) & (b <= 12)).sum())
+    month_first_evidence = int(((b > 12) & (a <= 12)).sum())
+    if dayfirst is not None:
+        order = dayfirst
+        note = f"{col}: {'day' if order else 'month'}-first dates as requested"
+    elif day_first_evidence and not month_first_evidence:
+        order = True
+        note = f"{col}: day-first dates (evidence: {day_first_evidence} values with day > 12)"
+    elif month_first_evidence and not day_first_evidence:
+        order = False
+        note = f"{col}: month-first dates (evidence: {month_first_evidence} values with month position > 12)"
+    elif month_first_evidence and day_first_evidence:
+        order = day_first_evidence >= month_first_evidence
+        note = (
+            f"{col}: conflicting date orders ({day_first_evidence} day-first, "
+            f"{month_first_evidence} month-first values); read "
+            f"{'day' if order else 'month'}-first, the others are rejected"
+        )
+    else:
+        order = language not in MONTH_FIRST_LANGUAGES
+        note = f"{col}: no evidence of day- or month-first order" + (
+            f"; {'day' if order else 'month'}-first assumed from the {language} headers"
+            if dmy_ok.any()
+            else " needed (ISO or Excel dates)"
+        )
+    day, month = (a, b) if order else (b, a)
+    y = pd.to_numeric(iso[0], errors="coerce").where(iso_ok, pd.to_numeric(ymd[0], errors="coerce"))
+    m = pd.to_numeric(iso[1], errors="coerce").where(iso_ok, pd.to_numeric(ymd[1], errors="coerce"))
+    d = pd.to_numeric(iso[2], errors="coerce").where(iso_ok, pd.to_numeric(ymd[2], errors="coerce"))
+    y = y.where(iso_ok | ymd_ok, pd.to_numeric(dmy[2], errors="coerce"))
+    m = m.where(iso_ok | ymd_ok, month)
+    d = d.where(iso_ok | ymd_ok, day)
+    parsed = pd.to_datetime(
+        pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce"
+    ).astype(schemas.DATE)
+    if serial.any():
+        n = pd.to_numeric(u.where(serial), errors="coerce")
+        in_range = n.between(*EXCEL_SERIAL_RANGE)
+        sdates = (_EXCEL_EPOCH + pd.to_timedelta(n.where(in_range), unit="D")).astype(schemas.DATE)
+        parsed = parsed.where(~serial, sdates)
+        serial = serial & in_range.fillna(False).to_numpy(dtype=bool)
+        note += "; Excel serial day numbers converted" if serial.any() else ""
+    shaped = iso_ok | ymd_ok | dmy_ok | serial
+    ok = parsed.notna().to_numpy()
+    invalid_u = ~shaped
+    impossible_u = shaped & ~ok
+    pad = np.array([False])
+    vals = pd.Series(
+        np.concatenate([parsed.to_numpy(), np.array(["NaT"], dtype=schemas.DATE)])[codes],
+        dtype=schemas.DATE,
+    )
+    return (
+        vals,
+        np.concatenate([invalid_u, pad])[codes],
+        np.concatenate([impossible_u, pad])[codes],
+        note,
+    )
+
+
+_CURRENCY = re.compile(r"[Ee][Uu][Rr]|€|\s")
+
+
+def _parse_numbers(
+    s: pd.Series, col: str, separator: str | None, language: str, *, integer: bool
+) -> tuple[pd.Series, np.ndarray, str | None]:
+    """Parse numbers, deciding decimal comma vs point for the whole column from the data.
+
+    Evidence: where a value holds both separators the last is the decimal; a separator followed
+    by other than exactly three digits at the end cannot be a thousands separator. Without
+    evidence the decimal follows the file: comma for ``;``-separated or non-English files.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    t = pd.Series(uniques, dtype=_ARROW_STR).str.replace(_CURRENCY.pattern, "", regex=True)
+    comma_last = t.str.contains(r",\d*$", regex=True) & t.str.contains(".", regex=False)
+    point_last = t.str.contains(r"\.\d*$", regex=True) & t.str.contains(",", regex=False)
+    comma_dec = int((comma_last | t.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True)).sum())
+    point_dec = int((point_last | t.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True)).sum())
+    if comma_dec and not point_dec:
+        decimal, why = ",", f"{comma_dec} values"
+    elif point_dec and not comma_dec:
+        decimal, why = ".", f"{point_dec} values"
+    elif comma_dec and point_dec:
+        decimal = "," if comma_dec >= point_dec else "."
+        why = f"conflicting: {comma_dec} comma, {point_dec} point values; the minority is rejected"
+    else:
+        decimal = "," if (separator == ";" or language != "en") else "."
+        why = f"no evidence; assumed from the {'separator' if separator == ';' else 'language'}"
+    if decimal == ",":  # a point is then only a thousands separator: 1.234.567,5
+        valid = t.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?") | (t == "")
+        clean = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        valid = t.str.fullmatch(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?") | (t == "")
+        clean = t.str.replace(",", "", regex=False)
+    valid_np = valid.fillna(False).to_numpy(dtype=bool)
+    num = pd.to_numeric(clean.where(valid_np & (t != "").to_numpy()), errors="coerce")
+    num_np = num.to_numpy(dtype="float64", na_value=np.nan)
+    invalid_u = ~valid_np
+    if integer:
+        frac = np.isfinite(num_np) & (num_np % 1 != 0)
+        invalid_u = invalid_u | frac
+        num_np = np.where(frac, np.nan, num_np)
+    vals = np.concatenate([num_np, [np.nan]])[codes]
+    values = pd.Series(pd.array(vals, dtype="Float64"))
+    if integer:
+        values = values.round().astype("Int64")
+    invalid = np.concatenate([invalid_u, [False]])[codes]
+    note = None
+    if len(uniques) and not integer:
+        note = f"{col}: decimal {'comma' if decimal == ',' else 'point'} ({why})"
+    return values, invalid, note
+
+
+_YEAR = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+
+
+def _parse_period(
+    s: pd.Series, dayfirst: bool | None, language: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Academic years to ``2021/22``; dates to ISO ``YYYY-MM-DD``."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype="string")
+    m = u.str.extract(_YEAR)
+    y1 = pd.to_numeric(m[0], errors="coerce")
+    y2 = pd.to_numeric(m[1], errors="coerce")
+    y2 = y2.where(y2 >= 100, (y1 // 100) * 100 + y2)
+    ay_ok = (y2 == y1 + 1).fillna(False).to_numpy(dtype=bool)
+    ay = (
+        y1.astype("Int64").astype("string")
+        + "/"
+        + (y2 % 100).astype("Int64").astype("string").str.zfill(2)
+    )
+    dates, _invalid, _impossible, _ = _parse_dates(
+        u.where(~ay_ok, "").fillna(""), "period", dayfirst, language
+    )
+    iso = pd.Series(dates.dt.strftime("%Y-%m-%d"), dtype="string")
+    val = ay.where(ay_ok, iso)
+    bad = val.isna().to_numpy()
+    arr = np.array([*val.astype(object).tolist(), pd.NA], dtype=object)[codes]
+    badarr = np.concatenate([bad, [True]])[codes]
+    return pd.Series(pd.array(arr, dtype="string")), badarr
+
+
+def _fill_basis(
+    basis_col: pd.Series, group: pd.Series, basis: str | None, had_column: bool
+) -> tuple[pd.Series, str | None]:
+    if had_column and basis_col.notna().all():
+        return basis_col, None
+    if basis is not None:
+        fill = pd.Series(basis, index=basis_col.index)
+        note = f"basis: {basis} (as given) where the file has none"
+    else:
+        fill = pd.Series(
+            np.where(group.astype(object) == "exchange_out", "destination", "nationality"),
+            index=basis_col.index,
+        )
+        note = (
+            "basis: not in the file; nationality assumed, destination for exchange_out — "
+            "pass basis=... if the file counts by prior diploma"
+        )
+    out = basis_col.astype(object).where(basis_col.notna(), fill)
+    return pd.Series(pd.Categorical(out, dtype=schemas.BASIS_DTYPE)), note
