@@ -423,7 +423,6 @@ class _Grid:
     sheet: str | None = None
     encoding: str | None = None
     separator: str | None = None
-    malformed: list[tuple[int, str]] = field(default_factory=list)
     header_idx: int = 0
     mapping: dict[int, str] = field(default_factory=dict)
     language: str = "en"
@@ -503,8 +502,60 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
             if n and (best is None or cand[:2] > best[:2]):
                 best = cand
     sep = best[2] if best else _guess_separator(head_lines)
-    grid = _split_text(text, sep)
-    return _Grid(path, grid[0], grid[1], "csv", encoding=encoding, separator=sep, malformed=grid[2])
+    fast = _arrow_grid(text, sep, -best[1]) if best and '"' not in text else None
+    cells, lines = fast if fast is not None else _split_text(text, sep)
+    return _Grid(path, cells, lines, "csv", encoding=encoding, separator=sep)
+
+
+def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Fast path for quote-free text: Arrow's multithreaded CSV parser from the header line on.
+
+    Returns None (use the exact path) when any row's width differs from the header's, so that
+    ragged rows are judged cell by cell rather than dropped.
+    """
+    import pyarrow.csv as pacsv
+
+    start = 0
+    for _ in range(header_line):
+        start = text.index("\n", start) + 1
+    body = text[start:]
+    width = body[: body.find("\n") if "\n" in body else len(body)].count(sep) + 1
+    ragged: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(row)
+        return "skip"
+
+    names = [str(i) for i in range(width)]
+    try:
+        tbl = pacsv.read_csv(
+            io.BytesIO(body.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, quote_char=False, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if ragged:
+        return None
+    # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top
+    raw = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
+    nl = np.flatnonzero(raw == 10)
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(raw)]])
+    nonempty = np.flatnonzero(ends > starts)
+    if len(nonempty) != tbl.num_rows:
+        return None
+    cells = pd.DataFrame(
+        {i: tbl.column(i).to_pandas(types_mapper=pd.ArrowDtype) for i in range(width)}
+    ).astype(_ARROW_STR)
+    return cells, nonempty + header_line + 1
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -512,7 +563,7 @@ def _guess_separator(lines: list[str]) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
+def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray]:
     """Split CSV text into a string grid and line numbers.
 
     Quote-free text (most exports) is split with Arrow compute, vectorised; text with quotes goes
@@ -528,7 +579,7 @@ def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray, list[tup
         width = int(pc.max(pc.list_value_length(parts)).as_py() or 0)
         lengths = pc.list_value_length(parts).to_numpy()
         cells = pd.DataFrame({j: _list_column(parts, lengths, j) for j in range(width)})
-        return cells, idx + 1, []
+        return cells, idx + 1
     rows: list[list[str]] = []
     line_no: list[int] = []
     reader = csv.reader(io.StringIO(text), delimiter=sep)
@@ -547,7 +598,7 @@ def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray, list[tup
     )
     lengths = np.array([len(r) for r in rows])
     cells.attrs["lengths"] = lengths
-    return cells, np.asarray(line_no, dtype=np.int64), []
+    return cells, np.asarray(line_no, dtype=np.int64)
 
 
 def _list_column(parts: pa.Array, lengths: np.ndarray, j: int) -> pd.Series:
@@ -1132,7 +1183,10 @@ def _parse_numbers(
     evidence the decimal follows the file: comma for ``;``-separated or non-English files.
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    t = pd.Series(uniques, dtype=_ARROW_STR).str.replace(_CURRENCY.pattern, "", regex=True)
+    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    t = pd.Series(
+        pc.replace_substring_regex(arr, _CURRENCY.pattern, ""), dtype=pd.ArrowDtype(pa.string())
+    ).astype(_ARROW_STR)
     comma_last = t.str.contains(r",\d*$", regex=True) & t.str.contains(".", regex=False)
     point_last = t.str.contains(r"\.\d*$", regex=True) & t.str.contains(",", regex=False)
     comma_dec = int((comma_last | t.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True)).sum())

@@ -1,0 +1,118 @@
+"""Ingest speed: a 1,000,000-row CSV export to the canonical table vs DuckDB's ``read_csv`` of the
+same file, and a 200,000-row XLSX through kvanalytics (python-calamine) vs pandas' default
+openpyxl reader. Both references are measured in the same run; ratios are what we track.
+
+Run: ``python -m benchmarks.bench_ingest [--rows 1000000] [--xlsx-rows 200000] [--quick]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pandas as pd
+
+WORK = Path(__file__).resolve().parent / "_work"
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def _csv_file(rows: int) -> Path:
+    from kvanalytics import sample
+
+    path = WORK / f"partnerships_{rows}.csv"
+    if not path.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        df = sample.make_partnerships(rows, seed=7)
+        sample.write_partnerships_csv(df, path, encoding="utf-8")
+    return path
+
+
+def _xlsx_file(rows: int) -> Path:
+    from kvanalytics import sample
+
+    path = WORK / f"partnerships_{rows}.xlsx"
+    if not path.exists():
+        WORK.mkdir(parents=True, exist_ok=True)
+        df = sample.to_export(sample.make_partnerships(rows, seed=8), "partnerships")
+        df.to_excel(path, index=False, sheet_name="Export", engine="openpyxl")
+    return path
+
+
+def main(argv: list[str] | None = None) -> dict[str, float]:
+    """Run the ingest benchmarks, print a markdown table, return the figures."""
+    import duckdb
+
+    import kvanalytics as kv
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--xlsx-rows", type=int, default=200_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.rows, args.xlsx_rows, args.repeat = 20_000, 5_000, 1
+
+    csv_path = _csv_file(args.rows)
+    n_read = {}
+
+    def ours_csv() -> None:
+        r = kv.read_partnerships(csv_path, errors="collect")
+        n_read["csv"] = r.report.read
+
+    def duck_csv() -> None:
+        duckdb.read_csv(
+            str(csv_path), sep=";", decimal=",", date_format="%d-%m-%Y", header=True
+        ).arrow().read_all()
+
+    t_ours = _best(ours_csv, args.repeat)
+    t_duck = _best(duck_csv, args.repeat)
+
+    xlsx_path = _xlsx_file(args.xlsx_rows)
+
+    def ours_xlsx() -> None:
+        r = kv.read_partnerships(xlsx_path, errors="collect")
+        n_read["xlsx"] = r.report.read
+
+    def openpyxl_xlsx() -> None:
+        pd.read_excel(xlsx_path, engine="openpyxl")
+
+    t_xo = _best(ours_xlsx, args.repeat)
+    t_xp = _best(openpyxl_xlsx, 1)
+    res = {
+        "csv_rows": n_read["csv"],
+        "csv_kvanalytics_s": t_ours,
+        "csv_duckdb_s": t_duck,
+        "csv_ratio": t_ours / t_duck,
+        "xlsx_rows": n_read["xlsx"],
+        "xlsx_kvanalytics_s": t_xo,
+        "xlsx_openpyxl_s": t_xp,
+        "xlsx_speedup": t_xp / t_xo,
+    }
+    print("### Ingest\n")
+    print("| task | kvanalytics | reference | ratio | target |")
+    print("|---|---|---|---|---|")
+    print(
+        f"| {res['csv_rows']:,}-row CSV → canonical table (validated, normalised) "
+        f"| {t_ours:.2f} s | DuckDB read_csv {t_duck:.2f} s | {res['csv_ratio']:.1f}× DuckDB "
+        "| ≤ 3× |"
+    )
+    print(
+        f"| {res['xlsx_rows']:,}-row XLSX → canonical table | {t_xo:.2f} s "
+        f"| pandas read_excel(openpyxl) {t_xp:.2f} s | {res['xlsx_speedup']:.1f}× faster | ≥ 5× |"
+    )
+    print()
+    return res
+
+
+if __name__ == "__main__":
+    main()
