@@ -1,0 +1,498 @@
+"""Excel workbooks for readers: an "About" sheet, then one formatted sheet per table.
+
+Each table sheet has a bold, frozen header row, an autofilter, column widths fitted to the
+content (capped) and number formats by column: integers ``#,##0``, money ``#,##0.00 "EUR"``,
+shares ``0.0%``, dates ``yyyy-mm-dd``. Excel shows the separators of the reader's locale.
+
+Text that a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return) is written with a leading apostrophe, as text, so a partner called
+``=cmd|' /C calc'!A0`` stays a name (CSV/formula injection, OWASP). Numbers stay numbers:
+``-5`` the number is written as a number, ``"-5"`` the text as ``'-5``. NA becomes an empty
+cell; suppressed headcounts (``"<5"``) are written as right-aligned text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+__all__ = ["FORMATS", "sanitise_sheet_name", "to_excel"]
+
+#: Number formats by column kind.
+FORMATS: Mapping[str, str] = {
+    "integer": "#,##0",
+    "float": "#,##0.00",
+    "money": '#,##0.00 "EUR"',
+    "share": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "code": "0",
+}
+_MAX_ROWS = 1_048_576
+_MAX_COLS = 16_384
+_MAX_TEXT = 32_767
+_MAX_WIDTH = 60
+_MIN_WIDTH = 6
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_SUPPRESSED_RE = re.compile(r"^\s*<\s*(\d+)\s*$")
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
+_MONEY_TOKENS = frozenset(("eur", "euro", "euros", "cost", "costs", "money"))
+_SHARE_TOKENS = frozenset(("share", "fraction", "proportion", "rate"))
+_CODE_TOKENS = frozenset(("id", "year", "code", "postcode"))
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
+_RIGHT = Alignment(horizontal="right")
+
+
+def sanitise_sheet_name(name: Any, taken: set[str] | None = None) -> str:
+    """Make a valid, unique Excel sheet name.
+
+    Excel allows at most 31 characters, none of ``\\ / ? * [ ] :``, no leading or trailing
+    apostrophe, not "History", and names unique regardless of case. Duplicates get " (2)",
+    " (3)"...
+
+    Parameters
+    ----------
+    name : Any
+        The wanted name (converted to text).
+    taken : set of str, optional
+        Case-folded names already used; the result is added to it.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> used = set()
+    >>> sanitise_sheet_name("exposure by country/faculty [2024]", used)
+    'exposure by country_faculty _20'
+    >>> sanitise_sheet_name("Exposure by country_faculty _20", used)
+    'Exposure by country_faculty (2)'
+    """
+    taken = set() if taken is None else taken
+    text = _SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip()
+    if not text:
+        text = "Sheet"
+    if text.casefold() == "history":
+        text = "History_"
+    base = text[:31].rstrip("'").rstrip() or "Sheet"
+    candidate, i = base, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({i})"
+        candidate = base[: 31 - len(suffix)].rstrip("'").rstrip() + suffix
+        i += 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+# --------------------------------------------------------------------------------------------
+# Cell values
+# --------------------------------------------------------------------------------------------
+
+
+def _safe_text(text: str) -> str:
+    """Text as it may go into a cell: no XML-illegal characters, no formula, at most 32,767."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    if len(text) > _MAX_TEXT:
+        text = text[: _MAX_TEXT - 1] + "…"
+    return text
+
+
+def _scalar(value: Any) -> Any:
+    """One Python value for a cell: numbers, bools, dates or safe text; None for NA."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _safe_text(value)
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # lists, arrays: not a scalar NA
+        pass
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_localize(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (Mapping, list, tuple)):
+        return _safe_text(json.dumps(value, ensure_ascii=False, default=str))
+    return _safe_text(str(value))
+
+
+def _tokens(name: str) -> set[str]:
+    return set(re.split(r"[^0-9a-z]+", str(name).lower())) - {""}
+
+
+def _numeric_format(name: str, values: pd.Series) -> str:
+    tokens = _tokens(name)
+    if tokens & _SHARE_TOKENS:
+        return FORMATS["share"]
+    if tokens & _MONEY_TOKENS:
+        return FORMATS["money"]
+    finite = values.dropna()
+    integral = pd.api.types.is_integer_dtype(values) or bool(
+        len(finite) == 0 or np.allclose(finite.to_numpy(dtype=float), np.round(finite))
+    )
+    if integral and tokens & _CODE_TOKENS:
+        return FORMATS["code"]
+    return FORMATS["integer"] if integral else FORMATS["float"]
+
+
+class _Column:
+    """One column ready to write: cell values, a number format per cell kind, a width."""
+
+    def __init__(self, name: str, series: pd.Series) -> None:
+        self.name = name
+        self.number_format: str | None = None
+        self.right: list[bool] | None = None
+        self.values, width = self._convert(series)
+        self.width = int(min(_MAX_WIDTH, max(_MIN_WIDTH, len(name) + 3, width + 2)))
+
+    def _convert(self, s: pd.Series) -> tuple[list[Any], int]:
+        name = self.name
+        dtype = s.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            s = s.astype(object).where(s.notna(), None)
+            dtype = s.dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            return [None if pd.isna(v) else bool(v) for v in s], 6
+        if pd.api.types.is_numeric_dtype(dtype):
+            floats = s.astype("Float64")
+            self.number_format = _numeric_format(name, floats)
+            finite = floats.where(np.isfinite(floats.fillna(0)))
+            values: list[Any]
+            if self.number_format in (FORMATS["integer"], FORMATS["code"]):
+                values = [None if pd.isna(v) else int(v) for v in finite]
+            else:
+                values = [None if pd.isna(v) else float(v) for v in finite]
+            return values, self._number_width(finite)
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            if getattr(s.dt, "tz", None) is not None:
+                s = s.dt.tz_localize(None)  # Excel has no time zones: keep the wall time
+            has_time = bool((s.dropna() != s.dropna().dt.normalize()).any())
+            self.number_format = FORMATS["datetime" if has_time else "date"]
+            values = [None if pd.isna(v) else v.to_pydatetime() for v in s]
+            return values, 16 if has_time else 10
+        if isinstance(dtype, pd.PeriodDtype) or pd.api.types.is_timedelta64_dtype(dtype):
+            s = s.astype("string")
+        return self._convert_text(s)
+
+    def _convert_text(self, s: pd.Series) -> tuple[list[Any], int]:
+        text = s.astype("string") if not pd.api.types.is_object_dtype(s.dtype) else None
+        if text is None:  # object: mixed Python values; each cell on its own
+            values = [_scalar(v) for v in s]
+        else:
+            values = [None if pd.isna(v) else _safe_text(str(v)) for v in text]
+        # A suppressed headcount column ("<5" among numbers, as text or mixed) stays numeric
+        # where it can: numbers as numbers, "<5" as right-aligned text.
+        marks = [isinstance(v, str) and bool(_SUPPRESSED_RE.match(v)) for v in values]
+        if any(marks):
+            numbers: list[Any] = [
+                None if (v is None or m) else (v if isinstance(v, (int, float)) else _number(v))
+                for v, m in zip(values, marks, strict=True)
+            ]
+            convertible = all(
+                m or v is None or n is not None
+                for v, m, n in zip(values, marks, numbers, strict=True)
+            )
+            if convertible:
+                numbers = [
+                    int(n) if isinstance(n, float) and n.is_integer() else n for n in numbers
+                ]
+                values = [v if m else n for v, m, n in zip(values, marks, numbers, strict=True)]
+                shown = pd.Series([n for n in numbers if n is not None], dtype="Float64")
+                self.number_format = _numeric_format(self.name, shown)
+            self.right = marks
+        elif any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            numeric = pd.Series(
+                [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)],
+                dtype="Float64",
+            )
+            self.number_format = _numeric_format(self.name, numeric)
+        widths = [len(str(v)) for v in values if v is not None]
+        return values, max(widths, default=0)
+
+    @staticmethod
+    def _number_width(values: pd.Series) -> int:
+        finite = values.dropna()
+        if finite.empty:
+            return 0
+        biggest = float(finite.abs().max())
+        return len(f"{biggest:,.2f}") + 5  # room for sign, decimals and " EUR"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else None
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets
+# --------------------------------------------------------------------------------------------
+
+
+def _prepare(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    df = table.to_frame() if isinstance(table, pd.Series) else table
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"to_excel writes DataFrames, got {type(table).__name__}")
+    if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None):
+        df = df.reset_index(allow_duplicates=True)
+    if isinstance(df.columns, pd.MultiIndex):
+        df = df.set_axis(
+            [" / ".join(str(p) for p in col if str(p) != "") for col in df.columns], axis=1
+        )
+    if len(df) + 1 > _MAX_ROWS or len(df.columns) > _MAX_COLS:
+        raise ValueError(
+            f"a table of {len(df):,} rows × {len(df.columns):,} columns does not fit on an Excel "
+            f"sheet ({_MAX_ROWS - 1:,} rows × {_MAX_COLS:,} columns): split it, or write CSV or "
+            "Parquet instead"
+        )
+    return df
+
+
+def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_safe_text(text))
+    cell.font = _BOLD
+    cell.fill = _HEADER_FILL
+    return cell
+
+
+def _write_table(ws: Any, df: pd.DataFrame) -> None:
+    columns = [_Column(str(name), df.iloc[:, i]) for i, name in enumerate(df.columns)]
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.freeze_panes = "A2"
+    last = get_column_letter(max(1, len(columns)))
+    ws.auto_filter.ref = f"A1:{last}{len(df) + 1}"
+    ws.append([_header_cell(ws, col.name) for col in columns])
+    for r in range(len(df)):
+        row = []
+        for col in columns:
+            value = col.values[r]
+            if col.right is not None and col.right[r]:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.alignment = _RIGHT
+                row.append(cell)
+            elif col.number_format is not None and isinstance(value, (int, float, dt.date)):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = col.number_format
+                row.append(cell)
+            else:
+                row.append(value)
+        ws.append(row)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sources_frame(sources: Any) -> pd.DataFrame:
+    """Sources as a table: a DataFrame as is; paths as file name + sha256 (when the file exists)."""
+    if isinstance(sources, pd.DataFrame):
+        return sources
+    if isinstance(sources, Mapping):
+        return pd.DataFrame({"file": list(map(str, sources)), "sha256": list(sources.values())})
+    if isinstance(sources, (str, os.PathLike)):
+        sources = [sources]
+    rows = []
+    for item in sources:
+        if isinstance(item, Mapping):
+            rows.append(dict(item))
+        else:
+            p = Path(item)
+            rows.append({"file": p.name, "sha256": _sha256(p) if p.is_file() else pd.NA})
+    return pd.DataFrame(rows)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("kvanalytics")
+    except metadata.PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+def _suppression_marker(frames: Sequence[pd.DataFrame]) -> int | None:
+    """The threshold of the first ``"<n"`` cell in any text column, if any."""
+    for df in frames:
+        for i in range(df.shape[1]):
+            s = df.iloc[:, i]
+            if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+                continue
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                s = s.astype(object)
+            text = s.dropna().astype("string").str.extract(_SUPPRESSED_RE.pattern)[0].dropna()
+            if len(text):
+                return int(text.iloc[0])
+    return None
+
+
+def _write_about(
+    ws: Any,
+    *,
+    lang: str,
+    contents: list[tuple[str, str, int]],
+    sources: Any,
+    parameters: Mapping[str, Any] | None,
+    suppression_note: str | None,
+) -> None:
+    from .plots import label  # labels.csv, shared with the charts
+
+    def heading(key: str) -> list[Any]:
+        return [_header_cell(ws, label(key, lang))]
+
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 70
+    ws.column_dimensions["C"].width = 12
+    title = WriteOnlyCell(ws, value=label("about_title", lang))
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([])
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    stamp = WriteOnlyCell(ws, value=now)
+    stamp.number_format = "yyyy-mm-dd hh:mm:ss"
+    stamp.alignment = Alignment(horizontal="left")
+    ws.append([label("generated", lang), stamp])
+    ws.append([label("version", lang), _safe_text(_version())])
+    ws.append([])
+    ws.append(heading("sheets"))
+    ws.append([_header_cell(ws, label(k, lang)) for k in ("sheet", "table", "rows")])
+    for sheet, table, rows in contents:
+        count = WriteOnlyCell(ws, value=rows)
+        count.number_format = FORMATS["integer"]
+        ws.append([_safe_text(sheet), _safe_text(table), count])
+    if parameters:
+        ws.append([])
+        ws.append(heading("parameters"))
+        for key, value in parameters.items():
+            ws.append([_safe_text(str(key)), _scalar(value)])
+    if sources is not None:
+        frame = _sources_frame(sources)
+        ws.append([])
+        ws.append(heading("sources"))
+        names = {"file": label("file", lang), "sha256": label("sha256", lang)}
+        ws.append([_header_cell(ws, names.get(str(c), str(c))) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            ws.append([_scalar(v) for v in row])
+    if suppression_note:
+        ws.append([])
+        ws.append(heading("suppression"))
+        ws.append([_safe_text(suppression_note)])
+
+
+def to_excel(
+    tables: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    sources: pd.DataFrame | Mapping[str, str] | Sequence[Any] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    suppression_note: str | None = None,
+    lang: str = "en",
+) -> Path:
+    """Write tables to an ``.xlsx`` workbook: an "About" sheet, then one sheet per table.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Sheet name -> table, in sheet order. Names are made valid and unique (31 characters, no
+        ``\\/?*[]:``); a non-default index is written as columns.
+    path : str or Path
+        The workbook to write (replaced atomically; directories are created).
+    sources : DataFrame, mapping or sequence, optional
+        Input files for the About sheet: a table (written as is), a mapping file -> sha256, or
+        paths (file name and sha256 of each existing file) or dicts.
+    parameters : mapping, optional
+        Key/value pairs for the About sheet (quarter, risk profile, scenario...).
+    suppression_note : str, optional
+        Note on small-cell suppression. When None and a table holds ``"<n"`` cells, a standard
+        note is written.
+    lang : {"en", "nl"}
+        Language of the About sheet (the sheet itself is always called "About").
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "exposure.xlsx"
+    >>> to_excel({"by country": pd.DataFrame({"country": ["CN"], "agreements_active": [12]})},
+    ...          out, parameters={"quarter": "2026Q3"}).name
+    'exposure.xlsx'
+    """
+    from .plots import label
+
+    if lang not in ("en", "nl"):
+        raise ValueError(f"lang {lang!r} is not supported: use 'en' or 'nl'")
+    if not isinstance(tables, Mapping):
+        raise TypeError(
+            "to_excel takes a mapping of sheet name -> DataFrame, e.g. {'exposure': df}"
+        )
+    frames = [_prepare(t) for t in tables.values()]
+    taken: set[str] = set()
+    about_name = sanitise_sheet_name("About", taken)
+    sheet_names = [sanitise_sheet_name(name, taken) for name in tables]
+    if suppression_note is None:
+        threshold = _suppression_marker(frames)
+        if threshold is not None:
+            suppression_note = label(
+                "suppression_default", lang, below=threshold - 1, threshold=threshold
+            )
+    wb = Workbook(write_only=True)
+    _write_about(
+        wb.create_sheet(about_name),
+        lang=lang,
+        contents=[
+            (sheet, str(name), len(df))
+            for sheet, name, df in zip(sheet_names, tables, frames, strict=True)
+        ],
+        sources=sources,
+        parameters=parameters,
+        suppression_note=suppression_note,
+    )
+    for sheet, df in zip(sheet_names, frames, strict=True):
+        _write_table(wb.create_sheet(sheet), df)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out

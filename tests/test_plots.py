@@ -1,0 +1,559 @@
+"""Charts: each test builds the tidy frame a chart consumes, draws it and checks what was drawn."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+
+from kvanalytics import config, normalise
+from kvanalytics import plots as kp
+from kvanalytics.errors import SchemaError
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def names(monkeypatch):
+    """A stand-in for normalise.country_name, so tests do not depend on its exact spellings."""
+    table = {
+        "en": {"CN": "China", "US": "United States", "RU": "Russia", "NA": "Namibia"},
+        "nl": {"CN": "China", "US": "Verenigde Staten", "RU": "Rusland", "NA": "Namibië"},
+    }
+
+    def country_name(codes: pd.Series, lang: str = "en") -> pd.Series:
+        return pd.Series([table[lang].get(c) for c in codes], dtype="string")
+
+    monkeypatch.setattr(normalise, "country_name", country_name, raising=False)
+    return table
+
+
+def texts(ax: Axes) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def ytick_labels(ax: Axes) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def assert_unchanged(before: pd.DataFrame, after: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(before, after, check_exact=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers: numbers, labels, style
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("x", "lang", "decimals", "expected"),
+    [
+        (1653, "en", 0, "1,653"),
+        (1653, "nl", 0, "1.653"),
+        (1234567.891, "en", 2, "1,234,567.89"),
+        (1234567.891, "nl", 2, "1.234.567,89"),
+        (-0.01, "en", 0, "0"),
+        (-2500, "nl", 0, "-2.500"),
+        (pd.NA, "en", 0, ""),
+        (float("nan"), "nl", 0, ""),
+        ("<5", "nl", 0, "<5"),
+    ],
+)
+def test_format_number(x, lang, decimals, expected):
+    assert kp.format_number(x, lang, decimals) == expected
+
+
+def test_format_number_percent_and_formatter():
+    assert kp.format_number(0.125, "en", 1, percent=True) == "12.5%"
+    assert kp.format_number(0.125, "nl", 1, percent=True) == "12,5%"
+    assert kp.number_formatter("nl")(1653, 0) == "1.653"
+    with pytest.raises(ValueError, match="lang"):
+        kp.format_number(1, "de")
+
+
+def test_labels_come_from_the_csv_in_both_languages():
+    path = config.PACKAGE_DATA / "labels.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert set(rows[0]) == {"key", "en", "nl"}
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys)), "duplicate keys in labels.csv"
+    assert all(r["en"] and r["nl"] for r in rows), "every label needs en and nl"
+    # placeholders must be the same in both languages
+    for r in rows:
+        assert set(re.findall(r"{(\w+)}", r["en"])) == set(re.findall(r"{(\w+)}", r["nl"])), r
+    assert [kp.tier_name(t, "nl") for t in (0, 1, 2, 3)] == ["geen", "let op", "hoog", "beperkt"]
+    assert [kp.tier_name(t, "en") for t in (0, 1, 2, 3)] == ["none", "watch", "high", "restricted"]
+    assert kp.tier_name(pd.NA, "nl") == "onbekend"
+    assert kp.label("phd", "nl") == "Promovendi"
+    assert kp.label("no_such_key_here", "nl") == "No such key here"
+
+
+def test_tier_colours_are_fixed_sequential_and_grey_for_none():
+    assert kp.tier_colour(0) == "#BBBBBB"
+    lightness = [sum(to_rgba(kp.tier_colour(t))[:3]) for t in (1, 2, 3)]
+    assert lightness == sorted(lightness, reverse=True), "tiers 1..3 must darken"
+    assert kp.tier_colour(pd.NA) == kp.UNKNOWN_TIER_COLOUR
+
+
+def test_house_style_context_restores_settings():
+    before = matplotlib.rcParams["axes.spines.top"], matplotlib.rcParams["font.size"]
+    with kp.house_style():
+        assert matplotlib.rcParams["axes.spines.top"] is False
+        assert matplotlib.rcParams["axes.spines.right"] is False
+        assert matplotlib.rcParams["axes.grid"] is True
+        assert matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0] == kp.PALETTE[0]
+    assert (matplotlib.rcParams["axes.spines.top"], matplotlib.rcParams["font.size"]) == before
+
+
+def test_use_house_style_sets_globally():
+    with matplotlib.rc_context():
+        kp.use_house_style()
+        assert matplotlib.rcParams["font.size"] == kp.HOUSE_RC["font.size"]
+        assert matplotlib.rcParams["axes.spines.right"] is False
+
+
+# ------------------------------------------------------------------------------------------------
+# heatmap
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def country_faculty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": ["CN", "CN", "US", "US", "RU", "NA"],
+            "faculty": ["Law", "Science", "Law", "Science", "Science", "Law"],
+            "agreements_active": [3, 1653, 40, 0, 2, 7],
+            "phd": [1, 22, 4, 0, 9, 3],
+        }
+    )
+
+
+def test_heatmap_annotates_each_cell_in_row_order(country_faculty, names):
+    before = country_faculty.copy()
+    ax = kp.plot_heatmap(country_faculty)
+    assert isinstance(ax, Axes)
+    assert_unchanged(before, country_faculty)
+    # rows by total: CN 1656, US 40, NA 7, RU 2; columns in frame order
+    assert ytick_labels(ax) == ["China", "United States", "Namibia", "Russia"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Law", "Science"]
+    # agreements are not people: 3 and 2 are drawn as numbers; RU × Law is missing -> blank
+    assert sorted(texts(ax)) == sorted(["3", "1,653", "40", "0", "7", "2"])
+    assert ax.get_title(loc="left") == "Active agreements by country and faculty"
+
+
+def test_heatmap_suppresses_people_cells_and_never_shows_their_digits(country_faculty, names):
+    ax = kp.plot_heatmap(country_faculty, value="phd", top=None)
+    shown = texts(ax)
+    assert shown.count("<5") == 3  # CN×Law 1, US×Law 4, NA×Law 3
+    assert sorted(t for t in shown if t != "<5") == ["0", "22", "9"]
+    for digit in ("1", "3", "4"):
+        assert digit not in shown
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 3
+    # the legend explains the hatch
+    assert ax.get_legend() is not None
+    assert "suppressed" in ax.get_legend().get_texts()[0].get_text()
+
+
+def test_heatmap_unsuppressed_on_request_and_top_rows(country_faculty, names):
+    ax = kp.plot_heatmap(country_faculty, value="phd", suppress=False, top=2)
+    assert "<5" not in texts(ax)
+    assert ytick_labels(ax) == ["China", "Russia"]  # phd totals: CN 23, RU 9, US 4, NA 3
+    assert sorted(texts(ax)) == sorted(["1", "22", "9"])
+
+
+def test_heatmap_recognises_cells_suppressed_upstream(country_faculty, names):
+    upstream = country_faculty.assign(phd=["<5", "22", "<5", "0", "9", "<5"])
+    ax = kp.plot_heatmap(upstream, value="phd")
+    assert texts(ax).count("<5") == 3
+    # suppressed cells do not count towards the row order: US (0 shown) sorts after RU (9)
+    assert ytick_labels(ax)[:2] == ["China", "Russia"]
+
+
+def test_heatmap_dutch_numbers_and_labels(country_faculty, names):
+    ax = kp.plot_heatmap(country_faculty, lang="nl")
+    assert "1.653" in texts(ax)
+    assert "1,653" not in texts(ax)
+    assert ytick_labels(ax)[1] == "Verenigde Staten"
+    assert ax.get_xlabel() == "Faculteit"
+    assert ax.get_title(loc="left") == "Actieve overeenkomsten per land en faculteit"
+
+
+def test_heatmap_falls_back_to_codes_without_country_names(country_faculty, monkeypatch):
+    monkeypatch.delattr(normalise, "country_name", raising=False)
+    ax = kp.plot_heatmap(country_faculty)
+    assert ytick_labels(ax) == ["CN", "US", "NA", "RU"]  # "NA" is Namibia, not missing
+
+
+def test_heatmap_refuses_to_aggregate(country_faculty):
+    doubled = pd.concat([country_faculty, country_faculty.head(1)])
+    with pytest.raises(SchemaError, match="aggregate"):
+        kp.plot_heatmap(doubled)
+    with pytest.raises(SchemaError, match="no column"):
+        kp.plot_heatmap(country_faculty, value="students")
+
+
+# ------------------------------------------------------------------------------------------------
+# top countries
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def by_country() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": ["US", "CN", "RU", "NA", "DE"],
+            "agreements_active": [40, 1653, 12, 7, 30],
+            "students": [200, 3, 1653, 0, 55],
+            "risk_tier": pd.array([0, 2, 3, pd.NA, 1], dtype="Int64"),
+        }
+    )
+
+
+def test_top_countries_bars_order_and_tier_colours(by_country, names):
+    before = by_country.copy()
+    ax = kp.plot_top_countries(by_country, n=4)
+    assert_unchanged(before, by_country)
+    assert isinstance(ax, Axes)
+    bars = ax.patches
+    assert len(bars) == 4
+    assert ytick_labels(ax) == ["China", "United States", "DE", "Russia"]
+    assert [b.get_width() for b in bars] == [1653, 40, 30, 12]
+    expected = [kp.tier_colour(t) for t in (2, 0, 1, 3)]
+    assert [b.get_facecolor() for b in bars] == [to_rgba(c) for c in expected]
+    # the largest bar is drawn at the top
+    assert bars[0].get_y() < bars[1].get_y()
+    ax.figure.canvas.draw()
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]
+    assert texts(ax) == ["1,653", "40", "30", "12"]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["none", "watch", "high", "restricted"]
+
+
+def test_top_countries_unknown_tier_and_dutch(by_country, names):
+    ax = kp.plot_top_countries(by_country, lang="nl")
+    assert len(ax.patches) == 5
+    namibia = ytick_labels(ax).index("Namibië")
+    assert ax.patches[namibia].get_facecolor() == to_rgba(kp.UNKNOWN_TIER_COLOUR)
+    assert "1.653" in texts(ax)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["geen", "let op", "hoog", "beperkt", "onbekend"]
+
+
+def test_top_countries_suppresses_people(by_country, names):
+    ax = kp.plot_top_countries(by_country, value="students")
+    # NA has 0 students (zero stays zero); CN has 3 -> "<5", last, hatched
+    labels = ytick_labels(ax)
+    assert labels[-1] == "China"
+    assert texts(ax)[-1] == "<5"
+    assert "3" not in texts(ax)
+    assert ax.patches[-1].get_hatch()
+    assert texts(ax)[labels.index("Namibia")] == "0"
+
+
+def test_top_countries_without_risk_tier_column(by_country):
+    ax = kp.plot_top_countries(by_country.drop(columns="risk_tier"))
+    assert {b.get_facecolor() for b in ax.patches} == {to_rgba(kp.UNKNOWN_TIER_COLOUR)}
+
+
+def test_top_countries_refuses_duplicates(by_country):
+    with pytest.raises(SchemaError, match="aggregate"):
+        kp.plot_top_countries(pd.concat([by_country, by_country]))
+
+
+# ------------------------------------------------------------------------------------------------
+# quarterly trends
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def series() -> pd.DataFrame:
+    quarters = ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    frame = pd.DataFrame(
+        {
+            "quarter": quarters * 3,
+            "quarter_end": list(pd.PeriodIndex(quarters, freq="Q").end_time.normalize()) * 3,
+            "faculty": ["Law"] * 4 + ["Science"] * 4 + ["Medicine"] * 4,
+            "active": [1, 2, 3, 4, 10, 11, 12, 13, 5, 5, 6, 6],
+            "started": [0, 1, 1, 1, 2, 1, 1, 1, 0, 0, 1, 0],
+        }
+    )
+    return frame.sample(frac=1, random_state=3).reset_index(drop=True)  # order from quarter_end
+
+
+def test_quarterly_trends_one_panel_per_faculty(series):
+    before = series.copy()
+    axes = kp.plot_quarterly_trends(series)
+    assert_unchanged(before, series)
+    assert isinstance(axes, np.ndarray)
+    assert len(axes) == 3
+    assert all(isinstance(a, Axes) for a in axes)
+    titles = [a.get_title(loc="left") for a in axes]
+    assert sorted(titles) == ["Law", "Medicine", "Science"]
+    expected = {"Law": [1, 2, 3, 4], "Science": [10, 11, 12, 13], "Medicine": [5, 5, 6, 6]}
+    for a in axes:
+        (line,) = a.get_lines()
+        assert list(line.get_xdata()) == [0, 1, 2, 3]
+        assert list(line.get_ydata()) == expected[a.get_title(loc="left")]
+    labels = [t.get_text() for t in axes[-1].get_xticklabels()]
+    assert labels == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    assert axes[0].get_ylim() == axes[1].get_ylim()  # shared, honest scale
+    assert axes[0].get_ylim()[0] == 0
+    assert axes[0].figure.get_suptitle() == "Active agreements per quarter"
+
+
+def test_quarterly_trends_on_one_axes_with_a_line_per_faculty(series):
+    _fig, ax = plt.subplots()
+    axes = kp.plot_quarterly_trends(series, value="started", ax=ax, lang="nl")
+    assert list(axes) == [ax]
+    assert len(ax.get_lines()) == 3
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(pd.unique(series["faculty"]))
+    assert ax.get_xlabel() == "Kwartaal"
+
+
+def test_quarterly_trends_thins_quarter_labels_to_years():
+    quarters = [str(p) for p in pd.period_range("2019Q3", "2025Q2", freq="Q")]
+    frame = pd.DataFrame({"quarter": quarters, "active": range(len(quarters))})
+    (ax,) = kp.plot_quarterly_trends(frame, facet=None)
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels and all(q.endswith("Q1") for q in labels)
+    assert len(ax.get_lines()[0].get_xdata()) == len(quarters)
+
+
+def test_quarterly_trends_refuses_to_aggregate(series):
+    with pytest.raises(SchemaError, match="aggregate"):
+        kp.plot_quarterly_trends(series.assign(faculty="All"))
+
+
+# ------------------------------------------------------------------------------------------------
+# risk tiers over time
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiers_series() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "quarter": ["2024Q1"] * 4 + ["2024Q2"] * 4,
+            "risk_tier": pd.array([0, 1, 3, pd.NA, 0, 1, 3, pd.NA], dtype="Int64"),
+            "active": [30, 8, 2, 1, 31, 9, 0, 1],
+        }
+    )
+
+
+def test_risk_tiers_stack_restricted_at_the_bottom(tiers_series):
+    before = tiers_series.copy()
+    ax = kp.plot_risk_tiers_over_time(tiers_series)
+    assert_unchanged(before, tiers_series)
+    bars = ax.patches
+    assert len(bars) == 2 * 4  # quarters × tiers present
+    restricted = [b for b in bars if b.get_facecolor() == to_rgba(kp.tier_colour(3))]
+    assert [b.get_height() for b in restricted] == [2, 0]
+    assert all(b.get_y() == 0 for b in restricted)
+    none = [b for b in bars if b.get_facecolor() == to_rgba(kp.tier_colour(0))]
+    assert [b.get_y() for b in none] == [2 + 8, 0 + 9]  # on top of restricted and watch
+    tops = {round(b.get_x() + b.get_width() / 2): b.get_y() + b.get_height() for b in bars}
+    assert tops == {0: 41, 1: 41}
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["unknown", "none", "watch", "restricted"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024Q1", "2024Q2"]
+
+
+def test_risk_tiers_area_and_dutch(tiers_series):
+    ax = kp.plot_risk_tiers_over_time(tiers_series, kind="area", lang="nl")
+    assert len(ax.collections) == 4
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "onbekend",
+        "geen",
+        "let op",
+        "beperkt",
+    ]
+
+
+def test_risk_tiers_refuses_rows_per_country(tiers_series):
+    per_country = pd.concat([tiers_series.assign(country="CN"), tiers_series.assign(country="RU")])
+    with pytest.raises(SchemaError, match="aggregate"):
+        kp.plot_risk_tiers_over_time(per_country)
+    bad = tiers_series.assign(risk_tier=pd.array([0, 1, 3, 7] * 2, dtype="Int64"))
+    with pytest.raises(SchemaError, match="0, 1, 2, 3 or NA"):
+        kp.plot_risk_tiers_over_time(bad)
+
+
+# ------------------------------------------------------------------------------------------------
+# people
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": ["RU", "UA", "CN"],
+            "degree_student": [1653, 917, 40],
+            "exchange_in": [3, 0, 12],
+            "phd": [20, 1, 4],
+            "academic_staff": [6, 2, 0],
+        }
+    )
+
+
+def test_people_stacks_groups_and_suppresses_small_cells(people, names):
+    before = people.copy()
+    ax = kp.plot_people(people)
+    assert_unchanged(before, people)
+    assert ytick_labels(ax) == ["Russia", "UA", "China"]
+    shown = texts(ax)
+    assert shown.count("<5") == 4  # RU exchange_in 3; UA phd 1, staff 2; CN phd 4
+    assert all(t == "<5" for t in shown)
+    hatched = [p for p in ax.patches if p.get_hatch()]
+    assert len(hatched) == 4
+    # every suppressed segment has one and the same length: it reveals nothing
+    assert len({round(p.get_width(), 9) for p in hatched}) == 1
+    # shown segments are the numbers themselves
+    solid = [p.get_width() for p in ax.patches if not p.get_hatch() and p.get_width() > 0]
+    assert sorted(solid) == sorted([1653, 917, 40, 12, 20, 6])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:4] == [
+        "Degree students",
+        "Incoming exchange",
+        "PhD candidates",
+        "Academic staff",
+    ]
+    assert "suppressed" in legend[-1]
+
+
+def test_people_group_colours_are_fixed(people):
+    ax = kp.plot_people(people, groups=("phd", "degree_student"))
+    solid = [p for p in ax.patches if not p.get_hatch() and p.get_width() > 0]
+    colours = {to_rgba(kp.GROUP_COLOURS[g]) for g in ("phd", "degree_student")}
+    assert {p.get_facecolor() for p in solid} <= colours
+
+
+def test_people_dutch_and_no_suppression(people, names):
+    ax = kp.plot_people(people, lang="nl", suppress=False)
+    assert texts(ax) == []
+    assert ytick_labels(ax)[0] == "Rusland"
+    assert ax.get_legend().get_texts()[0].get_text() == "Diplomastudenten"
+    assert ax.xaxis.get_major_formatter()(1653, 0) == "1.653"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=6, max_size=6))
+def test_people_suppression_never_reveals_a_cell(values):
+    frame = pd.DataFrame(
+        {"country": ["AA", "BB", "CC"], "phd": values[:3], "academic_staff": values[3:]}
+    )
+    ax = kp.plot_people(frame, groups=("phd", "academic_staff"))
+    small = [v for v in values if 0 < v < 5]
+    assert texts(ax).count("<5") == len(small)
+    solid = sorted(p.get_width() for p in ax.patches if not p.get_hatch() and p.get_width() > 0)
+    assert solid == sorted(v for v in values if v >= 5)
+    plt.close("all")
+
+
+# ------------------------------------------------------------------------------------------------
+# impact comparison
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def impact() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "scenario": ["freeze", "watchlist", "risk"] * 2 + ["freeze", "watchlist"],
+            "metric": ["agreements_frozen"] * 3
+            + ["value_eur_stopped"] * 3
+            + ["people_affected"] * 2,
+            "low": [40, 5, 10, 1.0e6, 1.0e5, 2.0e5, 120, 2],
+            "central": [44, 6, 15, 1.5e6, 1.5e5, 3.0e5, 180, 3],
+            "high": [50, 9, 22, 2.2e6, 2.0e5, 4.0e5, 260, 8],
+        }
+    )
+
+
+def test_impact_comparison_panel_per_metric(impact):
+    before = impact.copy()
+    axes = kp.plot_impact_comparison(impact)
+    assert_unchanged(before, impact)
+    assert len(axes) == 3
+    assert [a.get_title(loc="left") for a in axes] == [
+        "Agreements frozen",
+        "Money stopped (EUR per year)",
+        "People affected",
+    ]
+    first = axes[0]
+    assert [p.get_height() for p in first.patches] == [44, 6, 15]
+    colours = [p.get_facecolor() for p in first.patches]
+    assert colours == [to_rgba(c) for c in kp.PALETTE[:3]]
+    # whiskers run from low to high
+    segments = [s for c in first.collections for s in c.get_segments()]
+    spans = sorted((s[:, 1].min(), s[:, 1].max()) for s in segments)
+    assert spans == [(5, 9), (10, 22), (40, 50)]
+    assert texts(first) == ["44", "6", "15"]
+
+
+def test_impact_comparison_suppresses_small_people_counts(impact):
+    axes = kp.plot_impact_comparison(impact, lang="nl")
+    people_panel = axes[2]
+    assert people_panel.get_title(loc="left") == "Geraakte personen"
+    assert texts(people_panel) == ["180", "<5"]
+    hatched = [p for p in people_panel.patches if p.get_hatch()]
+    assert len(hatched) == 1
+    # the low end 2 is not drawn: the whisker of the suppressed bar starts at zero
+    lows = [s[:, 1].min() for c in people_panel.collections for s in c.get_segments()]
+    assert 2 not in lows
+    assert "1.500.000" in texts(axes[1])
+
+
+def test_impact_comparison_on_one_axes(impact):
+    _fig, ax = plt.subplots()
+    same_unit = impact[impact["metric"] == "agreements_frozen"]
+    (drawn,) = kp.plot_impact_comparison(same_unit, ax=ax)
+    assert drawn is ax
+    assert len(ax.patches) == 3
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Agreements frozen"]
+
+
+# ------------------------------------------------------------------------------------------------
+# saving
+# ------------------------------------------------------------------------------------------------
+
+
+def test_save_figure_writes_png_and_svg(tmp_path, by_country):
+    ax = kp.plot_top_countries(by_country)
+    written = kp.save_figure(ax, tmp_path / "charts" / "top_countries")
+    assert written == [
+        tmp_path / "charts" / "top_countries.png",
+        tmp_path / "charts" / "top_countries.svg",
+    ]
+    assert all(p.stat().st_size > 1000 for p in written)
+    assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in written[1].read_bytes()[:500]
+    again = kp.save_figure(ax.figure, tmp_path / "charts" / "top_countries.svg", formats=("svg",))
+    assert again == [written[1]]  # a suffix naming a format is dropped, not doubled
+
+
+def test_save_figure_takes_the_array_of_axes(tmp_path, series):
+    axes = kp.plot_quarterly_trends(series)
+    (png,) = kp.save_figure(axes, tmp_path / "trends", formats=("png",), dpi=50)
+    assert png.stat().st_size > 1000
+    with pytest.raises(ValueError, match="format"):
+        kp.save_figure(axes, tmp_path / "trends", formats=("docx",))
