@@ -528,8 +528,9 @@ def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np
 
     names = [str(i) for i in range(width)]
     try:
+        data = body.encode("utf-8")
         tbl = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
+            io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, quote_char=False, invalid_row_handler=on_invalid
@@ -545,7 +546,7 @@ def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np
     if ragged:
         return None
     # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top
-    raw = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)
+    raw = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(raw == 10)
     starts = np.concatenate([[0], nl + 1])
     ends = np.concatenate([nl, [len(raw)]])
@@ -553,8 +554,8 @@ def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np
     if len(nonempty) != tbl.num_rows:
         return None
     cells = pd.DataFrame(
-        {i: tbl.column(i).to_pandas(types_mapper=pd.ArrowDtype) for i in range(width)}
-    ).astype(_ARROW_STR)
+        {i: pd.Series(pd.array(tbl.column(i), dtype=_ARROW_STR)) for i in range(width)}
+    )
     return cells, nonempty + header_line + 1
 
 
@@ -825,28 +826,25 @@ def _parse(
     table: Table, grid: _Grid, *, dayfirst: bool | None, basis: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Parse a mapped grid into the canonical table (all rows) and its failures (long form)."""
-    cells = grid.cells.iloc[grid.header_idx + 1 :]
+    cells = grid.cells.iloc[grid.header_idx + 1 :].reset_index(drop=True)
     lines = grid.line[grid.header_idx + 1 :]
-    width_header = max(grid.mapping) + 1
+    header = grid.cells.iloc[grid.header_idx].fillna("").astype(str).str.strip().tolist()
+    # the header spans up to its last non-empty cell (unmapped columns included)
+    width_header = max(i for i, h in enumerate(header) if h) + 1
     notes: list[str] = []
-    # rows wider than the header with content beyond it are malformed (nothing is dropped)
-    beyond = cells.iloc[:, width_header:] if cells.shape[1] > width_header else None
-    spill = (
-        (beyond.fillna("").apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy()
-        if beyond is not None and beyond.shape[1]
-        else np.zeros(len(cells), dtype=bool)
-    )
-    raw = pd.DataFrame(
-        {
-            col: cells[i].fillna("").astype(_ARROW_STR).str.strip().reset_index(drop=True)
-            for i, col in grid.mapping.items()
-        }
-    )
-    # blank rows (all mapped and unmapped cells empty) are not records
-    blank = ~((cells.fillna("").apply(lambda s: s.str.strip()) != "").any(axis=1).to_numpy())
-    raw = raw[~blank].reset_index(drop=True)
-    lines = lines[~blank]
-    spill = spill[~blank]
+    stripped = {i: cells[i].fillna("").astype(_ARROW_STR).str.strip() for i in cells.columns}
+    filled = {i: (col.str.len() > 0).to_numpy(dtype=bool) for i, col in stripped.items()}
+    # blank rows (all cells empty) are not records; rows with content beyond the header's last
+    # column are malformed (their cells cannot be assigned to fields; nothing is dropped)
+    nonblank = np.logical_or.reduce(list(filled.values())) if filled else np.zeros(0, bool)
+    beyond = [filled[i] for i in filled if i >= width_header]
+    spill = np.logical_or.reduce(beyond) if beyond else np.zeros(len(cells), dtype=bool)
+    raw = pd.DataFrame({col: stripped[i] for i, col in grid.mapping.items()})
+    blank = ~nonblank
+    if blank.any():
+        raw = raw[nonblank].reset_index(drop=True)
+    lines = lines[nonblank]
+    spill = spill[nonblank]
     n = len(raw)
     fails = _Failures(raw)
     fails.add(
@@ -1181,16 +1179,12 @@ def _parse_numbers(
     Evidence: where a value holds both separators the last is the decimal; a separator followed
     by other than exactly three digits at the end cannot be a thousands separator. Without
     evidence the decimal follows the file: comma for ``;``-separated or non-English files.
+    Runs on Arrow compute kernels (RE2) over the whole column: money columns are mostly distinct.
     """
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
-    t = pd.Series(
-        pc.replace_substring_regex(arr, _CURRENCY.pattern, ""), dtype=pd.ArrowDtype(pa.string())
-    ).astype(_ARROW_STR)
-    comma_last = t.str.contains(r",\d*$", regex=True) & t.str.contains(".", regex=False)
-    point_last = t.str.contains(r"\.\d*$", regex=True) & t.str.contains(",", regex=False)
-    comma_dec = int((comma_last | t.str.contains(r",(?:\d{1,2}|\d{4,})$", regex=True)).sum())
-    point_dec = int((point_last | t.str.contains(r"\.(?:\d{1,2}|\d{4,})$", regex=True)).sum())
+    arr = pa.array(s.to_numpy(dtype=object, na_value=""), type=pa.string())
+    t = pc.replace_substring_regex(arr, _CURRENCY.pattern, "")
+    comma_dec = pc.sum(pc.match_substring_regex(t, r",(?:\d{1,2}|\d{4,})$|\..*,\d*$")).as_py() or 0
+    point_dec = pc.sum(pc.match_substring_regex(t, r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$")).as_py() or 0
     if comma_dec and not point_dec:
         decimal, why = ",", f"{comma_dec} values"
     elif point_dec and not comma_dec:
@@ -1202,26 +1196,25 @@ def _parse_numbers(
         decimal = "," if (separator == ";" or language != "en") else "."
         why = f"no evidence; assumed from the {'separator' if separator == ';' else 'language'}"
     if decimal == ",":  # a point is then only a thousands separator: 1.234.567,5
-        valid = t.str.fullmatch(r"[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?") | (t == "")
-        clean = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        pattern = r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
+        clean = pc.replace_substring(pc.replace_substring(t, ".", ""), ",", ".")
     else:
-        valid = t.str.fullmatch(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?") | (t == "")
-        clean = t.str.replace(",", "", regex=False)
-    valid_np = valid.fillna(False).to_numpy(dtype=bool)
-    num = pd.to_numeric(clean.where(valid_np & (t != "").to_numpy()), errors="coerce")
-    num_np = num.to_numpy(dtype="float64", na_value=np.nan)
-    invalid_u = ~valid_np
+        pattern = r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+        clean = pc.replace_substring(t, ",", "")
+    empty = pc.equal(t, "")
+    valid = pc.match_substring_regex(t, pattern)
+    num = pc.cast(pc.if_else(valid, clean, pa.scalar(None, pa.string())), pa.float64())
+    num_np = num.to_numpy(zero_copy_only=False)
+    invalid = ~(valid.to_numpy(zero_copy_only=False) | empty.to_numpy(zero_copy_only=False))
     if integer:
         frac = np.isfinite(num_np) & (num_np % 1 != 0)
-        invalid_u = invalid_u | frac
+        invalid = invalid | frac
         num_np = np.where(frac, np.nan, num_np)
-    vals = np.concatenate([num_np, [np.nan]])[codes]
-    values = pd.Series(pd.array(vals, dtype="Float64"))
+    values = pd.Series(pd.array(num_np, dtype="Float64"))
     if integer:
         values = values.round().astype("Int64")
-    invalid = np.concatenate([invalid_u, [False]])[codes]
     note = None
-    if len(uniques) and not integer:
+    if not integer and not bool(empty.to_numpy(zero_copy_only=False).all()):
         note = f"{col}: decimal {'comma' if decimal == ',' else 'point'} ({why})"
     return values, invalid, note
 
