@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
 from .ingest import IngestReport, Ingested, read_headcounts, read_partnerships
+from .normalise import country_name, country_table, to_iso2
 from .schemas import validate_headcounts, validate_partnerships
 
 __version__ = "0.1.0"
@@ -27,8 +28,11 @@ __all__ = [
     "ScenarioError",
     "SchemaError",
     "__version__",
+    "country_name",
+    "country_table",
     "read_headcounts",
     "read_partnerships",
+    "to_iso2",
     "validate_headcounts",
     "validate_partnerships",
 ]

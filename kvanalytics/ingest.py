@@ -449,7 +449,23 @@ def _read_grid(path: Path, table: Table, extra: dict[str, str], sheet: str | Non
     return _read_csv(path, table, extra)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes (see ``_decode_bytes``) and refuse content that is not text."""
+    text, encoding = _decode_bytes(data, name)
+    head = text[:65536]
+    if head and len(_CONTROL.findall(head)) > 0.01 * len(head):
+        raise IngestError(
+            f"{name}: binary content (control characters), not a text CSV; expected a CSV or "
+            "XLSX export",
+            path=name,
+        )
+    return text, encoding
+
+
+def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Decode bytes by BOM, else UTF-8, else cp1252, else Latin-1; refuse binary content."""
     for bom, enc in (
         (codecs.BOM_UTF8, "utf-8-sig"),
@@ -468,10 +484,12 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
     sample = data[:65536]
     if b"\x00" in sample:
         # UTF-16 without BOM: every other byte NUL in ASCII text
-        if sample[1::2].count(0) > 0.4 * len(sample[1::2]):
-            return data.decode("utf-16-le", errors="strict"), "utf-16-le"
-        if sample[0::2].count(0) > 0.4 * len(sample[0::2]):
-            return data.decode("utf-16-be", errors="strict"), "utf-16-be"
+        for enc, half in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+            if half.count(0) > 0.4 * len(half):
+                try:
+                    return data.decode(enc, errors="strict"), enc
+                except UnicodeDecodeError:
+                    break
         raise IngestError(
             f"{name}: binary content (NUL bytes), not a text CSV; expected a CSV or XLSX export",
             path=name,
