@@ -13,7 +13,7 @@ Examples
 from __future__ import annotations
 
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
-from .ingest import IngestReport, Ingested, read_headcounts, read_partnerships
+from .ingest import Ingested, IngestReport, read_headcounts, read_partnerships
 from .normalise import country_name, country_table, to_iso2
 from .schemas import validate_headcounts, validate_partnerships
 
