@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,8 @@ CATEGORY_COLUMNS = {
 DATE_COLUMNS = {"start", "end"}
 BOOLEAN_COLUMNS = {"financial_flows", "data_exchange"}
 NUMBER_COLUMNS = {"value_eur": "float", "headcount": "int"}
+#: Required columns whose cells may be blank: an unknown (or suppressed) count is NA, not a reject.
+BLANK_ALLOWED = {"headcount"}
 #: Faculty spellings meaning "institution-wide", canonical ``Central`` (DESIGN.md).
 CENTRAL_FACULTY = "Central"
 #: Arrow-backed strings for the raw cells: vectorised string kernels, ~10x the object path.
@@ -112,7 +114,7 @@ def _value_lookup() -> dict[str, dict[str, str]]:
     df = pd.read_csv(PACKAGE_DATA / "value_synonyms.csv", dtype=str, keep_default_na=False)
     out: dict[str, dict[str, str]] = {}
     for row in df.itertuples(index=False):
-        out.setdefault(row.field, {})[_key(row.synonym)] = row.value
+        out.setdefault(str(row.field), {})[_key(str(row.synonym))] = str(row.value)
     for name, dtype in CATEGORY_COLUMNS.items():
         for cat in dtype.categories:
             out.setdefault(name, {})[_key(cat)] = cat
@@ -233,6 +235,24 @@ class Ingested:
 # --------------------------------------------------------------------------------------------
 
 
+@overload
+def read_partnerships(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = ...,
+    sheet: str | None = ...,
+    dayfirst: bool | None = ...,
+    errors: Literal["raise"] = ...,
+) -> pd.DataFrame: ...
+@overload
+def read_partnerships(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = ...,
+    sheet: str | None = ...,
+    dayfirst: bool | None = ...,
+    errors: Literal["collect"],
+) -> Ingested: ...
 def read_partnerships(
     paths: PathLike | Sequence[PathLike],
     *,
@@ -280,6 +300,26 @@ def read_partnerships(
     )
 
 
+@overload
+def read_headcounts(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = ...,
+    sheet: str | None = ...,
+    basis: str | None = ...,
+    dayfirst: bool | None = ...,
+    errors: Literal["raise"] = ...,
+) -> pd.DataFrame: ...
+@overload
+def read_headcounts(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    columns: Mapping[str, str] | None = ...,
+    sheet: str | None = ...,
+    basis: str | None = ...,
+    dayfirst: bool | None = ...,
+    errors: Literal["collect"],
+) -> Ingested: ...
 def read_headcounts(
     paths: PathLike | Sequence[PathLike],
     *,
@@ -383,7 +423,7 @@ def _read(
 def _rejects_message(report: IngestReport, rejects: pd.DataFrame) -> str:
     reasons = ", ".join(f"{n} {r}" for r, n in report.by_reason.items())
     examples = "; ".join(
-        f"{r.source_file}{f' [{r.source_sheet}]' if pd.notna(r.source_sheet) else ''} "
+        f"{r.source_file}{f' [{r.source_sheet!s}]' if isinstance(r.source_sheet, str) else ''} "
         f"row {r.source_row}, column {r.column!r}: {r.detail}"
         for r in rejects.head(3).itertuples()
     )
@@ -420,6 +460,8 @@ class _Grid:
     cells: pd.DataFrame  # columns 0..n-1, string dtype, header row included
     line: np.ndarray
     fmt: str
+    #: line numbers of empty rows the reader dropped (counted as blank rows after the header)
+    empty: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sheet: str | None = None
     encoding: str | None = None
     separator: str | None = None
@@ -435,7 +477,8 @@ def _read_grid(path: Path, table: Table, extra: dict[str, str], sheet: str | Non
         raise IngestError(f"{name}: no such file", path=name)
     if path.is_dir():
         raise IngestError(f"{name}: is a directory, expected a CSV or XLSX file", path=name)
-    head = path.open("rb").read(8)
+    with path.open("rb") as fh:
+        head = fh.read(8)
     if not head:
         raise IngestError(f"{name}: the file is empty", path=name)
     if head.startswith(b"PK\x03\x04"):
@@ -513,7 +556,12 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
     head_lines = text[:200_000].split("\n")[: HEADER_SCAN_ROWS + 20]
     best: tuple[int, int, str] | None = None  # (matched, -row, sep)
     for sep in SEPARATORS:
-        rows = list(csv.reader(head_lines, delimiter=sep))
+        rows = []
+        try:
+            for row in csv.reader(head_lines, delimiter=sep):
+                rows.append(row)
+        except csv.Error:  # judged again, with the file's name, when the grid is split
+            pass
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             n = len(_match_header(row, table, extra)[0])
             cand = (n, -i, sep)
@@ -521,11 +569,13 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
                 best = cand
     sep = best[2] if best else _guess_separator(head_lines)
     fast = _arrow_grid(text, sep, -best[1]) if best and '"' not in text else None
-    cells, lines = fast if fast is not None else _split_text(text, sep)
-    return _Grid(path, cells, lines, "csv", encoding=encoding, separator=sep)
+    cells, lines, empty = fast if fast is not None else _split_text(text, sep, name)
+    return _Grid(path, cells, lines, "csv", empty=empty, encoding=encoding, separator=sep)
 
 
-def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+def _arrow_grid(
+    text: str, sep: str, header_line: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
     """Fast path for quote-free text: Arrow's multithreaded CSV parser from the header line on.
 
     Returns None (use the exact path) when any row's width differs from the header's, so that
@@ -571,10 +621,11 @@ def _arrow_grid(text: str, sep: str, header_line: int) -> tuple[pd.DataFrame, np
     nonempty = np.flatnonzero(ends > starts)
     if len(nonempty) != tbl.num_rows:
         return None
+    empty = np.flatnonzero(ends[:-1] == starts[:-1])  # the piece after a final newline is no line
     cells = pd.DataFrame(
         {i: pd.Series(pd.array(tbl.column(i), dtype=_ARROW_STR)) for i in range(width)}
     )
-    return cells, nonempty + header_line + 1
+    return cells, nonempty + header_line + 1, empty + header_line + 1
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -582,8 +633,8 @@ def _guess_separator(lines: list[str]) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Split CSV text into a string grid and line numbers.
+def _split_text(text: str, sep: str, name: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Split CSV text into a string grid, each row's line number and the empty lines' numbers.
 
     Quote-free text (most exports) is split with Arrow compute, vectorised; text with quotes goes
     through the csv module, which tracks the line of each record even across quoted newlines.
@@ -592,15 +643,18 @@ def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray]:
         lines = text.split("\n")
         arr = pa.array(lines, type=pa.large_string())
         nonempty = pc.greater(pc.utf8_length(arr), 0)
-        idx = np.flatnonzero(nonempty.to_numpy(zero_copy_only=False))
+        filled = nonempty.to_numpy(zero_copy_only=False)
+        idx = np.flatnonzero(filled)
+        empty = np.flatnonzero(~filled[:-1])  # the piece after a final newline is no line
         arr = arr.take(pa.array(idx))
         parts = pc.split_pattern(arr, sep)
         width = int(pc.max(pc.list_value_length(parts)).as_py() or 0)
         lengths = pc.list_value_length(parts).to_numpy()
         cells = pd.DataFrame({j: _list_column(parts, lengths, j) for j in range(width)})
-        return cells, idx + 1
+        return cells, idx + 1, empty + 1
     rows: list[list[str]] = []
     line_no: list[int] = []
+    empty_no: list[int] = []
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     start = 1
     try:
@@ -608,16 +662,20 @@ def _split_text(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray]:
             if row:
                 rows.append(row)
                 line_no.append(start)
+            else:
+                empty_no.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise IngestError(f"CSV structure error near line {reader.line_num}: {exc}") from None
+        raise IngestError(
+            f"{name}: CSV structure error near line {reader.line_num}: {exc}", path=name
+        ) from None
     width = max((len(r) for r in rows), default=0)
     cells = pd.DataFrame(
         [r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype="string"
     )
     lengths = np.array([len(r) for r in rows])
     cells.attrs["lengths"] = lengths
-    return cells, np.asarray(line_no, dtype=np.int64)
+    return cells, np.asarray(line_no, dtype=np.int64), np.asarray(empty_no, dtype=np.int64)
 
 
 def _list_column(parts: pa.Array, lengths: np.ndarray, j: int) -> pd.Series:
@@ -684,7 +742,10 @@ def _read_xlsx(path: Path, table: Table, extra: dict[str, str], sheet: str | Non
         columns=range(width),
         dtype="string",
     )
-    return _Grid(path, cells, np.asarray(keep, dtype=np.int64) + 1, "xlsx", sheet=sname)
+    empty = np.setdiff1d(np.arange(len(rows)), keep) + 1
+    return _Grid(
+        path, cells, np.asarray(keep, dtype=np.int64) + 1, "xlsx", empty=empty, sheet=sname
+    )
 
 
 def _cell_str(v: Any) -> str:
@@ -752,7 +813,9 @@ def _match_header(
 
 def _map_header(grid: _Grid, table: Table, extra: dict[str, str]) -> None:
     cells = grid.cells
-    best_i, best_map, best_langs = 0, {}, []
+    best_i: int = 0
+    best_map: dict[int, str] = {}
+    best_langs: list[frozenset[str]] = []
     for i in range(min(HEADER_SCAN_ROWS, len(cells))):
         m, langs = _match_header(cells.iloc[i].tolist(), table, extra)
         if len(m) > len(best_map):
@@ -850,7 +913,9 @@ def _parse(
     # the header spans up to its last non-empty cell (unmapped columns included)
     width_header = max(i for i, h in enumerate(header) if h) + 1
     notes: list[str] = []
-    stripped = {i: cells[i].fillna("").astype(_ARROW_STR).str.strip() for i in cells.columns}
+    stripped: dict[int, pd.Series] = {
+        int(i): cells[i].fillna("").astype(_ARROW_STR).str.strip() for i in cells.columns
+    }
     filled = {i: (col.str.len() > 0).to_numpy(dtype=bool) for i, col in stripped.items()}
     # blank rows (all cells empty) are not records; rows with content beyond the header's last
     # column are malformed (their cells cannot be assigned to fields; nothing is dropped)
@@ -882,7 +947,7 @@ def _parse(
             continue
         s = raw[col]
         empty = (s == "").to_numpy()
-        if col in required:
+        if col in required and col not in BLANK_ALLOWED:
             fails.add(empty, col, "missing_value", f"{col} is empty")
         if col in TEXT_COLUMNS or col == "period":
             too_long = (s.str.len() > MAX_TEXT_LENGTH).to_numpy()
@@ -954,7 +1019,7 @@ def _parse(
                 f"{col} {{{col}!r}} is not a "
                 + ("whole number" if NUMBER_COLUMNS[col] == "int" else "number"),
             )
-            neg = (val < 0).fillna(False).to_numpy(dtype=bool)
+            neg = np.less(val.to_numpy(dtype="float64", na_value=np.nan), 0)
             fails.add(neg, col, "negative_value", f"{col} {{{col}!r}} is negative")
             out[col] = val
         elif col == "period":
@@ -989,7 +1054,9 @@ def _parse(
         "language": grid.language,
         "mapping": {str(grid.cells.iloc[grid.header_idx, i]): c for i, c in grid.mapping.items()},
         "unmapped": grid.unmapped,
-        "blank_rows": int(blank.sum()),
+        # rows of empty cells, and empty lines/rows the reader dropped, below the header
+        "blank_rows": int(blank.sum())
+        + int((grid.empty > (grid.line[grid.header_idx] if len(grid.line) else 0)).sum()),
         "rows": n,
         "notes": [n_ for n_ in notes if n_],
     }
@@ -1103,6 +1170,11 @@ def _parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str |
     return pd.Series(pd.array(arr, dtype="boolean")), np.asarray(bad), note
 
 
+def _num(s: pd.Series) -> pd.Series:
+    """Numbers from regex-extracted digit strings (NA where there was no match)."""
+    return pd.Series(pd.to_numeric(s, errors="coerce"), index=s.index)
+
+
 _DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DATE_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
@@ -1115,9 +1187,6 @@ def _parse_dates(
     """Parse a date column over its distinct values, deciding day- vs month-first for the column."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     u = pd.Series(uniques, dtype="string")
-    y = pd.array([pd.NA] * len(u), dtype="Int64")
-    m = y.copy()
-    d = y.copy()
     serial = u.str.fullmatch(_SERIAL.pattern).fillna(False).to_numpy(dtype=bool)
     iso = u.str.extract(_DATE_ISO)
     iso_ok = iso[0].notna().to_numpy()
@@ -1125,8 +1194,8 @@ def _parse_dates(
     ymd_ok = ymd[0].notna().to_numpy() & ~iso_ok
     dmy = u.str.extract(_DATE_DMY)
     dmy_ok = dmy[0].notna().to_numpy()
-    a = pd.to_numeric(dmy[0], errors="coerce")
-    b = pd.to_numeric(dmy[1], errors="coerce")
+    a = _num(dmy[0])
+    b = _num(dmy[1])
     day_first_evidence = int(((a > 12) & (b <= 12)).sum())
     month_first_evidence = int(((b > 12) & (a <= 12)).sum())
     if dayfirst is not None:
@@ -1153,15 +1222,16 @@ def _parse_dates(
             else " needed (ISO or Excel dates)"
         )
     day, month = (a, b) if order else (b, a)
-    y = pd.to_numeric(iso[0], errors="coerce").where(iso_ok, pd.to_numeric(ymd[0], errors="coerce"))
-    m = pd.to_numeric(iso[1], errors="coerce").where(iso_ok, pd.to_numeric(ymd[1], errors="coerce"))
-    d = pd.to_numeric(iso[2], errors="coerce").where(iso_ok, pd.to_numeric(ymd[2], errors="coerce"))
+    y = _num(iso[0]).where(iso_ok, _num(ymd[0]))
+    m = _num(iso[1]).where(iso_ok, _num(ymd[1]))
+    d = _num(iso[2]).where(iso_ok, _num(ymd[2]))
     y = y.where(iso_ok | ymd_ok, pd.to_numeric(dmy[2], errors="coerce"))
     m = m.where(iso_ok | ymd_ok, month)
     d = d.where(iso_ok | ymd_ok, day)
-    parsed = pd.to_datetime(
-        pd.DataFrame({"year": y, "month": m, "day": d}), errors="coerce"
-    ).astype(schemas.DATE)
+    # float64 (NaN for no match): pandas cannot assemble dates from Int64 parts holding NA,
+    # which is what an ISO column with a blank cell gives
+    parts = pd.DataFrame({"year": y, "month": m, "day": d}).astype("float64")
+    parsed = pd.to_datetime(parts, errors="coerce").astype(schemas.DATE)
     if serial.any():
         n = pd.to_numeric(u.where(serial), errors="coerce")
         in_range = n.between(*EXCEL_SERIAL_RANGE)
@@ -1210,6 +1280,8 @@ def _parse_numbers(
     elif comma_dec and point_dec:
         decimal = "," if comma_dec >= point_dec else "."
         why = f"conflicting: {comma_dec} comma, {point_dec} point values; the minority is rejected"
+    elif separator is None:  # a workbook: numeric cells reach us written with a point
+        decimal, why = ".", "no evidence; workbook cells"
     else:
         decimal = "," if (separator == ";" or language != "en") else "."
         why = f"no evidence; assumed from the {'separator' if separator == ';' else 'language'}"
@@ -1249,7 +1321,9 @@ def _parse_period(
     m = u.str.extract(_YEAR)
     y1 = pd.to_numeric(m[0], errors="coerce")
     y2 = pd.to_numeric(m[1], errors="coerce")
-    y2 = y2.where(y2 >= 100, (y1 // 100) * 100 + y2)
+    short = (y1 // 100) * 100 + y2
+    short = short.where(short >= y1, short + 100)  # 1999/00 is 1999/2000
+    y2 = y2.where(y2 >= 100, short)
     ay_ok = (y2 == y1 + 1).fillna(False).to_numpy(dtype=bool)
     ay = (
         y1.astype("Int64").astype("string")
@@ -1273,7 +1347,7 @@ def _fill_basis(
     if had_column and basis_col.notna().all():
         return basis_col, None
     if basis is not None:
-        fill = pd.Series(basis, index=basis_col.index)
+        fill: pd.Series = pd.Series(basis, index=basis_col.index)
         note = f"basis: {basis} (as given) where the file has none"
     else:
         fill = pd.Series(

@@ -6,6 +6,8 @@ Every stage after ``ingest`` consumes and produces these tables; ``validate_part
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -26,7 +28,7 @@ GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
 BASIS_DTYPE = pd.CategoricalDtype(list(BASES))
 #: Text columns use the pd.NA-aware string dtype so that "unknown" is always pd.NA.
 TEXT = pd.StringDtype("pyarrow")
-DATE = "datetime64[us]"
+DATE: Final = "datetime64[us]"
 
 PROVENANCE = {"source_file": TEXT, "source_sheet": TEXT, "source_row": "Int64"}
 
