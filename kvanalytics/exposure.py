@@ -1,0 +1,962 @@
+"""Exposure tables and quarterly series: active agreements, money, people and risk per unit.
+
+Semantics (DESIGN.md, "Semantics"):
+
+- An agreement is **active at day d** when ``start <= d`` and (``end`` is NA or ``d <= end``) and
+  it is not exported as ``ended`` with an ``end`` before d. Dates count by calendar day: a start
+  or end with a time of day counts for that whole day. The exported status does not otherwise
+  decide: ``suspended`` ties are active stock (the agreement still exists and a freeze decision
+  must see it; :func:`exposure` reports them in ``agreements_suspended``), and a ``planned`` tie
+  is active once its start date has passed (the export's status lags; before its start it is
+  not active anyway). An ``ended`` tie without an end date stays open-ended, because nothing
+  says when it ended; such rows are a data-quality issue for ``ingest``.
+- **Stock** is counted at a date (``exposure``) or at each quarter end (``exposure_over_time``,
+  column ``active``); **flows** count agreements whose start (``started``) or end (``ended``)
+  falls within the quarter. An agreement ending on the last day of a quarter is in that
+  quarter's stock *and* its ``ended`` flow.
+- **People** are headcounts in force at the date: per group, the latest period whose reference
+  date (1 October of an academic year ``2021/22``, or the ISO date) is on or before it. Each
+  group is counted on one basis (never two added up): the one asked for with ``basis=``, or by
+  default nationality (then prior diploma), except outgoing exchange, counted by destination;
+  the basis used per group is in ``result.attrs["people_basis"]``. A group without any period
+  in force is NA (unknown), not 0; a unit without rows in a period in force has 0 people.
+- **Risk weighting** multiplies each active agreement by the weight of its country's tier in a
+  risk profile (:data:`DEFAULT_RISK_WEIGHTS`).
+
+Everything is computed with vectorised group codes, ``numpy.bincount`` and difference arrays
+(one pass over the rows, whatever the number of quarters), so a sector's 10^6 agreements and
+10^7 headcount rows take about a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import config
+from .errors import KvError, SchemaError
+from .schemas import (
+    BASES,
+    DATE,
+    GROUPS,
+    KIND_DTYPE,
+    LEVEL_DTYPE,
+    STAFF_GROUPS,
+    STUDENT_GROUPS,
+    TEXT,
+)
+
+__all__ = [
+    "DEFAULT_RISK_WEIGHTS",
+    "KEYS",
+    "PEOPLE_KEYS",
+    "exposure",
+    "exposure_over_time",
+    "is_active",
+]
+
+#: Weight of an active agreement per risk tier (0 none, 1 watch, 2 high, 3 restricted). One
+#: "high"-tier agreement is the unit, each tier doubles the one below, and tier 0 carries no
+#: risk, so ``risk_weighted`` reads as "high-risk-equivalent agreements".
+DEFAULT_RISK_WEIGHTS: Mapping[int, float] = MappingProxyType({0: 0.0, 1: 0.5, 2: 1.0, 3: 2.0})
+
+#: Keys ``by`` may use. ``region`` is the UN region of ``country`` (``normalise.country_table``).
+KEYS = ("country", "faculty", "partner_key", "kind", "level", "region")
+#: Keys headcounts have: people columns appear only when ``by`` uses nothing else.
+PEOPLE_KEYS = ("country", "faculty", "region")
+
+_KEY_DTYPES: dict[str, Any] = {
+    "country": TEXT,
+    "faculty": TEXT,
+    "partner_key": TEXT,
+    "kind": KIND_DTYPE,
+    "level": LEVEL_DTYPE,
+    "region": TEXT,
+}
+_UNKNOWN_TIER = 4  # tier code of a country not in the risk profile
+_ONE_DAY = np.timedelta64(1, "D")
+
+
+# ------------------------------------------------------------------------------------------------
+# Active at a date
+# ------------------------------------------------------------------------------------------------
+
+
+def is_active(partnerships: pd.DataFrame, at: Any = None) -> pd.Series:
+    """Whether each agreement is active at day ``at`` (DESIGN.md, "active at a date").
+
+    Active means ``start <= at`` and (``end`` is NA or ``at <= end``), and not exported as
+    ``ended`` with an ``end`` before ``at``. ``suspended`` agreements are active (still in force,
+    reported separately by :func:`exposure`); ``planned`` ones are active once their start has
+    passed. A missing start, or an end before the start, is never active.
+
+    Parameters
+    ----------
+    partnerships : DataFrame
+        Canonical partnerships (``start``, optional ``end`` and ``status``).
+    at : date-like, optional
+        The day; its time of day is ignored. ``None`` means today.
+
+    Returns
+    -------
+    Series of bool
+        Named ``active``, on the index of ``partnerships``.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"start": pd.to_datetime(["2020-01-01", "2024-01-01"]),
+    ...                   "end": pd.to_datetime(["2023-12-31", None])})
+    >>> is_active(p, "2023-12-31").tolist()
+    [True, False]
+    """
+    _require(partnerships, ("start",), "partnerships", "is_active")
+    d = _as_day(at)
+    start = _days(partnerships, "start")
+    end = _days(partnerships, "end")
+    ended = _status_is(partnerships, "ended")
+    open_end = np.isnat(end)
+    active = (start <= d) & (open_end | (d <= end)) & ~(ended & ~open_end & (end < d))
+    return pd.Series(active, index=partnerships.index, name="active", dtype=bool)
+
+
+# ------------------------------------------------------------------------------------------------
+# Exposure at a date
+# ------------------------------------------------------------------------------------------------
+
+
+def exposure(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None = None,
+    *,
+    by: Sequence[str] = ("country",),
+    at: Any = None,
+    risk_profile: pd.DataFrame | str | None = None,
+    weights: Mapping[int, float] | None = None,
+    basis: str | None = None,
+) -> pd.DataFrame:
+    """Exposure per unit at a date: active agreements, money, risk and people in force.
+
+    Agreements and people are outer-joined, so a country with students but no active agreement
+    appears (with 0 agreements), and one with agreements but no headcount row has 0 people.
+
+    Parameters
+    ----------
+    partnerships : DataFrame
+        Canonical partnerships.
+    headcounts : DataFrame, optional
+        Canonical headcounts. People columns appear only when every key of ``by`` is one of
+        :data:`PEOPLE_KEYS` (country, faculty, region): headcounts have no partner, kind or level.
+    by : sequence of str
+        Keys among :data:`KEYS`; ``region`` maps ``country`` to its UN region.
+    at : date-like, optional
+        The day counted; ``None`` means today.
+    risk_profile : DataFrame or str, optional
+        Columns ``country`` and ``tier`` (0-3), or the name of a bundled profile.
+    weights : mapping, optional
+        Tier -> weight, overriding :data:`DEFAULT_RISK_WEIGHTS` for the tiers given.
+    basis : str, optional
+        Counting basis of the headcounts (``nationality``, ``prior_diploma``, ``destination``)
+        for every group. ``None``: the only basis present or, with several, per group
+        nationality (then prior diploma), and destination for ``exchange_out``.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit, sorted by ``agreements_active`` (descending) then the keys:
+
+        - the ``by`` keys;
+        - ``agreements_active``, ``agreements_suspended`` (the active ones exported as
+          suspended), ``share_of_total`` (of all active agreements; NA when none is active);
+        - ``value_eur`` (sum of known values of active agreements), ``value_eur_unknown``
+          (active agreements whose value is NA);
+        - ``risk_tier`` (only when ``country`` is a key; NA when not in the profile),
+          ``risk_weighted`` (sum of tier weights of active agreements),
+          ``risk_weighted_value_eur`` (sum of weight x value), ``risk_tier_unknown`` (active
+          agreements whose country has no tier). Both sums skip unknown tiers and are NA only
+          when every active agreement of the unit has an unknown tier; all four are NA without
+          a profile;
+        - with headcounts: one column per group of ``schemas.GROUPS`` (NA for a group without
+          any period in force at ``at``), ``students`` and ``staff`` (sums of the known groups),
+          ``people_unknown`` (headcount cells in force that are NA; the sums skip them).
+
+    Examples
+    --------
+    >>> from kvanalytics.sample import make_partnerships
+    >>> table = exposure(make_partnerships(200), at="2024-06-30")
+    >>> int(table["agreements_active"].sum()) == int(is_active(make_partnerships(200),
+    ...                                                       "2024-06-30").sum())
+    True
+    """
+    keys = _check_by(by, partnerships)
+    d = _as_day(at)
+    tiers = _risk_tiers(risk_profile)
+    w = _weights(weights)
+    regions = _regions() if "region" in keys else None
+    prep = _prepare(partnerships, keys, tiers, regions, valid_only=False)
+
+    active = is_active(partnerships, d).to_numpy()
+    fine = prep.fine[active]
+    nf = prep.n_fine
+    count = np.bincount(fine, minlength=nf)[:, None]
+    value = np.bincount(fine, weights=prep.cents[active], minlength=nf)[:, None]
+    vunk = np.bincount(fine, weights=prep.value_unknown[active], minlength=nf)[:, None]
+    susp = np.bincount(fine, weights=prep.suspended[active], minlength=nf)[:, None]
+    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
+    keep = m["active"][:, 0] > 0
+    people = _people(headcounts, keys, np.array([d]), basis, regions)
+    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
+    out = out.drop(columns=["_t"])
+    total = out["agreements_active"].sum()
+    share = out["agreements_active"].astype("Float64") / total if total > 0 else pd.NA
+    out.insert(
+        list(out.columns).index("agreements_suspended") + 1,
+        "share_of_total",
+        pd.Series(share, index=out.index, dtype="Float64"),
+    )
+    order = out.sort_values(
+        ["agreements_active", *keys],
+        ascending=[False, *[True] * len(keys)],
+        na_position="last",
+        kind="stable",
+    ).index
+    return out.loc[order].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# Quarterly series
+# ------------------------------------------------------------------------------------------------
+
+
+def exposure_over_time(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None = None,
+    *,
+    freq: str = "Q",
+    start: Any = None,
+    end: Any = None,
+    by: Sequence[str] = ("country",),
+    academic_year: bool = False,
+    risk_profile: pd.DataFrame | str | None = None,
+    weights: Mapping[int, float] | None = None,
+    basis: str | None = None,
+) -> pd.DataFrame:
+    """Quarterly stock and flows of agreements per unit, with money, risk and people.
+
+    Each agreement's start and end are mapped to quarter numbers once; stock per quarter end
+    comes from a difference array (+1 in the start quarter, -1 after the last quarter end it is
+    active at, cumulative sum per unit) and flows from counts per quarter, so the cost does
+    not grow with rows x quarters. ``active`` equals ``is_active`` at each quarter end.
+
+    Parameters
+    ----------
+    partnerships : DataFrame
+        Canonical partnerships. Rows without a start or with an end before the start are
+        ignored (never active, no flows).
+    headcounts : DataFrame, optional
+        Canonical headcounts; people in force at each quarter end (see :func:`exposure`).
+    freq : {"Q"}
+        Quarters (the only frequency so far).
+    start, end : date-like, optional
+        First and last quarter: those containing these dates. Defaults: the quarter of the
+        earliest start, and the current quarter.
+    by : sequence of str
+        Keys among :data:`KEYS`.
+    academic_year : bool
+        Academic-year quarters (Q1 = September-November, ..., Q4 = June-August), labelled
+        ``"2024/25 Q1"``, instead of calendar quarters ``"2024Q3"``.
+    risk_profile, weights, basis
+        As in :func:`exposure`.
+
+    Returns
+    -------
+    DataFrame
+        One row per quarter x unit (every unit with any activity or people in the window, in
+        every quarter), sorted by quarter then keys: ``quarter`` (label), ``quarter_end`` (its
+        last day), the keys, ``active`` (stock at quarter end), ``started`` and ``ended``
+        (flows), ``value_eur`` and ``value_eur_unknown`` (of the active ones), ``risk_tier``
+        (when ``country`` is a key), ``risk_weighted``, ``risk_weighted_value_eur``,
+        ``risk_tier_unknown`` and, with headcounts, the people columns of :func:`exposure`.
+
+    Examples
+    --------
+    >>> from kvanalytics.sample import make_partnerships
+    >>> s = exposure_over_time(make_partnerships(200), start="2023-01-01", end="2023-12-31",
+    ...                        by=("faculty",))
+    >>> sorted(s["quarter"].unique())
+    ['2023Q1', '2023Q2', '2023Q3', '2023Q4']
+    """
+    if str(freq).upper() not in ("Q", "QE", "Q-DEC", "QE-DEC"):
+        raise ValueError(f"freq must be 'Q' (quarters); got {freq!r}.")
+    keys = _check_by(by, partnerships)
+    tiers = _risk_tiers(risk_profile)
+    w = _weights(weights)
+    regions = _regions() if "region" in keys else None
+    prep = _prepare(partnerships, keys, tiers, regions, valid_only=True)
+    off = (config.ACADEMIC_YEAR_START_MONTH - 1) % 3 if academic_year else 0
+
+    first = prep.start.min() if len(prep.start) else _as_day(None)
+    q0 = int(_quarter(np.array([_as_day(start) if start is not None else first]), off)[0])
+    q1 = int(_quarter(np.array([_as_day(end)]), off)[0])
+    if q1 < q0:
+        raise ValueError(f"end ({end}) is before start ({start}); give start <= end.")
+    nq = q1 - q0 + 1
+    labels, q_end = _quarter_labels(np.arange(q0, q1 + 1), off, academic_year)
+
+    nf = prep.n_fine
+    qs = _quarter(prep.start, off)
+    open_end = np.isnat(prep.end)
+    # Active at quarter end Q  <=>  Q(start) <= Q  and  end >= last day of Q  <=>  Q < Q(end + 1d).
+    qe = np.where(
+        open_end, q1, _quarter(np.where(open_end, prep.start, prep.end + _ONE_DAY), off) - 1
+    )
+    lo = np.maximum(qs, q0) - q0
+    hi = np.minimum(qe, q1) - q0
+    ok = lo <= hi
+    width = nq + 1
+    i_lo = prep.fine[ok] * width + lo[ok]
+    i_hi = prep.fine[ok] * width + hi[ok] + 1
+
+    def stock(weights_: np.ndarray | None) -> np.ndarray:
+        wl = None if weights_ is None else weights_[ok]
+        diff = np.bincount(i_lo, weights=wl, minlength=nf * width) - np.bincount(
+            i_hi, weights=wl, minlength=nf * width
+        )
+        return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
+
+    count = stock(None)
+    value = stock(prep.cents)
+    vunk = stock(prep.value_unknown.astype(np.float64))
+
+    def flow(q: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        inside = mask & (q >= q0) & (q <= q1)
+        idx = prep.user_of_fine[prep.fine[inside]] * nq + (q[inside] - q0)
+        return np.bincount(idx, minlength=prep.n_users * nq).reshape(prep.n_users, nq)
+
+    started = flow(qs, np.ones(len(qs), bool))
+    ended = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
+
+    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=None)
+    m["started"] = started
+    m["ended"] = ended
+    keep = np.asarray(
+        (m["active"] > 0).any(axis=1) | (started > 0).any(axis=1) | (ended > 0).any(axis=1),
+        dtype=bool,
+    )
+    people = _people(headcounts, keys, q_end, basis, regions)
+    out = _assemble(prep, m, keep, people, q_end, labels=labels, tiers=tiers)
+    return out.drop(columns=["_t"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Inputs: checks, dates, keys, risk
+# ------------------------------------------------------------------------------------------------
+
+
+def _require(df: Any, columns: Sequence[str], name: str, where: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{where} takes the {name} table as a pandas DataFrame, got {type(df)}.")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise SchemaError(
+            f"{where}: {name} has no column(s) {missing}; it has {list(df.columns)}. "
+            f"Build the table with kvanalytics.read_{name}() (see kvanalytics.schemas)."
+        )
+
+
+def _check_by(by: Sequence[str] | str, partnerships: pd.DataFrame) -> tuple[str, ...]:
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    bad = [k for k in keys if k not in KEYS]
+    if not keys or bad or len(set(keys)) != len(keys):
+        raise ValueError(
+            f"by must name one or more distinct keys among {list(KEYS)}; got {list(keys)}."
+        )
+    need = ["start", *[k if k != "region" else "country" for k in keys]]
+    _require(partnerships, need, "partnerships", "exposure")
+    return keys
+
+
+def _as_day(at: Any) -> np.datetime64:
+    if at is None:
+        ts = pd.Timestamp.today()
+    elif isinstance(at, pd.Period):
+        ts = at.end_time
+    else:
+        ts = pd.Timestamp(at)
+    if ts is pd.NaT or pd.isna(ts):
+        raise ValueError(f"Not a date: {at!r}.")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts.normalize().to_datetime64().astype("datetime64[D]")
+
+
+def _days(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A date column as ``datetime64[D]`` (floored to the day); all NaT when absent."""
+    if column not in df.columns:
+        return np.full(len(df), np.datetime64("NaT"), "datetime64[D]")
+    s = df[column]
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        raise SchemaError(
+            f"partnerships: column {column!r} must be a date (datetime64), got {s.dtype}. "
+            "Build the table with kvanalytics.read_partnerships() or pd.to_datetime() it."
+        )
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    return s.to_numpy("datetime64[us]").astype("datetime64[D]")
+
+
+def _status_is(df: pd.DataFrame, status: str) -> np.ndarray:
+    if "status" not in df.columns:
+        return np.zeros(len(df), bool)
+    return np.asarray((df["status"] == status).fillna(False), dtype=bool)
+
+
+def _quarter(days: np.ndarray, off: int) -> np.ndarray:
+    """Quarter number of each day: months since 1970-01, shifted by ``off``, floor-divided by 3."""
+    months = days.astype("datetime64[M]").astype(np.int64)
+    return np.floor_divide(months - off, 3)
+
+
+def _quarter_labels(q: np.ndarray, off: int, academic: bool) -> tuple[np.ndarray, np.ndarray]:
+    first = q * 3 + off  # first month of each quarter, in months since 1970-01
+    year, month = 1970 + first // 12, first % 12 + 1
+    q_end = (first + 3).astype("datetime64[M]").astype("datetime64[D]") - _ONE_DAY
+    if academic:
+        start_month = config.ACADEMIC_YEAR_START_MONTH
+        ay = np.where(month >= start_month, year, year - 1)
+        n = (month - start_month) % 12 // 3 + 1
+        labels = [f"{a}/{(a + 1) % 100:02d} Q{k}" for a, k in zip(ay, n, strict=True)]
+    else:
+        labels = [f"{y}Q{(mo - 1) // 3 + 1}" for y, mo in zip(year, month, strict=True)]
+    return np.array(labels, dtype=object), q_end
+
+
+def _risk_tiers(risk_profile: pd.DataFrame | str | None) -> pd.Series | None:
+    """Country -> tier (Int64) from a profile, checked; None without a profile."""
+    if risk_profile is None:
+        return None
+    if isinstance(risk_profile, str):
+        from .reference import load_risk_profile
+
+        risk_profile = load_risk_profile(risk_profile)
+    _require(risk_profile, ("country", "tier"), "risk_profile", "exposure")
+    country = risk_profile["country"].astype(TEXT).str.strip().str.upper()
+    tier = pd.to_numeric(risk_profile["tier"], errors="coerce").astype("Float64")
+    bad = tier.notna() & ~tier.isin([0, 1, 2, 3])
+    bad |= risk_profile["tier"].notna() & tier.isna()
+    dup = country.duplicated(keep=False) & country.notna()
+    if bad.any() or dup.any():
+        problems = []
+        if bad.any():
+            problems.append(f"tier not in 0..3: {risk_profile.loc[bad, 'tier'].head(3).tolist()}")
+        if dup.any():
+            problems.append(f"countries listed twice: {sorted(set(country[dup]))[:3]}")
+        raise SchemaError(
+            "risk_profile: " + "; ".join(problems) + ". Give one tier 0-3 per country "
+            "(kvanalytics.reference.read_risk_profile checks a file)."
+        )
+    ok = country.notna() & tier.notna()
+    return pd.Series(
+        tier[ok].astype("Int64").to_numpy(), index=pd.Index(country[ok], dtype=TEXT), name="tier"
+    )
+
+
+def _weights(weights: Mapping[int, float] | None) -> np.ndarray:
+    """Weight per tier code 0..3, and 0 for the unknown tier code (its sums skip it)."""
+    merged = dict(DEFAULT_RISK_WEIGHTS)
+    for k, v in (weights or {}).items():
+        if k not in merged:
+            raise ValueError(f"weights: tier {k!r} is not one of 0, 1, 2, 3.")
+        if not np.isfinite(float(v)) or float(v) < 0:
+            raise ValueError(f"weights: the weight of tier {k} must be a number >= 0, got {v!r}.")
+        merged[int(k)] = float(v)
+    return np.array([merged[0], merged[1], merged[2], merged[3], 0.0])
+
+
+def _regions() -> pd.Series:
+    """ISO2 -> UN region, from ``normalise.country_table`` (imported when needed)."""
+    try:
+        from .normalise import country_table
+    except ImportError as exc:  # pragma: no cover - depends on the state of the package
+        raise KvError(
+            "by='region' needs kvanalytics.normalise.country_table() (ISO2 -> region), which "
+            f"could not be imported ({exc}). Group by 'country' and map regions yourself."
+        ) from exc
+    table = country_table()
+    if not {"iso2", "region"} <= set(table.columns):
+        raise KvError("country_table() must have columns iso2 and region for by='region'.")
+    return pd.Series(
+        table["region"].astype(TEXT).to_numpy(), index=table["iso2"].astype(TEXT).to_numpy()
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Group codes
+# ------------------------------------------------------------------------------------------------
+
+
+def _small(n_codes: int) -> type[np.signedinteger]:
+    """The smallest signed integer type holding codes 0..n_codes (keeps 10^7-row codes small)."""
+    for t in (np.int8, np.int16, np.int32):
+        if n_codes < np.iinfo(t).max:
+            return t
+    return np.int64
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Integer codes (NA a code of its own; a small integer dtype) and the labels they stand for."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        k = len(dtype.categories)
+        # codes are -1 for NA: index a lookup whose last entry is NA's own code, k
+        lookup = np.r_[np.arange(k), k].astype(_small(k))
+        codes = lookup[values.cat.codes.to_numpy()]
+        cats = pd.Categorical.from_codes(np.r_[np.arange(k), -1], dtype=dtype)
+        return codes, pd.Series(cats)
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        # Arrow's hash kernel is 2-3x faster than pd.factorize on 10^7 strings.
+        enc = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
+        codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
+        return codes, pd.Series(enc.dictionary.to_pylist(), dtype=TEXT)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return np.asarray(codes, np.int64), pd.Series(uniques).astype(TEXT)
+
+
+def _codes_table(
+    frame: pd.DataFrame, keys: Sequence[str], regions: pd.Series | None
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group id per row and one row of labels per group (keys in canonical dtypes)."""
+    n = len(frame)
+    per_key: list[tuple[np.ndarray, pd.Series]] = []
+    for key in keys:
+        if key == "region":
+            assert regions is not None
+            ccodes, clabels = _factorize(frame["country"])
+            reg = pd.Series(clabels.map(regions).to_numpy(), dtype=TEXT)
+            rcodes, rlabels = _factorize(reg)
+            per_key.append((rcodes[ccodes], rlabels))
+        else:
+            per_key.append(_factorize(frame[key]))
+    ids, table = _group_rows(per_key, n)
+    labels = pd.DataFrame(
+        {
+            k: lab.take(table[:, i]).reset_index(drop=True)
+            for i, (k, (_, lab)) in enumerate(zip(keys, per_key, strict=True))
+        }
+    )
+    for k in keys:
+        typed = labels[k].astype(_KEY_DTYPES[k])
+        lost = typed.isna() & labels[k].notna()
+        if lost.any():
+            raise SchemaError(
+                f"{k}: value(s) {labels.loc[lost, k].head(3).tolist()} are not among "
+                f"{list(_KEY_DTYPES[k].categories)}; build the table with kvanalytics.ingest."
+            )
+        labels[k] = typed
+    return ids, labels
+
+
+def _group_rows(
+    per_key: Sequence[tuple[np.ndarray, pd.Series]], n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group ids of rows and, per group, the code of each key (n_groups x n_keys)."""
+    if not per_key:
+        return np.zeros(n, np.int64), np.zeros((1 if n else 0, 0), np.int64)
+    sizes = [len(lab) for _, lab in per_key]
+    total = float(np.prod([float(k) for k in sizes]))
+    if total < 2**62:
+        combined = per_key[0][0].astype(np.int64, copy=True)
+        for (codes, _), k in zip(per_key[1:], sizes[1:], strict=True):
+            combined *= k
+            combined += codes
+        if total <= max(4 * n, 1 << 22):
+            present = np.bincount(combined, minlength=int(total)) > 0
+            uniq = np.flatnonzero(present)
+            ids = (np.cumsum(present) - 1).astype(_small(len(uniq)))[combined]
+        else:
+            uniq, ids = np.unique(combined, return_inverse=True)
+        del combined
+        table = np.empty((len(uniq), len(sizes)), np.int64)
+        rest = uniq.copy()
+        for i in range(len(sizes) - 1, -1, -1):
+            table[:, i] = rest % sizes[i]
+            rest //= sizes[i]
+        return ids, table
+    # Astronomically many key combinations: unique rows (slower, never hit in practice).
+    stacked = np.column_stack([c for c, _ in per_key])
+    table, ids = np.unique(stacked, axis=0, return_inverse=True)
+    return ids.reshape(-1).astype(np.int64), table
+
+
+# ------------------------------------------------------------------------------------------------
+# Agreements: prepared arrays, measures per unit
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    keys: tuple[str, ...]
+    labels: pd.DataFrame  # one row per unit (user group), keys in canonical dtypes
+    fine: np.ndarray  # per row: fine group (unit x tier when a profile is given)
+    n_fine: int
+    user_of_fine: np.ndarray  # unit of each fine group (non-decreasing)
+    tier_of_fine: np.ndarray  # tier code 0..3, 4 unknown, of each fine group
+    n_users: int
+    start: np.ndarray  # datetime64[D]
+    end: np.ndarray  # datetime64[D], NaT open-ended
+    cents: np.ndarray  # float64 whole cents (exact sums below 2**53), 0 when unknown
+    value_unknown: np.ndarray  # bool
+    suspended: np.ndarray  # bool
+
+
+def _prepare(
+    partnerships: pd.DataFrame,
+    keys: tuple[str, ...],
+    tiers: pd.Series | None,
+    regions: pd.Series | None,
+    *,
+    valid_only: bool,
+) -> _Prepared:
+    p = partnerships
+    start = _days(p, "start")
+    end = _days(p, "end")
+    if valid_only:
+        valid = ~np.isnat(start) & (np.isnat(end) | (end >= start))
+        if not valid.all():
+            p = p.loc[valid]
+            start, end = start[valid], end[valid]
+    n = len(p)
+    ids, labels = _codes_table(p, keys, regions)
+    n_users = len(labels)
+    if tiers is not None:
+        ccodes, clabels = _factorize(p["country"])
+        tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
+        tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
+        fine, table = _group_rows(
+            [(ids, pd.Series(range(n_users))), (tier, pd.Series(range(5)))], n
+        )
+        user_of_fine, tier_of_fine = table[:, 0], table[:, 1]
+    else:
+        fine = ids
+        user_of_fine = np.arange(n_users)
+        tier_of_fine = np.full(n_users, _UNKNOWN_TIER)
+    if "value_eur" in p.columns:
+        v = pd.to_numeric(p["value_eur"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    else:
+        v = np.full(n, np.nan)
+    unknown = np.isnan(v)
+    cents = np.where(unknown, 0.0, np.round(v * 100.0))
+    return _Prepared(
+        keys=keys,
+        labels=labels,
+        fine=fine.astype(np.int64),
+        n_fine=len(user_of_fine),
+        user_of_fine=user_of_fine,
+        tier_of_fine=tier_of_fine,
+        n_users=n_users,
+        start=start,
+        end=end,
+        cents=cents,
+        value_unknown=unknown,
+        suspended=_status_is(p, "suspended"),
+    )
+
+
+def _measures(
+    prep: _Prepared,
+    w: np.ndarray,
+    *,
+    count: np.ndarray,
+    value: np.ndarray,
+    value_unknown: np.ndarray,
+    suspended: np.ndarray | None,
+) -> dict[str, np.ndarray]:
+    """Per unit x time measures from per fine-group x time stocks (arrays n_fine x T)."""
+    starts = np.flatnonzero(np.r_[True, prep.user_of_fine[1:] != prep.user_of_fine[:-1]])
+    if prep.n_fine == 0:
+        t = count.shape[1]
+        names = ("active", "value", "value_unknown", "rw", "rwv", "tier_unknown", "suspended")
+        return {k: np.zeros((0, t)) for k in names}
+
+    def reduce(a: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(a, starts, axis=0)
+
+    wt = w[prep.tier_of_fine][:, None]
+    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
+    out = {
+        "active": reduce(count).astype(np.int64),
+        "value": reduce(value),
+        "value_unknown": np.rint(reduce(value_unknown)).astype(np.int64),
+        "rw": reduce(count * wt),
+        "rwv": reduce(value * wt),
+        "tier_unknown": np.rint(reduce(count * unknown_tier)).astype(np.int64),
+    }
+    if suspended is not None:
+        out["suspended"] = np.rint(reduce(suspended)).astype(np.int64)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# People in force
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _People:
+    labels: pd.DataFrame  # one row per unit with people
+    counts: np.ndarray  # T x units x groups, float (NaN where the group has no period in force)
+    unknown: np.ndarray  # T x units: NA headcount cells in force
+    present: np.ndarray  # T x units: any headcount row in force
+    available: np.ndarray  # T x groups: the group has a period in force
+    basis: dict[str, str]  # group -> counting basis used
+
+
+_ACADEMIC_PERIOD = r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$"
+
+
+def _period_reference(periods: pd.Series) -> np.ndarray:
+    """Reference day of each period label: ``2021/22`` -> 2021-10-01; ISO dates as is."""
+    text = periods.astype(TEXT)
+    year = text.str.extract(_ACADEMIC_PERIOD)[0].astype(TEXT)
+    month, day = config.ACADEMIC_YEAR_REFERENCE
+    ay = pd.to_datetime(year + f"-{month:02d}-{day:02d}", format="%Y-%m-%d", errors="coerce")
+    iso = pd.to_datetime(text.where(year.isna()), format="ISO8601", errors="coerce")
+    ref = ay.fillna(iso)
+    bad = ref.isna()
+    if bad.any():
+        examples = [str(x) for x in text[bad].head(3).tolist()]
+        raise SchemaError(
+            f"headcounts: {int(bad.sum())} period value(s) are neither an academic year like "
+            f"'2021/22' nor an ISO date, e.g. {examples}. Fix the period column."
+        )
+    return ref.to_numpy("datetime64[us]").astype("datetime64[D]")
+
+
+#: Preferred counting basis per group when ``basis=None``: a person's nationality (then prior
+#: diploma), except outgoing exchange, which is counted by destination.
+_BASIS_ORDER = ("nationality", "prior_diploma", "destination")
+_BASIS_ORDER_EXCHANGE_OUT = ("destination", "nationality", "prior_diploma")
+
+
+def _codes_in(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Code of each value in ``categories`` (-1 for NA or any other value), without converting
+    10^7 categorical values to text."""
+    codes, labels = _factorize(values)
+    lookup = pd.Series(range(len(categories)), index=list(categories), dtype="int64")
+    code_of_label = labels.astype(TEXT).map(lookup).fillna(-1).to_numpy(np.int64)
+    return code_of_label.astype(np.int8)[codes] if len(codes) else np.zeros(0, np.int8)
+
+
+def _choose_basis(
+    h: pd.DataFrame, gcodes: np.ndarray, basis: str | None
+) -> tuple[np.ndarray | None, dict[str, str]]:
+    """Row mask of the basis used per group (None: all rows), and group -> basis used."""
+    if "basis" not in h.columns:
+        if basis is not None:
+            raise SchemaError(f"headcounts has no basis column, so basis={basis!r} can't be used.")
+        return None, {}
+    bcodes = _codes_in(h["basis"], BASES)
+    nb = len(BASES)
+    pair = gcodes.astype(np.int16) * (nb + 1) + bcodes + 1
+    counts = np.bincount(pair, minlength=len(GROUPS) * (nb + 1))
+    have = counts.reshape(len(GROUPS), nb + 1)[:, 1:] > 0  # groups x bases with rows
+    present = [BASES[i] for i in np.flatnonzero(have.any(axis=0))]
+    if basis is not None:
+        if basis not in present:
+            raise SchemaError(f"headcounts have no rows of basis {basis!r}; they have {present}.")
+        return bcodes == BASES.index(basis), {g: basis for g in GROUPS}
+    if len(present) <= 1:
+        return None, {g: present[0] for g in GROUPS} if present else {}
+    chosen: dict[str, str] = {}
+    want = np.full(len(GROUPS), -2, np.int64)
+    for gi, group in enumerate(GROUPS):  # six groups, not rows
+        order = _BASIS_ORDER_EXCHANGE_OUT if group == "exchange_out" else _BASIS_ORDER
+        found = [x for x in order if have[gi, BASES.index(x)]]
+        if found:
+            chosen[group] = found[0]
+            want[gi] = BASES.index(found[0])
+    return want[gcodes] == bcodes, chosen
+
+
+def _people(
+    headcounts: pd.DataFrame | None,
+    keys: tuple[str, ...],
+    days: np.ndarray,
+    basis: str | None,
+    regions: pd.Series | None,
+) -> _People | None:
+    if headcounts is None or any(k not in PEOPLE_KEYS for k in keys):
+        return None
+    need = ("period", "group", "headcount", *[k if k != "region" else "country" for k in keys])
+    _require(headcounts, need, "headcounts", "exposure")
+    h = headcounts
+    gcodes = _codes_in(h["group"], GROUPS)
+    if (gcodes < 0).any():
+        bad = h["group"][gcodes < 0].drop_duplicates().head(3).tolist()
+        raise SchemaError(f"headcounts: unknown group(s) {bad}; groups are {list(GROUPS)}.")
+    mask, used = _choose_basis(h, gcodes, basis)
+    pcodes, plabels = _factorize(h["period"])
+    refs, ref_code = np.unique(_period_reference(plabels), return_inverse=True)
+    ucodes, labels = _codes_table(h, keys, regions)
+    n_units, n_refs, n_groups = len(labels), max(len(refs), 1), len(GROUPS)
+    size = n_groups * n_refs * n_units
+    # One int64 code per row: (group, reference day, unit); rows of another basis go to an
+    # overflow bin that is dropped. Built in place to keep 10^7-row temporaries few.
+    flat = gcodes.astype(np.int64)
+    flat *= n_refs
+    flat += ref_code.reshape(-1).astype(_small(n_refs))[pcodes]
+    del pcodes
+    flat *= n_units
+    flat += ucodes
+    del ucodes
+    if mask is not None:
+        flat[~mask] = size
+    col = h["headcount"]
+    if not pd.api.types.is_numeric_dtype(col.dtype):
+        col = pd.to_numeric(col, errors="coerce")
+    hc = col.to_numpy(np.float64, na_value=np.nan)
+    na = np.isnan(hc)
+    hc[na] = 0.0
+    shape = (n_groups, n_refs, n_units)
+    total = np.bincount(flat, weights=hc, minlength=size + 1)[:size].reshape(shape)
+    del hc
+    n_na = np.bincount(flat[na], minlength=size + 1)[:size].reshape(shape)
+    rows = np.bincount(flat, minlength=size + 1)[:size].reshape(shape)
+    del flat
+    # Per group, the reference days it has, then the latest on or before each day.
+    has = rows.sum(axis=2) > 0  # groups x refs
+    t = len(days)
+    ref_idx = np.full((t, n_groups), -1, np.int64)
+    for g in range(n_groups):  # six groups, not rows
+        avail = np.flatnonzero(has[g])
+        if len(avail):
+            pos = np.searchsorted(refs[avail], days, side="right") - 1
+            ref_idx[:, g] = np.where(pos >= 0, avail[np.maximum(pos, 0)], -1)
+    available = ref_idx >= 0
+    gi = np.broadcast_to(np.arange(n_groups), (t, n_groups))
+    ri = np.maximum(ref_idx, 0)
+    counts = total[gi, ri, :]  # t x groups x units
+    counts = np.where(available[:, :, None], counts, np.nan).transpose(0, 2, 1)
+    unknown = np.where(available[:, :, None], n_na[gi, ri, :], 0).sum(axis=1)
+    present = (np.where(available[:, :, None], rows[gi, ri, :], 0).sum(axis=1)) > 0
+    return _People(labels, counts, np.rint(unknown).astype(np.int64), present, available, used)
+
+
+# ------------------------------------------------------------------------------------------------
+# Assembly
+# ------------------------------------------------------------------------------------------------
+
+
+def _assemble(
+    prep: _Prepared,
+    m: dict[str, np.ndarray],
+    keep: np.ndarray,
+    people: _People | None,
+    days: np.ndarray,
+    *,
+    labels: np.ndarray | None,
+    tiers: pd.Series | None,
+) -> pd.DataFrame:
+    """Union the units of agreements and people, and lay the measures out long (time x unit)."""
+    keys = list(prep.keys)
+    t = len(days)
+    a_rows = np.flatnonzero(keep)
+    a_labels = prep.labels.iloc[a_rows].reset_index(drop=True)
+    if people is not None:
+        p_rows = np.flatnonzero(np.asarray(people.present).any(axis=0))
+        p_labels = people.labels.iloc[p_rows].reset_index(drop=True)
+        units = a_labels.assign(_a=np.arange(len(a_labels))).merge(
+            p_labels.assign(_p=np.arange(len(p_labels))), on=keys, how="outer"
+        )
+    else:
+        units = a_labels.assign(_a=np.arange(len(a_labels)), _p=np.nan)
+    units = units.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    u = len(units)
+    a_of = units["_a"].to_numpy(np.float64, na_value=np.nan)
+    has_a = ~np.isnan(a_of)
+    src = a_rows[a_of[has_a].astype(np.int64)]
+
+    def lay(name: str, dtype: Any = np.int64, fill: float = 0) -> np.ndarray:
+        """unit x time array of agreement measure ``name`` (``fill`` for units without)."""
+        arr = np.full((u, t), fill, dtype=dtype)
+        arr[has_a] = m[name][src]
+        return arr
+
+    long: dict[str, Any] = {"_t": np.repeat(np.arange(t), u)}
+    if labels is not None:
+        long["quarter"] = pd.array(np.repeat(labels, u), dtype=TEXT)
+        long["quarter_end"] = np.repeat(days, u).astype(DATE)
+    tiled = np.tile(np.arange(u), t)
+    for k in keys:
+        long[k] = units[k].astype(_KEY_DTYPES[k]).array.take(tiled)
+
+    def flat(a: np.ndarray) -> np.ndarray:
+        return a.T.reshape(-1)  # time-major: all units of the first time, then the next...
+
+    active = lay("active")
+    if labels is None:
+        long["agreements_active"] = pd.array(flat(active), dtype="Int64")
+        long["agreements_suspended"] = pd.array(flat(lay("suspended")), dtype="Int64")
+    else:
+        long["active"] = pd.array(flat(active), dtype="Int64")
+        long["started"] = pd.array(flat(lay("started")), dtype="Int64")
+        long["ended"] = pd.array(flat(lay("ended")), dtype="Int64")
+    long["value_eur"] = pd.array(flat(lay("value", np.float64)) / 100.0, dtype="Float64")
+    long["value_eur_unknown"] = pd.array(flat(lay("value_unknown")), dtype="Int64")
+    if "country" in keys:
+        tier = (
+            units["country"].map(tiers).astype("Int64")
+            if tiers is not None
+            else pd.Series(pd.NA, index=units.index, dtype="Int64")
+        )
+        long["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+    tier_unknown = lay("tier_unknown")
+    # NA without a profile, or when every active agreement of the unit has an unknown tier.
+    na = np.ones((u, t), bool) if tiers is None else (tier_unknown == active) & (active > 0)
+    rw = np.where(na, np.nan, lay("rw", np.float64))
+    rwv = np.where(na, np.nan, lay("rwv", np.float64) / 100.0)
+    long["risk_weighted"] = _float_na(flat(rw))
+    long["risk_weighted_value_eur"] = _float_na(flat(rwv))
+    tier_unknown_flat = flat(tier_unknown).astype(np.int64)
+    long["risk_tier_unknown"] = pd.arrays.IntegerArray(
+        tier_unknown_flat, np.full(len(tier_unknown_flat), tiers is None)
+    )
+    if people is not None:
+        p_of = units["_p"].to_numpy(np.float64, na_value=np.nan)
+        has_p = ~np.isnan(p_of)
+        psrc = p_rows[p_of[has_p].astype(np.int64)]
+        counts = np.zeros((t, u, len(GROUPS)))
+        counts[:, has_p, :] = people.counts[:, psrc, :]
+        counts = np.where(people.available[:, None, :], counts, np.nan)  # t x u x groups
+        for gi, g in enumerate(GROUPS):
+            long[g] = _int_na(counts[:, :, gi].reshape(-1))
+        for name, members in (("students", STUDENT_GROUPS), ("staff", STAFF_GROUPS)):
+            idx = [GROUPS.index(g) for g in members]
+            part = counts[:, :, idx]
+            s = np.where(np.isnan(part).all(axis=2), np.nan, np.nansum(part, axis=2))
+            long[name] = _int_na(s.reshape(-1))
+        unk = np.zeros((t, u))
+        unk[:, has_p] = people.unknown[:, psrc]
+        any_group = np.asarray(people.available).any(axis=1).reshape(-1, 1)
+        unk = np.where(any_group, unk, np.nan)
+        long["people_unknown"] = _int_na(unk.reshape(-1))
+    out = pd.DataFrame(long)
+    if people is not None:
+        out.attrs["people_basis"] = dict(people.basis)
+    return out
+
+
+def _float_na(a: np.ndarray) -> pd.arrays.FloatingArray:
+    return pd.array(np.asarray(a, np.float64), dtype="Float64")  # NaN -> NA
+
+
+def _int_na(a: np.ndarray) -> pd.arrays.IntegerArray:
+    a = np.asarray(a, np.float64)
+    mask = np.isnan(a)
+    return pd.arrays.IntegerArray(np.rint(np.where(mask, 0, a)).astype(np.int64), mask)
