@@ -338,7 +338,9 @@ def suppress_counts(
     Counts 1..threshold-1 become ``"<threshold"``; zero and larger counts stay numbers; NA stays
     NA. Cells are independent except for ``sums``: a column that is the row sum of others (the
     exposure table's ``students`` and ``staff``) would give a hidden group away, so each such row
-    gets secondary suppression (``"x"``) as in :func:`suppress`. Use :func:`suppress` for
+    gets secondary suppression (``"x"``) as in :func:`suppress`. Where every non-zero cell of a row is
+    small already (four groups of 1 adding up to 4), a ``"<5"`` total would pin each part, so that
+    total is shown as ``"x"`` too: in these tables ``"x"`` means "hidden", not "at least 5". Use :func:`suppress` for
     cross tables with row and column totals.
 
     Parameters
@@ -393,7 +395,7 @@ def suppress_counts(
     margin = np.zeros(values.shape, bool)
     margin[:, [pos[t] for t in relations]] = True
     system = _System(values, threshold, lines, margin)
-    secondary = _secondary(system, primary, "suppress_counts")
+    secondary = _secondary(system, primary, "suppress_counts", widen_totals=True)
     shown = _display(values, primary, secondary, (f"<{threshold}", secondary_label))
     out = df.copy()
     for i, c in enumerate(cols):
@@ -432,14 +434,14 @@ def disclosure_bounds(published: Suppressed) -> pd.DataFrame:
     system = _System.of_table(
         ext, published.threshold, mode in ("both", "row"), mode in ("both", "column")
     )
-    lo, hi = system.bounds(primary | secondary, primary)
+    lo, hi = system.bounds(primary | secondary, primary, primary & secondary)
     r, c = np.nonzero(primary | secondary)
     flat = r * ext.shape[1] + c
     return pd.DataFrame(
         {
             "row": published.table.index[r],
             "column": published.table.columns[c],
-            "kind": np.where(primary[r, c], "primary", "secondary"),
+            "kind": np.where(primary[r, c] & ~secondary[r, c], "primary", "secondary"),
             "low": lo[flat],
             "high": hi[flat],
             "exact": lo[flat] == hi[flat],
@@ -554,12 +556,20 @@ class _System:
             margin[-1, :] = True
         return cls(ext, threshold, lines, margin)
 
-    def bounds(self, suppressed: np.ndarray, primary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Tightest intervals of every cell that propagating all equations gives (flat)."""
+    def bounds(
+        self, suppressed: np.ndarray, primary: np.ndarray, loose: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Tightest intervals of every cell that propagating all equations gives (flat).
+
+        A reader knows a primary cell is 1..threshold-1 and a secondary one at least the
+        threshold; a ``loose`` cell (a small total shown as secondary) only that it is positive.
+        """
         sup = suppressed.reshape(-1)
         pri = primary.reshape(-1)
+        lse = np.zeros_like(sup) if loose is None else loose.reshape(-1)
+        pri = pri & ~lse
         v = self.value
-        lo = np.where(sup, np.where(pri, 1.0, float(self.threshold)), v)
+        lo = np.where(sup, np.where(pri | lse, 1.0, float(self.threshold)), v)
         hi = np.where(sup, np.where(pri, float(self.threshold - 1), np.inf), v)
         if self.n_eq == 0 or not sup.any():
             return lo, hi
@@ -645,8 +655,14 @@ def _primary(values: np.ndarray, threshold: int) -> np.ndarray:
     return ~np.isnan(values) & (values >= 1) & (values < threshold)
 
 
-def _secondary(system: _System, primary: np.ndarray, where: str) -> np.ndarray:
-    """Hide more cells until propagating the equations pins no hidden cell to one value."""
+def _secondary(
+    system: _System, primary: np.ndarray, where: str, *, widen_totals: bool = False
+) -> np.ndarray:
+    """Hide more cells until propagating the equations pins no hidden cell to one value.
+
+    ``widen_totals``: where nothing is left to hide, show a small total with the secondary label
+    (flat tables of :func:`suppress_counts`, whose readers are told ``x`` may be any count).
+    """
     primary = np.ascontiguousarray(primary)
     sec = np.zeros(primary.size, bool)  # flat, row-major like the system's cell numbers
     if system.n_eq == 0 or not primary.any():
@@ -655,7 +671,7 @@ def _secondary(system: _System, primary: np.ndarray, where: str) -> np.ndarray:
     while True:
         hidden = primary | sec.reshape(primary.shape)
         sup = hidden.reshape(-1)
-        lo, hi = system.bounds(hidden, primary)
+        lo, hi = system.bounds(hidden, primary, (primary & sec.reshape(primary.shape)))
         exposed = np.flatnonzero(sup & (lo == hi))
         if not len(exposed):
             break
@@ -674,7 +690,20 @@ def _secondary(system: _System, primary: np.ndarray, where: str) -> np.ndarray:
             sup[pick] = True
             touched.add(pick)
             added = True
-        if not added:  # every non-zero cell is hidden already
+        if not added:
+            # every non-zero cell is hidden already (e.g. four groups of 1 adding up to "<5"):
+            # show a small total as "x" too, so that a reader no longer knows it is below the
+            # threshold and cannot pin its parts
+            pri_flat = primary.reshape(-1)
+            near = system.cells_of(
+                np.unique(np.concatenate([system.lines_of(int(c)) for c in exposed]))
+            )
+            widen = [
+                int(c) for c in np.unique(near) if system.margin[c] and pri_flat[c] and not sec[c]
+            ]
+            if widen and widen_totals:
+                sec[widen[0]] = True
+                continue
             warnings.warn(
                 f"{where}: {len(exposed)} suppressed cell(s) can still be derived exactly, "
                 "although every non-zero cell is hidden (the table is too small or too sparse "

@@ -463,7 +463,9 @@ def row_sum_attack(out: pd.DataFrame) -> dict[tuple[int, str], tuple[float, floa
             for c in cells:
                 v = row[c]
                 if isinstance(v, str):
-                    bounds[c] = [1.0, 4.0] if v == "<5" else [5.0, math.inf]
+                    # a total shown as "x" may be a widened small total: only positive
+                    x_low = 1.0 if c == total else 5.0
+                    bounds[c] = [1.0, 4.0] if v == "<5" else [x_low, math.inf]
                 else:
                     known[c] = 0.0 if v is pd.NA else float(v)
             for _ in range(20):
@@ -492,10 +494,47 @@ def test_suppress_counts_protects_students_and_staff(df: pd.DataFrame) -> None:
     if exact:
         assert caught  # only when nothing is left to hide in that row
     for c in cols:
-        small = df[c].fillna(0).between(1, 4)
-        assert (out.loc[small.to_numpy(), c] == "<5").all()
+        small = df[c].fillna(0).between(1, 4).to_numpy()
+        if c in PEOPLE_SUMS:  # a small total may be widened to "x" when all its parts are hidden
+            shown = out.loc[small, c]
+            assert shown.isin(["<5", "x"]).all()
+            parts = out.loc[small & (out[c] == "x").to_numpy(), list(PEOPLE_SUMS[c])]
+            assert parts.map(lambda v: isinstance(v, str) or v == 0).all().all()
+        else:
+            assert (out.loc[small, c] == "<5").all()
     independent = suppress_counts(df, cols, sums=None)
     assert not (independent[cols] == "x").any().any()
+
+
+def test_suppress_counts_widens_a_small_total_whose_parts_are_all_small() -> None:
+    # four groups of 1 adding up to 4: "<5" everywhere would tell a reader each group is exactly 1
+    df = pd.DataFrame(
+        {"country": ["HU"], **{g: [0] for g in GROUPS}, "students": [4], "staff": [0]}
+    )
+    df.loc[0, ["degree_student", "exchange_in", "exchange_out", "phd"]] = [1, 1, 1, 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is left derivable, so no warning either
+        out = suppress_counts(df, [*GROUPS, "students", "staff"])
+    assert out.loc[0, "students"] == "x"
+    assert (out.loc[0, ["degree_student", "exchange_in", "exchange_out", "phd"]] == "<5").all()
+    # without the widening the same table would pin every group
+    with pytest.warns(UserWarning, match="can still be derived"):
+        _secondary_without_widening(df)
+
+
+def _secondary_without_widening(df: pd.DataFrame) -> None:
+    from kvanalytics import privacy
+
+    cols = [*GROUPS, "students", "staff"]
+    values = privacy._counts(df[cols], "test")
+    n_r, n_c = values.shape
+    idx = np.arange(n_r * n_c).reshape(n_r, n_c)
+    pos = {c: i for i, c in enumerate(cols)}
+    lines = [(idx[:, [pos[m] for m in ms]], idx[:, pos[t]]) for t, ms in PEOPLE_SUMS.items()]
+    margin = np.zeros(values.shape, bool)
+    margin[:, [pos[t] for t in PEOPLE_SUMS]] = True
+    system = privacy._System(values, 5, lines, margin)
+    privacy._secondary(system, privacy._primary(values, 5), "test")
 
 
 def test_suppress_counts_secondary_for_a_lonely_group() -> None:
