@@ -11,7 +11,6 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import yaml
@@ -80,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--headcounts", type=Path, metavar="G")
     imp.add_argument("--format", choices=["table", "json", "csv", "xlsx"], default="table")
     imp.add_argument("--out", type=Path, help="output file (xlsx requires it)")
+    imp.add_argument(
+        "--no-suppress",
+        action="store_true",
+        help="internal use: do not suppress small people counts",
+    )
     imp.set_defaults(func=_cmd_impact)
 
     rep = sub.add_parser("report", help="render the quarterly report (HTML, charts, Excel)")
@@ -198,23 +202,30 @@ def _data_files(args: argparse.Namespace) -> tuple[Path, Path | None]:
 
 
 def _cmd_impact(args: argparse.Namespace) -> int:
-    from .scenarios import impact, impact_to_dict, load_scenario
+    from .scenarios import impact, impact_to_dict, load_scenario, published
 
     scenario = load_scenario(args.scenario)
     p, h = _data_files(args)
     partnerships = _read_table(p, "partnerships")
     headcounts = _read_table(h, "headcounts") if h is not None else None
     result = impact(scenario, partnerships, headcounts)
+
+    def shown(df: pd.DataFrame) -> pd.DataFrame:
+        return df if args.no_suppress or "unit" not in df.columns else published(df)
+
     if args.format == "json":
-        text = json.dumps(impact_to_dict(result), ensure_ascii=False, default=str, indent=2)
+        doc = impact_to_dict(result, suppress=not args.no_suppress)
+        text = json.dumps(doc, ensure_ascii=False, default=str, indent=2)
         if args.out:
             args.out.write_text(text, encoding="utf-8")
         else:
             print(text)
     elif args.format == "table":
-        print(_impact_text(result))
+        s = result.scenario
+        print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
+        print(shown(result.summary).to_string(index=False))
     elif args.format == "csv":
-        _emit(result.summary, "csv", args.out, name="impact")
+        _emit(shown(result.summary), "csv", args.out, name="impact")
     else:
         from .excel import to_excel
 
@@ -222,9 +233,9 @@ def _cmd_impact(args: argparse.Namespace) -> int:
             raise KvError("--format xlsx needs --out FILE.xlsx")
         to_excel(
             {
-                "summary": result.summary,
-                "by_faculty": result.by_faculty,
-                "by_country": result.by_country,
+                "summary": shown(result.summary),
+                "by_faculty": shown(result.by_faculty),
+                "by_country": shown(result.by_country),
                 "affected": result.affected,
             },
             args.out,
@@ -232,12 +243,6 @@ def _cmd_impact(args: argparse.Namespace) -> int:
         )
         print(f"wrote {args.out}")
     return 0
-
-
-def _impact_text(result: Any) -> str:
-    s = result.scenario
-    head = f"{s.name} (effective {pd.Timestamp(s.effective).date()})"
-    return head + "\n" + result.summary.to_string(index=False)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -2461,25 +2461,71 @@ def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -
         shown = suppress_counts(values, cols, threshold)
         out[cols] = out[cols].astype(object)
         out.loc[people, cols] = shown.to_numpy()
+        _hide_costs_of_hidden_people(out, cols)
     return out
 
 
-def _num(x: Any) -> float | None:
+def _hide_costs_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:
+    """Support cost is population × fixed rates: where a population is hidden, hide its cost
+    (``"x"``), or the cost would give the count back; and hide the totals over nationalities
+    (``support_population``, ``support_cost_eur``), or total minus the shown ones would."""
+    if "metric" not in out.columns:
+        return
+    metric = out["metric"].astype("string")
+    keys = [c for c in out.columns if c not in {*cols, "metric", "unit", "note"}]
+    pop = out[metric.str.startswith("support_population").fillna(False).to_numpy(bool)]
+    if pop.empty:
+        return
+    hidden_pop = {
+        (str(m).replace("support_population", "support_cost_eur", 1), *k): [
+            isinstance(v, str) for v in vals
+        ]
+        for m, k, vals in zip(
+            pop["metric"],
+            pop[keys].itertuples(index=False, name=None),
+            pop[cols].itertuples(index=False, name=None),
+            strict=True,
+        )
+    }
+    # the totals over nationalities, less the shown nationalities, would give a hidden one back
+    groups_hiding = {
+        tuple(k) for (m, *k), flags in hidden_pop.items() if m != "support_cost_eur" and any(flags)
+    }
+    for i, (m, k) in enumerate(
+        zip(out["metric"], out[keys].itertuples(index=False, name=None), strict=True)
+    ):
+        if str(m) in ("support_population", "support_cost_eur") and tuple(k) in groups_hiding:
+            for c in cols:
+                out.iat[i, list(out.columns).index(c)] = "x"
+            continue
+        flags = hidden_pop.get((str(m), *k))
+        if flags and any(flags):
+            for c, hide in zip(cols, flags, strict=True):
+                if hide:
+                    out.iat[i, list(out.columns).index(c)] = "x"
+
+
+def _num(x: Any) -> float | str | None:
+    if isinstance(x, str):  # a suppressed people count, "<5"
+        return x
     return None if pd.isna(x) else float(x)
 
 
-def impact_to_dict(impact: Impact) -> dict[str, Any]:
+def impact_to_dict(impact: Impact, *, suppress: bool = True) -> dict[str, Any]:
     """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty``.
 
     ``metrics`` maps each summary metric to ``{"low", "central", "high"}`` (None where unknown);
-    ``by_faculty`` is a list of ``{"faculty", "metric", "low", "central", "high"}``.
+    ``by_faculty`` is a list of ``{"faculty", "metric", "low", "central", "high"}``. People counts
+    are published (see :func:`published`: whole people, 1..4 as ``"<5"``) unless
+    ``suppress=False`` (internal use).
 
     Examples
     --------
     >>> sorted(impact_to_dict(imp))  # doctest: +SKIP
     ['by_faculty', 'effective', 'metrics', 'scenario']
     """
-    s = impact.summary
+    s = published(impact.summary) if suppress else impact.summary
+    by_fac = published(impact.by_faculty) if suppress else impact.by_faculty
     metrics = {
         str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
         for r in s.itertuples(index=False)
@@ -2492,7 +2538,7 @@ def impact_to_dict(impact: Impact) -> dict[str, Any]:
             "central": _num(r.central),
             "high": _num(r.high),
         }
-        for r in impact.by_faculty.itertuples(index=False)
+        for r in by_fac.itertuples(index=False)
     ]
     return {
         "scenario": impact.scenario.name,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -105,3 +106,104 @@ def test_console_script_entry_point(export, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["rejected"] == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# kvanalytics exposure / impact on the bundled sample
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> Path:
+    """The sample ingested once, as `kvanalytics ingest` writes it (parquet)."""
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    out = tmp_path_factory.mktemp("processed")
+    assert (
+        main(["ingest", "partnerships", str(raw / "sample_partnerships.csv"), "--out", str(out)])
+        == 0
+    )
+    assert (
+        main(["ingest", "headcounts", str(raw / "sample_headcounts.xlsx"), "--out", str(out)]) == 0
+    )
+    return out
+
+
+def test_exposure_csv_by_country_and_faculty(processed, capsys):
+    capsys.readouterr()
+    code = main(
+        [
+            "exposure",
+            "--partnerships",
+            str(processed / "partnerships.parquet"),
+            "--by",
+            "country,faculty",
+            "--at",
+            "2026-09-30",
+            "--risk-profile",
+            "freedom-house-2024",
+        ]
+    )
+    assert code == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert {"country", "faculty", "agreements_active", "value_eur", "share_of_total",
+            "risk_tier", "risk_weighted"} <= set(table.columns)  # fmt: skip
+    assert not table.duplicated(["country", "faculty"]).any()
+    assert table["agreements_active"].sum() > 0
+
+
+def test_exposure_json_publishes_people_suppressed(processed, capsys):
+    capsys.readouterr()
+    args = [
+        "exposure",
+        "--partnerships",
+        str(processed / "partnerships.parquet"),
+        "--headcounts",
+        str(processed / "headcounts.parquet"),
+        "--at",
+        "2026-09-30",
+        "--format",
+        "json",
+    ]
+    assert main(args) == 0
+    published = json.loads(capsys.readouterr().out)
+    assert main([*args, "--no-suppress"]) == 0
+    raw = json.loads(capsys.readouterr().out)
+    assert [r["country"] for r in published] == [r["country"] for r in raw]
+    small = [(p, r) for p, r in zip(published, raw, strict=True) if 1 <= (r["phd"] or 0) <= 4]
+    assert small, "the sample has countries with 1-4 PhD candidates"
+    assert all(p["phd"] == "<5" for p, _ in small)
+    assert all(isinstance(r["phd"], int | float) for _, r in small)
+
+
+def test_exposure_xlsx_needs_out_and_writes_a_workbook(processed, tmp_path, capsys):
+    base = ["exposure", "--partnerships", str(processed / "partnerships.parquet")]
+    assert main([*base, "--format", "xlsx"]) == 2
+    assert "--out" in capsys.readouterr().err
+    out = tmp_path / "exposure.xlsx"
+    assert main([*base, "--format", "xlsx", "--out", str(out)]) == 0
+    sheet = pd.read_excel(out, sheet_name="exposure")
+    assert "agreements_active" in sheet.columns and len(sheet) > 10
+
+
+def test_impact_json_shape_and_published_people(capsys):
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    assert main(["impact", "be-2022-rur-signatories", "--data", str(raw), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"scenario", "effective", "metrics", "by_faculty"}
+    assert doc["scenario"] == "be-2022-rur-signatories" and doc["effective"] == "2022-03-10"
+    for name in ("agreements_frozen", "value_eur_stopped", "exchange_out_recalled"):
+        assert set(doc["metrics"][name]) == {"low", "central", "high"}
+    assert doc["metrics"]["agreements_frozen"]["central"] > 0
+    assert doc["metrics"]["exchange_in_stopped"]["central"] == "<5"  # 1-4 people: suppressed
+    assert {"faculty", "metric", "low", "central", "high"} == set(doc["by_faculty"][0])
+
+
+def test_impact_table_and_unknown_scenario(capsys):
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    assert main(["impact", "nl-2022-freeze", "--data", str(raw)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("nl-2022-freeze (effective 2022-03-04)")
+    assert "agreements_frozen" in out
+    assert main(["impact", "no-such-scenario", "--data", str(raw)]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-scenario" in err and "Traceback" not in err
