@@ -52,6 +52,7 @@ __all__ = [
     "number_formatter",
     "plot_heatmap",
     "plot_impact_comparison",
+    "plot_impact_timeline",
     "plot_people",
     "plot_quarterly_trends",
     "plot_risk_tiers_over_time",
@@ -1419,6 +1420,71 @@ def plot_impact_comparison(
         )
         fig.suptitle(heading, x=0.01, ha="left")
     return np.asarray(axes, dtype=object)
+
+
+def plot_impact_timeline(
+    df: pd.DataFrame,
+    *,
+    metrics: Sequence[str] = ("ties_frozen", "ties_cancelled"),
+    ax: Axes | None = None,
+    lang: str = "en",
+    title: str | None = None,
+) -> Axes:
+    """Steps of a scenario's quarterly effect: the central estimate, shaded from low to high.
+
+    Parameters
+    ----------
+    df : DataFrame
+        ``Impact.timeline``: one row per ``quarter`` × ``metric`` with ``low, central, high``
+        (and ``quarter_start`` for the order).
+    metrics : sequence of str
+        Metrics to draw (one line each); they should share a unit.
+    ax : Axes, optional
+        Where to draw; a new figure when None.
+    lang : {"en", "nl"}
+        Labels and number format.
+    title : str, optional
+        Default "<first metric> per quarter".
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_impact_timeline(impact.timeline)  # doctest: +SKIP
+    """
+    _check_lang(lang)
+    need = {"quarter", "metric", "low", "central", "high"}
+    if missing := sorted(need - set(df.columns)):
+        raise SchemaError(f"plot_impact_timeline: missing column(s) {missing}")
+    unknown = [m for m in metrics if m not in set(df["metric"])]
+    if unknown:
+        raise SchemaError(
+            f"plot_impact_timeline: metric(s) {unknown} not in the timeline; it has "
+            f"{sorted(set(df['metric']))}"
+        )
+    ax = _new_axes(ax, (8, 4))
+    order = "quarter_start" if "quarter_start" in df.columns else "quarter"
+    quarters = list(dict.fromkeys(df.sort_values(order)["quarter"].astype(str)))
+    x = np.arange(len(quarters))
+    for i, m in enumerate(metrics):
+        part = df[df["metric"] == m].set_index(df.loc[df["metric"] == m, "quarter"].astype(str))
+        part = part.reindex(quarters)
+        colour = PALETTE[i % len(PALETTE)]
+
+        def col(c: str, part: pd.DataFrame = part) -> np.ndarray:
+            return part[c].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+        ax.step(x, col("central"), where="post", color=colour, label=label(m, lang))
+        ax.fill_between(x, col("low"), col("high"), step="post", color=colour, alpha=0.2)
+    ax.set_xticks(x, quarters, rotation=45, ha="right")
+    ax.yaxis.set_major_formatter(number_formatter(lang))
+    ax.set_xlabel(label("quarter", lang))
+    ax.set_title(title or label("title_trends", lang, value=label(metrics[0], lang)), loc="left")
+    ax.legend(frameon=False)
+    _style_axes(ax, "y")
+    return ax
 
 
 def _figure_of(obj: Figure | Axes | np.ndarray | Sequence[Axes]) -> Figure:

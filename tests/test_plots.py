@@ -557,3 +557,27 @@ def test_save_figure_takes_the_array_of_axes(tmp_path, series):
     assert png.stat().st_size > 1000
     with pytest.raises(ValueError, match="format"):
         kp.save_figure(axes, tmp_path / "trends", formats=("docx",))
+
+
+def _timeline() -> pd.DataFrame:
+    quarters = ["2022Q1", "2022Q2", "2022Q3"]
+    rows = []
+    for i, q in enumerate(quarters):
+        rows.append((q, "ties_frozen", 18.0 - i, 18.0 - i, 18.0 - i))
+        rows.append((q, "ties_cancelled", 0.0, 1.0, 2.0 + i))
+    df = pd.DataFrame(rows, columns=["quarter", "metric", "low", "central", "high"])
+    return df.assign(quarter_start=pd.PeriodIndex(df["quarter"], freq="Q").start_time)
+
+
+def test_impact_timeline_draws_central_steps_and_ranges():
+    ax = kp.plot_impact_timeline(_timeline(), lang="nl")
+    lines = ax.get_lines()
+    assert [ln.get_label() for ln in lines] == ["Bevroren banden", "Geannuleerde banden"]
+    assert list(lines[0].get_ydata()) == [18.0, 17.0, 16.0]
+    assert len(ax.collections) == 2  # one low-high band per metric
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2022Q1", "2022Q2", "2022Q3"]
+
+
+def test_impact_timeline_names_an_unknown_metric():
+    with pytest.raises(SchemaError, match="value_eur_stopped"):
+        kp.plot_impact_timeline(_timeline(), metrics=["value_eur_stopped"])
