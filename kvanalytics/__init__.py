@@ -13,26 +13,51 @@ Examples
 from __future__ import annotations
 
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
+from .exposure import exposure, exposure_over_time
 from .ingest import Ingested, IngestReport, read_headcounts, read_partnerships
-from .normalise import country_name, country_table, to_iso2
+from .institutions import match_institutions, read_overrides
+from .normalise import country_name, country_table, to_iso2, unknown_countries
+from .privacy import suppress, suppress_counts
+from .reference import load_risk_profile, load_watchlist
+from .report import quarterly_dashboard, render_report
+from .scenarios import Impact, Scenario, compare, impact, list_scenarios, load_scenario
 from .schemas import validate_headcounts, validate_partnerships
+from .screening import screen
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Impact",
     "IngestError",
     "IngestReport",
     "Ingested",
     "KvError",
     "ReferenceDataError",
+    "Scenario",
     "ScenarioError",
     "SchemaError",
     "__version__",
+    "compare",
     "country_name",
     "country_table",
+    "exposure",
+    "exposure_over_time",
+    "impact",
+    "list_scenarios",
+    "load_risk_profile",
+    "load_scenario",
+    "load_watchlist",
+    "match_institutions",
+    "quarterly_dashboard",
     "read_headcounts",
+    "read_overrides",
     "read_partnerships",
+    "render_report",
+    "screen",
+    "suppress",
+    "suppress_counts",
     "to_iso2",
+    "unknown_countries",
     "validate_headcounts",
     "validate_partnerships",
 ]

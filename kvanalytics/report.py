@@ -25,8 +25,10 @@ from .errors import KvError
 
 __all__ = [
     "REPORT_NOTEBOOKS",
+    "Dashboard",
     "file_sha256",
     "latest_complete_quarter",
+    "quarterly_dashboard",
     "render_report",
     "write_manifest",
 ]
@@ -259,3 +261,204 @@ def _to_html(nb: Any, *, title: str) -> str:
     nb.metadata["title"] = title
     body, _ = exporter.from_notebook_node(nb)
     return body
+
+
+# ------------------------------------------------------------------------------------------------
+# The quarterly dashboard: tables and charts for one quarter, published (suppressed) by default
+# ------------------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """Tables and charts of one quarter, ready to display or save.
+
+    Built by :func:`quarterly_dashboard`. ``tables`` hold published values (headcounts suppressed
+    unless built with ``suppress=False``); ``figures`` are matplotlib Figures.
+    """
+
+    def __init__(
+        self,
+        quarter: str,
+        tables: dict[str, pd.DataFrame],
+        figures: dict[str, Any],
+        headline: pd.DataFrame,
+        parameters: dict[str, Any],
+    ) -> None:
+        self.quarter = quarter
+        self.tables = tables
+        self.figures = figures
+        self.headline = headline
+        self.parameters = parameters
+
+    def save(self, out_dir: str | Path, *, sources: Sequence[str | Path] = ()) -> list[Path]:
+        """Write ``charts/<name>.png|svg`` and ``tables.xlsx`` into ``out_dir``; return the paths.
+
+        Examples
+        --------
+        >>> dash.save("reports/2026Q3")  # doctest: +SKIP
+        """
+        from .excel import to_excel
+        from .plots import save_figure
+
+        out = Path(out_dir)
+        written: list[Path] = []
+        for name, fig in self.figures.items():
+            written += save_figure(fig, out / "charts" / name)
+        tables = {"headline": self.headline, **self.tables}
+        written.append(
+            to_excel(
+                tables,
+                out / "tables.xlsx",
+                sources=[Path(s) for s in sources] or None,
+                parameters=self.parameters,
+                lang=self.parameters.get("lang", "en"),
+            )
+        )
+        return written
+
+    def _repr_html_(self) -> str:
+        return f"<h3>Quarterly dashboard {self.quarter}</h3>" + self.headline.to_html(index=False)
+
+
+def quarterly_dashboard(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None = None,
+    *,
+    quarter: str,
+    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+    lang: str = "en",
+    years: int = 5,
+    top: int = 15,
+    suppress: bool = True,
+) -> Dashboard:
+    """Compute the quarterly dashboard: exposure at quarter end, trends, risk tiers, people.
+
+    Parameters
+    ----------
+    partnerships, headcounts : DataFrame
+        Canonical tables (see :mod:`kvanalytics.schemas`).
+    quarter : str
+        The quarter reported, ``"2026Q3"``; stock is counted at its last day.
+    risk_profile : DataFrame or str, optional
+        A risk profile or the name of a bundled one.
+    lang : {"en", "nl"}
+        Labels and number formats of the charts.
+    years : int
+        How many years of quarterly history the trend charts show.
+    top : int
+        Countries shown in the top-N charts.
+    suppress : bool
+        Publish headcounts with small cells suppressed (default). ``False`` is for internal use.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = quarterly_dashboard(table, headcounts, quarter="2026Q3")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    from . import plots
+    from .exposure import exposure, exposure_over_time
+    from .normalise import country_name
+    from .privacy import suppress_counts
+    from .reference import load_risk_profile
+    from .schemas import GROUPS
+
+    period = pd.Period(quarter, freq="Q")
+    at = period.end_time.normalize()
+    profile = load_risk_profile(risk_profile) if isinstance(risk_profile, str) else risk_profile
+    start = (period - 4 * years + 1).start_time.normalize()
+
+    by_country = exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
+    by_cf = exposure(
+        partnerships, headcounts, by=("country", "faculty"), at=at, risk_profile=profile
+    )
+    series_faculty = exposure_over_time(partnerships, None, by=("faculty",), start=start, end=at)
+    series_country = exposure_over_time(
+        partnerships, None, by=("country",), start=start, end=at, risk_profile=profile
+    )
+    series_tier = (
+        series_country.assign(risk_tier=series_country["risk_tier"].astype("Int64"))
+        .groupby(["quarter", "risk_tier"], dropna=False, observed=True, as_index=False)[
+            ["active", "started", "ended"]
+        ]
+        .sum()
+    )
+    people_cols = [g for g in GROUPS if g in by_country.columns]
+    extra = [c for c in ("students", "staff") if c in by_country.columns]
+    named = by_country.assign(country_name=country_name(by_country["country"], lang))
+    published = (
+        suppress_counts(named, [*people_cols, *extra]) if suppress and people_cols else named
+    )
+    cf_published = (
+        suppress_counts(by_cf, [*people_cols, *extra]) if suppress and people_cols else by_cf
+    )
+
+    tiers = by_country["risk_tier"].astype("Int64")
+    high = tiers.fillna(0) >= 2
+    prev_at = (period - 1).end_time.normalize()
+    prev = exposure(partnerships, None, by=("country",), at=prev_at)
+    headline = pd.DataFrame(
+        {
+            "metric": [
+                "agreements_active",
+                "agreements_active_previous_quarter",
+                "countries",
+                "value_eur",
+                "agreements_in_tier_2_or_3_countries",
+                "value_eur_in_tier_2_or_3_countries",
+            ],
+            "value": [
+                int(by_country["agreements_active"].sum()),
+                int(prev["agreements_active"].sum()),
+                int((by_country["agreements_active"] > 0).sum()),
+                float(by_country["value_eur"].sum()),
+                int(by_country.loc[high, "agreements_active"].sum()),
+                float(by_country.loc[high, "value_eur"].sum()),
+            ],
+        }
+    )
+
+    figures: dict[str, Any] = {}
+    with plots.house_style():
+        ax = plots.plot_top_countries(by_country, n=top, lang=lang)
+        figures["top_countries"] = ax.figure
+        cf_top = by_cf[
+            by_cf["country"].isin(by_country.nlargest(top, "agreements_active")["country"])
+        ]
+        ax = plots.plot_heatmap(cf_top, value="agreements_active", lang=lang, top=top)
+        figures["heatmap_country_faculty"] = ax.figure
+        axes = plots.plot_quarterly_trends(
+            series_faculty, value="active", facet="faculty", lang=lang
+        )
+        figures["trends_by_faculty"] = plots._figure_of(axes)
+        ax = plots.plot_risk_tiers_over_time(series_tier, value="active", lang=lang)
+        figures["risk_tiers_over_time"] = ax.figure
+        if people_cols:
+            ax = plots.plot_people(
+                by_country,
+                by="country",
+                groups=tuple(people_cols),
+                n=top,
+                lang=lang,
+                suppress=suppress,
+            )
+            figures["people_by_country"] = ax.figure
+    for fig in figures.values():
+        plt.close(fig)
+    tables = {
+        "by_country": published,
+        "by_country_faculty": cf_published,
+        "quarterly_by_faculty": series_faculty,
+        "quarterly_by_risk_tier": series_tier,
+    }
+    params = {
+        "quarter": quarter,
+        "at": str(at.date()),
+        "lang": lang,
+        "risk_profile": risk_profile if isinstance(risk_profile, str) else "custom",
+        "suppressed": suppress,
+    }
+    return Dashboard(quarter, tables, figures, headline, params)
