@@ -549,11 +549,12 @@ def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
 
 def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
     name = str(path)
-    text, encoding = _decode(path.read_bytes(), name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
+    raw = path.read_bytes()
+    text, encoding = _decode(raw, name)
+    if not re.search(r"\S", text):
         raise IngestError(f"{name}: the file holds no data (only white space)", path=name)
-    head_lines = text[:200_000].split("\n")[: HEADER_SCAN_ROWS + 20]
+    head = text[:200_000]
+    head_lines = _unify_newlines(head).split("\n")[: HEADER_SCAN_ROWS + 20]
     best: tuple[int, int, str] | None = None  # (matched, -row, sep)
     for sep in SEPARATORS:
         rows = []
@@ -568,26 +569,80 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
             if n and (best is None or cand[:2] > best[:2]):
                 best = cand
     sep = best[2] if best else _guess_separator(head_lines)
-    fast = _arrow_grid(text, sep, -best[1]) if best and '"' not in text else None
-    cells, lines, empty = fast if fast is not None else _split_text(text, sep, name)
+    fast = None
+    if best:
+        # UTF-8 bytes for Arrow: the file's own when it is UTF-8 (no decode-encode round trip)
+        if encoding == "utf-8":
+            data = raw
+        elif encoding == "utf-8-sig":
+            data = raw[len(codecs.BOM_UTF8) :]
+        else:
+            data = text.encode("utf-8")
+        if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
+            data = data.replace(b"\r", b"\n")
+        # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
+        fast = _arrow_grid(data, sep, -best[1])
+    if fast is None:
+        fast = _split_text(_unify_newlines(text), sep, name)
+    cells, lines, empty = fast
     return _Grid(path, cells, lines, "csv", empty=empty, encoding=encoding, separator=sep)
 
 
+def _unify_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _quoted_spans(data: bytes, start: int) -> tuple[bool, int]:
+    """Quoted values from ``start`` on: (whether one may span lines, the longest one's length).
+
+    Quote characters pair up (opening, closing; a doubled quote inside is a pair too); an odd
+    count, or a newline inside a pair, means a record is not a line, and only the csv module can
+    say on which line each starts.
+    """
+    raw = np.frombuffer(data, dtype=np.uint8)[start:]
+    if data.count(b'"', start) <= 200_000:  # few quotes: find them without a full-size mask
+        found, at = [], data.find(b'"', start)
+        while at >= 0:
+            found.append(at - start)
+            at = data.find(b'"', at + 1)
+        q = np.asarray(found, dtype=np.int64)
+    else:
+        q = np.flatnonzero(raw == 34)
+    if len(q) % 2:
+        return True, 0
+    a, b = q[0::2], q[1::2]
+    longest = int((b - a).max(initial=0))
+    if len(a) <= 100_000:
+        spans = any(data.find(b"\n", start + i, start + j) >= 0 for i, j in zip(a, b, strict=True))
+    else:
+        nl = np.flatnonzero(raw == 10)
+        spans = bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any())
+    return spans, longest
+
+
 def _arrow_grid(
-    text: str, sep: str, header_line: int
+    data: bytes, sep: str, header_line: int
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
-    """Fast path for quote-free text: Arrow's multithreaded CSV parser from the header line on.
+    """Fast path where every record is one line: Arrow's multithreaded CSV parser from the header
+    line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
+    line ends, no lone ``\\r``).
 
     Returns None (use the exact path) when any row's width differs from the header's, so that
-    ragged rows are judged cell by cell rather than dropped.
+    ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
     """
     import pyarrow.csv as pacsv
 
     start = 0
     for _ in range(header_line):
-        start = text.index("\n", start) + 1
-    body = text[start:]
-    width = body[: body.find("\n") if "\n" in body else len(body)].count(sep) + 1
+        start = data.index(b"\n", start) + 1
+    first_end = data.find(b"\n", start)
+    width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
+    quoted = data.find(b'"', start) >= 0
+    if quoted:
+        spans, longest = _quoted_spans(data, start)
+        if spans or longest > csv.field_size_limit():
+            return None  # the exact path: line numbers across lines; the csv module's field limit
+    body = pa.py_buffer(data)[start:]  # zero-copy
     ragged: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -596,12 +651,15 @@ def _arrow_grid(
 
     names = [str(i) for i in range(width)]
     try:
-        data = body.encode("utf-8")
         tbl = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
-                delimiter=sep, quote_char=False, invalid_row_handler=on_invalid
+                delimiter=sep,
+                quote_char='"' if quoted else False,
+                double_quote=True,
+                newlines_in_values=False,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -613,18 +671,27 @@ def _arrow_grid(
         return None
     if ragged:
         return None
-    # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top
-    raw = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(raw == 10)
-    starts = np.concatenate([[0], nl + 1])
-    ends = np.concatenate([nl, [len(raw)]])
-    nonempty = np.flatnonzero(ends > starts)
-    if len(nonempty) != tbl.num_rows:
-        return None
-    empty = np.flatnonzero(ends[:-1] == starts[:-1])  # the piece after a final newline is no line
     cells = pd.DataFrame(
         {i: pd.Series(pd.array(tbl.column(i), dtype=_ARROW_STR)) for i in range(width)}
     )
+    # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top;
+    # without empty lines they are consecutive
+    if data.find(b"\n\n", start) < 0 and data.find(b"\n\r\n", start) < 0:
+        lines = np.arange(tbl.num_rows, dtype=np.int64) + header_line + 1
+        return cells, lines, np.zeros(0, dtype=np.int64)
+    raw = np.frombuffer(body, dtype=np.uint8)
+    nl = np.flatnonzero(raw == 10)
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(raw)]])
+    length = ends - starts
+    cr_only = np.zeros(len(length), dtype=bool)
+    one = np.flatnonzero(length == 1)
+    cr_only[one] = raw[starts[one]] == 13
+    blank = (length == 0) | cr_only
+    nonempty = np.flatnonzero(~blank)
+    if len(nonempty) != tbl.num_rows:
+        return None
+    empty = np.flatnonzero(blank[:-1])  # the piece after a final newline is no line
     return cells, nonempty + header_line + 1, empty + header_line + 1
 
 
@@ -913,10 +980,14 @@ def _parse(
     # the header spans up to its last non-empty cell (unmapped columns included)
     width_header = max(i for i, h in enumerate(header) if h) + 1
     notes: list[str] = []
+    trimmed = {int(i): pc.utf8_trim_whitespace(_arrow_text(cells[i])) for i in cells.columns}
     stripped: dict[int, pd.Series] = {
-        int(i): cells[i].fillna("").astype(_ARROW_STR).str.strip() for i in cells.columns
+        i: pd.Series(pd.array(t, dtype=_ARROW_STR)) for i, t in trimmed.items()
     }
-    filled = {i: (col.str.len() > 0).to_numpy(dtype=bool) for i, col in stripped.items()}
+    filled = {
+        i: pc.greater(pc.binary_length(t), 0).to_numpy(zero_copy_only=False)
+        for i, t in trimmed.items()
+    }
     # blank rows (all cells empty) are not records; rows with content beyond the header's last
     # column are malformed (their cells cannot be assigned to fields; nothing is dropped)
     nonblank = np.logical_or.reduce(list(filled.values())) if filled else np.zeros(0, bool)
@@ -1039,8 +1110,8 @@ def _parse(
         if note:
             notes.append(note)
     src = str(grid.path)
-    out["source_file"] = pd.Series([src] * n, dtype="string")
-    out["source_sheet"] = pd.Series([grid.sheet] * n, dtype="string")
+    out["source_file"] = _repeat_text(src, n)
+    out["source_sheet"] = _repeat_text(grid.sheet, n)
     out["source_row"] = pd.array(lines, dtype="Int64")
     frame = pd.DataFrame(out)[list(spec)]
     frame = frame.astype(spec)  # type: ignore[arg-type]
@@ -1134,6 +1205,23 @@ def _duplicate_failures(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _arrow_text(s: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings behind a text column (NA as ""), without a round trip through Python."""
+    arr = s.astype(_ARROW_STR).array
+    chunked = (
+        pa.chunked_array(arr._pa_array)
+        if hasattr(arr, "_pa_array")
+        else pa.chunked_array([pa.array(s.to_numpy(dtype=object, na_value=""), type=pa.string())])
+    )
+    return pc.fill_null(chunked.cast(pa.string()), "")
+
+
+def _repeat_text(value: str | None, n: int) -> pd.Series:
+    """A text column of one value (or NA), built in Arrow rather than from a Python list."""
+    arr = pa.repeat(pa.scalar(value, pa.string()), n)
+    return pd.Series(pd.array(arr, dtype=_ARROW_STR))
+
+
 def _map_distinct(s: pd.Series, fn) -> pd.Series:
     """Apply ``fn`` to each distinct non-NA value once and map back (DESIGN.md: distinct, then map)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
@@ -1143,13 +1231,19 @@ def _map_distinct(s: pd.Series, fn) -> pd.Series:
 
 def _parse_category(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray]:
     lookup = _value_lookup().get(col, {})
+    dtype = CATEGORY_COLUMNS[col]
+    position = {c: i for i, c in enumerate(dtype.categories)}
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    mapped = np.array(
-        [lookup.get(_key(str(u))) if u != "" else None for u in uniques] + [None], dtype=object
+    # per distinct value: its category code (-1 none) and whether it is a non-blank unknown
+    code_of = np.array(
+        [position.get(lookup.get(_key(str(u)), ""), -1) if u != "" else -1 for u in uniques] + [-1],
+        dtype=np.int64,
     )
-    vals = mapped[codes]
-    bad = pd.isna(vals) & (s != "").to_numpy()
-    return pd.Series(pd.Categorical(vals, dtype=CATEGORY_COLUMNS[col])), np.asarray(bad)
+    unknown = np.array(
+        [u != "" and c < 0 for u, c in zip(uniques, code_of, strict=False)] + [False]
+    )
+    cat = pd.Categorical.from_codes(code_of[codes], dtype=dtype)
+    return pd.Series(cat), unknown[codes]
 
 
 def _parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str | None]:
@@ -1157,17 +1251,20 @@ def _parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str |
     nonblank = s[s != ""]
     checkbox = len(nonblank) > 0 and bool((nonblank.str.lower() == "x").all())
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    mapped = []
+    # per distinct value: 1 yes, 0 no, -1 unknown (NA); and whether it is a non-blank unknown
+    state = []
     for u in uniques:
         if u == "":
-            mapped.append(False if checkbox else pd.NA)
+            state.append(0 if checkbox else -1)
         else:
             v = lookup.get(_key(str(u)))
-            mapped.append(pd.NA if v is None else v == "true")
-    arr = np.array([*mapped, pd.NA], dtype=object)[codes]
-    bad = pd.isna(arr) & (s != "").to_numpy()
+            state.append(-1 if v is None else int(v == "true"))
+    state_of = np.array([*state, -1], dtype=np.int8)
+    bad_of = np.array([u != "" and st < 0 for u, st in zip(uniques, state, strict=True)] + [False])
+    st_rows = state_of[codes]
+    arr = pd.arrays.BooleanArray(st_rows == 1, st_rows < 0)
     note = f"{col}: checkbox column (x or blank), blank read as no" if checkbox else None
-    return pd.Series(pd.array(arr, dtype="boolean")), np.asarray(bad), note
+    return pd.Series(arr), bad_of[codes], note
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -1269,7 +1366,7 @@ def _parse_numbers(
     evidence the decimal follows the file: comma for ``;``-separated or non-English files.
     Runs on Arrow compute kernels (RE2) over the whole column: money columns are mostly distinct.
     """
-    arr = pa.array(s.to_numpy(dtype=object, na_value=""), type=pa.string())
+    arr = _arrow_text(s)
     t = pc.replace_substring_regex(arr, _CURRENCY.pattern, "")
     comma_dec = pc.sum(pc.match_substring_regex(t, r",(?:\d{1,2}|\d{4,})$|\..*,\d*$")).as_py() or 0
     point_dec = pc.sum(pc.match_substring_regex(t, r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$")).as_py() or 0

@@ -181,7 +181,7 @@ def test_exposure_xlsx_needs_out_and_writes_a_workbook(processed, tmp_path, caps
     assert "--out" in capsys.readouterr().err
     out = tmp_path / "exposure.xlsx"
     assert main([*base, "--format", "xlsx", "--out", str(out)]) == 0
-    sheet = pd.read_excel(out, sheet_name="exposure")
+    sheet = pd.read_excel(out, sheet_name="exposure", engine="calamine")
     assert "agreements_active" in sheet.columns and len(sheet) > 10
 
 

@@ -320,6 +320,40 @@ def test_quoted_newlines_keep_line_numbers(tmp_path):
     assert res.rejects["source_row"].tolist() == [4]
 
 
+def test_quoted_values_on_one_line_read_as_the_csv_module_reads_them(tmp_path):
+    # quotes without a newline inside take the Arrow path; it must agree with the csv module
+    text = lines(
+        EN + ",Notes",
+        'A-1,"Uni, of Commas",Belgium,Law,research,2021-01-01,"say ""hi"""',
+        '"A-2",Plain Uni,Atlantis,Law,research,2021-01-01,',
+        'A-3,"  Spaced  ",Belgium,Law,research,2021-01-01,""',
+    )
+    res = collect(write(tmp_path, text))
+    assert res.table["partner"].tolist() == ["Uni, of Commas", "Spaced"]
+    assert res.table["source_row"].tolist() == [2, 4]
+    assert res.rejects["source_row"].tolist() == [3]
+    assert "Atlantis" in res.rejects["detail"].iloc[0]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("quoted", [False, True], ids=["plain", "quoted"])
+def test_line_ends_and_empty_lines_keep_row_numbers(tmp_path, eol, quoted):
+    name = '"Uni, Ghent"' if quoted else "Uni Ghent"
+    rows = [
+        "Overview of agreements",
+        EN,
+        f"A-1,{name},Belgium,Law,research,2021-01-01",
+        "",
+        "A-2,Uni,Atlantis,Law,research,2021-01-01",
+        f"A-3,{name},Belgium,Law,research,2021-01-01",
+    ]
+    res = collect(write(tmp_path, eol.join(rows) + eol))
+    assert res.table["source_row"].tolist() == [3, 6]
+    assert res.rejects["source_row"].tolist() == [5]
+    assert set(res.table["partner"]) == {"Uni, Ghent" if quoted else "Uni Ghent"}
+    assert res.report.read == 3
+
+
 # --------------------------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------------------------
