@@ -41,7 +41,11 @@ def _empty_notebook_run(tmp: Path) -> None:
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, str(src))
     pm.execute_notebook(
-        str(src), str(tmp / "empty.out.ipynb"), parameters={"x": 2}, progress_bar=False
+        str(src),
+        str(tmp / "empty.out.ipynb"),
+        parameters={"x": 2},
+        progress_bar=False,
+        language="python",
     )
 
 

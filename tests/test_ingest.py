@@ -1025,3 +1025,16 @@ def test_sample_headcounts_workbook(sample_dir):
     assert res.table["source_row"].min() == 4
     assert res.table["country"].eq("NA").any()  # Namibië, not missing
     kv.validate_headcounts(res.table)
+
+
+def test_a_large_file_with_cp1252_after_its_first_megabyte(tmp_path):
+    # the head decodes as UTF-8, the tail does not: the whole file is then read as cp1252
+    row = "A-{i},Universiteit Gent,Belgium,Law,research,2021-01-01"
+    body = "\n".join(row.format(i=i) for i in range(25_000))
+    text = f"{EN}\n{body}\nA-last,Université de Liège,België,Law,research,2021-01-01\n"
+    path = write(tmp_path, text, encoding="cp1252")
+    assert path.stat().st_size > 1 << 20
+    res = collect(path)
+    assert res.report.read == 25_001 and res.report.rejected == 0
+    assert res.table["partner"].iloc[-1] == "Université de Liège"
+    assert res.report.files[0]["encoding"] == "cp1252"
