@@ -1388,11 +1388,20 @@ def _parse_numbers(
     evidence the decimal follows the file: comma for ``;``-separated or non-English files.
     Runs on Arrow compute kernels (RE2) over the whole column: money columns are mostly distinct.
     """
-    arr = _arrow_text(s)
+    # distinct values once (money columns repeat about half their values), weighted by count
+    enc = _arrow_text(s).combine_chunks().dictionary_encode()
+    idx = enc.indices.to_numpy(zero_copy_only=False)
+    arr = enc.dictionary
+    count = np.bincount(idx, minlength=len(arr))
+
+    def evidence(pattern: str, values: pa.Array) -> int:
+        hit = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+        return int(count[hit].sum())
+
     has_noise = pc.any(pc.match_substring_regex(arr, _CURRENCY.pattern)).as_py()
     t = pc.replace_substring_regex(arr, _CURRENCY.pattern, "") if has_noise else arr
-    comma_dec = pc.sum(pc.match_substring_regex(t, r",(?:\d{1,2}|\d{4,})$|\..*,\d*$")).as_py() or 0
-    point_dec = pc.sum(pc.match_substring_regex(t, r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$")).as_py() or 0
+    comma_dec = evidence(r",(?:\d{1,2}|\d{4,})$|\..*,\d*$", t)
+    point_dec = evidence(r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$", t)
     if comma_dec and not point_dec:
         decimal, why = ",", f"{comma_dec} values"
     elif point_dec and not comma_dec:
@@ -1414,8 +1423,9 @@ def _parse_numbers(
     empty = pc.equal(t, "")
     valid = pc.match_substring_regex(t, pattern)
     num = pc.cast(pc.if_else(valid, clean, pa.scalar(None, pa.string())), pa.float64())
-    num_np = num.to_numpy(zero_copy_only=False)
-    invalid = ~(valid.to_numpy(zero_copy_only=False) | empty.to_numpy(zero_copy_only=False))
+    num_np = num.to_numpy(zero_copy_only=False)[idx]
+    empty_np = empty.to_numpy(zero_copy_only=False)[idx]
+    invalid = ~(valid.to_numpy(zero_copy_only=False)[idx] | empty_np)
     if integer:
         frac = np.isfinite(num_np) & (num_np % 1 != 0)
         invalid = invalid | frac
@@ -1424,7 +1434,7 @@ def _parse_numbers(
     if integer:
         values = values.round().astype("Int64")
     note = None
-    if not integer and not bool(empty.to_numpy(zero_copy_only=False).all()):
+    if not integer and not bool(empty_np.all()):
         note = f"{col}: decimal {'comma' if decimal == ',' else 'point'} ({why})"
     return values, invalid, note
 
