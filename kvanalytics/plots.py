@@ -134,7 +134,8 @@ _PEOPLE_COLUMNS = frozenset((*GROUPS, "students", "staff", "people", "headcount"
 _PEOPLE_TOKENS = frozenset(
     ("people", "persons", "students", "staff", "headcount", "population", "phd")
 )
-_SUPPRESSED_RE = re.compile(r"<\s*\d+")
+#: text of a suppressed cell: primary ("<5") or secondary ("x")
+_SUPPRESSED_RE = re.compile(r"<\s*\d+|x")
 _QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "suppress",
     "suppress_counts",
     "suppress_long",
+    "suppress_nested",
 ]
 
 Totals = bool | Literal["both", "row", "column", "none"]
@@ -376,15 +377,7 @@ def suppress_counts(
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise SchemaError(f"suppress_counts: no column(s) {missing}; df has {list(df.columns)}.")
-    if sums == "auto":
-        relations = {
-            k: tuple(v) for k, v in PEOPLE_SUMS.items() if k in cols and set(v) <= set(cols)
-        }
-    else:
-        relations = {k: tuple(v) for k, v in (sums or {}).items()}
-        bad = [c for k, v in relations.items() for c in (k, *v) if c not in cols]
-        if bad:
-            raise SchemaError(f"suppress_counts: sums name column(s) {bad} not among cols.")
+    relations = _sum_relations(cols, sums, "suppress_counts")
     values = _counts(df[cols], "suppress_counts")
     primary = _primary(values, threshold)
     n_r, n_c = values.shape
@@ -401,6 +394,114 @@ def suppress_counts(
     for i, c in enumerate(cols):
         out[c] = pd.Series(shown[:, i], index=df.index, dtype=object)
     return out
+
+
+def suppress_nested(
+    detail: pd.DataFrame,
+    totals: pd.DataFrame,
+    by: str | Sequence[str],
+    cols: Sequence[str] | str,
+    threshold: int = config.SUPPRESSION_THRESHOLD,
+    *,
+    sums: Mapping[str, Sequence[str]] | Literal["auto"] | None = "auto",
+    secondary_label: str = "x",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hide small counts in a detail table and its totals table together (country × faculty and
+    country), so that neither table, nor the two read side by side, gives a hidden cell away.
+
+    Each ``totals`` row (one per ``by`` key) is, column by column, the sum of the ``detail`` rows
+    with that key: a reader who subtracts the published faculty cells from a country's total
+    would recover a hidden one, so these sums are equations of the same system as the row sums
+    of :func:`suppress_counts` (``students``, ``staff``), and secondary suppression runs over all
+    of them at once. A sum that does not hold in the data (a total counting more than its
+    details) is no equation a reader can use and is left out.
+
+    Parameters
+    ----------
+    detail, totals : DataFrame
+        Flat tables sharing ``by`` and ``cols``; ``totals`` has one row per ``by`` key.
+    by : str or sequence of str
+        The key(s) of ``totals`` (``"country"``).
+    cols, threshold, sums, secondary_label
+        As in :func:`suppress_counts`.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Published copies of ``detail`` and ``totals``.
+
+    Examples
+    --------
+    >>> detail = pd.DataFrame({"country": ["BY", "BY"], "faculty": ["Law", "Arts"],
+    ...                        "phd": [3, 40]})
+    >>> totals = pd.DataFrame({"country": ["BY"], "phd": [43]})
+    >>> d, t = suppress_nested(detail, totals, "country", ["phd"])
+    >>> d["phd"].tolist(), t["phd"].tolist()  # 43 - 40 would give the 3 back
+    (['<5', 'x'], [43])
+    """
+    _check_threshold(threshold)
+    keys = [by] if isinstance(by, str) else list(by)
+    cols = [cols] if isinstance(cols, str) else list(cols)
+    for name, df in (("detail", detail), ("totals", totals)):
+        missing = [c for c in (*keys, *cols) if c not in df.columns]
+        if missing:
+            raise SchemaError(f"suppress_nested: {name} has no column(s) {missing}.")
+    if totals.duplicated(keys).any():
+        raise SchemaError(f"suppress_nested: totals must have one row per {keys}.")
+    relations = _sum_relations(cols, sums, "suppress_nested")
+    values = np.vstack(
+        [_counts(detail[cols], "suppress_nested"), _counts(totals[cols], "suppress_nested")]
+    )
+    n_d = len(detail)
+    n_r, n_c = values.shape
+    idx = np.arange(n_r * n_c).reshape(n_r, n_c)
+    pos = {c: i for i, c in enumerate(cols)}
+    lines = [(idx[:, [pos[m] for m in members]], idx[:, pos[total]]) for total, members in
+             relations.items()]  # fmt: skip
+    # totals rows = sums of their detail rows, column by column; grouped by number of members
+    # so that each group of equations is a rectangular array
+    total_row = pd.MultiIndex.from_frame(totals[keys].astype(object)).get_indexer(
+        pd.MultiIndex.from_frame(detail[keys].astype(object))
+    )
+    by_size: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for ti in range(len(totals)):
+        members = np.flatnonzero(total_row == ti)
+        if not len(members):
+            continue
+        for j in range(n_c):
+            part = values[members, j]
+            whole = values[n_d + ti, j]
+            if np.isnan(whole) or np.isnan(part).any() or part.sum() != whole:
+                continue
+            m_list, t_list = by_size.setdefault(len(members), ([], []))
+            m_list.append(idx[members, j])
+            t_list.append(idx[n_d + ti, j])
+    for m_list, t_list in by_size.values():
+        lines.append((np.vstack(m_list), np.asarray(t_list)))
+    margin = np.zeros(values.shape, bool)
+    margin[:, [pos[t] for t in relations]] = True
+    margin[n_d:, :] = True
+    primary = _primary(values, threshold)
+    system = _System(values, threshold, lines, margin)
+    secondary = _secondary(system, primary, "suppress_nested", widen_totals=True)
+    shown = _display(values, primary, secondary, (f"<{threshold}", secondary_label))
+    d_out, t_out = detail.copy(), totals.copy()
+    for i, c in enumerate(cols):
+        d_out[c] = pd.Series(shown[:n_d, i], index=detail.index, dtype=object)
+        t_out[c] = pd.Series(shown[n_d:, i], index=totals.index, dtype=object)
+    return d_out, t_out
+
+
+def _sum_relations(
+    cols: list[str], sums: Mapping[str, Sequence[str]] | Literal["auto"] | None, where: str
+) -> dict[str, tuple[str, ...]]:
+    if sums == "auto":
+        return {k: tuple(v) for k, v in PEOPLE_SUMS.items() if k in cols and set(v) <= set(cols)}
+    relations = {k: tuple(v) for k, v in (sums or {}).items()}
+    bad = [c for k, v in relations.items() for c in (k, *v) if c not in cols]
+    if bad:
+        raise SchemaError(f"{where}: sums name column(s) {bad} not among cols.")
+    return relations
 
 
 def disclosure_bounds(published: Suppressed) -> pd.DataFrame:

@@ -362,7 +362,7 @@ def quarterly_dashboard(
     from . import plots
     from .exposure import exposure, exposure_over_time
     from .normalise import country_name
-    from .privacy import suppress_counts
+    from .privacy import suppress_nested
     from .reference import load_risk_profile
     from .schemas import GROUPS
 
@@ -389,12 +389,11 @@ def quarterly_dashboard(
     people_cols = [g for g in GROUPS if g in by_country.columns]
     extra = [c for c in ("students", "staff") if c in by_country.columns]
     named = by_country.assign(country_name=country_name(by_country["country"], lang))
-    published = (
-        suppress_counts(named, [*people_cols, *extra]) if suppress and people_cols else named
-    )
-    cf_published = (
-        suppress_counts(by_cf, [*people_cols, *extra]) if suppress and people_cols else by_cf
-    )
+    published, cf_published = named, by_cf
+    if suppress and people_cols:
+        # one system for both tables: a country's total minus its published faculty cells
+        # must not give a hidden cell back
+        cf_published, published = suppress_nested(by_cf, named, "country", [*people_cols, *extra])
 
     tiers = by_country["risk_tier"].astype("Int64")
     high = tiers.fillna(0) >= 2
@@ -437,8 +436,8 @@ def quarterly_dashboard(
         ax = plots.plot_risk_tiers_over_time(series_tier, value="active", lang=lang)
         figures["risk_tiers_over_time"] = ax.figure
         if people_cols:
-            ax = plots.plot_people(
-                by_country,
+            ax = plots.plot_people(  # the published values: the chart hides what the tables do
+                published,
                 by="country",
                 groups=tuple(people_cols),
                 n=top,

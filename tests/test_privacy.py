@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from kvanalytics.privacy import (
     suppress,
     suppress_counts,
     suppress_long,
+    suppress_nested,
 )
 from kvanalytics.schemas import GROUPS
 
@@ -561,3 +563,103 @@ def test_inputs_not_mutated() -> None:
     suppress_counts(df, ["a", "b"])
     pd.testing.assert_frame_equal(df, d0)
     pd.testing.assert_frame_equal(long, l0)
+
+
+# ------------------------------------------------------------------------------------------------
+# suppress_nested: a detail table and its totals, read side by side
+# ------------------------------------------------------------------------------------------------
+
+
+def _nested_attack(detail_raw, totals_raw, d_pub, t_pub, key, cols):
+    """Interval attacker over both published tables (written independently of privacy.py): row
+    sums (students, staff) in each table and, per key and column, total = sum of its details.
+    Only equations that hold in the data are used (the others a reader cannot rely on).
+    Returns the hidden cells whose interval collapses to one value."""
+    cells, known, eqs = {}, {}, []
+
+    def add(table, i, c, shown, true):
+        cell = (table, i, c)
+        if isinstance(shown, str):
+            cells[cell] = [1.0, 4.0] if shown == "<5" else [1.0, math.inf]
+        else:
+            known[cell] = 0.0 if shown is pd.NA or pd.isna(shown) else float(shown)
+        return cell
+
+    for name, raw, pub in (("d", detail_raw, d_pub), ("t", totals_raw, t_pub)):
+        for i in range(len(raw)):
+            for c in cols:
+                add(name, i, c, pub[c].iloc[i], raw[c].iloc[i])
+            for total, members in PEOPLE_SUMS.items():
+                if total in cols and set(members) <= set(cols):
+                    eqs.append(([(name, i, m) for m in members], (name, i, total)))
+    for ti, k in enumerate(totals_raw[key]):
+        rows = np.flatnonzero((detail_raw[key] == k).to_numpy())
+        for c in cols:
+            if detail_raw[c].iloc[rows].sum() == totals_raw[c].iloc[ti]:
+                eqs.append(([("d", r, c) for r in rows], ("t", ti, c)))
+    for _ in range(50):
+        changed = False
+        for members, total in eqs:
+            terms = [(m, 1.0) for m in members] + [(total, -1.0)]
+            for u, a_u in terms:
+                if u not in cells:
+                    continue
+                lo = hi = 0.0
+                for v, a in terms:
+                    if v == u:
+                        continue
+                    if v in known:
+                        lo -= a * known[v]
+                        hi -= a * known[v]
+                    else:
+                        b = cells[v]
+                        lo -= a * (b[1] if a > 0 else b[0])
+                        hi -= a * (b[0] if a > 0 else b[1])
+                lo, hi = (lo, hi) if a_u > 0 else (-hi, -lo)
+                b = cells[u]
+                new = [max(b[0], lo), min(b[1], hi)]
+                if new != b:
+                    cells[u] = new
+                    changed = True
+        if not changed:
+            break
+    return [c for c, (lo, hi) in cells.items() if lo == hi]
+
+
+def test_suppress_nested_protects_a_cell_behind_its_total():
+    detail = pd.DataFrame({"country": ["BY", "BY", "CN"], "faculty": ["Law", "Arts", "Law"],
+                           "phd": [3, 40, 12]})  # fmt: skip
+    totals = pd.DataFrame({"country": ["BY", "CN"], "phd": [43, 12]})
+    d, t = suppress_nested(detail, totals, "country", ["phd"])
+    assert d["phd"].tolist() == ["<5", "x", 12]
+    assert t["phd"].tolist() == [43, 12]
+    # suppressed one by one, the two tables would give the 3 back: 43 - 40
+    alone = suppress_counts(detail, ["phd"])
+    assert alone["phd"].tolist() == ["<5", 40, 12]
+
+
+def test_suppress_nested_checks_its_inputs():
+    detail = pd.DataFrame({"country": ["BY"], "phd": [3]})
+    with pytest.raises(SchemaError, match="one row per"):
+        suppress_nested(detail, pd.DataFrame({"country": ["BY", "BY"], "phd": [3, 3]}),
+                        "country", ["phd"])  # fmt: skip
+    with pytest.raises(SchemaError, match="no column"):
+        suppress_nested(detail, pd.DataFrame({"country": ["BY"]}), "country", ["phd"])
+
+
+def test_dashboard_tables_together_pin_no_hidden_cell():
+    """The sample's country x faculty and country tables, published as the report does."""
+    from kvanalytics import exposure, read_headcounts, read_partnerships
+
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    p = read_partnerships(raw / "sample_partnerships.csv", errors="collect").table
+    h = read_headcounts(raw / "sample_headcounts.xlsx", errors="collect").table
+    at = pd.Timestamp("2026-09-30")
+    by_cf = exposure(p, h, by=("country", "faculty"), at=at)
+    by_c = exposure(p, h, by=("country",), at=at)
+    cols = [c for c in (*GROUPS, "students", "staff") if c in by_c.columns]
+    d_pub, t_pub = suppress_nested(by_cf, by_c, "country", cols)
+    assert _nested_attack(by_cf, by_c, d_pub, t_pub, "country", cols) == []
+    # the same tables suppressed one by one leak through the country totals
+    d_one, t_one = suppress_counts(by_cf, cols), suppress_counts(by_c, cols)
+    assert _nested_attack(by_cf, by_c, d_one, t_one, "country", cols) != []
