@@ -37,8 +37,9 @@ def fold(text: str) -> str:
     >>> fold("  Fakultät  für\\tPhysik ")
     'fakultat fur physik'
     """
-    text = unicodedata.normalize("NFKC", text)
-    return _WS.sub(" ", anyascii(text)).strip().lower()
+    if not text.isascii():  # ASCII is its own NFKC form and transliteration
+        text = anyascii(unicodedata.normalize("NFKC", text))
+    return _WS.sub(" ", text).strip().lower()
 
 
 def fold_series(values: pd.Series) -> pd.Series:
