@@ -1144,10 +1144,12 @@ def plot_people(
     nominal = max(threshold / 2, 0.025 * float(visible.max(initial=0.0)))
     length = visible + nominal * n_marked
     keys = df[by].astype("string").fillna(label("unknown", lang))
+    # ranked by what is shown: hidden cells must neither lift a row to the top nor hint at size
     order = (
-        pd.DataFrame({"len": length, "key": keys.to_numpy()})
+        pd.DataFrame({"len": length, "visible": visible, "hidden": n_marked, "key": keys})
+        .reset_index(drop=True)
         .query("len > 0")
-        .sort_values(["len", "key"], ascending=[False, True], kind="stable")
+        .sort_values(["visible", "hidden", "key"], ascending=[False, False, True], kind="stable")
         .head(n)
         .index.to_numpy()
     )

@@ -362,7 +362,7 @@ def quarterly_dashboard(
     from . import plots
     from .exposure import exposure, exposure_over_time
     from .normalise import country_name
-    from .privacy import suppress_nested
+    from .privacy import suppress_counts
     from .reference import load_risk_profile
     from .schemas import GROUPS
 
@@ -372,9 +372,10 @@ def quarterly_dashboard(
     start = (period - 4 * years + 1).start_time.normalize()
 
     by_country = exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
-    by_cf = exposure(
-        partnerships, headcounts, by=("country", "faculty"), at=at, risk_profile=profile
-    )
+    # Country x faculty carries agreements and money only: people at that grain are mostly
+    # cells of 1-4, and a country's total minus its faculty cells would give hidden ones back
+    # (kvanalytics.privacy.suppress_nested publishes both when both are needed).
+    by_cf = exposure(partnerships, None, by=("country", "faculty"), at=at, risk_profile=profile)
     series_faculty = exposure_over_time(partnerships, None, by=("faculty",), start=start, end=at)
     series_country = exposure_over_time(
         partnerships, None, by=("country",), start=start, end=at, risk_profile=profile
@@ -389,11 +390,10 @@ def quarterly_dashboard(
     people_cols = [g for g in GROUPS if g in by_country.columns]
     extra = [c for c in ("students", "staff") if c in by_country.columns]
     named = by_country.assign(country_name=country_name(by_country["country"], lang))
-    published, cf_published = named, by_cf
-    if suppress and people_cols:
-        # one system for both tables: a country's total minus its published faculty cells
-        # must not give a hidden cell back
-        cf_published, published = suppress_nested(by_cf, named, "country", [*people_cols, *extra])
+    published = (
+        suppress_counts(named, [*people_cols, *extra]) if suppress and people_cols else named
+    )
+    cf_published = by_cf
 
     tiers = by_country["risk_tier"].astype("Int64")
     high = tiers.fillna(0) >= 2
