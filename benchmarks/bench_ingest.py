@@ -8,21 +8,13 @@ Run: ``python -m benchmarks.bench_ingest [--rows 1000000] [--xlsx-rows 200000] [
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import best_of
+
 WORK = Path(__file__).resolve().parent / "_work"
-
-
-def _best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _csv_file(rows: int) -> Path:
@@ -79,9 +71,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
             str(csv_path), sep=";", decimal=",", date_format="%d-%m-%Y", header=True
         ).df()
 
-    t_ours = _best(ours_csv, args.repeat)
-    t_duck = _best(duck_csv, args.repeat)
-    t_duck_pd = _best(duck_csv_pandas, args.repeat)
+    t_ours = best_of(ours_csv, args.repeat)
+    t_duck = best_of(duck_csv, args.repeat)
+    t_duck_pd = best_of(duck_csv_pandas, args.repeat)
 
     xlsx_path = _xlsx_file(args.xlsx_rows)
 
@@ -92,8 +84,8 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     def openpyxl_xlsx() -> None:
         pd.read_excel(xlsx_path, engine="openpyxl")
 
-    t_xo = _best(ours_xlsx, args.repeat)
-    t_xp = _best(openpyxl_xlsx, 1)
+    t_xo = best_of(ours_xlsx, args.repeat)
+    t_xp = best_of(openpyxl_xlsx, 1)
     res = {
         "csv_rows": n_read["csv"],
         "csv_kvanalytics_s": t_ours,

@@ -12,22 +12,13 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+
+from benchmarks import best_of
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
-
-
-def _best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def _empty_notebook_run(tmp: Path) -> None:
@@ -75,9 +66,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, float]:
             hh = pd.read_parquet(tmp / "headcounts.parquet")
             quarterly_dashboard(pp, hh, quarter=quarter).save(tmp / "dash")
 
-        t_dash = _best(dashboard, args.repeat)
-        t_empty = _best(lambda: _empty_notebook_run(tmp), args.repeat)
-        t_report = _best(
+        t_dash = best_of(dashboard, args.repeat)
+        t_empty = best_of(lambda: _empty_notebook_run(tmp), args.repeat)
+        t_report = best_of(
             lambda: render_report(quarter=quarter, data_dir=RAW, out_dir=tmp / "report"),
             args.repeat,
         )
