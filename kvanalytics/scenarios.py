@@ -219,6 +219,8 @@ METRICS: dict[str, str] = {
     "support_population": "people",
     "support_cost_eur": "eur",
 }
+_METRIC_ORDER = {m: i for i, m in enumerate(METRICS)}
+_PER_NATIONALITY = re.compile(r"_[A-Z]{2}$")  # support_population_UA -> support_population
 _TIMELINE_UNITS = {"ties_frozen": "agreements", "ties_cancelled": "agreements"}
 _TIMELINE_UNITS["value_eur_stopped"] = "eur_per_quarter"
 
@@ -234,6 +236,13 @@ _FACTOR_ASSUMPTION = {
     _F_MONTHLY: "monthly_support_eur",
     _F_MONTHS: "support_months",
 }
+_COEFS = ("c_low", "c_central", "c_high")
+#: Model terms, column name -> array: ``metric, faculty, country`` (object), ``mask`` (factor
+#: bits), ``c_low, c_central, c_high`` (coefficients), ``n`` (agreements or headcount cells).
+#: Plain arrays, not a DataFrame: the tables are small and built a few dozen times per call.
+_Terms = dict[str, np.ndarray]
+
+
 _ISO2_RE = re.compile(r"^[A-Z]{2}$")
 _TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
@@ -1153,7 +1162,7 @@ def _join(parts: Sequence[pd.Series], n: int, sep: str = "; ") -> pd.Series:
         return _empty_labels(n)
     codes, uniques = [], []
     for part in parts:
-        c, u = pd.factorize(pd.Series(part).fillna("").astype("string").to_numpy(dtype=object))
+        c, u = pd.factorize(pd.Series(part).to_numpy(dtype=object, na_value=""))
         codes.append(c)
         uniques.append(np.asarray(u, dtype=object))
     combos, inv = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
@@ -1324,11 +1333,16 @@ def _factor_values_mc(
     return out
 
 
-def _group_codes(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Group number of each row (NA is a value) and the position of each group's first row."""
-    code = np.zeros(len(frame), np.int64)
-    for k in keys:
-        c, u = pd.factorize(frame[k], use_na_sentinel=False)
+def _group_arrays(
+    arrays: Sequence[np.ndarray | pd.Series], n: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row (NA is a value) and the position of each group's first row.
+
+    Groups are numbered by the keys' codes in order of first appearance (key by key).
+    """
+    code = np.zeros(len(arrays[0]) if n is None else n, np.int64)
+    for a in arrays:
+        c, u = pd.factorize(a, use_na_sentinel=False)
         code = code * (len(u) + 1) + c
     _, first, inv = np.unique(code, return_index=True, return_inverse=True)
     return inv.reshape(-1), first
@@ -1348,24 +1362,25 @@ def _nan_group_sum(inv: np.ndarray, g: int, vals: np.ndarray) -> np.ndarray:
     return out
 
 
-def _aggregate_terms(terms: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+def _aggregate_terms(terms: _Terms, keys: Sequence[str]) -> _Terms:
     """Sum coefficients per key × factor mask, keeping the NA rules of :func:`_evaluate`."""
     cols = [*keys, "mask"]
-    if terms.empty:
-        return terms[[*cols, "c_low", "c_central", "c_high", "n"]].reset_index(drop=True)
-    inv, first = _group_codes(terms, cols)
-    coef = terms[["c_low", "c_central", "c_high"]].to_numpy(np.float64, na_value=np.nan)
+    if len(terms["mask"]) == 0:
+        return {c: terms[c] for c in (*cols, *_COEFS, "n")}
+    inv, first = _group_arrays([terms[c] for c in cols])
+    coef = np.stack([terms[c] for c in _COEFS], axis=1)
     summed = _nan_group_sum(inv, len(first), coef[:, :, None])[:, :, 0]
-    out = terms[cols].iloc[first].reset_index(drop=True)
-    out[["c_low", "c_central", "c_high"]] = summed
+    out = {c: terms[c][first] for c in cols}
+    for j, c in enumerate(_COEFS):
+        out[c] = summed[:, j]
     # n: how many agreements (or headcount cells) a term stands for, for the notes
-    out["n"] = np.bincount(inv, weights=terms["n"].to_numpy(float), minlength=len(first))
+    out["n"] = np.bincount(inv, weights=terms["n"], minlength=len(first))
     return out
 
 
 def _evaluate(
-    terms: pd.DataFrame, keys: Sequence[str], factors: Mapping[int, np.ndarray]
-) -> tuple[pd.DataFrame, np.ndarray]:
+    terms: _Terms, keys: Sequence[str], factors: Mapping[int, np.ndarray]
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Sum ``coefficient × Π factors`` per key group.
 
     ``terms`` has the key columns, ``mask`` (factor bits) and ``c_low, c_central, c_high``;
@@ -1375,28 +1390,29 @@ def _evaluate(
     propagate NaN.
     """
     d = next(iter(factors.values())).shape[1] if factors else 1
-    if terms.empty:
-        return terms[list(keys)].iloc[:0], np.zeros((0, 3, d))
+    if len(terms["mask"]) == 0:
+        return {k: terms[k] for k in keys}, np.zeros((0, 3, d))
     terms = _aggregate_terms(terms, keys)
-    masks = terms["mask"].to_numpy(np.int64)
+    masks = terms["mask"]
     uniq, inv_mask = np.unique(masks, return_inverse=True)
     prod = np.ones((len(uniq), 3, d))
     for j, m in enumerate(uniq):  # a handful of factor classes, not agreements
         for bit, vals in factors.items():
             if m & bit:
                 prod[j] = prod[j] * vals
-    coef = terms[["c_low", "c_central", "c_high"]].to_numpy(np.float64, na_value=np.nan)
+    coef = np.stack([terms[c] for c in _COEFS], axis=1)
     contrib = coef[:, :, None] * prod[inv_mask.reshape(-1)]  # (T, 3, D)
     contrib = np.where(coef[:, :, None] == 0, 0.0, contrib)  # nothing × unknown = nothing
     if keys:
-        inv, first = _group_codes(terms, keys)
-        groups = terms[list(keys)].iloc[first].reset_index(drop=True)
+        inv, first = _group_arrays([terms[k] for k in keys])
+        groups = {k: terms[k][first] for k in keys}
     else:
-        inv, groups = np.zeros(len(terms), np.int64), pd.DataFrame(index=[0])
-    return groups, _nan_group_sum(inv, len(groups), contrib)
+        inv, first = np.zeros(len(masks), np.int64), np.zeros(1, np.int64)
+        groups = {}
+    return groups, _nan_group_sum(inv, len(first), contrib)
 
 
-def _to_frame(groups: pd.DataFrame, vals: np.ndarray, mc: bool) -> pd.DataFrame:
+def _to_frame(groups: Mapping[str, np.ndarray], vals: np.ndarray, mc: bool) -> pd.DataFrame:
     if mc:
         with np.errstate(invalid="ignore"):
             low = np.percentile(vals[:, 0, :], 5, axis=1)
@@ -1404,7 +1420,7 @@ def _to_frame(groups: pd.DataFrame, vals: np.ndarray, mc: bool) -> pd.DataFrame:
             high = np.percentile(vals[:, 2, :], 95, axis=1)
     else:
         low, central, high = vals[:, 0, 0], vals[:, 1, 0], vals[:, 2, 0]
-    cols = {c: groups[c].to_numpy() for c in groups.columns}
+    cols = dict(groups)
     for name, x in (("low", low), ("central", central), ("high", high)):
         # float round-off must not make a point look like a range
         cols[name] = pd.array(np.round(x, 6), dtype="Float64")
@@ -1415,7 +1431,7 @@ def _agreement_terms(
     p: pd.DataFrame,
     level_unc: np.ndarray,
     specs: Sequence[tuple[str, np.ndarray, str | None, bool]],
-) -> pd.DataFrame:
+) -> _Terms:
     """Terms of the agreement metrics, summed per metric × faculty × country × factor mask.
 
     ``specs``: (metric, selected agreements, flag column or None, money?). An agreement with the
@@ -1455,18 +1471,16 @@ def _agreement_terms(
     country_i, rest = rest % n_c, rest // n_c
     faculty_i, metric_i = rest % n_f, rest // n_f
     names = np.array([m for m, *_ in specs], dtype=object)
-    return pd.DataFrame(
-        {
-            "metric": names[metric_i] if len(uniq) else np.zeros(0, object),
-            "faculty": np.asarray(funiq, dtype=object)[faculty_i],
-            "country": np.asarray(cuniq, dtype=object)[country_i],
-            "mask": mask.astype(np.int64),
-            "c_low": total,
-            "c_central": total,
-            "c_high": total,
-            "n": count,
-        }
-    )
+    return {
+        "metric": names[metric_i] if len(uniq) else np.zeros(0, object),
+        "faculty": np.asarray(funiq, dtype=object)[faculty_i],
+        "country": np.asarray(cuniq, dtype=object)[country_i],
+        "mask": mask.astype(np.int64),
+        "c_low": total,
+        "c_central": total,
+        "c_high": total,
+        "n": count,
+    }
 
 
 _ACADEMIC_YEAR = re.compile(r"^\s*(\d{4})\s*[/\-]\s*(\d{2}|\d{4})\s*$")
@@ -1484,17 +1498,37 @@ def _period_reference(period: str) -> np.datetime64:
         return np.datetime64("NaT", "ns")
 
 
+def _objects(s: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Values of ``s`` at positions ``rows`` as an object array, missing values as ``pd.NA``."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = np.array([*s.cat.categories.astype(str), pd.NA], dtype=object)
+        return cats[s.cat.codes.to_numpy()[rows]]  # code -1 (NA) picks the last entry
+    return s.array[rows].to_numpy(dtype=object, na_value=pd.NA)
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 = NA) and distinct values of a column; categoricals by their codes."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(np.int64), np.asarray(s.cat.categories.astype(str), object)
+    c, u = pd.factorize(s)
+    return c.astype(np.int64), np.asarray(u, dtype=object)
+
+
 def _headcounts_in_force(
     h: pd.DataFrame,
     d: pd.Timestamp,
     notes: list[str],
     groups: Iterable[str],
     countries: Iterable[str],
-) -> pd.DataFrame:
+) -> dict[str, np.ndarray]:
     """Headcounts per faculty × group × country in force at ``d`` (sum; NaN if any NA).
 
+    Returns columns ``faculty, group, country`` (object), ``headcount`` (float, NaN = unknown)
+    and ``basis_used`` as arrays.
+
     Only ``groups`` × ``countries`` are returned; the period in force is chosen per group over
-    the whole table, on factorised codes (distinct periods are parsed once).
+    the whole table, on integer codes (distinct periods are parsed once, the choice runs over
+    the distinct group × period pairs, and only the rows kept are turned into objects).
     """
     required = ("period", "faculty", "group", "country", "headcount")
     missing = [c for c in required if c not in h.columns]
@@ -1503,138 +1537,139 @@ def _headcounts_in_force(
             f"headcounts: missing column(s) {', '.join(missing)}; "
             "build the table with kvanalytics.read_headcounts()."
         )
-    pcodes, puniq = pd.factorize(h["period"])
-    gcodes, guniq = pd.factorize(h["group"])
+    pcodes, puniq = _codes(h["period"])
+    gcodes, guniq = _codes(h["group"])
     n_p = max(len(puniq), 1)
-    # distinct periods only (a handful), then mapped by code
     ref_u = np.array([_period_reference(str(u)) for u in puniq], dtype="datetime64[ns]")
     valid = (pcodes >= 0) & (gcodes >= 0)
     valid[valid] &= ~np.isnat(ref_u[pcodes[valid]])
     n_bad = int((~valid).sum())
     if n_bad:
         notes.append(f"headcounts: {n_bad} row(s) with an unreadable period or group ignored.")
-    pair = np.where(valid, gcodes * n_p + pcodes, -1)
-    pairs = np.unique(pair[valid])
+    n_pairs = max(len(guniq), 1) * n_p
+    pair = np.where(valid, gcodes * n_p + pcodes, n_pairs)  # n_pairs: not valid
+    pairs = np.flatnonzero(np.bincount(pair, minlength=n_pairs + 1)[:n_pairs])
     if len(pairs) == 0:
-        cols = ["faculty", "group", "country", "headcount", "basis_used"]
-        return pd.DataFrame(
-            {c: pd.Series(dtype=float if c == "headcount" else object) for c in cols}
-        )
-    pp = pd.DataFrame({"g": pairs // n_p, "p": pairs % n_p, "ref": ref_u[pairs % n_p]})
-    dd = np.datetime64(d.value, "ns")
-    before = pp.loc[pp["ref"] <= dd].groupby("g")["ref"].max()
-    after = pp.loc[~pp["g"].isin(before.index)].groupby("g")["ref"].min()
-    chosen = pd.concat([before, after])
-    ok_pairs = pairs[pp["ref"].to_numpy() == pp["g"].map(chosen).to_numpy()]
-    used = pp.loc[np.isin(pairs, ok_pairs)]
-    names = {int(g): str(guniq[g]) for g in used["g"].unique()}
-    late = [
-        f"{names[int(g)]} (used {puniq[int(p)]})"
-        for g, p in zip(used["g"], used["p"], strict=True)
-        if int(g) in set(after.index)
-    ]
+        return _no_headcounts()
+    # Per group: the latest period on or before d, else the earliest after (a few dozen pairs).
+    g_of, p_of = (pairs // n_p).tolist(), (pairs % n_p).tolist()
+    ref = ref_u[pairs % n_p].astype(np.int64).tolist()
+    d_ns = d.value
+    chosen: dict[int, int] = {}  # group -> reference date (ns) of the period in force
+    for g, r in zip(g_of, ref, strict=True):
+        b = chosen.get(g)
+        if b is None or (r <= d_ns and (b > d_ns or r > b)) or (r > d_ns < b and r < b):
+            chosen[g] = r
+    used = [(g, p) for g, p, r in zip(g_of, p_of, ref, strict=True) if chosen[g] == r]
+    late = [f"{guniq[g]} (used {puniq[p]})" for g, p in used if chosen[g] > d_ns]
     if late:
         notes.append(
             "headcounts: no period on or before the effective date for " + ", ".join(late) + "."
         )
-    periods = sorted({str(puniq[int(p)]) for p in used["p"]})
+    periods = sorted({str(puniq[p]) for _, p in used})
     notes.append(f"headcounts in force at {d.date()}: period {', '.join(periods)}.")
-    keep = np.isin(pair, ok_pairs)
-    keep &= h["group"].isin(list(groups)).to_numpy(bool)
+    wanted = set(groups)
+    lut = np.zeros(n_pairs + 1, bool)  # pair code -> kept (used period, wanted group)
+    lut[[g * n_p + p for g, p in used if guniq[g] in wanted]] = True
+    keep = lut[pair]
     keep &= h["country"].isin(list(countries)).to_numpy(bool)
-    sub = h.loc[keep]
+    rows = np.flatnonzero(keep)
+    fac, grp, cty = (_objects(h[c], rows) for c in ("faculty", "group", "country"))
     basis = (
-        sub["basis"].astype("string")
-        if "basis" in sub.columns
-        else pd.Series(pd.NA, index=sub.index, dtype="string")
+        _objects(h["basis"], rows) if "basis" in h.columns else np.full(len(rows), pd.NA, object)
     )
-    f = pd.DataFrame(
-        {
-            "faculty": sub["faculty"].astype("string").to_numpy(dtype=object),
-            "group": sub["group"].astype("string").to_numpy(dtype=object),
-            "country": sub["country"].astype("string").to_numpy(dtype=object),
-            "basis": basis.to_numpy(dtype=object),
-            "headcount": pd.to_numeric(sub["headcount"], errors="coerce").to_numpy(
-                np.float64, na_value=np.nan
-            ),
-        }
-    )
-    if f.empty:
-        return f.drop(columns="basis").assign(basis_used=pd.Series(dtype=object))
+    count = pd.to_numeric(pd.Series(h["headcount"].array[rows]), errors="coerce")
+    headcount = count.to_numpy(np.float64, na_value=np.nan)
+    if len(rows) == 0:
+        return _no_headcounts()
     # One basis per faculty × group × country: never add nationality and prior-diploma counts
     # (destination first for exchange_out, nationality first otherwise).
-    basis_arr = f["basis"].to_numpy(dtype=object)
     rank = np.select(
-        [basis_arr == "nationality", basis_arr == "prior_diploma", basis_arr == "destination"],
+        [basis == "nationality", basis == "prior_diploma", basis == "destination"],
         [0.0, 1.0, 2.0],
         3.0,
     )
-    rank = np.where(
-        (f["group"].to_numpy(dtype=object) == "exchange_out") & (rank == 2.0), -1.0, rank
-    )
-    inv, first = _group_codes(f, ["faculty", "group", "country"])
+    rank = np.where((grp == "exchange_out") & (rank == 2.0), -1.0, rank)
+    inv, first = _group_arrays([fac, grp, cty])
     best = np.full(len(first), np.inf)
     np.minimum.at(best, inv, rank)
     use = rank == best[inv]
-    hc = np.where(use, f["headcount"].to_numpy(float), 0.0)
-    total = np.zeros(len(first))
-    np.add.at(total, inv, np.nan_to_num(hc, nan=0.0))
-    unknown = np.zeros(len(first))
-    np.add.at(unknown, inv, np.isnan(hc))
-    out = f.iloc[first][["faculty", "group", "country"]].reset_index(drop=True)
-    out["headcount"] = np.where(unknown > 0, np.nan, total)
-    pick = np.full(len(first), len(f))
-    rows = np.flatnonzero(use)
-    np.minimum.at(pick, inv[rows], rows)  # the first row of each group that is used
-    out["basis_used"] = basis_arr[pick]
-    return out
+    hc = np.where(use, headcount, 0.0)
+    total = np.bincount(inv, weights=np.nan_to_num(hc, nan=0.0), minlength=len(first))
+    unknown = np.bincount(inv, weights=np.isnan(hc), minlength=len(first))
+    pick = np.full(len(first), len(rows))
+    used_rows = np.flatnonzero(use)
+    np.minimum.at(pick, inv[used_rows], used_rows)  # the first row of each group that is used
+    return {
+        "faculty": fac[first],
+        "group": grp[first],
+        "country": cty[first],
+        "headcount": np.where(unknown > 0, np.nan, total),
+        "basis_used": basis[pick],
+    }
+
+
+def _no_headcounts() -> dict[str, np.ndarray]:
+    cols = ("faculty", "group", "country", "headcount", "basis_used")
+    return {c: np.zeros(0, dtype=float if c == "headcount" else object) for c in cols}
 
 
 def _people_terms(
-    hc: pd.DataFrame,
+    hc: Mapping[str, np.ndarray],
     metric: str,
     groups: Sequence[str],
     full: set[str],
-    share: pd.Series,
-) -> pd.DataFrame:
+    share: Mapping[str, float],
+) -> _Terms:
     """People terms: whole countries in ``full``; elsewhere allocated by ``share`` (a range)."""
-    rows = hc.loc[hc["group"].isin(groups)]
-    if rows.empty:
-        return _empty_terms()
-    c = rows["country"]
-    in_full = c.isin(full).to_numpy(bool)
-    s = c.map(share).astype(float).fillna(0.0).to_numpy()
-    s = np.where(in_full, 1.0, s)
+    wanted = set(groups)
+    rows = np.flatnonzero([g in wanted for g in hc["group"]])
+    c = hc["country"][rows]
+    s = np.array([1.0 if x in full else share.get(x, 0.0) for x in c], dtype=float)
     keep = s > 0
-    h = rows["headcount"].to_numpy(float)
+    h = hc["headcount"][rows]
     point = s >= 1.0
-    return pd.DataFrame(
-        {
-            "metric": metric,
-            "faculty": rows["faculty"].to_numpy(dtype=object),
-            "country": c.to_numpy(dtype=object),
-            "mask": 0,
-            "c_low": np.where(point, h, np.where(np.isnan(h), np.nan, 0.0)),
-            "c_central": h * s,
-            "c_high": h,
-            "n": 1.0,
-        }
-    ).loc[keep]
-
-
-def _empty_terms() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "metric": pd.Series(dtype=object),
-            "faculty": pd.Series(dtype=object),
-            "country": pd.Series(dtype=object),
-            "mask": pd.Series(dtype=np.int64),
-            "c_low": pd.Series(dtype=float),
-            "c_central": pd.Series(dtype=float),
-            "c_high": pd.Series(dtype=float),
-            "n": pd.Series(dtype=float),
-        }
+    return _terms(
+        metric,
+        faculty=hc["faculty"][rows][keep],
+        country=c[keep],
+        mask=0,
+        c_low=np.where(point, h, np.where(np.isnan(h), np.nan, 0.0))[keep],
+        c_central=(h * s)[keep],
+        c_high=h[keep],
     )
+
+
+def _terms(
+    metric: str | np.ndarray,
+    *,
+    faculty: np.ndarray,
+    country: np.ndarray,
+    mask: int,
+    c_low: np.ndarray,
+    c_central: np.ndarray,
+    c_high: np.ndarray,
+) -> _Terms:
+    """Terms of one metric (or per-row metric names), one headcount cell each."""
+    k = len(country)
+    return {
+        "metric": np.full(k, metric, dtype=object) if isinstance(metric, str) else metric,
+        "faculty": np.asarray(faculty, dtype=object),
+        "country": np.asarray(country, dtype=object),
+        "mask": np.full(k, mask, dtype=np.int64),
+        "c_low": np.asarray(c_low, dtype=float),
+        "c_central": np.asarray(c_central, dtype=float),
+        "c_high": np.asarray(c_high, dtype=float),
+        "n": np.ones(k),
+    }
+
+
+def _concat_terms(parts: Sequence[_Terms]) -> _Terms:
+    cols = ("metric", "faculty", "country", "mask", *_COEFS, "n")
+    if not parts:
+        empty = {"metric": object, "faculty": object, "country": object, "mask": np.int64}
+        return {c: np.zeros(0, dtype=empty.get(c, float)) for c in cols}
+    return {c: np.concatenate([t[c] for t in parts]) for c in cols}
 
 
 def _unit_of(metric: str) -> str:
@@ -1650,7 +1685,7 @@ class _Model:
 
     p: pd.DataFrame
     d: pd.Timestamp
-    terms: pd.DataFrame
+    terms: _Terms
     ranges: dict[int, Range]
     observed_value: Range
     notes: list[str]
@@ -1828,52 +1863,58 @@ def _model(
         need_groups = {g for _, gs, _, _ in people_specs for g in gs} | set(a.support_groups)
         need_countries = set(a.support_nationalities)
         for _, _, full, share in people_specs:
-            need_countries |= full | set(share.index[share > 0])
+            need_countries |= full | {c for c, x in share.items() if x > 0}
         hc = _headcounts_in_force(headcounts, d, notes, need_groups, need_countries)
         for metric, groups, full, share in people_specs:
             parts.append(_people_terms(hc, metric, groups, full, share))
         nats = a.support_nationalities
-        sup = hc.loc[hc["group"].isin(a.support_groups) & hc["country"].isin(nats)]
+        wanted = set(a.support_groups)
+        rows = [
+            i
+            for i, (g, c) in enumerate(zip(hc["group"], hc["country"], strict=True))
+            if g in wanted and c in nats
+        ]
+        sup = {k: v[rows] for k, v in hc.items()}
         missing = [c for c in nats if c not in set(sup["country"])]
         if missing:
             notes.append(
                 "support population: no headcounts for " + ", ".join(missing) + " (unknown, NA)."
             )
-            sup = pd.concat(
-                [
-                    sup,
-                    pd.DataFrame(
-                        {"faculty": None, "group": None, "country": missing, "headcount": np.nan}
-                    ),
-                ],
-                ignore_index=True,
-            )
+            pad = {"faculty": None, "group": None, "basis_used": pd.NA, "headcount": np.nan}
+            sup = {
+                k: np.concatenate([v, np.array(missing, dtype=object)])
+                if k == "country"
+                else np.concatenate([v, np.full(len(missing), pad[k], dtype=v.dtype)])
+                for k, v in sup.items()
+            }
+        h = sup["headcount"]
+        country = sup["country"]
         for metric, mask in (
             ("support_population", 0),
             ("support_cost_eur", _F_TAKEUP | _F_MONTHLY | _F_MONTHS),
         ):
-            h = sup["headcount"].to_numpy(float)
-            terms = pd.DataFrame(
-                {
-                    "faculty": sup["faculty"].to_numpy(dtype=object),
-                    "country": sup["country"].to_numpy(dtype=object),
-                    "mask": mask,
-                    "c_low": h,
-                    "c_central": h,
-                    "c_high": h,
-                    "n": 1.0,
-                }
-            )
-            parts.append(terms.assign(metric=metric))
-            parts.append(terms.assign(metric=metric + "_" + terms["country"].astype(str)))
-        unknown_nat = sorted(set(sup.loc[sup["headcount"].isna(), "country"]))
-        bases = sorted(set(sup["basis_used"].dropna())) if "basis_used" in sup.columns else []
+            per_nat = np.array([f"{metric}_{c}" for c in country], dtype=object)
+            for names in (metric, per_nat):  # the total, then per nationality
+                parts.append(
+                    _terms(
+                        names,
+                        faculty=sup["faculty"],
+                        country=country,
+                        mask=mask,
+                        c_low=h,
+                        c_central=h,
+                        c_high=h,
+                    )
+                )
+        unknown_nat = sorted(set(country[np.isnan(h)]))
+        bases = sorted(set(sup["basis_used"][~pd.isna(sup["basis_used"])]))
         people_notes["support"] = (
             f"groups {', '.join(a.support_groups)}; by {', '.join(bases) or 'basis unknown'}"
         )
         people_notes["support_unknown"] = ", ".join(unknown_nat)
-    terms = pd.concat([t_ for t_ in parts if not t_.empty] or [_empty_terms()], ignore_index=True)
-    terms = _aggregate_terms(terms, ["metric", "faculty", "country"])
+    terms = _aggregate_terms(
+        _concat_terms([t_ for t_ in parts if len(t_["mask"])]), ["metric", "faculty", "country"]
+    )
 
     return _Model(
         p=p,
@@ -1900,7 +1941,7 @@ def _model(
 
 def _bench_terms(
     scenario: Scenario, partnerships: pd.DataFrame, headcounts: pd.DataFrame | None
-) -> tuple[pd.DataFrame, dict[int, Range]]:
+) -> tuple[_Terms, dict[int, Range]]:
     """The model terms and factor ranges (for the benchmark's per-draw reference loop)."""
     m = _model(scenario, partnerships, headcounts, None, None)
     return m.terms, m.ranges
@@ -1964,8 +2005,8 @@ def impact(
         fac = _factor_values_mc(scenario, m.ranges, draws, seed)
         groups, vals = _evaluate(terms, ["metric"], fac)
     else:  # the deterministic summary is the fine evaluation rolled up
-        inv, first = _group_codes(fine, ["metric"])
-        groups = fine[["metric"]].iloc[first].reset_index(drop=True)
+        inv, first = _group_arrays([fine["metric"]])
+        groups = {"metric": fine["metric"][first]}
         vals = _nan_group_sum(inv, len(first), fine_vals)
     summary = _to_frame(groups, vals, mc)
     samples = None
@@ -2021,7 +2062,7 @@ def impact(
 
 def _exchange_share(
     p: pd.DataFrame, active: np.ndarray, is_exchange: np.ndarray, hit: np.ndarray
-) -> pd.Series:
+) -> dict[str, float]:
     """Per country: share of active exchange agreements hit (all kinds when none is exchange)."""
     codes, uniq = pd.factorize(p["country"])
     ok = codes >= 0
@@ -2034,7 +2075,7 @@ def _exchange_share(
     any_, any_hit = count(active), count(active & hit)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(ex > 0, ex_hit / ex, np.where(any_ > 0, any_hit / any_, 0.0))
-    return pd.Series(share, index=pd.Index(np.asarray(uniq, dtype=object)), dtype=float)
+    return dict(zip(np.asarray(uniq, dtype=object).tolist(), share.tolist(), strict=True))
 
 
 def _summary_notes(metrics: pd.Series, scenario: Scenario, model: _Model) -> list[str]:
@@ -2057,14 +2098,13 @@ def _summary_notes(metrics: pd.Series, scenario: Scenario, model: _Model) -> lis
     }
     # how many agreements (headcount cells) each note is about: sums of n, not term rows
     codes, names = pd.factorize(terms["metric"])
-    mask = terms["mask"].to_numpy(np.int64)
-    n = terms["n"].to_numpy(float)
+    mask, n = terms["mask"], terms["n"]
     flags = {
         "lvl": (mask & _F_LEVEL) > 0,
         "flow": (mask & _F_FLOW) > 0,
         "dat": (mask & _F_DATA) > 0,
         "val": (mask & _F_VALUE) > 0,
-        "part": (terms["c_low"] != terms["c_high"]).to_numpy(bool),
+        "part": terms["c_low"] != terms["c_high"],
     }
     where = {str(x): i for i, x in enumerate(names)}
     sums = {k: np.bincount(codes, weights=n * f, minlength=len(names)) for k, f in flags.items()}
@@ -2135,27 +2175,26 @@ def _summary_notes(metrics: pd.Series, scenario: Scenario, model: _Model) -> lis
     return out
 
 
-def _unit_table(fine: pd.DataFrame, vals: np.ndarray, unit: str) -> pd.DataFrame:
+def _unit_table(fine: Mapping[str, np.ndarray], vals: np.ndarray, unit: str) -> pd.DataFrame:
     """Roll the metric × faculty × country evaluation up to one unit; zero rows left out."""
-    if fine.empty:
+    if len(fine["metric"]) == 0:
         inv, first = np.zeros(0, np.int64), np.zeros(0, np.int64)
     else:
-        inv, first = _group_codes(fine, [unit, "metric"])
+        inv, first = _group_arrays([fine[unit], fine["metric"]])
     v = _nan_group_sum(inv, len(first), vals)[:, :, 0]
-    groups = fine.iloc[first]
     keep = np.isnan(v).any(axis=1) | (np.nan_to_num(v) != 0).any(axis=1)
-    units = groups[unit].to_numpy(dtype=object)[keep]
-    metric = groups["metric"].to_numpy(dtype=object)[keep]
-    base = pd.Series(metric, dtype="string").str.replace(r"_[A-Z]{2}$", "", regex=True)
-    order = base.map({m: i for i, m in enumerate(METRICS)}).fillna(99).to_numpy(float)
-    unit_txt = pd.Series(units, dtype="string").fillna("")
-    idx = np.lexsort((metric.astype(str), order, unit_txt.to_numpy(dtype=object).astype(str)))
+    units = fine[unit][first][keep]
+    metric = fine["metric"][first][keep]
+    base = [_PER_NATIONALITY.sub("", x) for x in metric]  # a few dozen rows
+    order = np.array([_METRIC_ORDER.get(b, 99) for b in base], dtype=float)
+    unit_txt = np.array(["" if pd.isna(u) else str(u) for u in units])
+    idx = np.lexsort((metric.astype(str), order, unit_txt))
     v = np.round(v[keep][idx], 6)
     return pd.DataFrame(
         {
             unit: pd.array(units[idx], dtype="string"),
             "metric": pd.array(metric[idx], dtype="string"),
-            "unit": pd.array(base.map(METRICS).to_numpy(dtype=object)[idx], dtype="string"),
+            "unit": pd.array(np.array([METRICS.get(b) for b in base], object)[idx], dtype="string"),
             "low": pd.array(v[:, 0], dtype="Float64"),
             "central": pd.array(v[:, 1], dtype="Float64"),
             "high": pd.array(v[:, 2], dtype="Float64"),
@@ -2176,14 +2215,14 @@ def _affected_table(m: _Model) -> pd.DataFrame:
     def sub(x: np.ndarray) -> np.ndarray:
         return x[rows]
 
-    def words(pairs: Sequence[tuple[str, np.ndarray]]) -> pd.Series:
-        """'; '-joined names of the flags set, built once per distinct combination."""
+    def words(pairs: Sequence[tuple[str, np.ndarray]]) -> np.ndarray:
+        """'; '-joined names of the flags set (NA: none), once per distinct combination."""
         code = np.zeros(k, np.int64)
         for j, (_, b) in enumerate(pairs):
             code |= sub(b).astype(np.int64) << j
         uniq, inv = np.unique(code, return_inverse=True)
         texts = ["; ".join(w for j, (w, _) in enumerate(pairs) if u >> j & 1) for u in uniq]
-        return pd.Series(np.array(texts, dtype=object)[inv.reshape(-1)], dtype="string")
+        return np.array([t or pd.NA for t in texts], dtype=object)[inv.reshape(-1)]
 
     bears = m.bears
     money_b = bears.get("freeze_institutional", z) | bears.get("stop_financial_flows", z)
@@ -2209,22 +2248,20 @@ def _affected_table(m: _Model) -> pd.DataFrame:
         ["exempt", "frozen", "cancelled", "conditioned", "reviewed"],
         default="restricted",
     )
-    exemption = np.where(
-        sub(m.exempt),
-        "individual_ties",
-        np.where(sub(m.level_unc), "individual_ties if individual (level unknown)", ""),
-    )
+    exemption = np.full(k, None, dtype=object)
+    exemption[sub(m.level_unc)] = "individual_ties if individual (level unknown)"
+    exemption[sub(m.exempt)] = "individual_ties"
     cols = ["agreement_id", "partner", "country", "faculty", "level", "kind", "status"]
     cols += ["start", "end", "value_eur", "financial_flows", "data_exchange", "fields"]
-    out = p.iloc[rows][cols].reset_index(drop=True)
+    out: dict[str, Any] = {c: p[c].array.take(rows) for c in cols}
     if m.has_risk:
         out["tier"] = pd.array(sub(m.tier), dtype="Float64").astype("Int64")
-    out["targets"] = targets
-    out["measures"] = measures
-    out["exemption"] = pd.Series(exemption, dtype="string").replace("", pd.NA)
-    out["outcome"] = pd.Series(outcome, dtype="string")
-    out["uncertain"] = uncertain.replace("", pd.NA)
-    return out
+    out["targets"] = targets.array
+    out["measures"] = pd.array(np.where(pd.isna(measures), "", measures), dtype="string")
+    out["exemption"] = pd.array(exemption, dtype="string")
+    out["outcome"] = pd.array(outcome, dtype="string")
+    out["uncertain"] = pd.array(uncertain, dtype="string")
+    return pd.DataFrame(out, copy=False)
 
 
 def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.DataFrame:
