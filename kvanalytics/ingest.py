@@ -16,9 +16,11 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -71,6 +73,15 @@ BLANK_ALLOWED = {"headcount"}
 CENTRAL_FACULTY = "Central"
 #: Arrow-backed strings for the raw cells: vectorised string kernels, ~10x the object path.
 _ARROW_STR = pd.StringDtype("pyarrow")
+#: Columns whose values repeat: a large CSV's cells in them are read dictionary-encoded by Arrow
+#: (pandas categoricals), so trimming and parsing run over the distinct values only. Ids and
+#: money are mostly distinct and stay plain strings.
+_REPEATING = (
+    set(CATEGORY_COLUMNS)
+    | DATE_COLUMNS
+    | BOOLEAN_COLUMNS
+    | {"partner", "country", "faculty", "fields", "period", "headcount"}
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,16 +404,19 @@ def _read(
     extra = _check_column_map(table, columns)
     frames, failures, infos = [], [], []
     offset = 0
+    key_codes = None
     for p in path_list:
         grid = _read_grid(Path(p), table, extra, sheet)
         _map_header(grid, table, extra)
-        frame, fails, info = _parse(table, grid, dayfirst=dayfirst, basis=basis)
+        frame, fails, info, key_codes = _parse(table, grid, dayfirst=dayfirst, basis=basis)
         frames.append(frame)
         failures.append(fails.assign(pos=fails["pos"] + offset))
         infos.append(info)
         offset += len(frame)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    fails = pd.concat([_duplicate_failures(table, frame), *failures], ignore_index=True)
+    # one file: its agreement_id codes came from the parse (computed beside the other columns)
+    dups = _duplicate_failures(table, frame, key_codes if len(frames) == 1 else None)
+    fails = pd.concat([dups, *failures], ignore_index=True)
     rejects = _rejects_from(fails, frame)
     keep = np.ones(len(frame), dtype=bool)
     keep[rejects.attrs.pop("pos")] = False
@@ -563,6 +577,7 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
     head = text[:200_000]
     head_lines = _unify_newlines(head).split("\n")[: HEADER_SCAN_ROWS + 20]
     best: tuple[int, int, str] | None = None  # (matched, -row, sep)
+    best_map: dict[int, str] = {}
     for sep in SEPARATORS:
         rows = []
         try:
@@ -571,10 +586,10 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
         except csv.Error:  # judged again, with the file's name, when the grid is split
             pass
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-            n = len(_match_header(row, table, extra)[0])
-            cand = (n, -i, sep)
-            if n and (best is None or cand[:2] > best[:2]):
-                best = cand
+            mapping = _match_header(row, table, extra)[0]
+            cand = (len(mapping), -i, sep)
+            if mapping and (best is None or cand[:2] > best[:2]):
+                best, best_map = cand, mapping
     sep = best[2] if best else _guess_separator(head_lines)
     fast = None
     if best:
@@ -588,7 +603,8 @@ def _read_csv(path: Path, table: Table, extra: dict[str, str]) -> _Grid:
         if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
             data = data.replace(b"\r", b"\n")
         # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
-        fast = _arrow_grid(data, sep, -best[1])
+        repeating = {i for i, col in best_map.items() if col in _REPEATING}
+        fast = _arrow_grid(data, sep, -best[1], repeating)
     if fast is None:
         if not whole:
             text, encoding = _decode(raw, name)
@@ -605,36 +621,23 @@ def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _quoted_spans(data: bytes, start: int) -> tuple[bool, int]:
-    """Quoted values from ``start`` on: (whether one may span lines, the longest one's length).
+def _quoted_spans(raw: np.ndarray, nl: np.ndarray) -> tuple[bool, int]:
+    """Quoted values in ``raw`` (bytes as uint8): (whether one may span lines, the longest's length).
 
-    Quote characters pair up (opening, closing; a doubled quote inside is a pair too); an odd
-    count, or a newline inside a pair, means a record is not a line, and only the csv module can
-    say on which line each starts.
+    ``nl`` holds the newline positions. Quote characters pair up (opening, closing; a doubled
+    quote inside is a pair too); an odd count, or a newline inside a pair, means a record is not
+    a line, and only the csv module can say on which line each starts.
     """
-    raw = np.frombuffer(data, dtype=np.uint8)[start:]
-    if data.count(b'"', start) <= 200_000:  # few quotes: find them without a full-size mask
-        found, at = [], data.find(b'"', start)
-        while at >= 0:
-            found.append(at - start)
-            at = data.find(b'"', at + 1)
-        q = np.asarray(found, dtype=np.int64)
-    else:
-        q = np.flatnonzero(raw == 34)
+    q = np.flatnonzero(raw == 34)
     if len(q) % 2:
         return True, 0
     a, b = q[0::2], q[1::2]
     longest = int((b - a).max(initial=0))
-    if len(a) <= 100_000:
-        spans = any(data.find(b"\n", start + i, start + j) >= 0 for i, j in zip(a, b, strict=True))
-    else:
-        nl = np.flatnonzero(raw == 10)
-        spans = bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any())
-    return spans, longest
+    return bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any()), longest
 
 
 def _arrow_grid(
-    data: bytes, sep: str, header_line: int
+    data: bytes, sep: str, header_line: int, repeating: Iterable[int] = ()
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
     """Fast path where every record is one line: Arrow's multithreaded CSV parser from the header
     line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
@@ -642,6 +645,8 @@ def _arrow_grid(
 
     Returns None (use the exact path) when any row's width differs from the header's, so that
     ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
+    The file's bytes are scanned once for newlines and once for quotes (numpy, vectorised).
+    Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
     """
     import pyarrow.csv as pacsv
 
@@ -650,12 +655,14 @@ def _arrow_grid(
         start = data.index(b"\n", start) + 1
     first_end = data.find(b"\n", start)
     width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
+    body = pa.py_buffer(data)[start:]  # zero-copy
+    raw = np.frombuffer(body, dtype=np.uint8)
+    nl = np.flatnonzero(raw == 10)
     quoted = data.find(b'"', start) >= 0
     if quoted:
-        spans, longest = _quoted_spans(data, start)
+        spans, longest = _quoted_spans(raw, nl)
         if spans or longest > csv.field_size_limit():
             return None  # the exact path: line numbers across lines; the csv module's field limit
-    body = pa.py_buffer(data)[start:]  # zero-copy
     ragged: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -675,7 +682,12 @@ def _arrow_grid(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types={
+                    n: pa.dictionary(pa.int32(), pa.string())
+                    if i in set(repeating)
+                    else pa.string()
+                    for i, n in enumerate(names)
+                },
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -684,28 +696,36 @@ def _arrow_grid(
         return None
     if ragged:
         return None
-    cells = pd.DataFrame(
-        {i: pd.Series(pd.array(tbl.column(i), dtype=_ARROW_STR)) for i in range(width)}
-    )
-    # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top;
-    # without empty lines they are consecutive
-    if data.find(b"\n\n", start) < 0 and data.find(b"\n\r\n", start) < 0:
-        lines = np.arange(tbl.num_rows, dtype=np.int64) + header_line + 1
-        return cells, lines, np.zeros(0, dtype=np.int64)
-    raw = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(raw == 10)
+    cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
+    # line numbers of the non-empty lines (Arrow skips empty ones), counted from the file's top
     starts = np.concatenate([[0], nl + 1])
     ends = np.concatenate([nl, [len(raw)]])
     length = ends - starts
-    cr_only = np.zeros(len(length), dtype=bool)
+    blank = length == 0
     one = np.flatnonzero(length == 1)
-    cr_only[one] = raw[starts[one]] == 13
-    blank = (length == 0) | cr_only
+    blank[one] = raw[starts[one]] == 13  # a CR alone: an empty CRLF line
+    if not blank[:-1].any():  # the piece after a final newline is no line
+        if tbl.num_rows != len(blank) - int(blank[-1]):
+            return None
+        lines = np.arange(tbl.num_rows, dtype=np.int64) + header_line + 1
+        return cells, lines, np.zeros(0, dtype=np.int64)
     nonempty = np.flatnonzero(~blank)
     if len(nonempty) != tbl.num_rows:
         return None
-    empty = np.flatnonzero(blank[:-1])  # the piece after a final newline is no line
+    empty = np.flatnonzero(blank[:-1])
     return cells, nonempty + header_line + 1, empty + header_line + 1
+
+
+def _cell_column(col: pa.ChunkedArray) -> pd.Series:
+    """A column of cells from Arrow: strings, or a categorical for a dictionary-encoded one."""
+    if not pa.types.is_dictionary(col.type):
+        return pd.Series(pd.array(col, dtype=_ARROW_STR))
+    col = col.unify_dictionaries()  # one dictionary for all chunks: codes comparable
+    values = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+    codes = pa.chunked_array([c.indices for c in col.chunks], type=pa.int32())
+    categories = pd.Index(values.to_numpy(zero_copy_only=False), dtype="str")
+    codes_np = codes.to_numpy() if len(codes) else np.zeros(0, np.int32)
+    return pd.Series(pd.Categorical.from_codes(codes_np, categories=categories, validate=False))
 
 
 def _guess_separator(lines: list[str]) -> str:
@@ -983,26 +1003,162 @@ class _Failures:
         return pd.concat(self.parts, ignore_index=True)
 
 
+#: Rows from which the columns of a file are trimmed and parsed on a thread pool: the work is in
+#: Arrow and numpy kernels, which release the GIL, one column per task.
+_PARALLEL_ROWS = 100_000
+
+
+def _pmap(fn: Callable[[Any], Any], items: Sequence[Any], rows: int) -> list[Any]:
+    """``[fn(x) for x in items]``, on a thread pool for large tables (results in order)."""
+    workers = min(len(items), os.cpu_count() or 1, 8)
+    if rows < _PARALLEL_ROWS or workers < 2:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        return list(ex.map(fn, items))
+
+
+#: One failure check of a column: (row mask, column, reason, detail template).
+_Check = tuple[np.ndarray, str, str, str]
+
+
+def _parse_column(
+    col: str,
+    s: pd.Series,
+    *,
+    required: bool,
+    may_be_long: bool,
+    grid: _Grid,
+    dayfirst: bool | None,
+) -> tuple[pd.Series, list[_Check], list[str]]:
+    """Parse one trimmed text column: its values, its failure checks and notes (no side effects,
+    so columns can be parsed concurrently; the caller records checks and notes in column order).
+    """
+    checks: list[_Check] = []
+    notes: list[str] = []
+    empty = (s == "").to_numpy()
+    if required and col not in BLANK_ALLOWED:
+        checks.append((empty, col, "missing_value", f"{col} is empty"))
+    if (col in TEXT_COLUMNS or col == "period") and may_be_long:
+        too_long = (s.str.len() > MAX_TEXT_LENGTH).to_numpy()
+        checks.append(
+            (
+                too_long,
+                col,
+                "value_too_long",
+                f"{col} is longer than {MAX_TEXT_LENGTH:,} characters",
+            )
+        )
+    if col in TEXT_COLUMNS:
+        if col == "faculty":
+            central = _value_lookup().get("faculty", {})
+
+            def faculty(v: str) -> str:
+                return central.get(_key(v), v)
+
+            return _text(s, faculty), checks, notes
+        return _text(s), checks, notes
+    if col == "country":
+        iso = normalise.to_iso2(s.mask(s == ""))
+        bad = (~empty) & iso.isna().to_numpy()
+        checks.append(
+            (
+                bad,
+                col,
+                "unknown_country",
+                "unknown country {country!r} (not an ISO 3166 name or code)",
+            )
+        )
+        return iso.astype("string"), checks, notes
+    if col in CATEGORY_COLUMNS:
+        cat, bad = _parse_category(s, col)
+        allowed = ", ".join(CATEGORY_COLUMNS[col].categories)
+        checks.append(
+            (
+                bad & ~empty,
+                col,
+                "unknown_category",
+                f"unknown {col} {{{col}!r}}; expected one of {allowed}",
+            )
+        )
+        return cat, checks, notes
+    if col in BOOLEAN_COLUMNS:
+        val, bad, note = _parse_boolean(s, col)
+        if note:
+            notes.append(note)
+        checks.append(
+            (
+                bad,
+                col,
+                "invalid_boolean",
+                f"{col} {{{col}!r}} is not yes/no (ja/nee, oui/non, ja/nei, true/false, "
+                "1/0, x/blank)",
+            )
+        )
+        return val, checks, notes
+    if col in DATE_COLUMNS:
+        val, invalid, impossible, note = _parse_dates(s, col, dayfirst, grid.language)
+        notes.append(note)
+        checks.append((invalid & ~empty, col, "invalid_date", f"{col} {{{col}!r}} is not a date"))
+        checks.append(
+            (
+                impossible & ~empty,
+                col,
+                "impossible_date",
+                f"{col} {{{col}!r}} is not a calendar date",
+            )
+        )
+        return val, checks, notes
+    if col in NUMBER_COLUMNS:
+        integer = NUMBER_COLUMNS[col] == "int"
+        val, invalid, note = _parse_numbers(s, col, grid.separator, grid.language, integer=integer)
+        if note:
+            notes.append(note)
+        checks.append(
+            (
+                invalid & ~empty,
+                col,
+                "invalid_number",
+                f"{col} {{{col}!r}} is not a " + ("whole number" if integer else "number"),
+            )
+        )
+        neg = np.less(val.to_numpy(dtype="float64", na_value=np.nan), 0)
+        checks.append((neg, col, "negative_value", f"{col} {{{col}!r}} is negative"))
+        return val, checks, notes
+    if col == "period":
+        val, bad = _parse_period(s, dayfirst, grid.language)
+        checks.append(
+            (
+                bad & ~empty,
+                col,
+                "invalid_period",
+                "period {period!r} is not an academic year like 2021/22 or a date",
+            )
+        )
+        return val, checks, notes
+    raise AssertionError(f"no parser for column {col!r}")  # every schema column has one
+
+
 def _parse(
     table: Table, grid: _Grid, *, dayfirst: bool | None, basis: str | None
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    """Parse a mapped grid into the canonical table (all rows) and its failures (long form)."""
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray | None]:
+    """Parse a mapped grid into the canonical table (all rows), its failures (long form), the
+    report's file entry and the agreement ids' factorize codes (for the duplicate check).
+    """
     cells = grid.cells.iloc[grid.header_idx + 1 :].reset_index(drop=True)
     lines = grid.line[grid.header_idx + 1 :]
     header = grid.cells.iloc[grid.header_idx].fillna("").astype(str).str.strip().tolist()
     # the header spans up to its last non-empty cell (unmapped columns included)
     width_header = max(i for i, h in enumerate(header) if h) + 1
     notes: list[str] = []
-    trimmed = {int(i): pc.utf8_trim_whitespace(_arrow_text(cells[i])) for i in cells.columns}
-    stripped: dict[int, pd.Series] = {
-        i: pd.Series(pd.array(t, dtype=_ARROW_STR)) for i, t in trimmed.items()
-    }
-    nbytes = {i: pc.binary_length(t) for i, t in trimmed.items()}
-    filled = {i: pc.greater(b, 0).to_numpy(zero_copy_only=False) for i, b in nbytes.items()}
+    _value_lookup()  # loaded once, before any column task needs it
+    positions = [int(i) for i in cells.columns]
+    trimmed = dict(
+        zip(positions, _pmap(lambda i: _trim_column(cells[i]), positions, len(cells)), strict=True)
+    )
+    stripped = {i: t[0] for i, t in trimmed.items()}
+    filled = {i: t[1] for i, t in trimmed.items()}
     # a column none of whose cells has more bytes than the limit has no cell over it in characters
-    may_be_long = {
-        col: (pc.max(nbytes[i]).as_py() or 0) > MAX_TEXT_LENGTH for i, col in grid.mapping.items()
-    }
+    may_be_long = {col: trimmed[i][2] > MAX_TEXT_LENGTH for i, col in grid.mapping.items()}
     # blank rows (all cells empty) are not records; rows with content beyond the header's last
     # column are malformed (their cells cannot be assigned to fields; nothing is dropped)
     nonblank = np.logical_or.reduce(list(filled.values())) if filled else np.zeros(0, bool)
@@ -1025,98 +1181,38 @@ def _parse(
     out: dict[str, Any] = {}
     spec = schemas.TABLES[table]
     required = set(schemas.REQUIRED[table])
-    for col in spec:
+    todo = [c for c in spec if c not in schemas.PROVENANCE and c in raw]
+    # the slowest parsers first, so that the pool's tasks end together
+    todo.sort(key=lambda c: (c not in NUMBER_COLUMNS, c not in DATE_COLUMNS))
+    tasks: list[str | None] = list(todo)
+    if "agreement_id" in todo:  # the duplicate check's factorize, beside the other columns
+        tasks.insert(1, None)
+
+    def run(c: str | None) -> Any:
+        if c is None:
+            return pd.factorize(raw["agreement_id"], use_na_sentinel=True)[0]
+        return _parse_column(
+            c,
+            raw[c],
+            required=c in required,
+            may_be_long=may_be_long[c],
+            grid=grid,
+            dayfirst=dayfirst,
+        )
+
+    results = _pmap(run, tasks, n)
+    parsed = {c: r for c, r in zip(tasks, results, strict=True) if c is not None}
+    key_codes = next((r for c, r in zip(tasks, results, strict=True) if c is None), None)
+    for col in spec:  # checks and notes in the schema's column order, whatever ran first
         if col in schemas.PROVENANCE:
             continue
         if col not in raw:
             out[col] = pd.Series(pd.NA, index=range(n), dtype=spec[col])  # type: ignore[call-overload]
             continue
-        s = raw[col]
-        empty = (s == "").to_numpy()
-        if col in required and col not in BLANK_ALLOWED:
-            fails.add(empty, col, "missing_value", f"{col} is empty")
-        if (col in TEXT_COLUMNS or col == "period") and may_be_long[col]:
-            too_long = (s.str.len() > MAX_TEXT_LENGTH).to_numpy()
-            fails.add(
-                too_long,
-                col,
-                "value_too_long",
-                f"{col} is longer than {MAX_TEXT_LENGTH:,} characters",
-            )
-        if col in TEXT_COLUMNS:
-            val = s.mask(s == "").astype("string")
-            if col == "faculty":
-                central = _value_lookup().get("faculty", {})
-                val = _map_distinct(val, lambda v, c=central: c.get(_key(v), v))
-            out[col] = val
-        elif col == "country":
-            iso = normalise.to_iso2(s.mask(s == ""))
-            bad = (~empty) & iso.isna().to_numpy()
-            fails.add(
-                bad,
-                col,
-                "unknown_country",
-                "unknown country {country!r} (not an ISO 3166 name or code)",
-            )
-            out[col] = iso.astype("string")
-        elif col in CATEGORY_COLUMNS:
-            cat, bad = _parse_category(s, col)
-            fails.add(
-                bad & ~empty,
-                col,
-                "unknown_category",
-                f"unknown {col} {{{col}!r}}; expected one of "
-                + ", ".join(CATEGORY_COLUMNS[col].categories),
-            )
-            out[col] = cat
-        elif col in BOOLEAN_COLUMNS:
-            val, bad, note = _parse_boolean(s, col)
-            if note:
-                notes.append(note)
-            fails.add(
-                bad,
-                col,
-                "invalid_boolean",
-                f"{col} {{{col}!r}} is not yes/no (ja/nee, oui/non, ja/nei, true/false, "
-                "1/0, x/blank)",
-            )
-            out[col] = val
-        elif col in DATE_COLUMNS:
-            val, invalid, impossible, note = _parse_dates(s, col, dayfirst, grid.language)
-            notes.append(note)
-            fails.add(invalid & ~empty, col, "invalid_date", f"{col} {{{col}!r}} is not a date")
-            fails.add(
-                impossible & ~empty,
-                col,
-                "impossible_date",
-                f"{col} {{{col}!r}} is not a calendar date",
-            )
-            out[col] = val
-        elif col in NUMBER_COLUMNS:
-            val, invalid, note = _parse_numbers(
-                s, col, grid.separator, grid.language, integer=NUMBER_COLUMNS[col] == "int"
-            )
-            if note:
-                notes.append(note)
-            fails.add(
-                invalid & ~empty,
-                col,
-                "invalid_number",
-                f"{col} {{{col}!r}} is not a "
-                + ("whole number" if NUMBER_COLUMNS[col] == "int" else "number"),
-            )
-            neg = np.less(val.to_numpy(dtype="float64", na_value=np.nan), 0)
-            fails.add(neg, col, "negative_value", f"{col} {{{col}!r}} is negative")
-            out[col] = val
-        elif col == "period":
-            val, bad = _parse_period(s, dayfirst, grid.language)
-            fails.add(
-                bad & ~empty,
-                col,
-                "invalid_period",
-                "period {period!r} is not an academic year like 2021/22 or a date",
-            )
-            out[col] = val
+        out[col], checks, col_notes = parsed[col]
+        for check in checks:
+            fails.add(*check)
+        notes.extend(col_notes)
     if table == "partnerships":
         eb = (out["end"] < out["start"]).fillna(False).to_numpy(dtype=bool)
         fails.add(eb, "end", "end_before_start", "end {end!r} is before start {start!r}")
@@ -1146,7 +1242,7 @@ def _parse(
         "rows": n,
         "notes": [n_ for n_ in notes if n_],
     }
-    return frame, fails.frame(), info
+    return frame, fails.frame(), info, key_codes
 
 
 def _rejects_from(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -1174,8 +1270,14 @@ def _rejects_from(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _duplicate_failures(table: Table, df: pd.DataFrame) -> pd.DataFrame:
-    """Later rows repeating an agreement_id (or a headcount key) fail; the first is kept."""
+def _duplicate_failures(
+    table: Table, df: pd.DataFrame, codes: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Later rows repeating an agreement_id (or a headcount key) fail; the first is kept.
+
+    ``codes``: the agreement ids already factorised (codes in order of first appearance; blank
+    ids may have one, they are never valid).
+    """
     keys = (
         ["agreement_id"]
         if table == "partnerships"
@@ -1183,20 +1285,25 @@ def _duplicate_failures(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     )
     valid = df[keys].notna().all(axis=1).to_numpy()
     if len(keys) == 1:  # factorize + first occurrence: ~2x pandas' duplicated on strings
-        codes = pd.factorize(df[keys[0]], use_na_sentinel=True)[0]
-        first = np.zeros(len(codes), dtype=bool)
-        first[np.unique(codes, return_index=True)[1]] = True
+        if codes is None:
+            codes = pd.factorize(df[keys[0]], use_na_sentinel=True)[0]
+        # codes number values in order of first appearance: a row is a value's first iff its
+        # code exceeds every code above it
+        first = codes > np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))
         dup = ~first & valid
+        if not dup.any():
+            return pd.DataFrame({"pos": pd.Series([], dtype=np.int64)})
+        first_pos = np.flatnonzero(first)[np.maximum(codes, 0)]
     else:
         dup = df[keys].duplicated(keep="first").to_numpy() & valid
-    if not dup.any():
-        return pd.DataFrame({"pos": pd.Series([], dtype=np.int64)})
-    first_pos = (
-        pd.Series(np.arange(len(df)))
-        .groupby([df[k] for k in keys], observed=True, dropna=False)
-        .transform("min")
-        .to_numpy()
-    )
+        if not dup.any():
+            return pd.DataFrame({"pos": pd.Series([], dtype=np.int64)})
+        first_pos = (
+            pd.Series(np.arange(len(df)))
+            .groupby([df[k] for k in keys], observed=True, dropna=False)
+            .transform("min")
+            .to_numpy()
+        )
     pos = np.flatnonzero(dup)
     fp = first_pos[pos]
     where = (
@@ -1226,6 +1333,43 @@ def _duplicate_failures(table: Table, df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _trim_column(s: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
+    """Cells without surrounding white space: the column, which cells are non-empty, and the
+    most bytes in a cell (at least). A categorical is trimmed over its categories (values equal
+    once trimmed become one category) and stays categorical.
+    """
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        t = pc.utf8_trim_whitespace(_arrow_text(s))
+        nbytes = pc.binary_length(t)
+        filled = pc.greater(nbytes, 0).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.array(t, dtype=_ARROW_STR)), filled, pc.max(nbytes).as_py() or 0
+    cats = np.asarray(s.cat.categories, dtype=object)
+    t = pc.utf8_trim_whitespace(pa.array(cats, type=pa.string()))
+    merged, distinct = pd.factorize(t.to_numpy(zero_copy_only=False))
+    nbytes = pc.binary_length(t).to_numpy(zero_copy_only=False)
+    codes = s.cat.codes.to_numpy()
+    ok = codes >= 0
+    new = np.where(ok, merged[np.where(ok, codes, 0)], -1) if len(merged) else codes
+    filled = ok & (nbytes[np.where(ok, codes, 0)] > 0) if len(nbytes) else np.zeros(len(s), bool)
+    cat = pd.Categorical.from_codes(
+        new, categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str"), validate=False
+    )
+    return pd.Series(cat), filled, int(nbytes.max(initial=0))
+
+
+def _distinct_text(s: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Each cell's code and the distinct texts (a categorical's own; else Arrow's dictionary)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy().astype(np.int64)
+        values = pa.array(np.asarray(s.cat.categories, dtype=object), type=pa.string())
+        if (codes < 0).any():  # a missing cell reads as an empty one
+            codes = np.where(codes < 0, len(values), codes)
+            values = pa.concat_arrays([values, pa.array([""], pa.string())])
+        return codes, values
+    enc = _arrow_text(s).combine_chunks().dictionary_encode()
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+
 def _arrow_text(s: pd.Series) -> pa.ChunkedArray:
     """The Arrow strings behind a text column (NA as ""), without a round trip through Python."""
     arr = s.astype(_ARROW_STR).array
@@ -1241,6 +1385,24 @@ def _repeat_text(value: str | None, n: int) -> pd.Series:
     """A text column of one value (or NA), built in Arrow rather than from a Python list."""
     arr = pa.repeat(pa.scalar(value, pa.string()), n)
     return pd.Series(pd.array(arr, dtype=_ARROW_STR))
+
+
+def _text(s: pd.Series, fn: Callable[[str], str] | None = None) -> pd.Series:
+    """Trimmed cells as text, NA where blank; ``fn`` maps each distinct non-blank value once.
+
+    Arrow kernels throughout (a categorical's categories are taken by its codes), never a
+    Python object per cell.
+    """
+    null = pa.scalar(None, pa.string())
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = [str(c) for c in s.cat.categories]
+        values = pa.array([(fn(c) if fn else c) if c != "" else None for c in cats], pa.string())
+        codes = s.cat.codes.to_numpy()
+        taken = values.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.array(taken, dtype=_ARROW_STR))
+    t = _arrow_text(s)
+    val = pd.Series(pd.array(pc.if_else(pc.equal(t, ""), null, t), dtype=_ARROW_STR))
+    return _map_distinct(val, fn) if fn else val
 
 
 def _map_distinct(s: pd.Series, fn) -> pd.Series:
@@ -1270,9 +1432,10 @@ def _parse_category(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray]:
 
 def _parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str | None]:
     lookup = _value_lookup().get("boolean", {})
-    nonblank = s[s != ""]
-    checkbox = len(nonblank) > 0 and bool((nonblank.str.lower() == "x").all())
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # a checkbox column: every non-blank value is an x (judged on the distinct values)
+    marks = {str(u).lower() for u in uniques if u != ""}
+    checkbox = marks == {"x"}
     # per distinct value: 1 yes, 0 no, -1 unknown (NA); and whether it is a non-blank unknown
     state = []
     for u in uniques:
@@ -1389,9 +1552,7 @@ def _parse_numbers(
     Runs on Arrow compute kernels (RE2) over the whole column: money columns are mostly distinct.
     """
     # distinct values once (money columns repeat about half their values), weighted by count
-    enc = _arrow_text(s).combine_chunks().dictionary_encode()
-    idx = enc.indices.to_numpy(zero_copy_only=False)
-    arr = enc.dictionary
+    idx, arr = _distinct_text(s)
     count = np.bincount(idx, minlength=len(arr))
 
     def evidence(pattern: str, values: pa.Array) -> int:

@@ -1038,3 +1038,47 @@ def test_a_large_file_with_cp1252_after_its_first_megabyte(tmp_path):
     assert res.report.read == 25_001 and res.report.rejected == 0
     assert res.table["partner"].iloc[-1] == "Université de Liège"
     assert res.report.files[0]["encoding"] == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("sample_partnerships.csv", "partnerships"),
+        ("sample_headcounts.xlsx", "headcounts"),
+    ],
+)
+def test_columns_parsed_on_threads_give_the_serial_result(sample_dir, monkeypatch, name, table):
+    # large files parse their columns on a thread pool; the result, the rejects (their order
+    # included) and the notes must not depend on it
+    path = sample_dir / name
+    if not path.exists():
+        pytest.skip(f"data/raw/{name} is not generated yet (make sample)")
+    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 10**12)
+    serial = collect(path, table)
+    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 0)
+    threaded = collect(path, table)
+    pd.testing.assert_frame_equal(threaded.table, serial.table)
+    pd.testing.assert_frame_equal(threaded.rejects, serial.rejects)
+    assert threaded.report.files[0]["notes"] == serial.report.files[0]["notes"]
+    assert serial.report.read == threaded.report.read > 500
+
+
+HOSTILE = Path(__file__).parent / "data" / "hostile"
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        (r.file, r.table)
+        for r in pd.read_csv(HOSTILE / "expected.csv").itertuples()
+        if r.file.startswith("reason_")
+    ],
+)
+def test_every_reject_reason_is_found_on_threads_too(monkeypatch, name, table):
+    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 10**12)
+    serial = collect(HOSTILE / name, table)
+    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 0)
+    threaded = collect(HOSTILE / name, table)
+    assert serial.report.rejected > 0
+    pd.testing.assert_frame_equal(threaded.rejects, serial.rejects)
+    pd.testing.assert_frame_equal(threaded.table, serial.table)
