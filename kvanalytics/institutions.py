@@ -34,12 +34,14 @@ beside the country names of pycountry).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from os import PathLike
@@ -122,6 +124,8 @@ _CJK_RE = re.compile("|".join(sorted(map(re.escape, _CJK_WORDS), key=len, revers
 _NOISE_RE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
 _SEGMENT_RE = re.compile(r"\s*(?:[,;|()\[\]{}/\\]|\s[-–—]\s|\t|\n)\s*")
 _GAP_RE = re.compile(r"\s{2,}")
+#: What :func:`_split` acts on besides trimming: camel case, separators, runs of spaces.
+_SPLIT_WORK_RE = re.compile(r"[a-z][A-Z]|[,;|()\[\]{}/\\\t\n\-–—]|\s\s")
 _JOIN_RE = re.compile(r"(?<=[a-z])[&'`](?=[a-z])")
 _AMP_RE = re.compile(r"\b([a-z])\s*&\s*([a-z])\b")  # "A & M", "A&amp M" -> "am"
 _CAMEL_RE = re.compile(r"(?<=[a-z]{3})(?=[A-Z][a-z]{2}|[A-Z]{2,}\b)")  # "InstituteUniversity"
@@ -142,6 +146,10 @@ _ACRONYM_SKIP = _word_set(
 )
 _NAME_ROLES = frozenset({"org", "org_weak", "unit"})
 _DISTINCT_ROLES = frozenset({"word", "number"})
+#: Shared by the segments without acronyms (most of them): one object instead of one each.
+_NO_ACRONYMS: frozenset[str] = frozenset()
+#: Roles of the leading words that :func:`_cores` may drop ("National Research University ...").
+_DESCRIPTOR_ROLES = frozenset({"generic", "org", "org_weak"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -268,18 +276,33 @@ class _Word(NamedTuple):
     article: bool = False  # follows "the": a name starts here ("... Plants *The Chinese* ...")
 
 
-def _words(folded: str, lex: _Lexicon) -> tuple[list[_Word], list[str]]:
+@lru_cache(maxsize=400_000)
+def _word(token: str, linked: bool, article: bool) -> _Word:
+    """The word of a token, made once: the names of a reference share most of their words, and
+    sharing the tuples also spares the garbage collector."""
+    canonical, role = _canon_cached(token)
+    return _Word(canonical, role, linked, article)
+
+
+@lru_cache(maxsize=200_000)
+def _words(folded: str, lex: _Lexicon) -> tuple[tuple[_Word, ...], tuple[str, ...]]:
     """Canonical words of folded text, and its words before canonical mapping (for acronyms);
-    drops stop words, initials, postcodes and house numbers."""
-    text = _JOIN_RE.sub("", folded)
-    if "&" in text:
-        text = _AMP_RE.sub(r"\1\2", text).replace("&", " and ")
+    drops stop words, initials, postcodes and house numbers. Cached: names that differ only in
+    case ("KAZAN STATE UNIVERSITY", "kazan state university") fold to the same text."""
+    text = folded
+    if "&" in text or "'" in text or "`" in text:  # most names have none: skip two regex passes
+        text = _JOIN_RE.sub("", text)
+        if "&" in text:
+            text = _AMP_RE.sub(r"\1\2", text).replace("&", " and ")
     out: list[_Word] = []
     raw: list[str] = []
     linked = article = False
+    stop = lex.stop
+    complete = bool(lex.places)  # the lexicon is complete: use the cache
     toks = _WORD_RE.findall(text)
+    last = len(toks) - 1
     for n, tok in enumerate(toks):
-        if tok in lex.stop:
+        if tok in stop:
             if len(tok) > 1:
                 raw.append(tok)
             linked = linked or tok in lex.connectors
@@ -292,19 +315,19 @@ def _words(folded: str, lex: _Lexicon) -> tuple[list[_Word], list[str]]:
                 out.append(_Word(tok, "number", linked))
             linked = article = False
             continue
-        if tok == "u" and (n + 1 == len(toks) or toks[n + 1] == "of"):
+        if tok == "u" and (n == last or toks[n + 1] == "of"):
             tok = "university"  # "Hong Kong Polytechnic U.", "U. of Illinois"
         elif len(tok) == 1:  # initials ("M. V. Lomonosov"), "P. R. China"
             continue
         else:
             raw.append(tok)
-        if lex.places:  # the lexicon is complete: use the cache
-            canonical, role = _canon_cached(tok)
+        if complete:
+            out.append(_word(tok, linked, article))
         else:
             canonical, role = _canon(tok, lex)
-        out.append(_Word(canonical, role, linked, article))
+            out.append(_Word(canonical, role, linked, article))
         linked = article = False
-    return out, raw
+    return tuple(out), tuple(raw)
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,17 +377,15 @@ def _place_mask(tokens: Sequence[str], lex: _Lexicon) -> list[bool]:
 
 @lru_cache(maxsize=200_000)
 def _segment(raw: str, lex: _Lexicon) -> _Segment | None:
-    acronyms: frozenset[str] = frozenset()
+    acronyms = _NO_ACRONYMS
     if _CAPS_RE.search(raw):  # cheap test first: acronyms have two capitals in a row
         letters = _LETTERS_RE.findall(raw)
         if len(letters) < 3 or not raw.isupper():  # an all-capitals segment has no acronyms
             acronyms = frozenset(fold(w) for w in letters if _is_acronym(w))
-    folded = fold(raw)
-    words, raw_list = _words(folded, lex)
+    words, raw_tokens = _words(fold(raw), lex)
     if not words:
         return None
-    raw_tokens = tuple(raw_list)
-    if _DIGIT_RE.search(raw) and not lex.address.isdisjoint(raw_tokens):
+    if not lex.address.isdisjoint(raw_tokens) and _DIGIT_RE.search(raw):
         # "1101 University Ave.": a street address, unless an organisation-type word stands
         # elsewhere than in the street's name ("... Universität Gießen, Otto-Behaghel-Str. 10c")
         named = [t for t in raw_tokens if t not in lex.stop]
@@ -373,29 +394,42 @@ def _segment(raw: str, lex: _Lexicon) -> _Segment | None:
         }
         if all(w.text in streets for w in words if w.role == "org"):
             return None
-    roles = [w.role for w in words]
+    roles = {w.role for w in words}
     places = _place_mask([w.text for w in words], lex)
     if all(places):
         return None  # "Russia", "New York NY", "P. R. China"
     strong = "org" in roles
-    if strong or ("org_weak" in roles and roles[0] != "unit"):
+    if strong or ("org_weak" in roles and words[0].role != "unit"):
         kind = "org"
     elif "unit" in roles:
         kind = "unit"
-    elif any(t in lex.address for t in raw_tokens):
+    elif not lex.address.isdisjoint(raw_tokens):
         return None  # "1500 Highland Ave.", "Piazza Rinascimento 6"
     else:
         kind = "other"
         # "Beijing 100190 P. R. China" -> "beijing": a city, kept only as a qualifier
-        words = [w for w, p in zip(words, places, strict=True) if not p]
-    acronyms = frozenset(a for a in acronyms if a not in lex.places)
-    return _Segment(tuple(words), raw_tokens, kind, strong, acronyms)
+        words = tuple([w for w, p in zip(words, places, strict=True) if not p])
+    if acronyms:
+        acronyms = frozenset(a for a in acronyms if a not in lex.places)
+    return _Segment(words, raw_tokens, kind, strong, acronyms)
 
 
 def _split(text: str) -> list[str]:
     if "&" in text:
         text = html.unescape(text)
-    text = _CAMEL_RE.sub(" ", text.replace("+", " ").replace("_", " "))
+    text = text.replace("+", " ").replace("_", " ")
+    if (
+        "@" not in text
+        and "http" not in text
+        and "www." not in text
+        and (text.isascii() or _CJK_RE.search(text) is None)
+        and _SPLIT_WORK_RE.search(text) is None
+    ):
+        # Most reference names ("University of X") are one segment with nothing to rewrite: one
+        # scan tells, instead of the four regex passes below.
+        text = text.strip()
+        return [text] if text else []
+    text = _CAMEL_RE.sub(" ", text)
     if "@" in text or "http" in text or "www." in text:
         text = _NOISE_RE.sub(" , ", text)
     if not text.isascii():
@@ -434,10 +468,10 @@ def _is_generic(words: Sequence[_Word]) -> bool:
 @lru_cache(maxsize=500_000)
 def _parse(text: str, affiliation: bool = True) -> _Parsed:
     lex = _lexicon()
-    segs = tuple(s for s in (_segment(r, lex) for r in _split(text)) if s is not None)
+    segs = tuple([s for r in _split(text) if (s := _segment(r, lex)) is not None])
     parts: list[tuple[_Word, ...]] = []
     if not affiliation:  # a reference name: every segment but places and addresses counts
-        whole = tuple(w for s in segs for w in s.words)
+        whole = segs[0].words if len(segs) == 1 else tuple(w for s in segs for w in s.words)
         if whole:
             parts.append(whole)
     for i, seg in enumerate(segs if affiliation else ()):
@@ -459,9 +493,9 @@ def _parse(text: str, affiliation: bool = True) -> _Parsed:
         first = first or next((s for s in segs if s.words), None)
         if first is not None:
             parts.append(first.words)
-    flat = [w for p in parts for w in p]
+    flat = parts[0] if len(parts) == 1 else [w for p in parts for w in p]
     return _Parsed(
-        norm=" ".join(w.text for w in flat),
+        norm=" ".join([w.text for w in flat]),
         segments=segs,
         parts=tuple(parts),
         generic=_is_generic(flat),
@@ -538,20 +572,26 @@ def normalise_names(names: Iterable[Any], *, affiliation: bool = True) -> pd.Ser
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What the fuzzy check compares beyond the score: distinctive words and word order."""
+class _Shape(NamedTuple):
+    """What the fuzzy check compares beyond the score: distinctive words and word order (a tuple:
+    one is made per reference name, and a frozen dataclass costs several times as much)."""
 
     distinct: tuple[str, ...]  # words that are not organisation-type, subject or stop words
     org_first: bool | None  # "University of X" (True) or "X University" (False)
     joined: str = ""  # all words in order, without spaces ("jiaotong" = "jiao tong")
 
 
+_NO_SHAPE = _Shape((), None)
+
+
 def _shape(words: Sequence[_Word]) -> _Shape:
-    distinct = [i for i, w in enumerate(words) if w.role in _DISTINCT_ROLES]
-    org = [i for i, w in enumerate(words) if w.role in _ORG_ROLES]
-    first = (org[0] < distinct[0]) if distinct and org else None
-    return _Shape(tuple(words[i].text for i in distinct), first, "".join(w.text for w in words))
+    roles = [w.role for w in words]
+    distinct = tuple([w.text for w, r in zip(words, roles, strict=True) if r in _DISTINCT_ROLES])
+    first = None
+    if distinct and not _ORG_ROLES.isdisjoint(roles):
+        # whether the first word that is organisation-type or distinctive is organisation-type
+        first = next(r in _ORG_ROLES for r in roles if r in _ORG_ROLES or r in _DISTINCT_ROLES)
+    return _Shape(distinct, first, "".join([w.text for w in words]))
 
 
 def _typo(a: str, b: str) -> bool:
@@ -578,6 +618,7 @@ class _Reference:
     row_key: np.ndarray  # key index per reference row (int)
     row_country: np.ndarray  # ISO2 per row, "" when unknown (object)
     row_shape: list[_Shape]
+    row_joined: np.ndarray  # row_shape[r].joined per row (object), for bulk lookups
     exact: dict[str, list[int]]  # normalised name -> rows
     cores: dict[str, list[int]]  # name without leading descriptors ("Higher School of ...")
     lossy: dict[int, str]  # rows in scripts that transliterate ambiguously -> raw, casefolded
@@ -596,14 +637,6 @@ class _Reference:
     choice_flat: np.ndarray  # reference rows, grouped by choice string
 
 
-def _group_rows(strings: Sequence[str], rows: Sequence[int]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for s, r in zip(strings, rows, strict=True):
-        if s:
-            out.setdefault(s, []).append(r)
-    return out
-
-
 def _derived_acronyms(parsed: _Parsed, lex: _Lexicon) -> set[str]:
     """Initials of a name's words, skipping "of", "and", "the" ("Harbin Institute of Technology"
     -> "hit", "University of California, Los Angeles" -> "ucla"), and of its canonical words;
@@ -615,7 +648,7 @@ def _derived_acronyms(parsed: _Parsed, lex: _Lexicon) -> set[str]:
             if cut in words:
                 words = words[: words.index(cut)]
         if len(words) >= 2:
-            out.add("".join(w[0] for w in words))
+            out.add("".join([w[0] for w in words]))
     return {a for a in out if len(a) >= 3 and a not in lex.places}
 
 
@@ -623,12 +656,12 @@ def _cores(parsed: _Parsed) -> list[str]:
     """A name without a leading run of descriptor words, when what is left still names an
     organisation specifically: "National Research University Higher School of Economics" ->
     "Higher School of Economics" (the input may be contained in the reference name)."""
-    if not parsed.parts:
-        return []
-    words = parsed.parts[0]
+    words = parsed.parts[0] if parsed.parts else ()
+    if len(words) < 3 or words[0].role not in _DESCRIPTOR_ROLES:
+        return []  # most names: no leading descriptor
     out = []
     for m in range(1, len(words) - 1):
-        if words[m - 1].role not in ("generic", "org", "org_weak"):
+        if words[m - 1].role not in _DESCRIPTOR_ROLES:
             break
         rest = words[m:]
         if any(w.role in _ORG_ROLES for w in rest) and not _is_generic(rest):
@@ -691,40 +724,56 @@ def _build_reference(reference: pd.DataFrame) -> _Reference:
     key_codes, keys = pd.factorize(key)
     first_row = pd.Series(np.arange(len(key_codes))).groupby(key_codes).first().to_numpy()
     canonical = name.to_numpy(dtype=object)[first_row]
-    # "Queensland University of Technology (QUT)": the name, and "QUT" as an acronym row
-    inner = name.str.extract(_PAREN_ACRONYM_RE, expand=False)
+    # "Queensland University of Technology (QUT)": the name, and "QUT" as an acronym row. The
+    # regex runs in Python: run it on the few names with a bracket only.
+    names = name.to_numpy(dtype=object)
+    bracketed = np.flatnonzero(name.str.contains("(", regex=False).to_numpy(dtype=bool))
+    sub = name.iloc[bracketed]
+    inner = sub.str.extract(_PAREN_ACRONYM_RE, expand=False)
     has = inner.map(lambda v: isinstance(v, str) and _is_acronym(v)).to_numpy(dtype=bool)
-    stripped = name.str.replace(_PAREN_ACRONYM_RE, " ", regex=True).str.strip()
-    name = name.mask(pd.Series(has, index=name.index) & (stripped != ""), stripped)
-    extra = np.flatnonzero(has)
-    names = np.concatenate([name.to_numpy(dtype=object), inner.to_numpy(dtype=object)[extra]])
+    stripped = sub.str.replace(_PAREN_ACRONYM_RE, " ", regex=True).str.strip()
+    swap = has & (stripped != "").to_numpy(dtype=bool)
+    names[bracketed[swap]] = stripped.to_numpy(dtype=object)[swap]
+    extra = bracketed[has]
+    names = np.concatenate([names, inner.to_numpy(dtype=object)[has]])
     key_codes = np.concatenate([np.asarray(key_codes), np.asarray(key_codes)[extra]])
     country = pd.concat([country, country.iloc[extra]], ignore_index=True)
     parsed = [_parse(n, False) for n in names]
-    norms = [p.norm for p in parsed]
-    is_acr = [_is_acronym(n) and " " not in n for n in names]
-    rows = range(len(names))
-    specific = ["" if (p.generic or a) else p.norm for p, a in zip(parsed, is_acr, strict=True)]
-    contained = _group_rows(specific, rows)
-    core_names: list[str] = []
-    core_rows: list[int] = []
-    for r, (p, c) in enumerate(zip(parsed, specific, strict=True)):
-        for core in _cores(p) if c else ():
-            core_names.append(core)
-            core_rows.append(r)
-    lossy = {r: _raw_key(n) for r, n in enumerate(names) if _LOSSY_RE.search(n)}
+    # One pass over the rows builds every index (rows in ascending order in each list).
+    exact: dict[str, list[int]] = {}
+    contained: dict[str, list[int]] = {}  # specific names: neither generic nor an acronym row
+    cores: dict[str, list[int]] = {}
     acr_rows: dict[str, list[int]] = {}
-    explicit = set()
-    for r, (p, a) in enumerate(zip(parsed, is_acr, strict=True)):
-        if a and p.norm:
-            acr_rows.setdefault(p.norm, []).append(r)
-            explicit.add(p.norm)
-        elif not a:
-            for acr in _derived_acronyms(p, lex):
-                acr_rows.setdefault(acr, []).append(r)
+    explicit: set[str] = set()
+    multi_segment: set[str] = set()
+    specific: list[str] = []  # the name where specific, else ""
+    row_shape: list[_Shape] = []
+    for r, (n, p) in enumerate(zip(names, parsed, strict=True)):
+        norm = p.norm
+        row_shape.append(_shape(p.parts[0]) if p.parts else _NO_SHAPE)
+        if norm:
+            exact.setdefault(norm, []).append(r)
+        if " " not in n and _is_acronym(n):  # a name row that is an acronym ("HSE")
+            specific.append("")
+            if norm:
+                acr_rows.setdefault(norm, []).append(r)
+                explicit.add(norm)
+            continue
+        for acr in _derived_acronyms(p, lex):
+            acr_rows.setdefault(acr, []).append(r)
+        if p.generic or not norm:
+            specific.append("")
+            continue
+        specific.append(norm)
+        contained.setdefault(norm, []).append(r)
+        for core in _cores(p):
+            cores.setdefault(core, []).append(r)
+        if len(p.segments) > 1:
+            multi_segment.add(norm)
+    lossy = {r: _raw_key(n) for r, n in enumerate(names) if not n.isascii() and _LOSSY_RE.search(n)}
     identifiers: dict[str, int] = {}
     for i, k in enumerate(map(str, keys)):
-        if any(ch.isdigit() for ch in k) and len(k) >= 6:
+        if len(k) >= 6 and any(map(str.isdigit, k)):
             identifiers[k.lower()] = i
             identifiers[k.rstrip("/").rsplit("/", 1)[-1].lower()] = i
     sorted_names = [" ".join(sorted(s.split())) for s in specific]
@@ -738,31 +787,32 @@ def _build_reference(reference: pd.DataFrame) -> _Reference:
     n_choices = int(keep.sum())
     choice_flat = rows_sel[order]
     choice_ptr = np.searchsorted(codes[order], np.arange(n_choices + 1))
-    row_shape = [_shape(p.parts[0]) if p.parts else _Shape((), None) for p in parsed]
     blocks: dict[str, list[int]] = {}
-    for ci in range(n_choices):
-        for bk in _block_keys(row_shape[choice_flat[choice_ptr[ci]]].distinct):
+    for ci, r in enumerate(choice_flat[choice_ptr[:-1]].tolist()):
+        for bk in _block_keys(row_shape[r].distinct):
             blocks.setdefault(bk, []).append(ci)
+    # Every proper prefix, in words, of a contained name (the names have single spaces).
+    extended = set()
+    for c in contained:
+        cut = c.find(" ")
+        while cut >= 0:
+            extended.add(c[:cut])
+            cut = c.find(" ", cut + 1)
     return _Reference(
         keys=np.asarray(keys, dtype=object),
         canonical=canonical,
         row_key=key_codes,
         row_country=country.to_numpy(dtype=object),
         row_shape=row_shape,
-        exact=_group_rows(norms, rows),
-        cores=_group_rows(core_names, core_rows),
+        row_joined=np.asarray([sh.joined for sh in row_shape], dtype=object),
+        exact=exact,
+        cores=cores,
         lossy=lossy,
         contained=contained,
-        multi_segment=frozenset(
-            p.norm for p, c in zip(parsed, specific, strict=True) if c and len(p.segments) > 1
-        ),
-        extended=frozenset(
-            " ".join(toks[:m])
-            for toks in (c.split() for c in contained)
-            for m in range(1, len(toks))
-        ),
-        vocab=frozenset(t for s in contained for t in s.split()),
-        max_len=max((len(s.split()) for s in contained), default=1),
+        multi_segment=frozenset(multi_segment),
+        extended=frozenset(extended),
+        vocab=frozenset(" ".join(contained).split()),
+        max_len=max((c.count(" ") for c in contained), default=0) + 1,
         acronyms={a: np.unique(np.asarray(v, dtype=np.int64)) for a, v in acr_rows.items()},
         explicit_acronyms=frozenset(explicit),
         parsed=parsed,
@@ -1108,24 +1158,25 @@ def _fuzzy_candidates(
     plans = []
     for block, group in queries.groupby("country", sort=True):
         strings, inverse = np.unique(group["string"].to_numpy(dtype=object), return_inverse=True)
+        q_shapes = [shapes[x] for x in strings.tolist()]
         allowed = None
         if block:
             ok_row = (row_country == "") | (row_country == block)
             allowed = np.logical_or.reduceat(ok_row[ref.choice_flat], ref.choice_ptr[:-1])
         members: dict[str, list[int]] = {}
-        for i, string in enumerate(strings):
-            for bk in _block_keys(shapes[string].distinct):
+        for i, shape in enumerate(q_shapes):
+            for bk in _block_keys(shape.distinct):
                 if bk in ref.blocks:
                     members.setdefault(bk, []).append(i)
-        plans.append((block, group, strings, inverse, allowed, members))
-    total = sum(len(v) for plan in plans for v in plan[5].values())
+        plans.append((block, group, strings, q_shapes, inverse, allowed, members))
+    total = sum(len(v) for plan in plans for v in plan[6].values())
     bar = None
     if progress and total:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=total, desc="matching institutions", unit="name")
     try:
-        for block, group, strings, inverse, allowed, members in plans:
+        for block, group, strings, q_shapes, inverse, allowed, members in plans:
             found = []
             for bk, idx in members.items():
                 cols = ref.blocks[bk]
@@ -1166,15 +1217,17 @@ def _fuzzy_candidates(
             # names in order without spaces, and keep the better score.
             near = np.flatnonzero(ss >= _FUZZY_FLOOR + 10)
             if len(near):
+                q_joined = np.asarray([sh.joined for sh in q_shapes], dtype=object)
                 again = process.cpdist(
-                    [shapes[strings[x]].joined for x in sq[near]],
-                    [ref.row_shape[r].joined for r in rows[near]],
+                    q_joined[sq[near]].tolist(),
+                    ref.row_joined[rows[near]].tolist(),
                     scorer=fuzz.ratio,
                     workers=workers,
                 )
                 ss[near] = np.maximum(ss[near], np.round(again))
-            for t in np.flatnonzero(ss >= score_cutoff):
-                if not _same_name(shapes[strings[sq[t]]], ref.row_shape[rows[t]]):
+            high = np.flatnonzero(ss >= score_cutoff)
+            for t, x, r in zip(high.tolist(), sq[high].tolist(), rows[high].tolist(), strict=True):
+                if not _same_name(q_shapes[x], ref.row_shape[r]):
                     ss[t] = min(ss[t], score_cutoff - 1)
             # query string -> the inputs that produced it
             by_s = np.argsort(sq, kind="stable")
@@ -1296,6 +1349,24 @@ def _override_table(overrides: Any, ref: _Reference) -> pd.DataFrame | None:
 # --------------------------------------------------------------------------------------------
 # Matching
 # --------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the duration of the block.
+
+    Parsing and indexing a reference of 100k names makes millions of small tuples that live on
+    (in the reference and the parse caches) and form no reference cycles. CPython's collector
+    still walks all of them at each full collection, about ten times while they accumulate,
+    which took a third of the matching time; reference counting frees everything as before.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _show_progress(progress: bool | None, n: int) -> bool:
@@ -1431,52 +1502,53 @@ def match_institutions(
         if len(countries) != n:
             raise ValueError(f"country has {len(countries)} values for {n} names; align them.")
         countries = countries.str.strip().str.upper().fillna("")
-    ref = _prepare_reference(reference)
-    lex = _lexicon()
+    with _gc_paused():  # parsing makes millions of lasting objects and no cycles
+        ref = _prepare_reference(reference)
+        lex = _lexicon()
 
-    # Work on distinct (name, country) pairs: a million rows cost their distinct spellings.
-    pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries})
-    qid, distinct = pd.factorize(pd.MultiIndex.from_frame(pair))
-    q_text = np.asarray(distinct.get_level_values(0), dtype=object)
-    q_country = np.asarray(distinct.get_level_values(1), dtype=object)
-    nq = len(q_text)
+        # Work on distinct (name, country) pairs: a million rows cost their distinct spellings.
+        pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries})
+        qid, distinct = pd.factorize(pd.MultiIndex.from_frame(pair))
+        q_text = np.asarray(distinct.get_level_values(0), dtype=object)
+        q_country = np.asarray(distinct.get_level_values(1), dtype=object)
+        nq = len(q_text)
 
-    review_max = score_cutoff - 1  # capped evidence goes to review at most
-    cand_q: list[int] = []
-    cand_k: list[int] = []
-    cand_s: list[float] = []
-    cand_m: list[str] = []
-    cand_span: list[int] = []
-    fuzzy_rows: list[tuple[int, str, str]] = []
-    shapes: dict[str, _Shape] = {}
-    generic = np.zeros(nq, dtype=bool)
-    norm = np.empty(nq, dtype=object)
-    for i in range(nq):
-        text = q_text[i]
-        parsed = _parse(text)
-        norm[i] = parsed.norm
-        generic[i] = parsed.generic
-        found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max)
-        for k, s, m, span in found:
-            cand_q.append(i)
-            cand_k.append(k)
-            cand_s.append(s)
-            cand_m.append(m)
-            cand_span.append(span)
-        if not settled:
-            for string, shape in _fuzzy_strings(parsed, ref, lex):
-                shapes.setdefault(string, shape)
-                fuzzy_rows.append((i, string, q_country[i]))
+        review_max = score_cutoff - 1  # capped evidence goes to review at most
+        cand_q: list[int] = []
+        cand_k: list[int] = []
+        cand_s: list[float] = []
+        cand_m: list[str] = []
+        cand_span: list[int] = []
+        fuzzy_rows: list[tuple[int, str, str]] = []
+        shapes: dict[str, _Shape] = {}
+        generic = np.zeros(nq, dtype=bool)
+        norm = np.empty(nq, dtype=object)
+        for i in range(nq):
+            text = q_text[i]
+            parsed = _parse(text)
+            norm[i] = parsed.norm
+            generic[i] = parsed.generic
+            found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max)
+            for k, s, m, span in found:
+                cand_q.append(i)
+                cand_k.append(k)
+                cand_s.append(s)
+                cand_m.append(m)
+                cand_span.append(span)
+            if not settled:
+                for string, shape in _fuzzy_strings(parsed, ref, lex):
+                    shapes.setdefault(string, shape)
+                    fuzzy_rows.append((i, string, q_country[i]))
 
-    fq = pd.DataFrame(fuzzy_rows, columns=["qid", "string", "country"])
-    fuzzy = _fuzzy_candidates(
-        fq,
-        shapes,
-        ref,
-        score_cutoff=score_cutoff,
-        workers=workers,
-        progress=_show_progress(progress, n),
-    )
+        fq = pd.DataFrame(fuzzy_rows, columns=["qid", "string", "country"])
+        fuzzy = _fuzzy_candidates(
+            fq,
+            shapes,
+            ref,
+            score_cutoff=score_cutoff,
+            workers=workers,
+            progress=_show_progress(progress, n),
+        )
 
     cands = pd.concat(
         [

@@ -371,3 +371,18 @@ def test_word_lists_are_consistent():
         assert not dup.any(), table[dup]
     for table in (orgs, words, stops, places):
         assert {"source", "date"} <= set(table.columns)
+
+
+def test_matching_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    # match_institutions pauses the collector while it parses (see _gc_paused), never longer
+    assert gc.isenabled()
+    match_institutions(["University of Amsterdam"], REFERENCE)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        match_institutions(["Universiteit Utrecht"], REFERENCE)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
