@@ -20,6 +20,35 @@ GROUPS = ("degree_student", "exchange_in", "exchange_out", "phd", "academic_staf
 BASES = ("nationality", "prior_diploma", "destination")
 STUDENT_GROUPS = ("degree_student", "exchange_in", "exchange_out", "phd")
 STAFF_GROUPS = ("academic_staff", "support_staff")
+#: Columns that are row sums of people groups (exposure tables, dashboards).
+PEOPLE_SUMS: dict[str, tuple[str, ...]] = {"students": STUDENT_GROUPS, "staff": STAFF_GROUPS}
+#: Every column name that counts people: the groups, their sums, and generic people counts.
+#: The one list every stage asks (privacy suppresses these, plots and Excel format them).
+PEOPLE_COLUMNS: tuple[str, ...] = (*GROUPS, *PEOPLE_SUMS, "people", "headcount")
+#: Words that mark a derived column as a people count (``support_population``, ``phd_lost``).
+PEOPLE_WORDS = frozenset(
+    ("people", "persons", "students", "staff", "headcount", "population", "phd")
+)
+
+
+def is_people_column(name: str) -> bool:
+    """Whether a column counts people (and so is suppressed when published).
+
+    A column counts people when it is one of :data:`PEOPLE_COLUMNS`, or when one of its
+    ``_``-separated words is a people word or a group name.
+
+    Examples
+    --------
+    >>> is_people_column("degree_student"), is_people_column("support_population")
+    (True, True)
+    >>> is_people_column("value_eur")
+    False
+    """
+    if name in PEOPLE_COLUMNS:
+        return True
+    words = set(str(name).lower().split("_"))
+    return bool(words & PEOPLE_WORDS) or bool(words & set(GROUPS))
+
 
 KIND_DTYPE = pd.CategoricalDtype(list(KINDS))
 LEVEL_DTYPE = pd.CategoricalDtype(list(LEVELS))
