@@ -39,6 +39,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pycountry
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 from . import schemas
 from .config import PACKAGE_DATA
@@ -322,8 +327,6 @@ def _format_money(values: np.ndarray, *, decimal: str = ",", thousands: str = ".
 @lru_cache(maxsize=4)
 def _country_names(lang: str) -> dict[str, str]:
     """ISO2 -> country name in ``lang`` (pycountry's iso3166-1 translations; common names first)."""
-    import pycountry
-
     tr = (
         gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
         if lang != "en"
@@ -468,135 +471,37 @@ def make_partnerships(
         raise ValueError(f"n must be >= 0, got {n}")
     if end_year < start_year:
         raise ValueError(f"end_year {end_year} is before start_year {start_year}")
+    # Every step draws from one generator in a fixed order: reordering the steps changes the
+    # sample (the committed files are checked byte for byte).
     rng = np.random.default_rng(seed)
     pool = _pool()
-    is_net = (pool["kind_hint"] == "network").to_numpy()
-    net_idx = np.flatnonzero(is_net)
-    n_net = min(n, max(round(n * _NETWORK_SHARE), len(net_idx) if n >= 100 else 0))
-    n_other = n - n_net
-
-    # countries: deterministic quotas (exact shares, every country once), then shuffled
-    ct = _country_table()
-    other = pool[~is_net]
-    countries = np.array(sorted(set(other["country"])))
-    w = ct.set_index("iso2")["partners"].reindex(countries).fillna(0.2).to_numpy()
-    fixed = np.array([_PARTNER_SHARE.get(c, 0.0) for c in countries])
-    free = fixed == 0
-    w = np.where(free, w / w[free].sum() * (1 - fixed.sum()), fixed)
-    quota = _quotas(w, n_other)
-    c_code = np.repeat(np.arange(len(countries)), quota)
-    # institutions: cycle through each country's pool in file order (first listed first)
-    other_sorted = other.reset_index().sort_values("country", kind="stable")
-    pool_rows = other_sorted["index"].to_numpy()
-    c_of_pool = np.searchsorted(countries, other_sorted["country"].to_numpy())
-    p_start = np.searchsorted(c_of_pool, np.arange(len(countries)), side="left")
-    p_size = np.bincount(c_of_pool, minlength=len(countries))
-    c_start = np.concatenate([[0], np.cumsum(quota)[:-1]])
-    pos = np.arange(n_other) - c_start[c_code]
-    inst = pool_rows[p_start[c_code] + pos % p_size[c_code]]
-    inst = np.concatenate([net_idx[np.arange(n_net) % len(net_idx)], inst]).astype(np.int64)
-    inst = inst[rng.permutation(n)]
-
+    inst = _draw_institutions(pool, n, rng)
     country = pool["country"].to_numpy()[inst]
     hint = np.array([_HINTS.index(h) for h in pool["kind_hint"]])[inst]
     kind = _draw_by(rng.random(n), hint, _KIND_BY_HINT)
     level = _draw_by(rng.random(n), kind, _LEVEL_BY_KIND)
     sensitive = np.isin(country, _SENSITIVE_COUNTRIES)
     frozen = np.isin(country, _FROZEN_COUNTRIES)
-
-    # faculty: institution-wide agreements mostly Central; STEM tilt for sensitive countries
-    fac_table = np.concatenate([_FACULTY_BY_KIND, _FACULTY_BY_KIND * [2, 1, 1, 1, 1, 1, 2, 1]])
-    faculty = _draw_by(rng.random(n), kind + len(schemas.KINDS) * sensitive, fac_table)
-    central = (level == _INSTITUTIONAL) & ((rng.random(n) < 0.8) | (kind == _NETWORK))
-    faculty = np.where(central, len(FACULTIES), faculty)
-
-    # dates: start year weighted (growth, 2020 dip), day uniform; RU/BY institutional and
-    # faculty agreements cannot start after the freeze
-    years = np.arange(start_year, end_year + 1)
-    yw = 1 + 0.04 * (years - start_year)
-    yw = np.where(years == 2020, yw * 0.7, yw)
-    y = years[_draw(rng.random(n), yw)]
-    y0 = np.array([f"{v}-01-01" for v in years], dtype="datetime64[D]")
-    ylen = (np.array([f"{v + 1}-01-01" for v in years], dtype="datetime64[D]") - y0).astype(int)
-    yi = y - start_year
-    start = y0[yi] + (rng.random(n) * ylen[yi]).astype(np.int64)
-    lo = np.datetime64(f"{start_year}-01-01", "D")
-    late = frozen & (level != _INDIVIDUAL) & (start > FREEZE_DATE)
-    span = max(int((FREEZE_DATE - lo).astype(int)), 1)
-    redraw = lo + (rng.random(n) * span).astype(np.int64)
-    start = np.where(late, redraw, start)
-    dur = rng.integers(3, 7, n)
-    end = start + (dur * 365 + dur // 4 - 1)
-    p_open = np.where(kind == _NETWORK, 0.7, np.where(kind == _FRAMEWORK, 0.35, 0.16))
-    open_ended = rng.random(n) < p_open
-    end_na = np.where(open_ended, np.datetime64("NaT"), end).astype("datetime64[D]")
-
-    # status as exported on AS_OF; the freeze suspended RU/BY ties (80 %)
-    status = np.where(
-        start > AS_OF, _PLANNED, np.where(~open_ended & (end < AS_OF), _ENDED, _ACTIVE)
-    )
-    active_at_freeze = (start <= FREEZE_DATE) & (open_ended | (end >= FREEZE_DATE))
-    suspended = frozen & (level != _INDIVIDUAL) & active_at_freeze & (rng.random(n) < 0.8)
-    status = np.where(suspended, _SUSPENDED, status)
-
-    # money per year
-    zero_p, median, sigma = _VALUE_BY_KIND[kind].T
-    median = np.where((kind == _RESEARCH) & (level == _INDIVIDUAL), 8_000.0, median)
-    median = np.where(hint == _HINTS.index("framework"), median * 4, median)
-    value = np.exp(np.log(median) + sigma * rng.standard_normal(n))
-    value = np.round(np.minimum(value, 2_000_000.0), 2)
-    value = np.where(rng.random(n) < zero_p, 0.0, value)
-    value_na = rng.random(n) < 0.15
-
-    # flags, ~20 % unknown
-    ff = np.where(value_na, rng.random(n) < 0.5, (value > 0) | (rng.random(n) < 0.1))
-    ff_na = rng.random(n) < 0.2
-    de = rng.random(n) < _DATA_EXCHANGE_BY_KIND[kind]
-    de_na = rng.random(n) < 0.2
-
-    # field tags for ~25 % of research agreements; sensitive tags lean to CN/IR/RU/BY STEM
-    stem = np.isin(faculty, (FACULTIES.index("Science"), FACULTIES.index("Engineering")))
-    p_tag = np.where(sensitive & stem, 0.6, np.where(stem, 0.3, 0.18))
-    tagged = np.flatnonzero((kind == _RESEARCH) & (rng.random(n) < p_tag))
-    fields_code = np.full(n, -1, dtype=np.int64)
-    tag_names: list[str] = []
-    if len(tagged):
-        p = _TAGS_BY_FACULTY[faculty[tagged]].copy()
-        boost = np.isin(FIELD_TAGS, _SENSITIVE_TAGS)
-        p[np.ix_(sensitive[tagged], boost)] *= 2.5
-        # 1-3 tags drawn without replacement in proportion to p (Gumbel top-k)
-        with np.errstate(divide="ignore"):
-            key = np.log(p) + rng.gumbel(size=p.shape)
-        k = 1 + _draw(rng.random(len(tagged)), np.array([0.55, 0.30, 0.15]))
-        rank = np.argsort(np.argsort(-key, axis=1), axis=1)
-        on = (rank < k[:, None]) & (p > 0)
-        bits = on.astype(np.int64) @ (1 << np.arange(len(FIELD_TAGS)))
-        uniq, inv = np.unique(bits, return_inverse=True)
-        tag_names = [
-            ";".join(t for j, t in enumerate(FIELD_TAGS) if b >> j & 1) for b in uniq.tolist()
-        ]
-        fields_code[tagged] = inv
-
+    faculty = _draw_faculty(kind, level, sensitive, rng)
+    start, end, open_ended = _draw_dates(kind, level, frozen, start_year, end_year, rng)
+    status = _status_as_exported(start, end, open_ended, level, frozen, rng)
+    value, value_na = _draw_money(kind, level, hint, rng)
+    ff, ff_na, de, de_na = _draw_flags(kind, value, value_na, rng)
+    fields_code, tag_names = _draw_fields(kind, faculty, sensitive, rng)
     # partner names as exported: 6 % in capitals, 4 % with "University" abbreviated
     names = pool["name"].to_numpy(dtype=object)
     upper = np.array([s.upper() for s in names], dtype=object)
     abbrev = np.array([s.replace("University", "Univ.") for s in names], dtype=object)
     variants = np.concatenate([names, upper, abbrev])
-    v = _draw(rng.random(n), np.array([0.90, 0.06, 0.04]))
-    partner_code = inst + v * len(names)
+    partner_code = inst + _draw(rng.random(n), np.array([0.90, 0.06, 0.04])) * len(names)
 
     # order by start; ids follow that order
     order = np.lexsort((inst, start))
-    start, end_na = start[order], end_na[order]
-    seq = np.arange(1, n + 1)
-    width = max(4, len(str(n)))
-    year_txt = pc.cast(pa.array(start.astype("datetime64[Y]").astype(np.int64) + 1970), pa.string())
-    ids = pc.binary_join_element_wise(
-        "SO", year_txt, pc.utf8_lpad(pc.cast(pa.array(seq), pa.string()), width, "0"), "-"
-    )
-    df = pd.DataFrame(
+    start = start[order]
+    end_na = np.where(open_ended, np.datetime64("NaT"), end).astype("datetime64[D]")[order]
+    return pd.DataFrame(
         {
-            "agreement_id": _text(ids),
+            "agreement_id": _text(_agreement_ids(start, n)),
             "partner": _text_take(variants.tolist(), partner_code[order]),
             "partner_key": _text_take([], np.full(n, -1)),
             "country": _text_take(pool["country"].tolist(), inst[order]),
@@ -616,7 +521,155 @@ def make_partnerships(
         },
         copy=False,
     )
-    return df
+
+
+def _draw_institutions(pool: pd.DataFrame, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Pool row of each agreement's partner: country quotas (exact shares, every country once),
+    each country's institutions cycled in file order, networks apart; then shuffled."""
+    is_net = (pool["kind_hint"] == "network").to_numpy()
+    net_idx = np.flatnonzero(is_net)
+    n_net = min(n, max(round(n * _NETWORK_SHARE), len(net_idx) if n >= 100 else 0))
+    n_other = n - n_net
+    ct = _country_table()
+    other = pool[~is_net]
+    countries = np.array(sorted(set(other["country"])))
+    w = ct.set_index("iso2")["partners"].reindex(countries).fillna(0.2).to_numpy()
+    fixed = np.array([_PARTNER_SHARE.get(c, 0.0) for c in countries])
+    free = fixed == 0
+    w = np.where(free, w / w[free].sum() * (1 - fixed.sum()), fixed)
+    quota = _quotas(w, n_other)
+    c_code = np.repeat(np.arange(len(countries)), quota)
+    other_sorted = other.reset_index().sort_values("country", kind="stable")
+    pool_rows = other_sorted["index"].to_numpy()
+    c_of_pool = np.searchsorted(countries, other_sorted["country"].to_numpy())
+    p_start = np.searchsorted(c_of_pool, np.arange(len(countries)), side="left")
+    p_size = np.bincount(c_of_pool, minlength=len(countries))
+    c_start = np.concatenate([[0], np.cumsum(quota)[:-1]])
+    pos = np.arange(n_other) - c_start[c_code]
+    inst = pool_rows[p_start[c_code] + pos % p_size[c_code]]
+    inst = np.concatenate([net_idx[np.arange(n_net) % len(net_idx)], inst]).astype(np.int64)
+    return inst[rng.permutation(n)]
+
+
+def _draw_faculty(
+    kind: np.ndarray, level: np.ndarray, sensitive: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Faculty code: institution-wide agreements mostly Central; STEM tilt for sensitive countries."""
+    n = len(kind)
+    fac_table = np.concatenate([_FACULTY_BY_KIND, _FACULTY_BY_KIND * [2, 1, 1, 1, 1, 1, 2, 1]])
+    faculty = _draw_by(rng.random(n), kind + len(schemas.KINDS) * sensitive, fac_table)
+    central = (level == _INSTITUTIONAL) & ((rng.random(n) < 0.8) | (kind == _NETWORK))
+    return np.where(central, len(FACULTIES), faculty)
+
+
+def _draw_dates(
+    kind: np.ndarray,
+    level: np.ndarray,
+    frozen: np.ndarray,
+    start_year: int,
+    end_year: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end and open-endedness: start year weighted (growth, 2020 dip), day uniform;
+    RU/BY institutional and faculty agreements cannot start after the freeze."""
+    n = len(kind)
+    years = np.arange(start_year, end_year + 1)
+    yw = 1 + 0.04 * (years - start_year)
+    yw = np.where(years == 2020, yw * 0.7, yw)
+    y = years[_draw(rng.random(n), yw)]
+    y0 = np.array([f"{v}-01-01" for v in years], dtype="datetime64[D]")
+    ylen = (np.array([f"{v + 1}-01-01" for v in years], dtype="datetime64[D]") - y0).astype(int)
+    yi = y - start_year
+    start = y0[yi] + (rng.random(n) * ylen[yi]).astype(np.int64)
+    lo = np.datetime64(f"{start_year}-01-01", "D")
+    late = frozen & (level != _INDIVIDUAL) & (start > FREEZE_DATE)
+    span = max(int((FREEZE_DATE - lo).astype(int)), 1)
+    redraw = lo + (rng.random(n) * span).astype(np.int64)
+    start = np.where(late, redraw, start)
+    dur = rng.integers(3, 7, n)
+    end = start + (dur * 365 + dur // 4 - 1)
+    p_open = np.where(kind == _NETWORK, 0.7, np.where(kind == _FRAMEWORK, 0.35, 0.16))
+    open_ended = rng.random(n) < p_open
+    return start, end, open_ended
+
+
+def _status_as_exported(
+    start: np.ndarray,
+    end: np.ndarray,
+    open_ended: np.ndarray,
+    level: np.ndarray,
+    frozen: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Status code as exported on AS_OF; the freeze suspended RU/BY ties (80 %)."""
+    status = np.where(
+        start > AS_OF, _PLANNED, np.where(~open_ended & (end < AS_OF), _ENDED, _ACTIVE)
+    )
+    active_at_freeze = (start <= FREEZE_DATE) & (open_ended | (end >= FREEZE_DATE))
+    suspended = frozen & (level != _INDIVIDUAL) & active_at_freeze & (rng.random(len(start)) < 0.8)
+    return np.where(suspended, _SUSPENDED, status)
+
+
+def _draw_money(
+    kind: np.ndarray, level: np.ndarray, hint: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Money per year (log-normal by kind, some zero) and which values are unknown (15 %)."""
+    n = len(kind)
+    zero_p, median, sigma = _VALUE_BY_KIND[kind].T
+    median = np.where((kind == _RESEARCH) & (level == _INDIVIDUAL), 8_000.0, median)
+    median = np.where(hint == _HINTS.index("framework"), median * 4, median)
+    value = np.exp(np.log(median) + sigma * rng.standard_normal(n))
+    value = np.round(np.minimum(value, 2_000_000.0), 2)
+    value = np.where(rng.random(n) < zero_p, 0.0, value)
+    return value, rng.random(n) < 0.15
+
+
+def _draw_flags(
+    kind: np.ndarray, value: np.ndarray, value_na: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Financial-flow and data-exchange flags with their unknown masks (~20 % unknown)."""
+    n = len(kind)
+    ff = np.where(value_na, rng.random(n) < 0.5, (value > 0) | (rng.random(n) < 0.1))
+    ff_na = rng.random(n) < 0.2
+    de = rng.random(n) < _DATA_EXCHANGE_BY_KIND[kind]
+    de_na = rng.random(n) < 0.2
+    return ff, ff_na, de, de_na
+
+
+def _draw_fields(
+    kind: np.ndarray, faculty: np.ndarray, sensitive: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, list[str]]:
+    """Field tags for ~25 % of research agreements (codes into the returned tag strings, -1 for
+    none); sensitive tags lean to CN/IR/RU/BY STEM."""
+    n = len(kind)
+    stem = np.isin(faculty, (FACULTIES.index("Science"), FACULTIES.index("Engineering")))
+    p_tag = np.where(sensitive & stem, 0.6, np.where(stem, 0.3, 0.18))
+    tagged = np.flatnonzero((kind == _RESEARCH) & (rng.random(n) < p_tag))
+    fields_code = np.full(n, -1, dtype=np.int64)
+    if not len(tagged):
+        return fields_code, []
+    p = _TAGS_BY_FACULTY[faculty[tagged]].copy()
+    boost = np.isin(FIELD_TAGS, _SENSITIVE_TAGS)
+    p[np.ix_(sensitive[tagged], boost)] *= 2.5
+    # 1-3 tags drawn without replacement in proportion to p (Gumbel top-k)
+    with np.errstate(divide="ignore"):
+        key = np.log(p) + rng.gumbel(size=p.shape)
+    k = 1 + _draw(rng.random(len(tagged)), np.array([0.55, 0.30, 0.15]))
+    rank = np.argsort(np.argsort(-key, axis=1), axis=1)
+    on = (rank < k[:, None]) & (p > 0)
+    bits = on.astype(np.int64) @ (1 << np.arange(len(FIELD_TAGS)))
+    uniq, inv = np.unique(bits, return_inverse=True)
+    tag_names = [";".join(t for j, t in enumerate(FIELD_TAGS) if b >> j & 1) for b in uniq.tolist()]
+    fields_code[tagged] = inv
+    return fields_code, tag_names
+
+
+def _agreement_ids(start: np.ndarray, n: int) -> pa.Array:
+    """``SO-<start year>-<sequence>`` for agreements sorted by start."""
+    width = max(4, len(str(n)))
+    year_txt = pc.cast(pa.array(start.astype("datetime64[Y]").astype(np.int64) + 1970), pa.string())
+    seq = pc.cast(pa.array(np.arange(1, n + 1)), pa.string())
+    return pc.binary_join_element_wise("SO", year_txt, pc.utf8_lpad(seq, width, "0"), "-")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1118,11 +1171,6 @@ def write_headcounts_xlsx(
     >>> write_headcounts_xlsx(make_headcounts(), "headcounts.xlsx")  # doctest: +SKIP
     PosixPath('headcounts.xlsx')
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.writer.excel import ExcelWriter
-
     out = _export_frame(df, "headcounts", lang)
     if len(out) > 1_048_576 - 3:
         raise ValueError(f"{len(out):,} rows do not fit an Excel sheet; write CSV instead")
