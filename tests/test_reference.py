@@ -243,9 +243,10 @@ def test_nl_freeze_and_eu_profiles():
     )
 
 
-def test_unknown_profile_name():
+@pytest.mark.parametrize("name", ["no-such-profile", ""])
+def test_unknown_profile_name(name):
     with pytest.raises(UnknownNameError, match="nl-2022-freeze"):
-        ref.load_risk_profile("no-such-profile")
+        ref.load_risk_profile(name)
 
 
 @pytest.mark.parametrize("text", ["", "\x00\x01\xff\xfe binary"])
@@ -518,6 +519,7 @@ def test_bundled_watchlists():
     assert "NA" in set(example["country"])
 
 
-def test_unknown_watchlist_name():
+@pytest.mark.parametrize("name", ["no-such-list", ""])
+def test_unknown_watchlist_name(name):
     with pytest.raises(UnknownNameError, match="rur-2022-signatories"):
-        ref.load_watchlist("no-such-list")
+        ref.load_watchlist(name)

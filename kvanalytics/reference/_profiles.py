@@ -272,7 +272,7 @@ def load_risk_profile(name_or_path: ProfileArg) -> pd.DataFrame:
     if key in idx.index:
         return _load_bundled(key, idx.loc[key])  # type: ignore[arg-type]  # unique index
     path = Path(name_or_path)
-    if path.exists():
+    if key.strip() and path.exists():  # "" would be the current directory
         return read_risk_profile(path)
     raise UnknownNameError(
         f"{key!r} is not a bundled risk profile ({', '.join(idx.index)}) nor an existing file."

@@ -226,7 +226,7 @@ def load_watchlist(name_or_path: str | PathLike[str] | pd.DataFrame) -> pd.DataF
             meta.update(description=row["description"], bundled_source=row["source"])
         return wl
     path = Path(name_or_path)
-    if path.exists():
+    if key.strip() and path.exists():  # "" would be the current directory
         fmt = sniff_format(path)
         return READERS[fmt](path) if fmt is not None else read_watchlist(path)
     raise UnknownNameError(
