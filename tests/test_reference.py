@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -9,13 +10,18 @@ import pytest
 
 from kvanalytics import reference as ref
 from kvanalytics.errors import ReferenceDataError, UnknownNameError
+from kvanalytics.reference._freedom_house import _read_facts_csv
+from kvanalytics.reference.formats import sniff_format
 
-REALDATA = Path(__file__).parents[2] / "shared" / "realdata"
+# ../shared/realdata beside the repository (CI has it); KV_REALDATA points elsewhere, e.g. from a
+# git worktree that is not beside it.
+REALDATA = Path(os.environ.get("KV_REALDATA", Path(__file__).parents[2] / "shared" / "realdata"))
 FIW = REALDATA / "freedomhouse" / "All_data_FIW_2013-2024.xlsx"
 WS = REALDATA / "watchman_sanctions"
 
 
 def _need(path: Path) -> Path:
+    """The real-data files live outside the repository (../shared/realdata, which CI has)."""
     if not path.exists():
         pytest.skip(f"{path} not available")
     return path
@@ -75,7 +81,7 @@ def test_freedom_house_facts_leave_out_territories_and_keep_namibia(facts):
 
 
 def test_bundled_facts_equal_what_the_workbook_gives(facts):
-    bundled = ref._read_facts_csv(ref.FREEDOM_HOUSE_FACTS)
+    bundled = _read_facts_csv(ref.FREEDOM_HOUSE_FACTS)
     derived = facts.reset_index(drop=True)
     derived.attrs = {}
     pd.testing.assert_frame_equal(bundled, derived)
@@ -140,7 +146,7 @@ def test_thresholds_change_tiers():
 
 def test_thresholds_are_checked_and_input_not_mutated():
     before = FACTS.copy(deep=True)
-    with pytest.raises(ValueError, match="not_free_tier"):
+    with pytest.raises(ReferenceDataError, match="not_free_tier"):
         ref.risk_profile_from_freedom_house(FACTS, not_free_tier=4)
     with pytest.raises(ValueError, match="d3_high_max"):
         ref.risk_profile_from_freedom_house(FACTS, d3_high_max=5)
@@ -198,6 +204,8 @@ def test_user_profile_duplicate_country(tmp_path):
     path = _write(tmp_path, "p.csv", "country,tier\nRU,3\nBY,3\nru,2\n")
     err = _error(path)
     assert "row 4, column 'country': 'ru'" in str(err) and "also row 2" in str(err)
+    assert "Countries given more than once: RU (rows 2, 4)." in str(err)
+    assert "one row with one tier" in str(err)
 
 
 def test_user_profile_missing_column(tmp_path):
@@ -235,9 +243,115 @@ def test_nl_freeze_and_eu_profiles():
     )
 
 
-def test_unknown_profile_name():
+@pytest.mark.parametrize("name", ["no-such-profile", ""])
+def test_unknown_profile_name(name):
     with pytest.raises(UnknownNameError, match="nl-2022-freeze"):
-        ref.load_risk_profile("no-such-profile")
+        ref.load_risk_profile(name)
+
+
+@pytest.mark.parametrize("text", ["", "\x00\x01\xff\xfe binary"])
+def test_empty_or_binary_profile_file_is_a_reference_error(tmp_path, text):
+    path = tmp_path / "p.csv"
+    path.write_bytes(text.encode("latin-1"))
+    err = _error(path)
+    assert "p.csv" in str(err)
+
+
+def test_directory_as_profile_is_a_reference_error(tmp_path):
+    assert "is a directory" in str(_error(tmp_path))
+
+
+def test_bundled_facts_with_a_country_twice_is_refused(tmp_path):
+    lines = ref.FREEDOM_HOUSE_FACTS.read_text(encoding="utf-8").splitlines()
+    ru = next(line for line in lines if line.startswith("RU,"))
+    path = _write(tmp_path, "facts.csv", "\n".join([*lines, ru]) + "\n")
+    err = _error(path, _read_facts_csv)
+    assert err.problems[["row", "column"]].values.tolist() == [[len(lines) + 1, "iso2"]]
+
+
+# --------------------------------------------------------------------------------------------
+# risk_tiers: the one rule for the tier of a country in a profile
+# --------------------------------------------------------------------------------------------
+def _tier_table(profile) -> list[list]:
+    return ref.risk_tiers(profile)[["country", "tier"]].values.tolist()
+
+
+@pytest.mark.parametrize(
+    "name", ["nl-2022-freeze", "eu-restrictive-measures", "freedom-house-2024"]
+)
+def test_risk_tiers_same_for_name_path_and_frame(name, tmp_path):
+    profile = ref.load_risk_profile(name)
+    path = tmp_path / f"{name}.csv"
+    profile.to_csv(path, index=False)
+    by_name, by_path, by_frame = (ref.risk_tiers(x) for x in (name, path, profile))
+    for got in (by_path, by_frame):
+        pd.testing.assert_frame_equal(
+            got.reset_index(drop=True), by_name, check_like=False, check_exact=True
+        )
+    assert list(by_name.columns) == list(ref.TIER_COLUMNS)
+    assert by_name["country"].is_unique  # the bundled profiles give each country once
+    assert by_name.attrs["profile"]["name"] == name
+
+
+def test_risk_tiers_frame_is_checked_like_a_file():
+    frame = pd.DataFrame({"country": [" na", "ru", "XK"], "tier": [1.0, 3.0, 0.0]})
+    got = ref.risk_tiers(frame)
+    assert got["country"].tolist() == ["NA", "RU", "XK"]  # "NA" is Namibia, never missing
+    assert got["tier"].dtype == "Int64" and got["tier"].tolist() == [1, 3, 0]
+    assert got["reason"].isna().all() and got["source"].isna().all()
+
+
+def test_risk_tiers_duplicates_name_every_country_with_its_rows():
+    frame = pd.DataFrame(
+        {"country": ["RU", "BY", "CN", "ru", "BY", "RU"], "tier": [3, 3, 2, 2, 3, 1]},
+        index=[10, 11, 12, 13, 14, 15],
+    )
+    before = frame.copy(deep=True)
+    with pytest.raises(ReferenceDataError) as info:
+        ref.risk_tiers(frame)
+    msg = str(info.value)
+    assert "RU (rows 10, 13, 15), BY (rows 11, 14)" in msg
+    assert "CN" not in msg.split("Countries given more than once:")[1]
+    assert "one row with one tier" in msg  # the fix
+    assert info.value.problems["row"].tolist() == [13, 14, 15]
+    pd.testing.assert_frame_equal(frame, before)  # input not mutated
+
+
+def test_risk_tiers_duplicates_in_a_file_name_spreadsheet_rows(tmp_path):
+    path = _write(tmp_path, "p.csv", "country,tier\nRU,3\nBY,3\nBY,3\nru,2\n")
+    with pytest.raises(ReferenceDataError, match=r"RU \(rows 2, 5\), BY \(rows 3, 4\)"):
+        ref.risk_tiers(path)
+
+
+@pytest.mark.parametrize(
+    ("frame", "row", "column"),
+    [
+        (pd.DataFrame({"country": ["RU", "CN"], "tier": pd.array([3, None], "Int64")}), 1, "tier"),
+        (pd.DataFrame({"country": ["RU", "CN"], "tier": [3, 2.5]}), 1, "tier"),
+        (pd.DataFrame({"country": ["RU", "CN"], "tier": [3, 4]}), 1, "tier"),
+        (pd.DataFrame({"country": ["Russia", "CN"], "tier": [3, 2]}), 0, "country"),
+        (pd.DataFrame({"country": [None, "CN"], "tier": [3, 2]}), 0, "country"),
+    ],
+)
+def test_risk_tiers_refuse_missing_or_bad_values(frame, row, column):
+    with pytest.raises(ReferenceDataError) as info:
+        ref.risk_tiers(frame)
+    assert info.value.problems[["row", "column"]].values.tolist() == [[row, column]]
+    assert "a DataFrame" in str(info.value)
+
+
+def test_risk_tiers_missing_columns_and_unknown_name():
+    with pytest.raises(ReferenceDataError, match="missing column\\(s\\) 'tier'"):
+        ref.risk_tiers(pd.DataFrame({"country": ["RU"]}))
+    with pytest.raises(UnknownNameError, match="freedom-house-2024"):
+        ref.risk_tiers("no-such-profile")
+
+
+def test_risk_tiers_keep_reason_and_source_and_not_other_columns():
+    profile = ref.load_risk_profile("nl-2022-freeze").assign(extra="x")
+    got = ref.risk_tiers(profile)
+    assert list(got.columns) == ["country", "tier", "reason", "source"]
+    assert got["reason"].str.startswith("Freeze").all()
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,6 +432,18 @@ def test_un_entities_and_aliases(un):
     assert entities_only["entry_id"].nunique() == 273
 
 
+def test_sniff_format_of_bundled_and_real_files():
+    assert sniff_format(ref.WATCHLIST_DIR / "rur-2022-signatories.csv") is None
+    assert sniff_format(_need(WS / "ofac_sdn.csv")) == "sdn"
+    assert sniff_format(WS / "UN_consolidated.xml") == "un"
+    assert sniff_format(WS / "csl_2019_subset.csv") == "csl"
+
+
+def test_load_watchlist_of_a_directory_is_a_reference_error(tmp_path):
+    with pytest.raises(ReferenceDataError, match="is a directory"):
+        ref.load_watchlist(tmp_path)
+
+
 def test_load_watchlist_sniffs_real_formats():
     assert set(ref.load_watchlist(_need(WS / "ofac_sdn.csv"))["list"]) == {"OFAC SDN"}
     assert set(ref.load_watchlist(WS / "UN_consolidated.xml")["list"]) == {
@@ -393,6 +519,7 @@ def test_bundled_watchlists():
     assert "NA" in set(example["country"])
 
 
-def test_unknown_watchlist_name():
+@pytest.mark.parametrize("name", ["no-such-list", ""])
+def test_unknown_watchlist_name(name):
     with pytest.raises(UnknownNameError, match="rur-2022-signatories"):
-        ref.load_watchlist("no-such-list")
+        ref.load_watchlist(name)

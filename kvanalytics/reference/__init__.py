@@ -1,0 +1,91 @@
+"""Reference data: country risk profiles and institution watchlists, bundled or read from files.
+
+**Risk profiles** map countries to a tier (0 none, 1 watch, 2 high, 3 restricted) with a reason,
+source and date per country; profile-level facts (name, description, source, date) are in
+``df.attrs["profile"]``. Bundled: ``nl-2022-freeze``, ``eu-restrictive-measures`` and
+``freedom-house-2024`` (:func:`list_risk_profiles`). The tier of a country in a profile is
+decided in one place, :func:`risk_tiers` (one row per country; a country given twice is an
+error; a country not in the profile has no tier), used by exposure and impact alike.
+
+**Watchlists** are tidy tables with one row per *name variant* (the listed name and each alias):
+``list, kind, entry_id, name, is_alias, country, identifiers, listed_on, program, source,
+list_date`` plus ``entity_type`` (entity, individual, vessel, aircraft; NA when the list does
+not say), ``countries`` (every ISO2 code the entry's addresses or nationalities give, ``;``
+separated, NA when any of them is unknown), ``reason`` and ``note``. ``kind`` keeps government
+**designations** (sanctions, export control) apart from **assessments** (statements, ratings).
+Per-list facts (kind, source, date, file, number of entries) are in ``df.attrs["watchlists"]``.
+
+Readers exist for the real formats (``formats/``): the US Consolidated Screening List CSV
+(:func:`read_csl`), OFAC's legacy ``sdn.csv`` (:func:`read_sdn`), the UN Security Council
+consolidated list XML (:func:`read_un_xml`); and a simple CSV for institution lists
+(:func:`read_watchlist`).
+
+Every reader checks the whole file and raises one :class:`~kvanalytics.errors.ReferenceDataError`
+naming the file, row, column and what was expected; the error's ``problems`` attribute holds
+all failures as a table. Row numbers count the header as row 1, as a spreadsheet shows them.
+ISO codes are read with ``keep_default_na=False``: ``"NA"`` is Namibia, never missing.
+
+==========================  ===============================================================
+module                      holds
+==========================  ===============================================================
+``_validate``               problems collected and raised once; text, dates, ISO2, columns
+``_canonical``              the canonical profile and watchlist tables, name variants
+``_freedom_house``          Freedom in the World facts and the profile derived from them
+``_profiles``               reading, listing, loading profiles; :func:`risk_tiers`
+``formats/``                the real list formats (CSL, SDN, UN) and which one a file is
+``_watchlists``             the simple watchlist CSV, bundled lists, :func:`load_watchlist`
+==========================  ===============================================================
+"""
+
+from ._canonical import KINDS, PROFILE_COLUMNS, TIERS, WATCHLIST_COLUMNS
+from ._freedom_house import (
+    FH_RELEASE,
+    FH_STATUS,
+    FREEDOM_HOUSE_FACTS,
+    freedom_house_facts,
+    risk_profile_from_freedom_house,
+)
+from ._profiles import (
+    RISK_PROFILE_DIR,
+    TIER_COLUMNS,
+    list_risk_profiles,
+    load_risk_profile,
+    read_risk_profile,
+    risk_tiers,
+)
+from ._watchlists import (
+    WATCHLIST_CSV_OPTIONAL,
+    WATCHLIST_CSV_REQUIRED,
+    WATCHLIST_DIR,
+    list_watchlists,
+    load_watchlist,
+    read_watchlist,
+)
+from .formats import read_csl, read_sdn, read_un_xml
+
+__all__ = [
+    "FH_RELEASE",
+    "FH_STATUS",
+    "FREEDOM_HOUSE_FACTS",
+    "KINDS",
+    "PROFILE_COLUMNS",
+    "RISK_PROFILE_DIR",
+    "TIERS",
+    "TIER_COLUMNS",
+    "WATCHLIST_COLUMNS",
+    "WATCHLIST_CSV_OPTIONAL",
+    "WATCHLIST_CSV_REQUIRED",
+    "WATCHLIST_DIR",
+    "freedom_house_facts",
+    "list_risk_profiles",
+    "list_watchlists",
+    "load_risk_profile",
+    "load_watchlist",
+    "read_csl",
+    "read_risk_profile",
+    "read_sdn",
+    "read_un_xml",
+    "read_watchlist",
+    "risk_profile_from_freedom_house",
+    "risk_tiers",
+]
