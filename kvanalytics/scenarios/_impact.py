@@ -107,6 +107,8 @@ class Impact:
         >>> from kvanalytics.privacy import suppress
         >>> suppress(imp.support_table()).table  # doctest: +SKIP
         """
+        if by not in ("faculty", "country"):
+            raise UnknownNameError(f"by={by!r}: a support table is by 'faculty' or 'country'.")
         t = self.by_faculty if by == "faculty" else self.by_country
         rows = t.loc[t["metric"].str.startswith("support_population_")]
         nationality = rows["metric"].str.slice(len("support_population_"))

@@ -254,8 +254,18 @@ class Scenario:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UnknownNameError(f"{path}: no such scenario file.") from None
+        except IsADirectoryError:
+            raise ScenarioError(
+                f"{path}: a directory, not a scenario file; give the path of a .yaml file."
+            ) from None
+        except UnicodeDecodeError:
+            raise ScenarioError(
+                f"{path}: not a text file (UTF-8); a scenario is a YAML text file."
+            ) from None
+        except OSError as exc:
+            raise ScenarioError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_ScenarioLoader)  # a SafeLoader: no Python objects
         except yaml.YAMLError as exc:
             raise ScenarioError(f"{path}: not valid YAML ({exc}).") from None
         return _parse_scenario(data, str(path))
@@ -345,6 +355,24 @@ class Scenario:
 # --------------------------------------------------------------------------------------------
 # Validation: collect every problem, raise once
 # --------------------------------------------------------------------------------------------
+class _ScenarioLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader``, except that an impossible date (``2022-02-30``) stays text.
+
+    PyYAML raises a bare ValueError for such a date and stops; kept as text, validation reports
+    it (``effective = '2022-02-30': not a date``) together with every other problem.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_ScenarioLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 class _Problems:
     def __init__(self) -> None:
         self.items: list[str] = []
@@ -539,8 +567,9 @@ def _parse_targets(P: _Problems, t: Any) -> Targets:
 def _parse_scenario(d: Any, origin: str) -> Scenario:
     P = _Problems()
     if not isinstance(d, Mapping):
+        got = "nothing (empty)" if d is None else type(d).__name__
         raise ScenarioError(
-            f"{origin}: a scenario is a mapping with keys {', '.join(_TOP_KEYS)}; got {type(d).__name__}."
+            f"{origin}: a scenario is a mapping with keys {', '.join(_TOP_KEYS)}; got {got}."
         )
     P.unknown_keys("", d, _TOP_KEYS)
     name = d.get("name", _MISSING)
@@ -559,7 +588,30 @@ def _parse_scenario(d: Any, origin: str) -> Scenario:
     has_risk = targets.risk_profile is not None or (
         isinstance(d.get("targets"), Mapping) and "risk_profile" in d["targets"]
     )
-    m = d.get("measures")
+    scopes = _parse_measures(P, d.get("measures"), has_risk)
+    ex = _parse_exemptions(P, d.get("exemptions", {}) or {})
+    assumptions = _parse_assumptions(P, d.get("assumptions", {}) or {})
+    if P.items:
+        n = len(P.items)
+        raise ScenarioError(
+            f"{origin}: {n} problem{'s' if n > 1 else ''} in the scenario definition:\n  - "
+            + "\n  - ".join(P.items)
+            + "\nFix these keys (the schema is in the kvanalytics.scenarios module docs)."
+        )
+    assert effective is not None
+    return Scenario(
+        name=name.strip(),
+        effective=effective,
+        targets=targets,
+        measures=Measures(**scopes),
+        exemptions=Exemptions(**ex),
+        assumptions=assumptions,
+        description=texts["description"].strip(),
+        source=texts["source"].strip(),
+    )
+
+
+def _parse_measures(P: _Problems, m: Any, has_risk: bool) -> dict[str, Scope | None]:
     scopes: dict[str, Scope | None] = {}
     if not isinstance(m, Mapping):
         P.add(
@@ -575,7 +627,10 @@ def _parse_scenario(d: Any, origin: str) -> Scenario:
                 scopes[k] = _scope(P, f"measures.{k}", m[k], has_risk)
         if not any(v is not None for v in scopes.values()) and all(k in MEASURES for k in m):
             P.add("measures", dict(m), "no measure is on", "at least one of " + ", ".join(MEASURES))
-    e = d.get("exemptions", {}) or {}
+    return scopes
+
+
+def _parse_exemptions(P: _Problems, e: Any) -> dict[str, Any]:
     ex: dict[str, Any] = {}
     if not isinstance(e, Mapping):
         P.add("exemptions", e, "not a mapping", ", ".join(EXEMPTIONS))
@@ -603,25 +658,7 @@ def _parse_scenario(d: Any, origin: str) -> Scenario:
             "true, false, or a list of exchange_in, exchange_out",
         )
         ex[mob_key] = ()
-    assumptions = _parse_assumptions(P, d.get("assumptions", {}) or {})
-    if P.items:
-        n = len(P.items)
-        raise ScenarioError(
-            f"{origin}: {n} problem{'s' if n > 1 else ''} in the scenario definition:\n  - "
-            + "\n  - ".join(P.items)
-            + "\nFix these keys (the schema is in the kvanalytics.scenarios module docs)."
-        )
-    assert effective is not None
-    return Scenario(
-        name=name.strip(),
-        effective=effective,
-        targets=targets,
-        measures=Measures(**scopes),
-        exemptions=Exemptions(**ex),
-        assumptions=assumptions,
-        description=texts["description"].strip(),
-        source=texts["source"].strip(),
-    )
+    return ex
 
 
 def _parse_assumptions(P: _Problems, a: Any) -> Assumptions:
