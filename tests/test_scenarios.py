@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,8 @@ from kvanalytics import config
 from kvanalytics import scenarios as sc
 from kvanalytics.errors import ScenarioError, UnknownNameError
 from kvanalytics.exposure import exposure, is_active
+from kvanalytics.scenarios._model import _bench_terms
+from kvanalytics.scenarios._terms import _evaluate, _factor_values_mc
 from kvanalytics.schemas import HEADCOUNTS, PARTNERSHIPS, empty_table
 
 # ---------------------------------------------------------------------------------------------
@@ -264,6 +266,51 @@ def test_yaml_is_loaded_safely(tmp_path):
     bad.write_text(yaml.safe_dump({**_valid(), "measures": {"freez": True}}), encoding="utf-8")
     with pytest.raises(ScenarioError, match=str(bad).replace("\\", "\\\\")):
         sc.load_scenario(bad)
+
+
+def test_a_yaml_file_with_three_problems_lists_all_three(tmp_path):
+    path = tmp_path / "three.yaml"
+    path.write_text(
+        "name: x\neffective: 2022-13-01\ntargets: {countries: [RU, Russia]}\n"
+        "measures: {freez: true}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as exc:
+        sc.load_scenario(path)
+    msg = str(exc.value)
+    assert "3 problems" in msg
+    assert "effective = '2022-13-01': not a date" in msg  # read as text, not a YAML crash
+    assert "targets.countries[1] = 'Russia'" in msg and "measures.freez = True" in msg
+
+
+@pytest.mark.parametrize("text", ["2022-02-30", "2022-02-28 25:00:00"])
+def test_an_impossible_yaml_date_is_a_problem_of_the_scenario(tmp_path, text):
+    path = tmp_path / "d.yaml"
+    path.write_text(yaml.safe_dump(_valid()).replace("'2022-03-04'", text), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=f"effective = '{text}': not a date"):
+        sc.load_scenario(path)
+
+
+def test_yaml_dates_and_datetimes_still_read(tmp_path):
+    path = tmp_path / "ok.yaml"
+    for text in ("2022-03-04", "2022-03-04 10:00:00", "2022-03-04T10:00:00Z"):
+        path.write_text(yaml.safe_dump(_valid()).replace("'2022-03-04'", text), encoding="utf-8")
+        assert sc.load_scenario(path).effective == dt.date(2022, 3, 4)
+
+
+def test_unreadable_scenario_files_are_scenario_errors(tmp_path):
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(bytes(range(128, 256)))
+    (tmp_path / "folder.yaml").mkdir()
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    cases = [(binary, "not a text file"), (tmp_path / "folder.yaml", "a directory")]
+    cases.append((empty, "got nothing"))
+    for path, expected in cases:
+        with pytest.raises(ScenarioError, match=expected):
+            sc.load_scenario(path)
+    with pytest.raises(UnknownNameError, match="no such scenario file"):
+        sc.load_scenario(tmp_path / "missing.yaml")
 
 
 def test_unknown_scenario_name_lists_bundled():
@@ -602,13 +649,26 @@ def test_inputs_not_mutated(partnerships, headcounts):
 
 def test_impact_to_dict_shape(partnerships, headcounts):
     imp = _run("nl-2022-freeze", partnerships, headcounts)
-    d = impact_to_dict = sc.impact_to_dict(imp)
+    d = imp.to_dict()
     assert set(d) == {"scenario", "effective", "metrics", "by_faculty"}
     assert d["scenario"] == "nl-2022-freeze" and d["effective"] == "2022-03-04"
     assert d["metrics"]["agreements_frozen"] == {"low": 6.0, "central": 6.5, "high": 7.0}
     assert d["metrics"]["support_population_BY"] == {"low": None, "central": None, "high": None}
     assert {"faculty", "metric", "low", "central", "high"} == set(d["by_faculty"][0])
-    json.dumps(impact_to_dict)  # JSON-ready
+    json.dumps(d)  # JSON-ready
+
+
+def test_impact_to_dict_is_a_deprecated_alias_of_the_method(partnerships, headcounts):
+    be = _run("be-2022-rur-signatories", partnerships, headcounts)
+    for suppress in (True, False):
+        with pytest.warns(
+            DeprecationWarning, match=r"use Impact\.to_dict\(\); removed in the next"
+        ):
+            old = sc.impact_to_dict(be, suppress=suppress)
+        assert old == be.to_dict(suppress=suppress)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the method itself does not warn
+        be.to_dict()
 
 
 def test_compare_is_tidy_and_unique(partnerships, headcounts):
@@ -652,6 +712,8 @@ def test_support_table_absent_is_zero_unknown_is_na(partnerships, headcounts):
     assert table.loc["Science", "UA"] == 9 and table.loc["Humanities", "UA"] == 0
     assert pd.isna(table.loc["Science", "BY"])  # unknown headcount: NA, not 0
     assert table.loc["Humanities", "RU"] == 5
+    with pytest.raises(UnknownNameError, match="'faculty' or 'country'"):
+        nl.support_table(by="planet")
 
 
 def test_repr_html(partnerships, headcounts):
@@ -681,16 +743,29 @@ def test_monte_carlo_reproducible_and_within_bounds(partnerships, headcounts):
     assert _point(a, "agreements_cancelled") == 1  # nothing uncertain stays a point
 
 
-def test_monte_carlo_is_vectorised(partnerships, headcounts):
-    t = time.perf_counter()
-    _run("nl-2022-freeze", partnerships, headcounts, draws=1000)
-    assert time.perf_counter() - t < 1.0
+def test_monte_carlo_vectorised_equals_a_per_draw_loop(partnerships, headcounts):
     s = sc.load_scenario("nl-2022-freeze")
-    terms, ranges = sc._bench_terms(s, partnerships, headcounts)
-    fac = sc._factor_values_mc(s, ranges, 1000, 0)
-    assert all(v.shape == (3, 1000) for v in fac.values())
-    _, vals = sc._evaluate(terms, ["metric"], fac)
-    assert vals.shape[2] == 1000
+    terms, ranges = _bench_terms(s, partnerships, headcounts)
+    fac = _factor_values_mc(s, ranges, 40, 0)
+    assert all(v.shape == (3, 40) for v in fac.values())
+    groups, vals = _evaluate(terms, ["metric"], fac)
+    assert vals.shape == (len(groups["metric"]), 3, 40)
+    for j in range(40):  # the same draws, one at a time
+        g1, one = _evaluate(terms, ["metric"], {b: v[:, j : j + 1] for b, v in fac.items()})
+        assert list(g1["metric"]) == list(groups["metric"])
+        np.testing.assert_allclose(one[:, :, 0], vals[:, :, j], rtol=1e-12, equal_nan=True)
+
+
+def test_monte_carlo_percentiles_are_finite_and_ordered(partnerships, headcounts):
+    imp = _run("nl-2022-freeze", partnerships, headcounts, draws=1000, seed=1)
+    known = imp.summary.dropna(subset=["low", "central", "high"])
+    assert {"agreements_frozen", "value_eur_stopped", "support_cost_eur_UA"} <= set(known["metric"])
+    assert np.isfinite(known[["low", "central", "high"]].to_numpy(float)).all()
+    assert (known["low"] <= known["central"]).all() and (known["central"] <= known["high"]).all()
+    # the samples behind it: one row per draw, central percentile = their median
+    frozen = imp.samples["agreements_frozen"]
+    assert len(frozen) == 1000 and frozen.between(6.0, 7.0).all()
+    assert imp.metric("agreements_frozen")[1] == pytest.approx(frozen.median(), abs=1e-6)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -845,7 +920,7 @@ def test_published_hides_costs_and_totals_that_would_give_a_small_count_back():
 
 def test_impact_to_dict_publishes_people_unless_told_not_to(partnerships, headcounts):
     be = _run("be-2022-rur-signatories", partnerships, headcounts)
-    shown = sc.impact_to_dict(be)["metrics"]["exchange_in_stopped"]
-    raw = sc.impact_to_dict(be, suppress=False)["metrics"]["exchange_in_stopped"]
+    shown = be.to_dict()["metrics"]["exchange_in_stopped"]
+    raw = be.to_dict(suppress=False)["metrics"]["exchange_in_stopped"]
     assert shown["central"] == "<5"
     assert isinstance(raw["central"], float) and 0 < raw["central"] < 5
