@@ -4,7 +4,6 @@ risk-tier, watchlist and field targets, and the scope masks of measures.
 Two rules here have one future home elsewhere and are each written in one function, so that
 each can be swapped for the shared rule with a one-line change:
 
-- :func:`_risk_tiers` (tier per country of a risk profile) -> ``kvanalytics.reference.risk_tiers``;
 - :func:`_match_partner_names` (is this partner on that list) -> the matcher of
   ``kvanalytics.screening``.
 
@@ -23,7 +22,7 @@ import pandas as pd
 
 from ..errors import SchemaError
 from ..institutions import match_institutions
-from ..reference import load_risk_profile, load_watchlist
+from ..reference import load_watchlist, risk_tiers
 from ._spec import RiskTarget, Scope, Targets, WatchlistTarget
 
 
@@ -110,24 +109,15 @@ def _risk_tiers(
 ) -> pd.Series | None:
     """Tier per partner country (float) of the profile in use; None without a profile.
 
-    ``risk_profile`` (a frame with ``country, tier`` or a profile name) replaces the target's
-    profile. A country listed twice gets its highest tier. (Swap point: this is the function
-    ``kvanalytics.reference.risk_tiers(profile)`` replaces.)
+    ``risk_profile`` (a frame with ``country, tier``, a profile name or path) replaces the
+    target's profile. The tiers follow :func:`kvanalytics.reference.risk_tiers`, the one rule
+    for every caller: a country listed twice is an error, a country not listed has no tier.
     """
-    if isinstance(risk_profile, pd.DataFrame):
-        risk_df = risk_profile
-    else:
-        name = risk_profile if isinstance(risk_profile, str) else (target.name if target else None)
-        if name is None:
-            return None
-        risk_df = load_risk_profile(name)
-    rp = pd.DataFrame(
-        {
-            "country": _str(risk_df["country"]),
-            "tier": pd.to_numeric(risk_df["tier"], errors="coerce"),
-        }
-    )
-    return rp.groupby("country")["tier"].max().astype(float)
+    given = risk_profile if risk_profile is not None else (target.name if target else None)
+    if given is None:
+        return None
+    tiers = risk_tiers(given)
+    return tiers.set_index("country")["tier"].astype(float).sort_index()
 
 
 def _watchlist_frame(
