@@ -226,8 +226,19 @@ def _check_iso2(
 def _read_text_csv(path: Path, **kwargs: Any) -> pd.DataFrame:
     if not path.exists():
         raise ReferenceDataError(f"{path}: file not found.")
-    # keep_default_na=False: "NA" is Namibia, never missing (DESIGN.md, dependency pitfalls)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **kwargs)
+    if path.is_dir():
+        raise ReferenceDataError(f"{path}: is a directory; give the CSV file.")
+    try:
+        # keep_default_na=False: "NA" is Namibia, never missing (DESIGN.md, dependency pitfalls)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **kwargs)
+    except UnicodeDecodeError:
+        raise ReferenceDataError(f"{path}: not UTF-8 text; save it as a UTF-8 CSV.") from None
+    except pd.errors.EmptyDataError:
+        raise ReferenceDataError(
+            f"{path}: the file is empty; a CSV with a header row is expected."
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise ReferenceDataError(f"{path}: not a readable CSV ({exc}).") from None
 
 
 def _check_columns(

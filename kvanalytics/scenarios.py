@@ -431,10 +431,18 @@ class Scenario:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UnknownNameError(f"{path}: no such scenario file.") from None
+        except IsADirectoryError:
+            raise UnknownNameError(f"{path}: is a directory, not a scenario YAML file.") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(f"{path}: not UTF-8 text; a scenario is a YAML file.") from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ScenarioError(f"{path}: not valid YAML ({exc}).") from None
+        except ValueError as exc:  # yaml reads 2022-13-01 as a date and cannot make it
+            raise ScenarioError(
+                f"{path}: an impossible date ({exc}); write dates as YYYY-MM-DD, e.g. 2022-03-04."
+            ) from None
         return _parse_scenario(data, str(path))
 
     def to_dict(self) -> dict[str, Any]:
