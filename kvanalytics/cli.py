@@ -316,6 +316,8 @@ def _parse_by(text: str) -> tuple[str, ...]:
 
 def _named(option: str, load: Callable[[str], _T], name: str) -> _T:
     """``load(name)``; an unknown name's message starts with the option that gave it."""
+    if not name.strip():
+        raise OptionError(f"{option} {name!r}: empty; give a bundled name or a file path.")
     try:
         return load(name)
     except UnknownNameError as exc:
@@ -405,11 +407,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 def _cmd_exposure(args: argparse.Namespace) -> int:
     by = _parse_by(args.by)
-    at = _parse_date(args.at, "--at") if args.at else None
+    at = _parse_date(args.at, "--at") if args.at is not None else None
     _output_file(args.out, args.format)
     profile = (
         _named("--risk-profile", load_risk_profile, args.risk_profile)
-        if args.risk_profile
+        if args.risk_profile is not None
         else None
     )
     partnerships = _read_table(args.partnerships, "partnerships", "--partnerships")
@@ -440,8 +442,11 @@ def _emit(table: pd.DataFrame, fmt: str, out: Path | None, *, name: str) -> None
 def _write_text(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
+        return
+    try:
         out.write_text(text, encoding="utf-8")
+    except OSError as exc:  # disk full, no permission: say which file
+        raise OutputPathError(f"--out {out}: cannot write it ({exc.strerror or exc}).") from exc
 
 
 def _impact_files(args: argparse.Namespace) -> tuple[Path, Path | None, str]:
@@ -504,7 +509,7 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
 
 def _cmd_report(args: argparse.Namespace) -> int:
     # Every option is checked here, before the first notebook runs (rendering takes ~30 s).
-    quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter else None
+    quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter is not None else None
     data = _data_dir(args.data, "--data") if args.data is not None else None
     out = _output_dir(args.out, "--out") if args.out is not None else None
     _named("--risk-profile", load_risk_profile, args.risk_profile)

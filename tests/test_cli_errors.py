@@ -60,9 +60,10 @@ def paths(tmp_path_factory) -> dict[str, str]:
     }
 
 
-def case(id_: str, argv: str, *expected: str):
-    """One row of the table: ``argv`` split on spaces, the substrings stderr must hold."""
-    return pytest.param(argv.split(), expected, id=id_)
+def case(id_: str, argv: str | list[str], *expected: str):
+    """One row of the table: ``argv`` (a string is split on spaces), the substrings stderr
+    must hold."""
+    return pytest.param(argv.split() if isinstance(argv, str) else argv, expected, id=id_)
 
 
 OUT = "--out {T}/out"
@@ -134,6 +135,7 @@ CASES = [
         "country, faculty",
     ),
     case("exposure-by-duplicate-key", f"{EXP} --by country,country", "'country' given twice"),
+    case("exposure-at-empty", ["exposure", "--partnerships", "{PP}", "--at", ""], "--at ''"),
     case("exposure-by-empty", f"{EXP} --by ,", "--by ','", "no key"),
     case(
         "exposure-risk-profile-unknown",
@@ -213,6 +215,7 @@ CASES = [
         "not a bundled scenario",
         "nl-2022-freeze",
     ),
+    case("impact-empty-name", ["impact", ""], "impact SCENARIO '': empty"),
     case("impact-missing-yaml", "impact {T}/nope.yaml", "no such scenario file"),
     case(
         "impact-yaml-syntax-error",
@@ -413,6 +416,17 @@ def test_a_file_system_refusal_is_a_user_error(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_cmd_exposure", refused)
     assert cli.main(EXPOSURE) == 2
     assert capsys.readouterr().err == "kvanalytics: error: /srv/out.csv: Permission denied\n"
+
+
+def test_an_output_that_cannot_be_written_names_the_file(paths, monkeypatch, capsys):
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    out = Path(paths["T"]) / "exposure.csv"
+    assert cli.main(["exposure", "--partnerships", paths["PP"], "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"kvanalytics: error: --out {out}: cannot write it (No space left on device).\n"
 
 
 def test_help_exits_0(capsys):
