@@ -1,55 +1,170 @@
-"""The ``kvanalytics`` command line: thin over the library functions.
+"""The ``kvanalytics`` command line: parse, check the options, delegate to the library, report.
 
-User errors (unusable input, unknown names, bad arguments) exit with status 2 and one line on
-stderr naming the file or value; they never print a traceback.
+Exit status
+-----------
+0
+    Success (rejected rows are not an error: they are written to the rejects table).
+2
+    A user error: a bad option value, conflicting options, an unusable or missing file, an
+    unknown name (every :class:`~kvanalytics.errors.KvError`), or a usage error found by
+    argparse. The whole message is printed to stderr after ``kvanalytics: error:``; no traceback.
+1
+    An unexpected exception, i.e. a bug: one line on stderr; ``--debug`` prints the traceback.
+130
+    Interrupted (Ctrl-C). A closed stdout (``kvanalytics exposure | head``) ends quietly (141).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import re
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
+import pyarrow as pa
 import yaml
 
-from .errors import KvError
+from . import config
+from .errors import (
+    InputFileError,
+    KvError,
+    NotebookError,
+    OptionError,
+    OutputPathError,
+    UnknownNameError,
+)
+from .excel import to_excel
+from .exposure import KEYS, exposure
+from .ingest import Ingested, read_headcounts, read_partnerships
+from .privacy import suppress_counts
+from .reference import load_risk_profile
+from .report import render_report
+from .scenarios import Scenario, impact, load_scenario, published
+from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
 
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_BUG = 1
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader left
+BUG_HINT = "this is a bug — run again with --debug and report it"
+PREFIX = "kvanalytics: error: "
+
+_READERS: dict[str, Callable[..., Ingested]] = {
+    "partnerships": read_partnerships,
+    "headcounts": read_headcounts,
+}
+_EXPORT = "a CSV or XLSX export"
+_TABLE = "a CSV or XLSX export, or a .parquet table written by 'kvanalytics ingest'"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
+_T = TypeVar("_T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status.
+    """Run the command line; return the exit status (see the module docstring).
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 success, 2 user or usage error, 1 unexpected error (a bug), 130 interrupted.
 
     Examples
     --------
-    >>> main(["ingest", "partnerships", "data/raw/sample_partnerships.csv",
-    ...       "--out", "data/processed", "--json"])  # doctest: +SKIP
+    >>> main(["exposure", "--partnerships", "p.csv", "--at", "2022-02-30"])  # doctest: +SKIP
+    kvanalytics: error: --at '2022-02-30': no such day (day is out of range for month); ...
+    2
     """
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return EXIT_USER_ERROR
     try:
-        return int(args.func(args) or 0)
-    except (KvError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-        print(f"kvanalytics: error: {msg}", file=sys.stderr)
-        return EXIT_USER_ERROR
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors (2), --help (0)
+        return exc.code if isinstance(exc.code, int) else EXIT_USER_ERROR
+    try:
+        code = int(args.func(args) or EXIT_OK)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return _report(args, EXIT_INTERRUPTED, "kvanalytics: interrupted")
+    except KvError as exc:
+        return _report(args, EXIT_USER_ERROR, PREFIX + (str(exc) or type(exc).__name__))
+    except OSError as exc:  # the file system refused (permission, disk full): not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _report(args, EXIT_USER_ERROR, f"{PREFIX}{where}{exc.strerror or exc}")
+    except Exception as exc:
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
+        what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+        return _report(args, EXIT_BUG, f"kvanalytics: internal error ({what}); {BUG_HINT}")
+
+
+def _report(args: argparse.Namespace, code: int, message: str) -> int:
+    """Print ``message`` (every line) to stderr, after the traceback under ``--debug``."""
+    if args.debug:
+        traceback.print_exc()
+    print(message, file=sys.stderr)
+    return code
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capture stdout)
+        pass
+
+
+# ------------------------------------------------------------------------------------------------
+# The parser
+# ------------------------------------------------------------------------------------------------
 
 
 def _parser() -> argparse.ArgumentParser:
+    # --debug is accepted before and after the command: the sub-parsers' copy has no default,
+    # so it does not overwrite the main parser's value when it is not given after the command.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print the traceback of an error",
+    )
     p = argparse.ArgumentParser(
         prog="kvanalytics",
         description="Exposure and freeze-impact analytics for university partnerships.",
+        epilog="Exit status: 0 ok, 2 bad input or options, 1 a bug (run with --debug).",
     )
-    sub = p.add_subparsers(title="commands")
+    p.add_argument("--debug", action="store_true", help="print the traceback of an error")
+    sub = p.add_subparsers(title="commands", dest="command", metavar="COMMAND", required=True)
+    commands = [
+        ("ingest", "read exports into canonical tables + rejects", _add_ingest),
+        ("exposure", "exposure table at a date", _add_exposure),
+        ("impact", "freeze impact of a scenario", _add_impact),
+        ("report", "render the quarterly report (HTML, charts, Excel)", _add_report),
+    ]
+    for name, help_, add_options in commands:
+        add_options(sub.add_parser(name, parents=[common], help=help_))
+    return p
 
-    ing = sub.add_parser("ingest", help="read exports into canonical tables + rejects")
-    ing.add_argument("table", choices=["partnerships", "headcounts"])
+
+def _add_ingest(ing: argparse.ArgumentParser) -> None:
+    ing.add_argument("table", choices=list(_READERS))
     ing.add_argument("files", nargs="+", type=Path, metavar="FILE")
     ing.add_argument("--out", type=Path, required=True, help="output directory")
     ing.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
@@ -57,10 +172,13 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true", help="print one JSON summary object")
     ing.set_defaults(func=_cmd_ingest)
 
-    exp = sub.add_parser("exposure", help="exposure table at a date")
+
+def _add_exposure(exp: argparse.ArgumentParser) -> None:
     exp.add_argument("--partnerships", type=Path, required=True, metavar="F")
     exp.add_argument("--headcounts", type=Path, metavar="G")
-    exp.add_argument("--by", default="country", help="comma-separated keys, e.g. country,faculty")
+    exp.add_argument(
+        "--by", default="country", help=f"comma-separated keys among {', '.join(KEYS)}"
+    )
     exp.add_argument("--at", help="date (YYYY-MM-DD); default today")
     exp.add_argument("--risk-profile", help="bundled profile name or CSV path")
     exp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
@@ -72,7 +190,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     exp.set_defaults(func=_cmd_exposure)
 
-    imp = sub.add_parser("impact", help="freeze impact of a scenario")
+
+def _add_impact(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("scenario", help="bundled scenario name (e.g. nl-2022-freeze) or YAML path")
     imp.add_argument("--data", type=Path, help="directory with the sample-style raw files")
     imp.add_argument("--partnerships", type=Path, metavar="F")
@@ -86,59 +205,152 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.set_defaults(func=_cmd_impact)
 
-    rep = sub.add_parser("report", help="render the quarterly report (HTML, charts, Excel)")
+
+def _add_report(rep: argparse.ArgumentParser) -> None:
     rep.add_argument("--quarter", help="e.g. 2026Q3; default the latest complete quarter")
     rep.add_argument("--data", type=Path, help="directory with the raw files (default data/raw)")
     rep.add_argument("--lang", choices=["en", "nl"], default="en")
     rep.add_argument("--risk-profile", default="freedom-house-2024")
     rep.add_argument("--out", type=Path, help="output directory (default reports/<quarter>)")
     rep.set_defaults(func=_cmd_report)
-    return p
 
 
+# ------------------------------------------------------------------------------------------------
+# Checks of option values: each raises a KvError naming the option and what is allowed
+# ------------------------------------------------------------------------------------------------
+
+
+def _input_file(path: Path, option: str, kinds: str = _EXPORT) -> Path:
+    """``path`` if it is a non-empty file, else an :class:`InputFileError` naming ``option``."""
+    if not path.exists():
+        raise InputFileError(f"{option} {path}: no such file; give the path of {kinds}.")
+    if path.is_dir():
+        raise InputFileError(f"{option} {path}: is a directory; give the path of {kinds}.")
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{option} {path}: the file is empty; give {kinds}.")
+    return path
+
+
+def _data_dir(path: Path, option: str) -> Path:
+    """A directory holding ``sample_partnerships.csv`` (the sample-style raw files)."""
+    if not path.exists():
+        raise InputFileError(f"{option} {path}: no such directory.")
+    if not path.is_dir():
+        raise InputFileError(
+            f"{option} {path}: is a file; give the directory that holds sample_partnerships.csv."
+        )
+    if not (path / "sample_partnerships.csv").is_file():
+        raise InputFileError(
+            f"{option} {path}: no sample_partnerships.csv in it; give the directory of the "
+            "sample-style raw files, or --partnerships F [--headcounts G]."
+        )
+    return path
+
+
+def _output_file(out: Path | None, fmt: str) -> None:
+    """``--out`` fits ``--format``: a file in an existing folder, .xlsx exactly for xlsx."""
+    if out is None:
+        if fmt == "xlsx":
+            raise OptionError("--format xlsx needs --out FILE.xlsx (a workbook is not text).")
+        return
+    if out.is_dir():
+        raise OutputPathError(f"--out {out}: is a directory; give a file name in it.")
+    if not out.parent.is_dir():
+        raise OutputPathError(
+            f"--out {out}: the folder {out.parent} does not exist; create it or choose another."
+        )
+    is_xlsx = out.suffix.lower() == ".xlsx"
+    if fmt == "xlsx" and not is_xlsx:
+        raise OptionError(f"--out {out}: --format xlsx writes a workbook; name it *.xlsx.")
+    if fmt != "xlsx" and is_xlsx:
+        raise OptionError(
+            f"--out {out}: --format {fmt} writes text, not a workbook; add --format xlsx "
+            "or choose another file name."
+        )
+
+
+def _output_dir(out: Path, option: str) -> Path:
+    if out.exists() and not out.is_dir():
+        raise OutputPathError(
+            f"{option} {out}: is a file; give a directory (it is created if missing)."
+        )
+    return out
+
+
+def _parse_date(text: str, option: str) -> pd.Timestamp:
+    """An ISO date ``YYYY-MM-DD`` that exists (not 2022-02-30)."""
+    hint = "use a date YYYY-MM-DD, e.g. 2026-09-30"
+    if not _ISO_DATE.fullmatch(text.strip()):
+        raise OptionError(f"{option} {text!r}: not a date; {hint}.")
+    try:
+        dt.date.fromisoformat(text.strip())  # "day is out of range for month"; no year 0
+    except ValueError as exc:
+        raise OptionError(f"{option} {text!r}: no such day ({exc}); {hint}.") from None
+    return pd.Timestamp(text.strip())
+
+
+def _parse_quarter(text: str, option: str) -> str:
+    """A quarter ``YYYYQn`` (n 1..4), returned upper-case: ``"2026Q3"``."""
+    m = _QUARTER.fullmatch(text.strip())
+    if not m:
+        raise OptionError(f"{option} {text!r}: not a quarter; use YYYYQn with n 1..4, e.g. 2026Q3.")
+    return f"{m.group(1)}Q{m.group(2)}"
+
+
+def _parse_by(text: str) -> tuple[str, ...]:
+    """Comma-separated distinct keys among :data:`kvanalytics.exposure.KEYS`."""
+    allowed = f"use one or more of {', '.join(KEYS)}, separated by commas, e.g. country,faculty"
+    keys = tuple(b.strip() for b in text.split(",") if b.strip())
+    if not keys:
+        raise OptionError(f"--by {text!r}: no key; {allowed}.")
+    unknown = [k for k in keys if k not in KEYS]
+    if unknown:
+        raise OptionError(f"--by {text!r}: unknown key {', '.join(map(repr, unknown))}; {allowed}.")
+    twice = sorted({k for k in keys if keys.count(k) > 1})
+    if twice:
+        raise OptionError(
+            f"--by {text!r}: {', '.join(map(repr, twice))} given twice; name each key once."
+        )
+    return keys
+
+
+def _named(option: str, load: Callable[[str], _T], name: str) -> _T:
+    """``load(name)``; an unknown name's message starts with the option that gave it."""
+    if not name.strip():
+        raise OptionError(f"{option} {name!r}: empty; give a bundled name or a file path.")
+    try:
+        return load(name)
+    except UnknownNameError as exc:
+        raise UnknownNameError(f"{option}: {exc}") from exc
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading inputs
 # ------------------------------------------------------------------------------------------------
 
 
 def _read_columns_yaml(path: Path | None) -> dict[str, str] | None:
     if path is None:
         return None
+    shape = "a YAML mapping 'Header in file: field'"
+    _input_file(path, "--columns", shape)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KvError(f"{path}: cannot read the columns mapping ({exc})") from None
+    except UnicodeDecodeError:
+        raise OptionError(f"--columns {path}: not UTF-8 text; give {shape}.") from None
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date in the YAML
+        raise OptionError(f"--columns {path}: not valid YAML ({exc}); give {shape}.") from None
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise KvError(f"{path}: expected a YAML mapping 'Header in file: field'")
+        raise OptionError(f"--columns {path}: expected {shape}.")
     return {str(k): v for k, v in data.items()}
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import read_headcounts, read_partnerships
-
-    reader = read_partnerships if args.table == "partnerships" else read_headcounts
-    result = reader(
-        args.files, columns=_read_columns_yaml(args.columns), sheet=args.sheet, errors="collect"
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    table_path = args.out / f"{args.table}.parquet"
-    rejects_path = args.out / f"{args.table}_rejects.csv"
-    result.table.to_parquet(table_path, index=False)
-    result.rejects.to_csv(rejects_path, index=False)
-    if args.json:
-        print(json.dumps(result.report.to_dict()))
-    else:
-        print(result.report)
-        print(f"wrote {table_path} and {rejects_path}")
-    return 0
-
-
-def _read_table(path: Path, table: str) -> pd.DataFrame:
+def _read_table(path: Path, table: str, option: str) -> pd.DataFrame:
     """Canonical tables from parquet written by ``ingest``, or raw exports read strictly."""
-    if path.suffix == ".parquet":
-        return pd.read_parquet(path)
-    from .ingest import read_headcounts, read_partnerships
-
-    reader = read_partnerships if table == "partnerships" else read_headcounts
-    result = reader(path, errors="collect")
+    _input_file(path, option, _TABLE)
+    if path.suffix.lower() == ".parquet":
+        return _read_parquet(path, table, option)
+    result = _READERS[table](path, errors="collect")
     if len(result.rejects):
         print(
             f"kvanalytics: note: {path}: {len(result.rejects)} rows rejected "
@@ -149,32 +361,74 @@ def _read_table(path: Path, table: str) -> pd.DataFrame:
     return result.table
 
 
-def _cmd_exposure(args: argparse.Namespace) -> int:
-    from .exposure import exposure
-    from .privacy import suppress_counts
-    from .reference import load_risk_profile
+def _read_parquet(path: Path, table: str, option: str) -> pd.DataFrame:
+    try:
+        df = pd.read_parquet(path)
+    except (pa.ArrowException, OSError) as exc:
+        first = (str(exc).splitlines() or [""])[0]
+        raise InputFileError(
+            f"{option} {path}: not a readable parquet table ({first}); give {_TABLE}."
+        ) from None
+    missing = [c for c in REQUIRED[table] if c not in df.columns]
+    if missing:
+        kind = next((t for t, cols in REQUIRED.items() if set(cols) <= set(df.columns)), None)
+        what = (
+            f"is a {kind} table, not {table}"
+            if kind
+            else f"not a {table} table (no {', '.join(missing)})"
+        )
+        fix = f"give it as --{kind}" if kind else f"give the {table}.parquet written by ingest"
+        raise OptionError(f"{option} {path}: {what}; {fix}.")
+    return df
 
-    partnerships = _read_table(args.partnerships, "partnerships")
-    headcounts = _read_table(args.headcounts, "headcounts") if args.headcounts else None
-    by = tuple(b.strip() for b in args.by.split(",") if b.strip())
-    at = pd.Timestamp(args.at) if args.at else None
-    profile = load_risk_profile(args.risk_profile) if args.risk_profile else None
+
+# ------------------------------------------------------------------------------------------------
+# The commands
+# ------------------------------------------------------------------------------------------------
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    files = [_input_file(f, f"ingest {args.table} FILE") for f in args.files]
+    out = _output_dir(args.out, "--out")
+    columns = _read_columns_yaml(args.columns)
+    result = _READERS[args.table](files, columns=columns, sheet=args.sheet, errors="collect")
+    out.mkdir(parents=True, exist_ok=True)
+    table_path = out / f"{args.table}.parquet"
+    rejects_path = out / f"{args.table}_rejects.csv"
+    result.table.to_parquet(table_path, index=False)
+    result.rejects.to_csv(rejects_path, index=False)
+    if args.json:
+        print(json.dumps(result.report.to_dict()))
+    else:
+        print(result.report)
+        print(f"wrote {table_path} and {rejects_path}")
+    return EXIT_OK
+
+
+def _cmd_exposure(args: argparse.Namespace) -> int:
+    by = _parse_by(args.by)
+    at = _parse_date(args.at, "--at") if args.at is not None else None
+    _output_file(args.out, args.format)
+    profile = (
+        _named("--risk-profile", load_risk_profile, args.risk_profile)
+        if args.risk_profile is not None
+        else None
+    )
+    partnerships = _read_table(args.partnerships, "partnerships", "--partnerships")
+    headcounts = (
+        _read_table(args.headcounts, "headcounts", "--headcounts") if args.headcounts else None
+    )
     table = exposure(partnerships, headcounts, by=by, at=at, risk_profile=profile)
     if headcounts is not None and not args.no_suppress:
-        from .schemas import GROUPS
-
-        people = [c for c in (*GROUPS, "students", "staff") if c in table.columns]
+        people = [c for c in (*GROUPS, *PEOPLE_SUMS) if c in table.columns]
         table = suppress_counts(table, people)
     _emit(table, args.format, args.out, name="exposure")
-    return 0
+    return EXIT_OK
 
 
 def _emit(table: pd.DataFrame, fmt: str, out: Path | None, *, name: str) -> None:
     if fmt == "xlsx":
-        from .excel import to_excel
-
-        if out is None:
-            raise KvError("--format xlsx needs --out FILE.xlsx")
+        assert out is not None  # checked by _output_file before any work
         to_excel({name: table}, out)
         print(f"wrote {out}")
         return
@@ -182,44 +436,57 @@ def _emit(table: pd.DataFrame, fmt: str, out: Path | None, *, name: str) -> None
         text = table.to_json(orient="records", date_format="iso", force_ascii=False)
     else:
         text = table.to_csv(index=False)
+    _write_text(text, out)
+
+
+def _write_text(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
+        return
+    try:
         out.write_text(text, encoding="utf-8")
+    except OSError as exc:  # disk full, no permission: say which file
+        raise OutputPathError(f"--out {out}: cannot write it ({exc.strerror or exc}).") from exc
 
 
-def _data_files(args: argparse.Namespace) -> tuple[Path, Path | None]:
-    if args.partnerships:
-        return args.partnerships, args.headcounts
-    from .config import RAW_DIR
-
-    data = args.data or RAW_DIR
-    p = data / "sample_partnerships.csv"
+def _impact_files(args: argparse.Namespace) -> tuple[Path, Path | None, str]:
+    """The partnerships and headcounts files, and the option they come from: ``--data`` or
+    ``--partnerships`` (with ``--headcounts``)."""
+    if args.data is not None and (args.partnerships or args.headcounts):
+        raise OptionError(
+            "--data conflicts with --partnerships/--headcounts; give either --data DIR (the "
+            "sample-style files in it) or --partnerships F [--headcounts G]."
+        )
+    if args.headcounts is not None and args.partnerships is None:
+        raise OptionError(
+            "--headcounts needs --partnerships F (the agreements the people belong to)."
+        )
+    if args.partnerships is not None:
+        return args.partnerships, args.headcounts, ""
+    data = _data_dir(args.data, "--data") if args.data is not None else config.RAW_DIR
     h = data / "sample_headcounts.xlsx"
-    if not p.exists():
-        raise KvError(f"{data}: no sample_partnerships.csv; give --partnerships F")
-    return p, (h if h.exists() else None)
+    return data / "sample_partnerships.csv", (h if h.exists() else None), "--data"
 
 
 def _cmd_impact(args: argparse.Namespace) -> int:
-    from .scenarios import impact, impact_to_dict, load_scenario, published
+    if args.format == "table" and args.out is not None:
+        raise OptionError("--out needs --format csv, json or xlsx; --format table prints.")
+    _output_file(args.out, args.format)
+    p, h, data = _impact_files(args)
+    scenario = _named("impact SCENARIO", load_scenario, args.scenario)
+    partnerships = _read_table(p, "partnerships", data or "--partnerships")
+    headcounts = _read_table(h, "headcounts", data or "--headcounts") if h is not None else None
+    _emit_impact(impact(scenario, partnerships, headcounts), scenario, args)
+    return EXIT_OK
 
-    scenario = load_scenario(args.scenario)
-    p, h = _data_files(args)
-    partnerships = _read_table(p, "partnerships")
-    headcounts = _read_table(h, "headcounts") if h is not None else None
-    result = impact(scenario, partnerships, headcounts)
 
+def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> None:
     def shown(df: pd.DataFrame) -> pd.DataFrame:
         return df if args.no_suppress or "unit" not in df.columns else published(df)
 
     if args.format == "json":
-        doc = impact_to_dict(result, suppress=not args.no_suppress)
-        text = json.dumps(doc, ensure_ascii=False, default=str, indent=2)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-        else:
-            print(text)
+        doc = result.to_dict(suppress=not args.no_suppress)
+        _write_text(json.dumps(doc, ensure_ascii=False, default=str, indent=2), args.out)
     elif args.format == "table":
         s = result.scenario
         print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
@@ -227,10 +494,6 @@ def _cmd_impact(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         _emit(shown(result.summary), "csv", args.out, name="impact")
     else:
-        from .excel import to_excel
-
-        if args.out is None:
-            raise KvError("--format xlsx needs --out FILE.xlsx")
         to_excel(
             {
                 "summary": shown(result.summary),
@@ -242,22 +505,51 @@ def _cmd_impact(args: argparse.Namespace) -> int:
             parameters={"scenario": scenario.name, "effective": str(scenario.effective)},
         )
         print(f"wrote {args.out}")
-    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import render_report
+    # Every option is checked here, before the first notebook runs (rendering takes ~30 s).
+    quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter is not None else None
+    data = _data_dir(args.data, "--data") if args.data is not None else None
+    out = _output_dir(args.out, "--out") if args.out is not None else None
+    _named("--risk-profile", load_risk_profile, args.risk_profile)
+    try:
+        done = render_report(
+            quarter=quarter,
+            data_dir=data,
+            lang=args.lang,
+            risk_profile=args.risk_profile,
+            out_dir=out,
+        )
+    except Exception as exc:
+        user_error = _notebook_user_error(exc)
+        if user_error is None:
+            raise
+        raise user_error from exc
+    print(f"wrote {done / 'report.html'}")
+    return EXIT_OK
 
-    out = render_report(
-        quarter=args.quarter,
-        data_dir=args.data,
-        lang=args.lang,
-        risk_profile=args.risk_profile,
-        out_dir=args.out,
-    )
-    print(f"wrote {out / 'report.html'}")
-    return 0
+
+def _notebook_user_error(exc: Exception) -> NotebookError | None:
+    """A :class:`NotebookError` when a notebook stopped on a :class:`KvError`, else None.
+
+    papermill reports an exception raised in a notebook as ``PapermillExecutionError`` with
+    the original class name (``ename``) and message (``evalue``).
+    """
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    if type(exc).__name__ != "PapermillExecutionError" or ename not in _kv_error_names():
+        return None
+    return NotebookError(f"a report notebook stopped: {ename}: {evalue}")
+
+
+def _kv_error_names() -> set[str]:
+    names, todo = set(), [KvError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
 
 
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    sys.exit(main())

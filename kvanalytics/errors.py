@@ -36,6 +36,30 @@ class ScenarioError(KvError, ValueError):
     """A scenario definition is invalid; the message names the key, the value and what is allowed."""
 
 
+class OptionError(KvError, ValueError):
+    """A command-line option (or a function argument) has a value that is not allowed.
+
+    The message names the option, the value given and the values allowed, e.g.
+    ``--at 'notadate': not a date; use YYYY-MM-DD, e.g. 2026-09-30``.
+    """
+
+
+class InputFileError(KvError, FileNotFoundError):
+    """A file named as input is missing, is a directory or is empty.
+
+    The message names the option or argument that gave the path and what to give instead.
+    """
+
+
+class OutputPathError(KvError, OSError):
+    """An output path cannot be written: it is a directory where a file is wanted, a file
+    where a directory is wanted, or its folder does not exist."""
+
+
+class NotebookError(KvError, RuntimeError):
+    """A report notebook stopped on a user error (raised inside it as a :class:`KvError`)."""
+
+
 class UnknownNameError(KvError, KeyError):
     """A named resource (bundled scenario, risk profile, watchlist) does not exist."""
 
