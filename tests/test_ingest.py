@@ -18,8 +18,9 @@ import pandas as pd
 import pytest
 
 import kvanalytics as kv
-from kvanalytics import ingest, schemas
+from kvanalytics import schemas
 from kvanalytics.config import PACKAGE_DATA
+from kvanalytics.ingest import _grid, _headers, _parse
 
 EN = "Agreement ID,Partner,Country,Faculty,Kind,Start"
 ROW = "A-1,Universiteit Gent,Belgium,Science,research,2021-01-01"
@@ -506,8 +507,47 @@ SYNONYMS = pd.read_csv(PACKAGE_DATA / "header_synonyms.csv", dtype=str, keep_def
 def test_every_header_synonym_maps_to_its_column(table):
     syn = SYNONYMS[SYNONYMS["table"] == table]
     for row in syn.itertuples():
-        mapping, _ = ingest._match_header([row.synonym], table, {})
+        mapping, _ = _headers.match_header([row.synonym], table, {})
         assert mapping == {0: row.column}, row.synonym
+
+
+def test_every_header_language_has_its_conventions():
+    languages = pd.read_csv(PACKAGE_DATA / "header_languages.csv", dtype=str)
+    assert set(SYNONYMS["language"]) <= set(languages["language"])
+    assert not languages["language"].duplicated().any()
+    assert set(languages["dates"]) <= {"day-first", "month-first"}
+    assert set(languages["decimal"]) <= {"comma", "point"}
+
+
+def test_map_headers_says_which_rule_decided_each_header():
+    cells = [
+        "Kenmerk",
+        "Naam van de partner",
+        "Land",
+        "",
+        "Faculteit",
+        "Soort",
+        "Startdatum",
+        "Notes",
+    ]
+    m = _headers.map_headers(cells, "partnerships", {"Naam van de partner": "partner"})
+    assert [(d.header, d.field, d.rule) for d in m.decisions] == [
+        ("Kenmerk", "agreement_id", "synonym"),
+        ("Naam van de partner", "partner", "explicit"),
+        ("Land", "country", "synonym"),
+        ("Faculteit", "faculty", "synonym"),
+        ("Soort", "kind", "synonym"),
+        ("Startdatum", "start", "synonym"),
+        ("Notes", None, "ignored"),
+    ]
+    assert m.mapping[1] == "partner" and 3 not in m.mapping
+    assert (m.unmapped, m.language) == (["Notes"], "nl")
+
+
+def test_map_headers_names_the_file_in_its_errors():
+    with pytest.raises(kv.IngestError, match=r"^x.csv \[sheet 'S'\]: missing required") as info:
+        _headers.map_headers(["Kenmerk"], "partnerships", where="x.csv [sheet 'S']", path="x.csv")
+    assert info.value.path == "x.csv"
 
 
 @pytest.mark.parametrize(
@@ -712,7 +752,7 @@ def test_openpyxl_fallback_reads_the_same(tmp_path, monkeypatch):
     def broken(_path):
         raise RuntimeError("calamine unavailable")
 
-    monkeypatch.setattr(ingest, "_calamine_sheets", broken)
+    monkeypatch.setattr(_grid, "_calamine_sheets", broken)
     pd.testing.assert_frame_equal(collect(path, sheet="2023").table, expected)
 
 
@@ -740,7 +780,7 @@ def freedom_house(realdata):
 
 
 def test_freedom_house_workbook_through_the_excel_path(freedom_house):
-    sheets = dict(ingest._calamine_sheets(freedom_house))
+    sheets = dict(_grid._calamine_sheets(freedom_house))
     assert "FIW13-24" in sheets
     rows = sheets["FIW13-24"]
     header = rows[1]  # the first row is a title
@@ -757,8 +797,8 @@ def test_freedom_house_workbook_through_the_excel_path(freedom_house):
 
 
 def test_freedom_house_calamine_and_openpyxl_agree(freedom_house):
-    calamine = dict(ingest._calamine_sheets(freedom_house))["FIW13-24"][:200]
-    fallback = dict(ingest._openpyxl_sheets(freedom_house))["FIW13-24"][:200]
+    calamine = dict(_grid._calamine_sheets(freedom_house))["FIW13-24"][:200]
+    fallback = dict(_grid._openpyxl_sheets(freedom_house))["FIW13-24"][:200]
     assert calamine == fallback
 
 
@@ -971,8 +1011,6 @@ def test_duplicate_headcount_keys(tmp_path):
 
 def test_national_figures_keep_an_unknown_count_as_na(sample_dir):
     path = sample_dir / "national_2022-03_students.csv"
-    if not path.exists():
-        pytest.skip(f"{path} is missing")
     res = collect(path, "headcounts")
     assert res.report.rejected == 0
     by_country = dict(zip(res.table["country"], res.table["headcount"], strict=True))
@@ -988,8 +1026,6 @@ def test_national_figures_keep_an_unknown_count_as_na(sample_dir):
 def test_sample_partnerships_exact_accounting(sample_dir):
     path = sample_dir / "sample_partnerships.csv"
     readme = sample_dir / "README.md"
-    if not path.exists() or not readme.exists():
-        pytest.skip("data/raw/sample_partnerships.csv is not generated yet (make sample)")
     documented = set(
         re.findall(
             r"^\| `([A-Z]{2}-\d{4}-\d{4})` \| `(\w+)` \|",
@@ -1012,8 +1048,6 @@ def test_sample_partnerships_exact_accounting(sample_dir):
 
 def test_sample_headcounts_workbook(sample_dir):
     path = sample_dir / "sample_headcounts.xlsx"
-    if not path.exists():
-        pytest.skip("data/raw/sample_headcounts.xlsx is not generated yet (make sample)")
     res = kv.read_headcounts(path, errors="collect")
     info = res.report.files[0]
     assert (info["sheet"], info["header_row"], info["language"]) == (
@@ -1051,11 +1085,9 @@ def test_columns_parsed_on_threads_give_the_serial_result(sample_dir, monkeypatc
     # large files parse their columns on a thread pool; the result, the rejects (their order
     # included) and the notes must not depend on it
     path = sample_dir / name
-    if not path.exists():
-        pytest.skip(f"data/raw/{name} is not generated yet (make sample)")
-    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 10**12)
+    monkeypatch.setattr(_parse, "_PARALLEL_ROWS", 10**12)
     serial = collect(path, table)
-    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 0)
+    monkeypatch.setattr(_parse, "_PARALLEL_ROWS", 0)
     threaded = collect(path, table)
     pd.testing.assert_frame_equal(threaded.table, serial.table)
     pd.testing.assert_frame_equal(threaded.rejects, serial.rejects)
@@ -1075,9 +1107,9 @@ HOSTILE = Path(__file__).parent / "data" / "hostile"
     ],
 )
 def test_every_reject_reason_is_found_on_threads_too(monkeypatch, name, table):
-    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 10**12)
+    monkeypatch.setattr(_parse, "_PARALLEL_ROWS", 10**12)
     serial = collect(HOSTILE / name, table)
-    monkeypatch.setattr(ingest, "_PARALLEL_ROWS", 0)
+    monkeypatch.setattr(_parse, "_PARALLEL_ROWS", 0)
     threaded = collect(HOSTILE / name, table)
     assert serial.report.rejected > 0
     pd.testing.assert_frame_equal(threaded.rejects, serial.rejects)

@@ -1,0 +1,30 @@
+"""Read partnership and headcount exports (CSV, XLSX) into the canonical tables, losing nothing.
+
+Every input row ends either in the canonical table or in the rejects table with its file, sheet,
+row number (as a spreadsheet user counts it), column and reason. Files are sniffed, not configured:
+encoding, separator, title rows above the header, header language, decimal convention and date
+order are decided from the data and written to the ingest report.
+
+The pipeline per file, one private module per step:
+
+- ``_grid``: bytes -> grid of strings (decoding; CSV by Arrow or the csv module; XLSX by
+  python-calamine, openpyxl as the fallback; the sheet);
+- ``_headers``: the header row and the header -> field mapping, each decision with its rule;
+- ``_values``: per-column parsing over distinct values (text, countries, categories, booleans,
+  dates, numbers, periods, basis), with ``_fields`` saying which parser reads which field;
+- ``_parse``: one file's columns parsed (on a thread pool when large), every failure collected;
+- ``_pipeline``: the public readers, duplicates across files, the row accounting;
+- ``_report``: :class:`IngestReport`, :class:`Ingested`, the rejects table and messages;
+- ``_vocab``: the package data files (header and value synonyms, header languages, currency
+  markers), read once.
+"""
+
+from ._pipeline import read_headcounts, read_partnerships
+from ._report import Ingested, IngestReport
+
+__all__ = [
+    "IngestReport",
+    "Ingested",
+    "read_headcounts",
+    "read_partnerships",
+]

@@ -1,0 +1,519 @@
+"""Bytes to a grid of strings: decoding, CSV (Arrow's fast path, else the csv module), XLSX.
+
+A :class:`Grid` is the cells of one sheet as text, header row included, with each row's number
+as a spreadsheet user counts it. The reader knows nothing of headers or fields: where it must
+choose (the CSV separator, the workbook sheet) it asks a :data:`HeaderProbe` which cells of a
+row it recognises as a header, and takes the choice that recognises the most.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from python_calamine import CalamineWorkbook
+
+from .. import schemas
+from ..errors import IngestError
+
+SEPARATORS = (",", ";", "\t", "|")
+#: Rows at the top of a file or sheet in which the header row is looked for.
+HEADER_SCAN_ROWS = 30
+#: Arrow-backed strings for the raw cells: vectorised string kernels, ~10x the object path.
+ARROW_STR = pd.StringDtype("pyarrow")
+#: Bytes of a large CSV decoded up front (for sniffing); Arrow reads and validates the rest.
+_HEAD_BYTES = 1 << 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+#: A row's cells -> the positions recognised as header cells and their fields (empty: none).
+HeaderProbe = Callable[[Sequence[Any]], Mapping[int, str]]
+#: Cells, each row's line number, the line numbers of empty rows the reader dropped.
+_Cells = tuple[pd.DataFrame, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cells of one sheet as strings; ``line`` is each row's number as a spreadsheet user counts."""
+
+    path: Path
+    cells: pd.DataFrame  # columns 0..n-1, string dtype, header row included
+    line: np.ndarray
+    fmt: str
+    #: line numbers of empty rows the reader dropped (counted as blank rows after the header)
+    empty: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    sheet: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+
+
+def read_grid(
+    path: Path,
+    table: str,
+    probe: HeaderProbe,
+    *,
+    sheet: str | None = None,
+    repeating: Collection[str] = (),
+) -> Grid:
+    """Read a CSV or XLSX file (told apart by content) into a :class:`Grid`.
+
+    ``probe`` recognises header cells; ``repeating`` names the fields whose CSV columns are read
+    dictionary-encoded (categoricals). Raises :class:`IngestError` for a file that cannot be
+    read, naming the file.
+    """
+    name = str(path)
+    if not path.exists():
+        raise IngestError(f"{name}: no such file", path=name)
+    if path.is_dir():
+        raise IngestError(f"{name}: is a directory, expected a CSV or XLSX file", path=name)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise IngestError(f"{name}: the file is empty", path=name)
+    if head.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path, table, probe, sheet)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(
+            f"{name}: legacy Excel .xls (or another OLE file); save it as .xlsx or CSV", path=name
+        )
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        raise IngestError(f"{name}: not a valid .xlsx workbook (no zip container)", path=name)
+    return _read_csv(path, probe, repeating)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes (see ``_decode_bytes``) and refuse content that is not text."""
+    text, encoding = _decode_bytes(data, name)
+    head = text[:65536]
+    if head and len(_CONTROL.findall(head)) > 0.01 * len(head):
+        raise IngestError(
+            f"{name}: binary content (control characters), not a text CSV; expected a CSV or "
+            "XLSX export",
+            path=name,
+        )
+    return text, encoding
+
+
+def _decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Decode bytes by BOM, else UTF-8, else cp1252, else Latin-1; refuse binary content."""
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    f"{name}: starts with a {enc} byte-order mark but is not "
+                    f"valid {enc} ({exc.reason} at byte {exc.start})",
+                    path=name,
+                ) from None
+    sample = data[:65536]
+    if b"\x00" in sample:
+        # UTF-16 without BOM: every other byte NUL in ASCII text
+        for enc, half in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+            if half.count(0) > 0.4 * len(half):
+                try:
+                    return data.decode(enc, errors="strict"), enc
+                except UnicodeDecodeError:
+                    break
+        raise IngestError(
+            f"{name}: binary content (NUL bytes), not a text CSV; expected a CSV or XLSX export",
+            path=name,
+        )
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _unify_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, probe: HeaderProbe, repeating: Collection[str]) -> Grid:
+    name = str(path)
+    raw = path.read_bytes()
+    # Decode the head only (up to a line end) when it is plain UTF-8: Arrow validates the rest
+    # of a UTF-8 file itself, and the whole file is decoded only if the exact path is needed.
+    cut = raw.rfind(b"\n", 0, _HEAD_BYTES) + 1 if len(raw) > _HEAD_BYTES else len(raw)
+    text, encoding = decode(raw[:cut] if cut else raw, name)
+    whole = cut in (0, len(raw))
+    if encoding != "utf-8" and not whole:
+        text, encoding = decode(raw, name)
+        whole = True
+    if not re.search(r"\S", text) and (whole or not re.search(rb"\S", raw)):
+        raise IngestError(f"{name}: the file holds no data (only white space)", path=name)
+    head_lines = _unify_newlines(text[:200_000]).split("\n")[: HEADER_SCAN_ROWS + 20]
+    best, best_map = _sniff_header(head_lines, probe)
+    sep = best[2] if best else _guess_separator(head_lines)
+    fast = None
+    if best:
+        data = _utf8_bytes(raw, text, encoding)
+        wanted = {i for i, col in best_map.items() if col in repeating}
+        fast = _arrow_grid(data, sep, -best[1], wanted)
+    if fast is None:
+        if not whole:
+            text, encoding = decode(raw, name)
+        fast = _split_text(_unify_newlines(text), sep, name)
+    cells, lines, empty = fast
+    return Grid(path, cells, lines, "csv", empty=empty, encoding=encoding, separator=sep)
+
+
+def _sniff_header(
+    head_lines: list[str], probe: HeaderProbe
+) -> tuple[tuple[int, int, str] | None, Mapping[int, str]]:
+    """The separator and header row recognising the most header cells: ((matched, -row, sep),
+    the row's mapping), or (None, {}) when no row of any separator has a header cell.
+    """
+    best: tuple[int, int, str] | None = None  # (matched, -row, sep)
+    best_map: Mapping[int, str] = {}
+    for sep in SEPARATORS:
+        rows = []
+        try:
+            for row in csv.reader(head_lines, delimiter=sep):
+                rows.append(row)
+        except csv.Error:  # judged again, with the file's name, when the grid is split
+            pass
+        for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+            mapping = probe(row)
+            cand = (len(mapping), -i, sep)
+            if mapping and (best is None or cand[:2] > best[:2]):
+                best, best_map = cand, mapping
+    return best, best_map
+
+
+def _utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
+    """UTF-8 bytes for Arrow: the file's own when it is UTF-8 (no decode-encode round trip)."""
+    if encoding == "utf-8":
+        data = raw
+    elif encoding == "utf-8-sig":
+        data = raw[len(codecs.BOM_UTF8) :]
+    else:
+        data = text.encode("utf-8")
+    if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
+        data = data.replace(b"\r", b"\n")
+    # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
+    return data
+
+
+def _guess_separator(lines: list[str]) -> str:
+    counts = {s: sum(line.count(s) for line in lines) for s in SEPARATORS}
+    return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
+
+
+def _quoted_spans(raw: np.ndarray, nl: np.ndarray) -> tuple[bool, int]:
+    """Quoted values in ``raw`` (bytes as uint8): (whether one may span lines, the longest's length).
+
+    ``nl`` holds the newline positions. Quote characters pair up (opening, closing; a doubled
+    quote inside is a pair too); an odd count, or a newline inside a pair, means a record is not
+    a line, and only the csv module can say on which line each starts.
+    """
+    q = np.flatnonzero(raw == 34)
+    if len(q) % 2:
+        return True, 0
+    a, b = q[0::2], q[1::2]
+    longest = int((b - a).max(initial=0))
+    return bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any()), longest
+
+
+def _arrow_grid(
+    data: bytes, sep: str, header_line: int, repeating: Iterable[int] = ()
+) -> _Cells | None:
+    """Fast path where every record is one line: Arrow's multithreaded CSV parser from the header
+    line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
+    line ends, no lone ``\\r``).
+
+    Returns None (use the exact path) when any row's width differs from the header's, so that
+    ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
+    The file's bytes are scanned once for newlines and once for quotes (numpy, vectorised).
+    Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
+    """
+    start = 0
+    for _ in range(header_line):
+        start = data.index(b"\n", start) + 1
+    first_end = data.find(b"\n", start)
+    width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
+    body = pa.py_buffer(data)[start:]  # zero-copy
+    raw = np.frombuffer(body, dtype=np.uint8)
+    nl = np.flatnonzero(raw == 10)
+    quoted = data.find(b'"', start) >= 0
+    if quoted:
+        spans, longest = _quoted_spans(raw, nl)
+        if spans or longest > csv.field_size_limit():
+            return None  # the exact path: line numbers across lines; the csv module's field limit
+    tbl = _arrow_table(body, sep, width, quoted, set(repeating))
+    if tbl is None:
+        return None
+    cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
+    lines = _arrow_line_numbers(raw, nl, tbl.num_rows, header_line)
+    return None if lines is None else (cells, *lines)
+
+
+def _arrow_table(
+    body: pa.Buffer, sep: str, width: int, quoted: bool, repeating: set[int]
+) -> pa.Table | None:
+    """Arrow's CSV parse of the rows below the header, every cell text; None if a row is ragged."""
+    ragged: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(row)
+        return "skip"
+
+    names = [str(i) for i in range(width)]
+    try:
+        tbl = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep,
+                quote_char='"' if quoted else False,
+                double_quote=True,
+                newlines_in_values=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={
+                    n: pa.dictionary(pa.int32(), pa.string()) if i in repeating else pa.string()
+                    for i, n in enumerate(names)
+                },
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    return None if ragged else tbl
+
+
+def _arrow_line_numbers(
+    raw: np.ndarray, nl: np.ndarray, num_rows: int, header_line: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Line numbers of the non-empty lines (Arrow skips empty ones) and of the empty ones,
+    counted from the file's top; None when they do not account for Arrow's rows.
+    """
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(raw)]])
+    length = ends - starts
+    blank = length == 0
+    one = np.flatnonzero(length == 1)
+    blank[one] = raw[starts[one]] == 13  # a CR alone: an empty CRLF line
+    if not blank[:-1].any():  # the piece after a final newline is no line
+        if num_rows != len(blank) - int(blank[-1]):
+            return None
+        lines = np.arange(num_rows, dtype=np.int64) + header_line + 1
+        return lines, np.zeros(0, dtype=np.int64)
+    nonempty = np.flatnonzero(~blank)
+    if len(nonempty) != num_rows:
+        return None
+    empty = np.flatnonzero(blank[:-1])
+    return nonempty + header_line + 1, empty + header_line + 1
+
+
+def _cell_column(col: pa.ChunkedArray) -> pd.Series:
+    """A column of cells from Arrow: strings, or a categorical for a dictionary-encoded one."""
+    if not pa.types.is_dictionary(col.type):
+        return pd.Series(pd.array(col, dtype=ARROW_STR))
+    col = col.unify_dictionaries()  # one dictionary for all chunks: codes comparable
+    values = col.chunk(0).dictionary if col.num_chunks else pa.array([], pa.string())
+    codes = pa.chunked_array([c.indices for c in col.chunks], type=pa.int32())
+    categories = pd.Index(values.to_numpy(zero_copy_only=False), dtype="str")
+    codes_np = codes.to_numpy() if len(codes) else np.zeros(0, np.int32)
+    return pd.Series(pd.Categorical.from_codes(codes_np, categories=categories, validate=False))
+
+
+def _split_text(text: str, sep: str, name: str) -> _Cells:
+    """Split CSV text into a string grid, each row's line number and the empty lines' numbers.
+
+    Quote-free text (most exports) is split with Arrow compute, vectorised; text with quotes goes
+    through the csv module, which tracks the line of each record even across quoted newlines.
+    """
+    if '"' not in text:
+        return _split_plain(text, sep)
+    rows: list[list[str]] = []
+    line_no: list[int] = []
+    empty_no: list[int] = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    start = 1
+    try:
+        for row in reader:
+            if row:
+                rows.append(row)
+                line_no.append(start)
+            else:
+                empty_no.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise IngestError(
+            f"{name}: CSV structure error near line {reader.line_num}: {exc}", path=name
+        ) from None
+    width = max((len(r) for r in rows), default=0)
+    cells = pd.DataFrame(
+        [r + [""] * (width - len(r)) for r in rows], columns=range(width), dtype="string"
+    )
+    lengths = np.array([len(r) for r in rows])
+    cells.attrs["lengths"] = lengths
+    return cells, np.asarray(line_no, dtype=np.int64), np.asarray(empty_no, dtype=np.int64)
+
+
+def _split_plain(text: str, sep: str) -> _Cells:
+    """Quote-free CSV text split with Arrow compute: one list of cells per non-empty line."""
+    lines = text.split("\n")
+    arr = pa.array(lines, type=pa.large_string())
+    nonempty = pc.greater(pc.utf8_length(arr), 0)
+    filled = nonempty.to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(filled)
+    empty = np.flatnonzero(~filled[:-1])  # the piece after a final newline is no line
+    arr = arr.take(pa.array(idx))
+    parts = pc.split_pattern(arr, sep)
+    width = int(pc.max(pc.list_value_length(parts)).as_py() or 0)
+    lengths = pc.list_value_length(parts).to_numpy()
+    cells = pd.DataFrame({j: _list_column(parts, lengths, j) for j in range(width)})
+    return cells, idx + 1, empty + 1
+
+
+def _list_column(parts: pa.Array, lengths: np.ndarray, j: int) -> pd.Series:
+    sliced = pc.list_slice(parts, j, j + 1)
+    flat = pc.list_flatten(sliced)
+    out = np.full(len(lengths), "", dtype=object)
+    has = lengths > j
+    values = pd.Series(flat.to_pandas(types_mapper=pd.ArrowDtype), dtype="string")
+    if has.all():
+        return values.reset_index(drop=True)
+    result = pd.Series(out, dtype="string")
+    result[has] = values.to_numpy()
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX
+# --------------------------------------------------------------------------------------------
+
+_Sheets = list[tuple[str, list[list[str]]]]
+
+
+def _read_xlsx(path: Path, table: str, probe: HeaderProbe, sheet: str | None) -> Grid:
+    name = str(path)
+    try:
+        sheets = _calamine_sheets(path)
+    except Exception as exc:
+        try:
+            sheets = _openpyxl_sheets(path)
+        except Exception:
+            raise IngestError(f"{name}: not a readable .xlsx workbook ({exc})", path=name) from None
+    sname, rows = _choose_sheet(name, sheets, table, probe, sheet)
+    width = max((len(r) for r in rows), default=0)
+    keep = [i for i, r in enumerate(rows) if any(c != "" for c in r)]
+    cells = pd.DataFrame(
+        [rows[i] + [""] * (width - len(rows[i])) for i in keep],
+        columns=range(width),
+        dtype="string",
+    )
+    empty = np.setdiff1d(np.arange(len(rows)), keep) + 1
+    return Grid(path, cells, np.asarray(keep, dtype=np.int64) + 1, "xlsx", empty=empty, sheet=sname)
+
+
+def _choose_sheet(
+    name: str, sheets: _Sheets, table: str, probe: HeaderProbe, sheet: str | None
+) -> tuple[str, list[list[str]]]:
+    """The sheet asked for, else the one sheet whose header holds the required columns."""
+    names = [s for s, _ in sheets]
+    if sheet is not None:
+        if sheet not in names:
+            raise IngestError(
+                f"{name}: no sheet {sheet!r}; the workbook has {', '.join(map(repr, names))}",
+                path=name,
+            )
+        return next((s, r) for s, r in sheets if s == sheet)
+    required = set(schemas.REQUIRED[table])
+    chosen = []
+    found_by_sheet = {}
+    for s, rows in sheets:
+        best = max(
+            (set(probe(r).values()) for r in rows[:HEADER_SCAN_ROWS]), key=len, default=set()
+        )
+        found_by_sheet[s] = best
+        if required <= best:
+            chosen.append((s, rows))
+    if len(chosen) > 1:
+        raise IngestError(
+            f"{name}: sheets {', '.join(repr(s) for s, _ in chosen)} all hold the required "
+            f"{table} columns; choose one with sheet=...",
+            path=name,
+        )
+    if not chosen:
+        detail = "; ".join(f"{s!r}: {sorted(f) or 'none'}" for s, f in found_by_sheet.items())
+        raise IngestError(
+            f"{name}: no sheet holds the required {table} columns "
+            f"({', '.join(schemas.REQUIRED[table])}); recognised per sheet: {detail}",
+            path=name,
+        )
+    return chosen[0]
+
+
+def _cell_str(v: Any) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _calamine_sheets(path: Path) -> _Sheets:
+    wb = CalamineWorkbook.from_path(str(path))
+    out = []
+    for s in wb.sheet_names:
+        rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
+        out.append((s, [[_cell_str(v) for v in r] for r in rows]))
+    return out
+
+
+def _openpyxl_sheets(path: Path) -> _Sheets:
+    # imported here: the fallback for workbooks python-calamine cannot read, rarely needed, and
+    # openpyxl takes ~0.1 s to import
+    import openpyxl
+
+    with zipfile.ZipFile(path):  # raise early on a corrupt container
+        pass
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [
+            (ws.title, [[_cell_str(v) for v in r] for r in ws.iter_rows(values_only=True)])
+            for ws in wb.worksheets
+        ]
+    finally:
+        wb.close()

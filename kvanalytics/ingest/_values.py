@@ -1,0 +1,432 @@
+"""Cell text to typed values, one parser per kind of field (``_fields``), over distinct values.
+
+Each parser takes a trimmed text column and returns the values, the masks of the rows that
+fail (the caller turns them into rejects) and, where it decided something for the whole column
+(date order, decimal mark, a checkbox column), a note for the ingest report. Parsers work on
+the distinct values of a column and map back (DESIGN.md: distinct, then map), with Arrow and
+numpy kernels rather than a Python object per cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import normalise, schemas
+from ._fields import CATEGORY_COLUMNS
+from ._grid import ARROW_STR
+from ._vocab import convention, currency_pattern, key, value_lookup
+
+#: Excel serial dates accepted in date columns (1954-10-04 .. 2119-03-24).
+EXCEL_SERIAL_RANGE = (20_000, 80_000)
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: The one mark of a checkbox column (x or blank).
+CHECKBOX_MARK = "x"
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_DATE_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_YEAR = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+
+
+# --------------------------------------------------------------------------------------------
+# Text: trimming, distinct values, Arrow strings
+# --------------------------------------------------------------------------------------------
+
+
+def trim_column(s: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
+    """Cells without surrounding white space: the column, which cells are non-empty, and the
+    most bytes in a cell (at least). A categorical is trimmed over its categories (values equal
+    once trimmed become one category) and stays categorical.
+    """
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        t = pc.utf8_trim_whitespace(arrow_text(s))
+        nbytes = pc.binary_length(t)
+        filled = pc.greater(nbytes, 0).to_numpy(zero_copy_only=False)
+        return pd.Series(pd.array(t, dtype=ARROW_STR)), filled, pc.max(nbytes).as_py() or 0
+    cats = np.asarray(s.cat.categories, dtype=object)
+    t = pc.utf8_trim_whitespace(pa.array(cats, type=pa.string()))
+    merged, distinct = pd.factorize(t.to_numpy(zero_copy_only=False))
+    nbytes = pc.binary_length(t).to_numpy(zero_copy_only=False)
+    codes = s.cat.codes.to_numpy()
+    ok = codes >= 0
+    new = np.where(ok, merged[np.where(ok, codes, 0)], -1) if len(merged) else codes
+    filled = ok & (nbytes[np.where(ok, codes, 0)] > 0) if len(nbytes) else np.zeros(len(s), bool)
+    cat = pd.Categorical.from_codes(
+        new, categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str"), validate=False
+    )
+    return pd.Series(cat), filled, int(nbytes.max(initial=0))
+
+
+def distinct_text(s: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Each cell's code and the distinct texts (a categorical's own; else Arrow's dictionary)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy().astype(np.int64)
+        values = pa.array(np.asarray(s.cat.categories, dtype=object), type=pa.string())
+        if (codes < 0).any():  # a missing cell reads as an empty one
+            codes = np.where(codes < 0, len(values), codes)
+            values = pa.concat_arrays([values, pa.array([""], pa.string())])
+        return codes, values
+    enc = arrow_text(s).combine_chunks().dictionary_encode()
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
+
+
+def arrow_text(s: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings behind a text column (NA as ""), without a round trip through Python."""
+    arr = s.astype(ARROW_STR).array
+    chunked = (
+        pa.chunked_array(arr._pa_array)
+        if hasattr(arr, "_pa_array")
+        else pa.chunked_array([pa.array(s.to_numpy(dtype=object, na_value=""), type=pa.string())])
+    )
+    return pc.fill_null(chunked.cast(pa.string()), "")
+
+
+def repeat_text(value: str | None, n: int) -> pd.Series:
+    """A text column of one value (or NA), built in Arrow rather than from a Python list."""
+    arr = pa.repeat(pa.scalar(value, pa.string()), n)
+    return pd.Series(pd.array(arr, dtype=ARROW_STR))
+
+
+def parse_text(s: pd.Series, fn: Callable[[str], str] | None = None) -> pd.Series:
+    """Trimmed cells as text, NA where blank; ``fn`` maps each distinct non-blank value once.
+
+    Arrow kernels throughout (a categorical's categories are taken by its codes), never a
+    Python object per cell.
+    """
+    null = pa.scalar(None, pa.string())
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = [str(c) for c in s.cat.categories]
+        values = pa.array([(fn(c) if fn else c) if c != "" else None for c in cats], pa.string())
+        codes = s.cat.codes.to_numpy()
+        taken = values.take(pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.array(taken, dtype=ARROW_STR))
+    t = arrow_text(s)
+    val = pd.Series(pd.array(pc.if_else(pc.equal(t, ""), null, t), dtype=ARROW_STR))
+    return _map_distinct(val, fn) if fn else val
+
+
+def _map_distinct(s: pd.Series, fn: Callable[[str], str]) -> pd.Series:
+    """Apply ``fn`` to each distinct non-NA value once and map back (DESIGN.md: distinct, then map)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = pa.array([fn(u) for u in uniques], type=pa.string())
+    taken = mapped.take(pa.array(codes, mask=codes < 0))  # NA (-1) takes a null
+    return pd.Series(pd.array(taken, dtype=ARROW_STR), index=s.index)
+
+
+def parse_faculty(s: pd.Series) -> pd.Series:
+    """Faculty names as text, the spellings of "institution-wide" as ``Central`` (value_synonyms)."""
+    central = value_lookup().get("faculty", {})
+
+    def faculty(v: str) -> str:
+        return central.get(key(v), v)
+
+    return parse_text(s, faculty)
+
+
+def parse_country(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """ISO 3166 alpha-2 codes from names and codes in any language ("NA" is Namibia), and which
+    non-blank cells are no country.
+    """
+    empty = (s == "").to_numpy()
+    iso = normalise.to_iso2(s.mask(s == ""))
+    return iso.astype("string"), (~empty) & iso.isna().to_numpy()
+
+
+# --------------------------------------------------------------------------------------------
+# Categories and booleans
+# --------------------------------------------------------------------------------------------
+
+
+def parse_category(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray]:
+    """The column's categories (value synonyms folded) and which non-blank values are unknown."""
+    lookup = value_lookup().get(col, {})
+    dtype = CATEGORY_COLUMNS[col]
+    position = {c: i for i, c in enumerate(dtype.categories)}
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # per distinct value: its category code (-1 none) and whether it is a non-blank unknown
+    code_of = np.array(
+        [position.get(lookup.get(key(str(u)), ""), -1) if u != "" else -1 for u in uniques] + [-1],
+        dtype=np.int64,
+    )
+    unknown = np.array(
+        [u != "" and c < 0 for u, c in zip(uniques, code_of, strict=False)] + [False]
+    )
+    cat = pd.Categorical.from_codes(code_of[codes], dtype=dtype)
+    return pd.Series(cat), unknown[codes]
+
+
+def parse_boolean(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, str | None]:
+    """Yes/no words (value_synonyms ``boolean``) as booleans, blank unknown; in a checkbox
+    column (every non-blank value an x) blank is no.
+    """
+    lookup = value_lookup().get("boolean", {})
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    # a checkbox column: every non-blank value is an x (judged on the distinct values)
+    marks = {str(u).lower() for u in uniques if u != ""}
+    checkbox = marks == {CHECKBOX_MARK}
+    # per distinct value: 1 yes, 0 no, -1 unknown (NA); and whether it is a non-blank unknown
+    state = []
+    for u in uniques:
+        if u == "":
+            state.append(0 if checkbox else -1)
+        else:
+            v = lookup.get(key(str(u)))
+            state.append(-1 if v is None else int(v == "true"))
+    state_of = np.array([*state, -1], dtype=np.int8)
+    bad_of = np.array([u != "" and st < 0 for u, st in zip(uniques, state, strict=True)] + [False])
+    st_rows = state_of[codes]
+    arr = pd.arrays.BooleanArray(st_rows == 1, st_rows < 0)
+    note = f"{col}: checkbox column (x or blank), blank read as no" if checkbox else None
+    return pd.Series(arr), bad_of[codes], note
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+def _num(s: pd.Series) -> pd.Series:
+    """Numbers from regex-extracted digit strings (NA where there was no match)."""
+    return pd.Series(pd.to_numeric(s, errors="coerce"), index=s.index)
+
+
+def decide_date_order(
+    col: str,
+    a: pd.Series,
+    b: pd.Series,
+    any_dmy: bool,
+    dayfirst: bool | None,
+    language: str,
+) -> tuple[bool, str]:
+    """Day-first or not for a column of ``a-b-yyyy`` dates, and the report's note saying why.
+
+    The argument wins; else the evidence (a first part over 12 is a day, a second part over 12
+    is a day); else the convention of the header language (``header_languages.csv``).
+    """
+    day_first_evidence = int(((a > 12) & (b <= 12)).sum())
+    month_first_evidence = int(((b > 12) & (a <= 12)).sum())
+    if dayfirst is not None:
+        order = dayfirst
+        note = f"{col}: {'day' if order else 'month'}-first dates as requested"
+    elif day_first_evidence and not month_first_evidence:
+        order = True
+        note = f"{col}: day-first dates (evidence: {day_first_evidence} values with day > 12)"
+    elif month_first_evidence and not day_first_evidence:
+        order = False
+        note = f"{col}: month-first dates (evidence: {month_first_evidence} values with month position > 12)"
+    elif month_first_evidence and day_first_evidence:
+        order = day_first_evidence >= month_first_evidence
+        note = (
+            f"{col}: conflicting date orders ({day_first_evidence} day-first, "
+            f"{month_first_evidence} month-first values); read "
+            f"{'day' if order else 'month'}-first, the others are rejected"
+        )
+    else:
+        order = convention(language).dayfirst
+        note = f"{col}: no evidence of day- or month-first order" + (
+            f"; {'day' if order else 'month'}-first assumed from the {language} headers"
+            if any_dmy
+            else " needed (ISO or Excel dates)"
+        )
+    return order, note
+
+
+def parse_dates(
+    s: pd.Series, col: str, dayfirst: bool | None, language: str
+) -> tuple[pd.Series, np.ndarray, np.ndarray, str]:
+    """Parse a date column over its distinct values, deciding day- vs month-first for the column.
+
+    Returns the dates, the rows that are not dates, the rows shaped as dates that are not on the
+    calendar (31-02-2020), and the note of the decision.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype="string")
+    serial = u.str.fullmatch(_SERIAL.pattern).fillna(False).to_numpy(dtype=bool)
+    iso = u.str.extract(_DATE_ISO)
+    iso_ok = iso[0].notna().to_numpy()
+    ymd = u.str.extract(_DATE_YMD_SLASH)
+    ymd_ok = ymd[0].notna().to_numpy() & ~iso_ok
+    dmy = u.str.extract(_DATE_DMY)
+    dmy_ok = dmy[0].notna().to_numpy()
+    a = _num(dmy[0])
+    b = _num(dmy[1])
+    order, note = decide_date_order(col, a, b, bool(dmy_ok.any()), dayfirst, language)
+    day, month = (a, b) if order else (b, a)
+    y = _num(iso[0]).where(iso_ok, _num(ymd[0]))
+    m = _num(iso[1]).where(iso_ok, _num(ymd[1]))
+    d = _num(iso[2]).where(iso_ok, _num(ymd[2]))
+    y = y.where(iso_ok | ymd_ok, pd.to_numeric(dmy[2], errors="coerce"))
+    m = m.where(iso_ok | ymd_ok, month)
+    d = d.where(iso_ok | ymd_ok, day)
+    # float64 (NaN for no match): pandas cannot assemble dates from Int64 parts holding NA,
+    # which is what an ISO column with a blank cell gives
+    parts = pd.DataFrame({"year": y, "month": m, "day": d}).astype("float64")
+    parsed = pd.to_datetime(parts, errors="coerce").astype(schemas.DATE)
+    if serial.any():
+        parsed, serial = _excel_serials(u, serial, parsed)
+        note += "; Excel serial day numbers converted" if serial.any() else ""
+    shaped = iso_ok | ymd_ok | dmy_ok | serial
+    ok = parsed.notna().to_numpy()
+    pad = np.array([False])
+    vals = pd.Series(
+        np.concatenate([parsed.to_numpy(), np.array(["NaT"], dtype=schemas.DATE)])[codes],
+        dtype=schemas.DATE,
+    )
+    invalid = np.concatenate([~shaped, pad])[codes]
+    impossible = np.concatenate([shaped & ~ok, pad])[codes]
+    return vals, invalid, impossible, note
+
+
+def _excel_serials(
+    u: pd.Series, serial: np.ndarray, parsed: pd.Series
+) -> tuple[pd.Series, np.ndarray]:
+    """Excel serial day numbers among the distinct values as dates; the serials in range."""
+    n = pd.to_numeric(u.where(serial), errors="coerce")
+    in_range = n.between(*EXCEL_SERIAL_RANGE)
+    sdates = (_EXCEL_EPOCH + pd.to_timedelta(n.where(in_range), unit="D")).astype(schemas.DATE)
+    parsed = parsed.where(~serial, sdates)
+    return parsed, serial & in_range.fillna(False).to_numpy(dtype=bool)
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+# --------------------------------------------------------------------------------------------
+
+
+def decide_decimal(
+    comma_dec: int, point_dec: int, separator: str | None, language: str
+) -> tuple[str, str]:
+    """The decimal mark of a column from the evidence counts, and why (for the report's note).
+
+    Without evidence: a workbook's cells are written with a point; a ``;``-separated file, or
+    one whose header language writes a decimal comma (``header_languages.csv``), has a comma.
+    """
+    if comma_dec and not point_dec:
+        return ",", f"{comma_dec} values"
+    if point_dec and not comma_dec:
+        return ".", f"{point_dec} values"
+    if comma_dec and point_dec:
+        decimal = "," if comma_dec >= point_dec else "."
+        return decimal, (
+            f"conflicting: {comma_dec} comma, {point_dec} point values; the minority is rejected"
+        )
+    if separator is None:  # a workbook: numeric cells reach us written with a point
+        return ".", "no evidence; workbook cells"
+    decimal = "," if (separator == ";" or convention(language).decimal_comma) else "."
+    return (
+        decimal,
+        f"no evidence; assumed from the {'separator' if separator == ';' else 'language'}",
+    )
+
+
+def parse_numbers(
+    s: pd.Series, col: str, separator: str | None, language: str, *, integer: bool
+) -> tuple[pd.Series, np.ndarray, str | None]:
+    """Parse numbers, deciding decimal comma vs point for the whole column from the data.
+
+    Evidence: where a value holds both separators the last is the decimal; a separator followed
+    by other than exactly three digits at the end cannot be a thousands separator. Without
+    evidence see :func:`decide_decimal`. Runs on Arrow compute kernels (RE2) over the whole
+    column: money columns are mostly distinct.
+    """
+    # distinct values once (money columns repeat about half their values), weighted by count
+    idx, arr = distinct_text(s)
+    count = np.bincount(idx, minlength=len(arr))
+
+    def evidence(pattern: str, values: pa.Array) -> int:
+        hit = pc.match_substring_regex(values, pattern).to_numpy(zero_copy_only=False)
+        return int(count[hit].sum())
+
+    noise = currency_pattern()
+    has_noise = pc.any(pc.match_substring_regex(arr, noise)).as_py()
+    t = pc.replace_substring_regex(arr, noise, "") if has_noise else arr
+    comma_dec = evidence(r",(?:\d{1,2}|\d{4,})$|\..*,\d*$", t)
+    point_dec = evidence(r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$", t)
+    decimal, why = decide_decimal(comma_dec, point_dec, separator, language)
+    if decimal == ",":  # a point is then only a thousands separator: 1.234.567,5
+        pattern = r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
+        clean = pc.replace_substring(pc.replace_substring(t, ".", ""), ",", ".")
+    else:
+        pattern = r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$"
+        clean = pc.replace_substring(t, ",", "")
+    empty = pc.equal(t, "")
+    valid = pc.match_substring_regex(t, pattern)
+    num = pc.cast(pc.if_else(valid, clean, pa.scalar(None, pa.string())), pa.float64())
+    num_np = num.to_numpy(zero_copy_only=False)[idx]
+    empty_np = empty.to_numpy(zero_copy_only=False)[idx]
+    invalid = ~(valid.to_numpy(zero_copy_only=False)[idx] | empty_np)
+    if integer:
+        frac = np.isfinite(num_np) & (num_np % 1 != 0)
+        invalid = invalid | frac
+        num_np = np.where(frac, np.nan, num_np)
+    values = pd.Series(pd.array(num_np, dtype="Float64"))
+    if integer:
+        values = values.round().astype("Int64")
+    note = None
+    if not integer and not bool(empty_np.all()):
+        note = f"{col}: decimal {'comma' if decimal == ',' else 'point'} ({why})"
+    return values, invalid, note
+
+
+# --------------------------------------------------------------------------------------------
+# Headcount periods and basis
+# --------------------------------------------------------------------------------------------
+
+
+def parse_period(
+    s: pd.Series, dayfirst: bool | None, language: str
+) -> tuple[pd.Series, np.ndarray]:
+    """Academic years to ``2021/22``; dates to ISO ``YYYY-MM-DD``."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype="string")
+    m = u.str.extract(_YEAR)
+    y1 = pd.to_numeric(m[0], errors="coerce")
+    y2 = pd.to_numeric(m[1], errors="coerce")
+    short = (y1 // 100) * 100 + y2
+    short = short.where(short >= y1, short + 100)  # 1999/00 is 1999/2000
+    y2 = y2.where(y2 >= 100, short)
+    ay_ok = (y2 == y1 + 1).fillna(False).to_numpy(dtype=bool)
+    ay = (
+        y1.astype("Int64").astype("string")
+        + "/"
+        + (y2 % 100).astype("Int64").astype("string").str.zfill(2)
+    )
+    dates, _invalid, _impossible, _ = parse_dates(
+        u.where(~ay_ok, "").fillna(""), "period", dayfirst, language
+    )
+    iso = pd.Series(dates.dt.strftime("%Y-%m-%d"), dtype="string")
+    val = ay.where(ay_ok, iso)
+    bad = val.isna().to_numpy()
+    arr = np.array([*val.astype(object).tolist(), pd.NA], dtype=object)[codes]
+    badarr = np.concatenate([bad, [True]])[codes]
+    return pd.Series(pd.array(arr, dtype="string")), badarr
+
+
+def fill_basis(
+    basis_col: pd.Series, group: pd.Series, basis: str | None, had_column: bool
+) -> tuple[pd.Series, str | None]:
+    """The basis of each headcount: the file's, else the argument's, else by group (the note
+    says which)."""
+    if had_column and basis_col.notna().all():
+        return basis_col, None
+    if basis is not None:
+        fill: pd.Series = pd.Series(basis, index=basis_col.index)
+        note = f"basis: {basis} (as given) where the file has none"
+    else:
+        fill = pd.Series(
+            np.where(group.astype(object) == "exchange_out", "destination", "nationality"),
+            index=basis_col.index,
+        )
+        note = (
+            "basis: not in the file; nationality assumed, destination for exchange_out — "
+            "pass basis=... if the file counts by prior diploma"
+        )
+    out = basis_col.astype(object).where(basis_col.notna(), fill)
+    return pd.Series(pd.Categorical(out, dtype=schemas.BASIS_DTYPE)), note

@@ -1,0 +1,112 @@
+"""What ingest knows about words: the package's data files, read once.
+
+- ``header_synonyms.csv``: header text -> canonical column, per table and language.
+- ``value_synonyms.csv``: cell text -> canonical value, per field (kind, level, status, group,
+  basis, faculty, boolean).
+- ``header_languages.csv``: the date order and decimal mark a header language implies when a
+  column gives no evidence either way.
+- ``currency_markers.csv``: currency signs and codes removed from number cells.
+
+Every lookup compares :func:`key` forms, so case, accents, white space and punctuation never
+matter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import schemas
+from ..config import PACKAGE_DATA
+from ..errors import IngestError
+from ..normalise import fold
+from ._fields import CATEGORY_COLUMNS
+
+
+def key(text: str) -> str:
+    """Fold text and keep only letters and digits, so ``"Bedrag (EUR)"`` == ``"bedrag eur"``."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+def _data(name: str) -> pd.DataFrame:
+    return pd.read_csv(PACKAGE_DATA / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def header_synonyms() -> pd.DataFrame:
+    """``header_synonyms.csv`` with each synonym's :func:`key` in a ``key`` column."""
+    df = _data("header_synonyms.csv")
+    df["key"] = [key(s) for s in df["synonym"]]
+    return df
+
+
+@lru_cache(maxsize=4)
+def header_lookup(table: str) -> dict[str, tuple[str, frozenset[str]]]:
+    """Folded header -> (canonical column, languages it is a word of)."""
+    df = header_synonyms()
+    df = df[df["table"] == table]
+    out: dict[str, tuple[str, frozenset[str]]] = {}
+    for k, grp in df.groupby("key", sort=False):
+        cols = set(grp["column"])
+        if len(cols) > 1:  # a data error in the synonym file: fail loudly in tests
+            raise IngestError(f"header_synonyms.csv: {k!r} maps to several columns {sorted(cols)}")
+        out[str(k)] = (cols.pop(), frozenset(grp["language"]))
+    for col in schemas.TABLES[table]:
+        out.setdefault(key(col), (col, frozenset({"en"})))
+    return out
+
+
+@lru_cache(maxsize=1)
+def value_lookup() -> dict[str, dict[str, str]]:
+    """field -> folded synonym -> canonical value (each category's own name included)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in _data("value_synonyms.csv").itertuples(index=False):
+        out.setdefault(str(row.field), {})[key(str(row.synonym))] = str(row.value)
+    for name, dtype in CATEGORY_COLUMNS.items():
+        for cat in dtype.categories:
+            out.setdefault(name, {})[key(cat)] = cat
+    return out
+
+
+@dataclass(frozen=True)
+class Convention:
+    """What a header language implies for a column without evidence of its own."""
+
+    dayfirst: bool
+    decimal_comma: bool
+
+
+#: A language without a row in header_languages.csv: day-first dates, decimal comma (as most of
+#: the languages ingest reads).
+_DEFAULT_CONVENTION = Convention(dayfirst=True, decimal_comma=True)
+
+
+@lru_cache(maxsize=1)
+def _conventions() -> dict[str, Convention]:
+    df = _data("header_languages.csv")
+    return {
+        str(r.language): Convention(str(r.dates) == "day-first", str(r.decimal) == "comma")
+        for r in df.itertuples(index=False)
+    }
+
+
+def convention(language: str) -> Convention:
+    """The date order and decimal mark of ``language`` (``header_languages.csv``)."""
+    return _conventions().get(language, _DEFAULT_CONVENTION)
+
+
+@lru_cache(maxsize=1)
+def currency_pattern() -> str:
+    """A regex (RE2 and Python) for the currency markers and white space in a number cell.
+
+    Letters match in either case, one character class per letter (``[Ee][Uu][Rr]``).
+    """
+    markers = _data("currency_markers.csv")["marker"]
+    alts = [
+        "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in m)
+        for m in markers
+    ]
+    return "|".join([*alts, r"\s"])
