@@ -8,13 +8,17 @@ Text that a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-`
 carriage return) is written with a leading apostrophe, as text, so a partner called
 ``=cmd|' /C calc'!A0`` stays a name (CSV/formula injection, OWASP). Numbers stay numbers:
 ``-5`` the number is written as a number, ``"-5"`` the text as ``'-5``. NA becomes an empty
-cell; suppressed headcounts (``"<5"``) are written as right-aligned text.
+cell; suppressed headcounts (``"<5"``, and ``"x"`` for secondary suppression: which cells are
+suppressed is :func:`kvanalytics.privacy.read_published`) are written as right-aligned text, the
+other numbers of their column as numbers. Labels and number formats come from
+:mod:`kvanalytics.i18n`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import json
 import os
 import re
@@ -31,29 +35,21 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import i18n, privacy
+from .i18n import label
+
 __all__ = ["FORMATS", "sanitise_sheet_name", "to_excel"]
 
-#: Number formats by column kind.
-FORMATS: Mapping[str, str] = {
-    "integer": "#,##0",
-    "float": "#,##0.00",
-    "money": '#,##0.00 "EUR"',
-    "share": "0.0%",
-    "date": "yyyy-mm-dd",
-    "datetime": "yyyy-mm-dd hh:mm",
-    "code": "0",
-}
+#: Number formats by column kind (:data:`kvanalytics.i18n.EXCEL_FORMATS`).
+FORMATS: Mapping[str, str] = i18n.EXCEL_FORMATS
 _MAX_ROWS = 1_048_576
 _MAX_COLS = 16_384
 _MAX_TEXT = 32_767
 _MAX_WIDTH = 60
 _MIN_WIDTH = 6
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_SUPPRESSED_RE = re.compile(r"^\s*<\s*(\d+)\s*$")
+_PRIMARY_RE = re.compile(r"^\s*<\s*(\d+)\s*$")  # "<5": gives the threshold for the note
 _SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
-_MONEY_TOKENS = frozenset(("eur", "euro", "euros", "cost", "costs", "money"))
-_SHARE_TOKENS = frozenset(("share", "fraction", "proportion", "rate"))
-_CODE_TOKENS = frozenset(("id", "year", "code", "postcode"))
 
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -145,25 +141,6 @@ def _scalar(value: Any) -> Any:
     return _safe_text(str(value))
 
 
-def _tokens(name: str) -> set[str]:
-    return set(re.split(r"[^0-9a-z]+", str(name).lower())) - {""}
-
-
-def _numeric_format(name: str, values: pd.Series) -> str:
-    tokens = _tokens(name)
-    if tokens & _SHARE_TOKENS:
-        return FORMATS["share"]
-    if tokens & _MONEY_TOKENS:
-        return FORMATS["money"]
-    finite = values.dropna()
-    integral = pd.api.types.is_integer_dtype(values) or bool(
-        len(finite) == 0 or np.allclose(finite.to_numpy(dtype=float), np.round(finite))
-    )
-    if integral and tokens & _CODE_TOKENS:
-        return FORMATS["code"]
-    return FORMATS["integer"] if integral else FORMATS["float"]
-
-
 class _Column:
     """One column ready to write: cell values, a number format per cell kind, a width."""
 
@@ -184,7 +161,7 @@ class _Column:
             return [None if pd.isna(v) else bool(v) for v in s], 6
         if pd.api.types.is_numeric_dtype(dtype):
             floats = s.astype("Float64")
-            self.number_format = _numeric_format(name, floats)
+            self.number_format = i18n.excel_number_format(name, floats)
             finite = floats.where(np.isfinite(floats.fillna(0)))
             values: list[Any]
             if self.number_format in (FORMATS["integer"], FORMATS["code"]):
@@ -209,9 +186,9 @@ class _Column:
             values = [_scalar(v) for v in s]
         else:
             values = [None if pd.isna(v) else _safe_text(str(v)) for v in text]
-        # A suppressed headcount column ("<5" among numbers, as text or mixed) stays numeric
-        # where it can: numbers as numbers, "<5" as right-aligned text.
-        marks = [isinstance(v, str) and bool(_SUPPRESSED_RE.match(v)) for v in values]
+        # A suppressed headcount column ("<5" or "x" among numbers, as text or mixed) stays
+        # numeric where it can: numbers as numbers, suppressed cells as right-aligned text.
+        marks = [isinstance(v, str) and _is_suppressed(v) for v in values]
         if any(marks):
             numbers: list[Any] = [
                 None if (v is None or m) else (v if isinstance(v, (int, float)) else _number(v))
@@ -227,14 +204,14 @@ class _Column:
                 ]
                 values = [v if m else n for v, m, n in zip(values, marks, numbers, strict=True)]
                 shown = pd.Series([n for n in numbers if n is not None], dtype="Float64")
-                self.number_format = _numeric_format(self.name, shown)
+                self.number_format = i18n.excel_number_format(self.name, shown)
             self.right = marks
         elif any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
             numeric = pd.Series(
                 [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)],
                 dtype="Float64",
             )
-            self.number_format = _numeric_format(self.name, numeric)
+            self.number_format = i18n.excel_number_format(self.name, numeric)
         widths = [len(str(v)) for v in values if v is not None]
         return values, max(widths, default=0)
 
@@ -245,6 +222,11 @@ class _Column:
             return 0
         biggest = float(finite.abs().max())
         return len(f"{biggest:,.2f}") + 5  # room for sign, decimals and " EUR"
+
+
+def _is_suppressed(text: str) -> bool:
+    """Whether a text cell is a suppressed count, as :mod:`kvanalytics.privacy` writes them."""
+    return bool(privacy.read_published(pd.Series([text], dtype=object)).suppressed.iloc[0])
 
 
 def _number(text: str) -> float | None:
@@ -339,10 +321,9 @@ def _sources_frame(sources: Any) -> pd.DataFrame:
 def _version() -> str:
     try:
         return metadata.version("kvanalytics")
-    except metadata.PackageNotFoundError:
-        from . import __version__
-
-        return __version__
+    except metadata.PackageNotFoundError:  # not installed (a source checkout on the path)
+        # read when writing: at import time kvanalytics/__init__ is still importing this module
+        return str(importlib.import_module(__package__ or "kvanalytics").__version__)
 
 
 def _suppression_marker(frames: Sequence[pd.DataFrame]) -> int | None:
@@ -354,7 +335,7 @@ def _suppression_marker(frames: Sequence[pd.DataFrame]) -> int | None:
                 continue
             if isinstance(s.dtype, pd.CategoricalDtype):
                 s = s.astype(object)
-            text = s.dropna().astype("string").str.extract(_SUPPRESSED_RE.pattern)[0].dropna()
+            text = s.dropna().astype("string").str.extract(_PRIMARY_RE.pattern)[0].dropna()
             if len(text):
                 return int(text.iloc[0])
     return None
@@ -369,8 +350,6 @@ def _write_about(
     parameters: Mapping[str, Any] | None,
     suppression_note: str | None,
 ) -> None:
-    from .plots import label  # labels.csv, shared with the charts
-
     def heading(key: str) -> list[Any]:
         return [_header_cell(ws, label(key, lang))]
 
@@ -455,10 +434,7 @@ def to_excel(
     ...          out, parameters={"quarter": "2026Q3"}).name
     'exposure.xlsx'
     """
-    from .plots import label
-
-    if lang not in ("en", "nl"):
-        raise ValueError(f"lang {lang!r} is not supported: use 'en' or 'nl'")
+    i18n.check_lang(lang)
     if not isinstance(tables, Mapping):
         raise TypeError(
             "to_excel takes a mapping of sheet name -> DataFrame, e.g. {'exposure': df}"

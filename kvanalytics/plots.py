@@ -1,29 +1,39 @@
 """Charts in one house style, in English or Dutch: they draw tidy frames and never compute.
 
 Every ``plot_<thing>`` takes a frame as produced by :mod:`kvanalytics.exposure` (or the scenario
-engine), draws it and returns the Axes (the two multi-panel charts return an array of Axes). They
+engine), draws it and returns the Axes (the multi-panel charts return an array of Axes). They
 never aggregate: a frame with more than one row per bar or cell raises :class:`SchemaError` naming
 the keys to aggregate by first. They never mutate their input and never call ``plt.show``.
 
-Headcounts are published with small-cell suppression (DESIGN.md): a people value from 1 to
-``threshold - 1`` is drawn hatched, labelled ``"<5"``, with a length or colour that is the same for
-every suppressed cell, so no chart reveals a suppressed number. Cells already suppressed upstream
-(text such as ``"<5"`` from :func:`kvanalytics.privacy.suppress_counts`) are recognised too.
+Charts never decide what is suppressed (DESIGN.md, "Small-cell suppression"); they draw what
+:mod:`kvanalytics.privacy` publishes:
 
-Labels come from ``kvanalytics/data/labels.csv`` (columns ``key,en,nl``); numbers are written
-``1,653`` (en) or ``1.653`` (nl).
+- A frame already published (people cells ``"<5"`` / ``"x"`` from
+  :func:`kvanalytics.privacy.suppress_counts` or :func:`kvanalytics.privacy.published`) is drawn
+  as it is; :func:`kvanalytics.privacy.read_published` says which cells are suppressed.
+- People counts still given as numbers are published first, with one call to privacy
+  (:func:`~kvanalytics.privacy.publish_column` for a column of bars or cells,
+  :func:`~kvanalytics.privacy.published` for scenario ranges), unless ``suppress=False``
+  (internal use). People counts that privacy cannot publish (not whole numbers >= 0) are refused
+  with a :class:`SchemaError`.
+
+A suppressed cell is drawn hatched, labelled with its mark, with a length or colour that is the
+same for every suppressed cell, so no chart reveals a suppressed number. Which columns count
+people is :func:`kvanalytics.schemas.is_people_column`.
+
+Labels and number formats come from :mod:`kvanalytics.i18n` (``label`` and ``format_number`` are
+re-exported here).
 """
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -31,13 +41,16 @@ import numpy as np
 import pandas as pd
 from cycler import cycler
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import config
-from .errors import ReferenceDataError, SchemaError
-from .schemas import GROUPS
+from . import config, i18n, normalise, privacy
+from .errors import SchemaError
+from .i18n import LANGS, format_number, label
+from .scenarios import Impact, compare
+from .schemas import GROUPS, is_people_column
 
 __all__ = [
     "GROUP_COLOURS",
@@ -50,6 +63,7 @@ __all__ = [
     "house_style",
     "label",
     "number_formatter",
+    "plot_compare",
     "plot_heatmap",
     "plot_impact_comparison",
     "plot_impact_timeline",
@@ -62,8 +76,6 @@ __all__ = [
     "tier_name",
     "use_house_style",
 ]
-
-LANGS = ("en", "nl")
 
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette, blue first.
 PALETTE = (
@@ -130,116 +142,22 @@ HOUSE_RC: dict[Any, Any] = {
     "svg.hashsalt": "kvanalytics",
 }
 
-_PEOPLE_COLUMNS = frozenset((*GROUPS, "students", "staff", "people", "headcount"))
-_PEOPLE_TOKENS = frozenset(
-    ("people", "persons", "students", "staff", "headcount", "population", "phd")
-)
-#: text of a suppressed cell: primary ("<5") or secondary ("x")
-_SUPPRESSED_RE = re.compile(r"<\s*\d+|x")
 _QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
+#: The metrics :func:`plot_compare` draws by default (those present in the impacts).
+COMPARE_METRICS = (
+    "agreements_frozen",
+    "agreements_cancelled",
+    "agreements_reviewed",
+    "value_eur_stopped",
+    "exchange_in_stopped",
+    "exchange_out_recalled",
+    "support_population",
+)
 
 
 # --------------------------------------------------------------------------------------------
-# Labels, numbers, style
+# Numbers and style
 # --------------------------------------------------------------------------------------------
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in LANGS:
-        raise ValueError(f"lang {lang!r} is not supported: use one of {', '.join(LANGS)}")
-
-
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, dict[str, str]]:
-    path = config.PACKAGE_DATA / "labels.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"key", *LANGS} - set(reader.fieldnames or ())
-        if missing:
-            raise ReferenceDataError(f"{path}: missing columns {sorted(missing)}; need key,en,nl")
-        table: dict[str, dict[str, str]] = {}
-        for row in reader:
-            key = row["key"].strip()
-            if key in table:
-                raise ReferenceDataError(f"{path}: key {key!r} appears twice; keep one row per key")
-            table[key] = {lang: (row[lang] or "").strip() for lang in LANGS}
-    return table
-
-
-def label(key: str, lang: str = "en", **fields: Any) -> str:
-    """Translate a UI label from ``kvanalytics/data/labels.csv``.
-
-    Unknown keys fall back to the key itself, humanised (``"money_out"`` -> ``"Money out"``);
-    a key without a Dutch text falls back to English.
-
-    Parameters
-    ----------
-    key : str
-        Label key (a column name, group, ``tier_2``, ``title_heatmap``...).
-    lang : {"en", "nl"}
-        Language.
-    **fields
-        Values for ``{placeholders}`` in the label.
-
-    Returns
-    -------
-    str
-        The label.
-
-    Examples
-    --------
-    >>> label("tier_1", "nl")
-    'let op'
-    >>> label("title_trends", "en", value="Active agreements")
-    'Active agreements per quarter'
-    """
-    _check_lang(lang)
-    row = _labels().get(key)
-    if row is None:
-        text = key.replace("_", " ").strip()
-        text = text[:1].upper() + text[1:]
-    else:
-        text = row[lang] or row["en"]
-    return text.format(**fields) if fields else text
-
-
-def format_number(x: Any, lang: str = "en", decimals: int = 0, *, percent: bool = False) -> str:
-    """Format a number with the thousands and decimal separators of ``lang``.
-
-    Parameters
-    ----------
-    x : number, str or NA
-        The value. Text (such as a suppressed ``"<5"``) is returned unchanged; NA gives ``""``.
-    lang : {"en", "nl"}
-        ``en`` writes 1,653.5; ``nl`` writes 1.653,5.
-    decimals : int
-        Digits after the decimal separator.
-    percent : bool
-        Multiply by 100 and append ``%`` (for shares stored as fractions).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> format_number(1653, "en"), format_number(1653, "nl")
-    ('1,653', '1.653')
-    >>> format_number(0.125, "nl", 1, percent=True)
-    '12,5%'
-    """
-    _check_lang(lang)
-    if isinstance(x, str):
-        return x
-    if x is None or pd.isna(x):
-        return ""
-    value = float(x) * (100 if percent else 1)
-    text = f"{value:,.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":  # "-0" or "-0.0" after rounding
-        text = text.lstrip("-")
-    if lang == "nl":
-        text = text.translate(str.maketrans(",.", ".,"))
-    return text + ("%" if percent else "")
 
 
 def number_formatter(
@@ -252,8 +170,7 @@ def number_formatter(
     >>> number_formatter("nl")(1653, 0)
     '1.653'
     """
-    _check_lang(lang)
-    return FuncFormatter(lambda x, _pos: format_number(x, lang, decimals, percent=percent))
+    return FuncFormatter(i18n.number_formatter(lang, decimals, percent=percent))
 
 
 def use_house_style() -> None:
@@ -309,7 +226,7 @@ def tier_name(tier: Any, lang: str = "en") -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Frame checks and suppression (private)
+# Frame checks and published cells (private)
 # --------------------------------------------------------------------------------------------
 
 
@@ -335,35 +252,22 @@ def _require_unique(df: pd.DataFrame, keys: Sequence[str], where: str) -> None:
         )
 
 
-def _is_people(name: str) -> bool:
-    tokens = set(str(name).lower().split("_"))
-    return name in _PEOPLE_COLUMNS or bool(tokens & _PEOPLE_TOKENS) or bool(tokens & set(GROUPS))
+def _cells(
+    values: pd.Series, *, people: bool, suppress: bool, threshold: int, where: str
+) -> privacy.PublishedColumn:
+    """The cells of a column as drawn: published by privacy first when they count people.
 
-
-def _suppression(
-    values: pd.Series, *, threshold: int, suppress: bool
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Split a column into drawable numbers and the cells to show as ``"<threshold"``.
-
-    Returns ``(numbers, marked, text)``: numbers as Float64 with every marked cell NA (so no
-    later step can draw its size), the mask of marked cells, and the label of each marked cell.
-    Text cells already suppressed upstream (``"<5"``) are marked whatever ``suppress`` says.
+    Cells suppressed upstream (``"<5"``) are recognised whatever ``suppress`` says.
     """
-    index = values.index
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        numbers = values.astype("Float64")
-        text = pd.Series(pd.NA, index=index, dtype="string")
-        marked = pd.Series(False, index=index)
-    else:
-        as_text = values.astype("string").str.strip()
-        marked = as_text.str.fullmatch(_SUPPRESSED_RE.pattern).fillna(False).astype(bool)
-        text = as_text.where(marked)
-        numbers = pd.to_numeric(as_text.mask(marked), errors="coerce").astype("Float64")
-    if suppress:
-        small = ((numbers > 0) & (numbers < threshold)).fillna(False).astype(bool)
-        text = text.mask(small, f"<{threshold}")
-        marked = marked | small
-    return numbers.mask(marked), marked, text.fillna("")
+    if suppress and people:
+        try:
+            values = privacy.publish_column(values, threshold)
+        except SchemaError as exc:
+            raise SchemaError(
+                f"{where}: {values.name!r} counts people and cannot be published: {exc} "
+                "Pass suppress=False for a column that does not count people."
+            ) from None
+    return privacy.read_published(values)
 
 
 def _display_keys(keys: pd.Series, column: str, lang: str) -> list[str]:
@@ -371,9 +275,8 @@ def _display_keys(keys: pd.Series, column: str, lang: str) -> list[str]:
     text = keys.astype("string").fillna(label("unknown", lang))
     if column not in ("country", "nationality"):
         return [str(v) for v in text]
-    from . import normalise
-
-    country_name = getattr(normalise, "country_name", None)  # optional: codes without it
+    # looked up when drawing: a build without country names (or a test) may take it away
+    country_name = getattr(normalise, "country_name", None)
     if country_name is None:
         return [str(v) for v in text]
     names = pd.Series(country_name(keys.astype("string"), lang)).astype("string")
@@ -381,66 +284,6 @@ def _display_keys(keys: pd.Series, column: str, lang: str) -> list[str]:
         return [str(v) for v in text]
     aligned = pd.Series(names.to_numpy(), index=text.index, dtype="string").fillna(text)
     return [str(v) for v in aligned]
-
-
-def _decimals(values: pd.Series | np.ndarray) -> int:
-    numbers = pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="coerce").dropna()
-    arr = numbers.to_numpy(dtype=float)
-    if arr.size == 0 or np.allclose(arr, np.round(arr)):
-        return 0
-    return 1 if np.nanmax(np.abs(arr)) >= 10 else 2
-
-
-def _is_share(name: str) -> bool:
-    return "share" in str(name).lower().split("_")
-
-
-def _value_text(x: Any, name: str, lang: str, decimals: int) -> str:
-    if _is_share(name):
-        return format_number(x, lang, 1, percent=True)
-    return format_number(x, lang, decimals)
-
-
-def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    _fig, new = plt.subplots(figsize=figsize, layout="constrained")
-    return new
-
-
-def _style_axes(ax: Axes, grid: Literal["x", "y", "none"]) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(False)
-    if grid != "none":
-        ax.grid(True, axis=grid, color=HOUSE_RC["grid.color"], linewidth=HOUSE_RC["grid.linewidth"])
-    ax.set_axisbelow(True)
-
-
-def _suppressed_patch(threshold: int, lang: str) -> Patch:
-    return Patch(
-        facecolor=_SUPPRESSED_FACE,
-        edgecolor=_EDGE,
-        hatch=_HATCH,
-        linewidth=0.6,
-        label=label("suppressed", lang, threshold=threshold),
-    )
-
-
-def _tier_patches(tiers: Sequence[Any], lang: str) -> list[Patch]:
-    handles = [
-        Patch(facecolor=TIER_COLOURS[t], edgecolor="none", label=tier_name(t, lang))
-        for t in sorted(TIER_COLOURS)
-    ]
-    if any(t is None or pd.isna(t) for t in tiers):
-        handles.append(
-            Patch(
-                facecolor=UNKNOWN_TIER_COLOUR,
-                edgecolor=_EDGE,
-                linewidth=0.8,
-                label=tier_name(None, lang),
-            )
-        )
-    return handles
 
 
 def _tiers(df: pd.DataFrame, where: str) -> pd.Series:
@@ -467,6 +310,47 @@ def _quarter_order(df: pd.DataFrame) -> list[str]:
     return sorted(str(q) for q in df["quarter"].astype("string").dropna().unique())
 
 
+# --------------------------------------------------------------------------------------------
+# Shared drawing steps (private): axes, panels, legends, suppressed cells
+# --------------------------------------------------------------------------------------------
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    _fig, new = plt.subplots(figsize=figsize, layout="constrained")
+    return new
+
+
+def _panels(n: int, ncols: int, figsize: tuple[float, float], **kwargs: Any) -> tuple[Any, list]:
+    """A figure with ``n`` panels in rows of ``ncols``; unused grid cells are removed."""
+    nrow = math.ceil(n / ncols)
+    fig, grid = plt.subplots(
+        nrow, ncols, figsize=figsize, squeeze=False, layout="constrained", **kwargs
+    )
+    flat = list(grid.ravel())
+    for extra in flat[n:]:
+        extra.remove()
+    return fig, flat[:n]
+
+
+def _style_axes(ax: Axes, grid: Literal["x", "y", "none"]) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(False)
+    if grid != "none":
+        ax.grid(True, axis=grid, color=HOUSE_RC["grid.color"], linewidth=HOUSE_RC["grid.linewidth"])
+    ax.set_axisbelow(True)
+
+
+def _value_axis(
+    axis: Axis, lang: str, decimals: int = 0, *, percent: bool = False, integer: bool = False
+) -> None:
+    """Numbers of ``lang`` on a value axis; whole-number ticks when ``integer``."""
+    axis.set_major_formatter(number_formatter(lang, decimals, percent=percent))
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int) -> None:
     """Label at most ``max_labels`` quarters; when thinning, prefer whole years (Q1) or halves."""
     n = len(quarters)
@@ -483,9 +367,163 @@ def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int) -> None:
     ax.set_xlim(-0.6, n - 0.4)
 
 
+def _suppressed_patch(threshold: int, lang: str) -> Patch:
+    return Patch(
+        facecolor=_SUPPRESSED_FACE,
+        edgecolor=_EDGE,
+        hatch=_HATCH,
+        linewidth=0.6,
+        label=label("suppressed", lang, threshold=threshold),
+    )
+
+
+def _with_suppressed(handles: list[Patch], any_marked: bool, threshold: int, lang: str) -> list:
+    """Legend handles, with the hatch explained when a suppressed cell is drawn."""
+    return [*handles, _suppressed_patch(threshold, lang)] if any_marked else handles
+
+
+def _hatched(edge: str) -> dict[str, Any]:
+    """Style of a suppressed bar or segment: white, hatched, outlined in its series colour."""
+    return {"color": "white", "edgecolor": edge, "hatch": _HATCH, "linewidth": 0.8}
+
+
+def _mark_text(
+    ax: Axes, x: float, y: float, text: str, *, fontsize: float, pad: float, **box: Any
+) -> None:
+    """The label of a suppressed cell (``"<5"``), centred on a white box over the hatch."""
+    ax.text(
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        color="#222222",
+        zorder=3,
+        bbox={"boxstyle": f"round,pad={pad}", "facecolor": "white", "edgecolor": "none", **box},
+    )
+
+
+def _tier_patches(tiers: Sequence[Any], lang: str) -> list[Patch]:
+    handles = [
+        Patch(facecolor=TIER_COLOURS[t], edgecolor="none", label=tier_name(t, lang))
+        for t in sorted(TIER_COLOURS)
+    ]
+    if any(t is None or pd.isna(t) for t in tiers):
+        handles.append(
+            Patch(
+                facecolor=UNKNOWN_TIER_COLOUR,
+                edgecolor=_EDGE,
+                linewidth=0.8,
+                label=tier_name(None, lang),
+            )
+        )
+    return handles
+
+
+def _title(ax: Axes, title: str | None, key: str, lang: str, **fields: Any) -> None:
+    """The chart's title: ``title`` when given, else the label ``key`` filled with ``fields``."""
+    ax.set_title(title if title is not None else label(key, lang, **fields), loc="left")
+
+
 # --------------------------------------------------------------------------------------------
 # Charts
 # --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """A heatmap's cells: values (NaN blank or suppressed), marks and the display order."""
+
+    rows: list[str]
+    cols: list[str]
+    data: np.ndarray
+    marked: np.ndarray
+    marks: np.ndarray
+
+
+def _heatmap_grid(
+    df: pd.DataFrame, cells: privacy.PublishedColumn, row: str, col: str, top: int | None, lang: str
+) -> _Grid:
+    """Pivot the published cells to the drawn grid: rows by their shown total, cut to ``top``."""
+    long = pd.DataFrame(
+        {
+            "r": df[row].astype("string").fillna(label("unknown", lang)),
+            "c": df[col].astype("string").fillna(label("unknown", lang)),
+            "v": cells.numbers.astype("float64"),
+            "m": cells.suppressed,
+            "t": cells.marks.fillna(""),
+        }
+    )
+    # Display order only: rows by their shown total, so the order reveals no suppressed cell.
+    order = (
+        long.groupby("r", sort=False)["v"]
+        .sum(min_count=0)
+        .rename("total")
+        .reset_index()
+        .sort_values(["total", "r"], ascending=[False, True], kind="stable")
+    )
+    rows = order["r"].tolist()[: top if top is not None else None]
+    if isinstance(df[col].dtype, pd.CategoricalDtype):
+        present = set(long["c"])
+        cols = [str(c) for c in df[col].cat.categories if str(c) in present]
+        cols += [c for c in pd.unique(long["c"]) if c not in cols]
+    else:
+        cols = list(pd.unique(long["c"]))
+    shown = long[long["r"].isin(rows)]
+
+    def pivot(values: str) -> pd.DataFrame:
+        return shown.pivot(index="r", columns="c", values=values).reindex(index=rows, columns=cols)
+
+    return _Grid(
+        rows=rows,
+        cols=cols,
+        data=pivot("v").to_numpy(dtype=float, na_value=np.nan),
+        marked=pivot("m").fillna(False).astype(bool).to_numpy(),
+        marks=pivot("t").fillna("").to_numpy(),
+    )
+
+
+def _heatmap_annotations(data: np.ndarray, value: str, lang: str, decimals: int) -> np.ndarray:
+    if not data.size:
+        return data.astype(object)
+    return np.vectorize(
+        lambda x: i18n.format_value(x, value, lang, decimals) if np.isfinite(x) else "",
+        otypes=[object],
+    )(data)
+
+
+def _hatch_heatmap_cells(ax: Axes, grid: _Grid, threshold: int) -> None:
+    """Cover each suppressed cell with the hatch and write its mark (``"<5"``) on it."""
+    for i, j in zip(*np.nonzero(grid.marked), strict=True):
+        ax.add_patch(
+            Rectangle(
+                (j, i),
+                1,
+                1,
+                facecolor=_SUPPRESSED_FACE,
+                edgecolor=_EDGE,
+                hatch=_HATCH,
+                linewidth=0,
+                zorder=2,
+            )
+        )
+        text = grid.marks[i, j] or f"<{threshold}"
+        _mark_text(ax, j + 0.5, i + 0.5, text, fontsize=8, pad=0.15)
+
+
+def _heatmap_ticks(ax: Axes, row_labels: list[str], col_labels: list[str]) -> None:
+    ax.tick_params(axis="both", length=0)
+    ax.grid(False)
+    ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels, rotation=0)
+    long_names = max((len(c) for c in col_labels), default=0) > 8
+    ax.set_xticks(
+        np.arange(len(col_labels)) + 0.5,
+        col_labels,
+        rotation=30 if long_names else 0,
+        ha="right" if long_names else "center",
+        rotation_mode="anchor",
+    )
 
 
 def plot_heatmap(
@@ -507,8 +545,9 @@ def plot_heatmap(
 
     Rows are ordered by their total of *shown* cells (largest first) and cut to ``top``; columns
     keep the frame's order (or its categorical order). A missing combination stays blank, zero is
-    drawn as 0. When ``value`` is a people column, cells 1..threshold-1 are drawn hatched and
-    labelled ``"<5"``, without colour.
+    drawn as 0. When ``value`` is a people column, its cells are published by
+    :func:`kvanalytics.privacy.publish_column` (unless published already) and suppressed cells
+    are drawn hatched and labelled ``"<5"``, without colour.
 
     Parameters
     ----------
@@ -523,7 +562,7 @@ def plot_heatmap(
     lang : {"en", "nl"}
         Labels and number format.
     suppress : bool
-        Apply small-cell suppression to people values (default on; keep it on for publishing).
+        Publish people values before drawing (default on; keep it on for publishing).
     threshold : int
         Smallest count shown as a number.
     annotate : bool
@@ -543,71 +582,25 @@ def plot_heatmap(
     ...                       "agreements_active": [3, 12, 40]})
     >>> ax = plot_heatmap(table)  # doctest: +SKIP
     """
-    import seaborn as sns  # only this chart needs seaborn
+    import seaborn as sns  # heavy (~0.4 s) and only this chart needs it: imported when drawn
 
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_heatmap"
     _require(df, [row, col, value], where)
     _require_unique(df, [row, col], where)
-    numbers, marked, marks = _suppression(
-        df[value], threshold=threshold, suppress=suppress and _is_people(value)
-    )
-    long = pd.DataFrame(
-        {
-            "r": df[row].astype("string").fillna(label("unknown", lang)),
-            "c": df[col].astype("string").fillna(label("unknown", lang)),
-            "v": numbers.astype("float64"),
-            "m": marked,
-            "t": marks,
-        }
-    )
-    # Display order only: rows by their shown total, so the order reveals no suppressed cell.
-    order = (
-        long.groupby("r", sort=False)["v"]
-        .sum(min_count=0)
-        .rename("total")
-        .reset_index()
-        .sort_values(["total", "r"], ascending=[False, True], kind="stable")
-    )
-    rows = order["r"].tolist()[: top if top is not None else None]
-    if isinstance(df[col].dtype, pd.CategoricalDtype):
-        present = set(long["c"])
-        cols = [str(c) for c in df[col].cat.categories if str(c) in present]
-        cols += [c for c in pd.unique(long["c"]) if c not in cols]
-    else:
-        cols = list(pd.unique(long["c"]))
-    shown = long[long["r"].isin(rows)]
-    grid = shown.pivot(index="r", columns="c", values="v").reindex(index=rows, columns=cols)
-    is_marked = (
-        shown.pivot(index="r", columns="c", values="m")
-        .reindex(index=rows, columns=cols)
-        .fillna(False)
-        .astype(bool)
-        .to_numpy()
-    )
-    mark_text = (
-        shown.pivot(index="r", columns="c", values="t")
-        .reindex(index=rows, columns=cols)
-        .fillna("")
-        .to_numpy()
-    )
-    data = grid.to_numpy(dtype=float, na_value=np.nan)
-    row_labels = _display_keys(pd.Series(rows, dtype="string"), row, lang)
-    col_labels = _display_keys(pd.Series(cols, dtype="string"), col, lang)
-    decimals = _decimals(data)
-    annot = (
-        np.vectorize(
-            lambda x: _value_text(x, value, lang, decimals) if np.isfinite(x) else "",
-            otypes=[object],
-        )(data)
-        if data.size
-        else data.astype(object)
-    )
+    people = is_people_column(value)
+    cells = _cells(df[value], people=people, suppress=suppress, threshold=threshold, where=where)
+    grid = _heatmap_grid(df, cells, row, col, top, lang)
+    data = grid.data
+    row_labels = _display_keys(pd.Series(grid.rows, dtype="string"), row, lang)
+    col_labels = _display_keys(pd.Series(grid.cols, dtype="string"), col, lang)
+    decimals = i18n.decimals_of(data)
+    annot = _heatmap_annotations(data, value, lang, decimals)
     finite = data[np.isfinite(data)]
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
     with house_style():
-        size = (max(5.0, 1.1 * len(cols) + 3.0), max(2.5, 0.32 * len(rows) + 1.6))
+        size = (max(5.0, 1.1 * len(grid.cols) + 3.0), max(2.5, 0.32 * len(grid.rows) + 1.6))
         ax = _new_axes(ax, size)
         sns.heatmap(
             pd.DataFrame(data, index=row_labels, columns=col_labels),
@@ -623,48 +616,15 @@ def plot_heatmap(
             linecolor="white",
             cbar_kws={
                 "label": label(value, lang),
-                "format": number_formatter(lang, decimals, percent=_is_share(value)),
+                "format": number_formatter(lang, decimals, percent=i18n.is_share(value)),
                 "shrink": 0.8,
             },
         )
-        for i, j in zip(*np.nonzero(is_marked), strict=True):
-            ax.add_patch(
-                Rectangle(
-                    (j, i),
-                    1,
-                    1,
-                    facecolor=_SUPPRESSED_FACE,
-                    edgecolor=_EDGE,
-                    hatch=_HATCH,
-                    linewidth=0,
-                    zorder=2,
-                )
-            )
-            ax.text(
-                j + 0.5,
-                i + 0.5,
-                mark_text[i, j] or f"<{threshold}",
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="#222222",
-                zorder=3,
-                bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-            )
+        _hatch_heatmap_cells(ax, grid, threshold)
         ax.set_xlabel(label(col, lang))
         ax.set_ylabel(label(row, lang))
-        ax.tick_params(axis="both", length=0)
-        ax.grid(False)
-        ax.set_yticks(np.arange(len(rows)) + 0.5, row_labels, rotation=0)
-        long_names = max((len(c) for c in col_labels), default=0) > 8
-        ax.set_xticks(
-            np.arange(len(cols)) + 0.5,
-            col_labels,
-            rotation=30 if long_names else 0,
-            ha="right" if long_names else "center",
-            rotation_mode="anchor",
-        )
-        if is_marked.any():
+        _heatmap_ticks(ax, row_labels, col_labels)
+        if grid.marked.any():
             ax.legend(
                 handles=[_suppressed_patch(threshold, lang)],
                 loc="lower right",
@@ -672,19 +632,57 @@ def plot_heatmap(
                 borderaxespad=0.2,
                 handlelength=1.4,
             )
-        ax.set_title(
-            title
-            if title is not None
-            else label(
-                "title_heatmap",
-                lang,
-                value=label(value, lang),
-                row=label(row, lang).lower(),
-                col=label(col, lang).lower(),
-            ),
-            loc="left",
+        _title(
+            ax,
+            title,
+            "title_heatmap",
+            lang,
+            value=label(value, lang),
+            row=label(row, lang).lower(),
+            col=label(col, lang).lower(),
         )
     return ax
+
+
+def _top_frame(
+    df: pd.DataFrame, cells: privacy.PublishedColumn, by: str, n: int, where: str
+) -> pd.DataFrame:
+    """The ``n`` largest shown bars, largest first; suppressed bars after the shown ones."""
+    frame = pd.DataFrame(
+        {
+            "key": df[by],
+            "v": cells.numbers.astype("float64"),
+            "m": cells.suppressed,
+            "t": cells.marks.fillna(""),
+            "tier": _tiers(df, where),
+        }
+    )
+    frame = frame[frame["v"].notna() | frame["m"]]
+    frame = frame.assign(_sort=frame["v"].fillna(-np.inf), _name=frame["key"].astype("string"))
+    return frame.sort_values(["_sort", "_name"], ascending=[False, True], kind="stable").head(n)
+
+
+def _draw_top_bars(ax: Axes, frame: pd.DataFrame, widths: np.ndarray) -> np.ndarray:
+    """Bars coloured by tier; suppressed ones grey, hatched, outlined in their tier colour."""
+    y = np.arange(len(frame))
+    tiers = frame["tier"].tolist()
+    marked = frame["m"].tolist()
+    faces = [_SUPPRESSED_FACE if m else tier_colour(t) for m, t in zip(marked, tiers, strict=True)]
+    edges = [_EDGE if (m or pd.isna(t)) else "none" for m, t in zip(marked, tiers, strict=True)]
+    bars = ax.barh(y, widths, height=0.72, color=faces, edgecolor=edges, linewidth=0.8)
+    for bar, m, t in zip(bars, marked, tiers, strict=True):
+        if m:
+            bar.set_hatch(_HATCH)
+            bar.set_edgecolor(tier_colour(t) if not pd.isna(t) else _EDGE)
+    return y
+
+
+def _annotate_bars(
+    ax: Axes, y: np.ndarray, widths: np.ndarray, pad: float, texts: list[str]
+) -> None:
+    """Each bar's text just past its end."""
+    for yi, w, text in zip(y, widths, texts, strict=True):
+        ax.text(w + pad, float(yi), text, va="center", ha="left", fontsize=8.5, color="#333333")
 
 
 def plot_top_countries(
@@ -718,7 +716,8 @@ def plot_top_countries(
     lang : {"en", "nl"}
         Labels and number format.
     suppress, threshold
-        Small-cell suppression of people values: such bars are hatched, of one fixed length, and
+        People values are published by :func:`kvanalytics.privacy.publish_column` first
+        (unless published already); suppressed bars are hatched, of one fixed length, and
         labelled ``"<5"``.
     annotate : bool
         Write the value at the end of each bar.
@@ -736,76 +735,101 @@ def plot_top_countries(
     ...                       "risk_tier": pd.array([2, 0], dtype="Int64")})
     >>> ax = plot_top_countries(table, n=10)  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_top_countries"
     _require(df, [by, value], where)
     _require_unique(df, [by], where)
-    numbers, marked, marks = _suppression(
-        df[value], threshold=threshold, suppress=suppress and _is_people(value)
-    )
-    frame = pd.DataFrame(
-        {
-            "key": df[by],
-            "v": numbers.astype("float64"),
-            "m": marked,
-            "t": marks,
-            "tier": _tiers(df, where),
-        }
-    )
-    frame = frame[frame["v"].notna() | frame["m"]]
-    frame = frame.assign(_sort=frame["v"].fillna(-np.inf), _name=frame["key"].astype("string"))
-    frame = frame.sort_values(["_sort", "_name"], ascending=[False, True], kind="stable").head(n)
+    people = is_people_column(value)
+    cells = _cells(df[value], people=people, suppress=suppress, threshold=threshold, where=where)
+    frame = _top_frame(df, cells, by, n, where)
     names = _display_keys(frame["key"], by, lang)
     shown_max = float(frame["v"].max()) if frame["v"].notna().any() else float(threshold)
     nominal = max(threshold / 2, 0.02 * shown_max)
     widths = frame["v"].where(~frame["m"], nominal).to_numpy(dtype=float)
-    tiers = frame["tier"].tolist()
-    decimals = _decimals(frame["v"])
+    decimals = i18n.decimals_of(frame["v"])
+    share = i18n.is_share(value)
 
     with house_style():
         ax = _new_axes(ax, (7.0, max(2.5, 0.32 * len(frame) + 1.4)))
-        y = np.arange(len(frame))
-        faces = [
-            _SUPPRESSED_FACE if m else tier_colour(t)
-            for m, t in zip(frame["m"], tiers, strict=True)
-        ]
-        edges = [
-            _EDGE if (m or pd.isna(t)) else "none" for m, t in zip(frame["m"], tiers, strict=True)
-        ]
-        bars = ax.barh(y, widths, height=0.72, color=faces, edgecolor=edges, linewidth=0.8)
-        for bar, m, t in zip(bars, frame["m"], tiers, strict=True):
-            if m:
-                bar.set_hatch(_HATCH)
-                bar.set_edgecolor(tier_colour(t) if not pd.isna(t) else _EDGE)
+        y = _draw_top_bars(ax, frame, widths)
         ax.set_yticks(y, names)
         ax.set_ylim(max(len(frame), 1) - 0.5, -0.5)  # largest at the top
         if annotate:
-            pad = 0.01 * max(shown_max, nominal)
-            for yi, w, v, m, t in zip(y, widths, frame["v"], frame["m"], frame["t"], strict=True):
-                text = t if m else _value_text(v, value, lang, decimals)
-                ax.text(
-                    w + pad, float(yi), text, va="center", ha="left", fontsize=8.5, color="#333333"
-                )
+            texts = [
+                t if m else i18n.format_value(v, value, lang, decimals)
+                for v, m, t in zip(frame["v"], frame["m"], frame["t"], strict=True)
+            ]
+            _annotate_bars(ax, y, widths, 0.01 * max(shown_max, nominal), texts)
             ax.set_xlim(0, max(shown_max, nominal) * 1.12)
-        ax.xaxis.set_major_formatter(number_formatter(lang, 0, percent=_is_share(value)))
-        if not _is_share(value) and decimals == 0:
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _value_axis(ax.xaxis, lang, 0, percent=share, integer=not share and decimals == 0)
         ax.set_xlabel(label(value, lang))
         ax.set_ylabel("")
         ax.tick_params(axis="y", length=0)
         _style_axes(ax, "x")
-        handles = _tier_patches(tiers, lang)
-        if frame["m"].any():
-            handles.append(_suppressed_patch(threshold, lang))
+        handles = _tier_patches(frame["tier"].tolist(), lang)
+        handles = _with_suppressed(handles, bool(frame["m"].any()), threshold, lang)
         ax.legend(handles=handles, title=label("risk_tier", lang), loc="lower right")
         by_label = label(by, lang).lower()
-        ax.set_title(
-            title
-            if title is not None
-            else label("title_top", lang, value=label(value, lang), n=n, by=by_label),
-            loc="left",
-        )
+        _title(ax, title, "title_top", lang, value=label(value, lang), n=n, by=by_label)
     return ax
+
+
+def _trend_frame(
+    df: pd.DataFrame, value: str, keys: list[str], quarters: list[str], lang: str
+) -> pd.DataFrame:
+    position = {q: i for i, q in enumerate(quarters)}
+    frame = pd.DataFrame(
+        {
+            "x": df["quarter"].astype("string").map(position),
+            "v": pd.to_numeric(df[value], errors="coerce").astype("float64"),
+        }
+    )
+    for k in keys:
+        frame[k] = df[k].astype("string").fillna(label("unknown", lang))
+    return frame
+
+
+def _trend_axes(
+    ax: Axes | None, n_panels: int, ncols: int, sharey: bool, single: bool
+) -> tuple[Any, list[Axes], float]:
+    """The figure, one Axes per panel and the width of a panel (inches)."""
+    if single:
+        one = _new_axes(ax, (7.0, 4.0))
+        return one.figure, [one], 6.0
+    ncol = max(1, min(ncols, n_panels))
+    width = min(11.0, 3.4 * ncol + 0.6)
+    nrow = math.ceil(n_panels / ncol)
+    fig, axes = _panels(n_panels, ncol, (width, 2.5 * nrow + 1.0), sharex=True, sharey=sharey)
+    for i, panel_ax in enumerate(axes):
+        if i + ncol >= n_panels:  # nothing below it: show its quarter labels
+            panel_ax.xaxis.set_tick_params(labelbottom=True)
+    return fig, axes, width / ncol
+
+
+def _draw_trend_lines(
+    panel_ax: Axes, part: pd.DataFrame, hue: str | None, hues: list, hue_labels: list[str]
+) -> None:
+    for i, (h, h_label) in enumerate(zip(hues, hue_labels, strict=True)):
+        line = part if h is None else part[part[hue] == h]
+        line = line.sort_values("x")
+        panel_ax.plot(
+            line["x"],
+            line["v"],
+            marker="o",
+            markersize=3.5,
+            color=PALETTE[i % len(PALETTE)],
+            label=h_label or None,
+        )
+
+
+def _trend_legend(fig: Any, ax: Axes, hue: str, single: bool, lang: str) -> None:
+    handles, labels_ = ax.get_legend_handles_labels()
+    if single:
+        ax.legend(
+            handles, labels_, title=label(hue, lang), loc="upper left", bbox_to_anchor=(1.01, 1.0)
+        )
+    else:
+        fig.legend(handles, labels_, title=label(hue, lang), loc="outside right upper")
 
 
 def plot_quarterly_trends(
@@ -857,7 +881,7 @@ def plot_quarterly_trends(
     ...                        "active": [3, 4, 10, 9]})
     >>> axes = plot_quarterly_trends(series)  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_quarterly_trends"
     if ax is not None and facet is not None:
         if hue is not None:
@@ -867,67 +891,23 @@ def plot_quarterly_trends(
     _require(df, ["quarter", value, *keys], where)
     _require_unique(df, ["quarter", *keys], where)
     quarters = _quarter_order(df)
-    position = {q: i for i, q in enumerate(quarters)}
-    frame = pd.DataFrame(
-        {
-            "x": df["quarter"].astype("string").map(position),
-            "v": pd.to_numeric(df[value], errors="coerce").astype("float64"),
-        }
-    )
-    for k in keys:
-        frame[k] = df[k].astype("string").fillna(label("unknown", lang))
+    frame = _trend_frame(df, value, keys, quarters, lang)
     panels = list(pd.unique(frame[facet])) if facet is not None else [None]
     hues = list(pd.unique(frame[hue])) if hue is not None else [None]
     hue_labels = _display_keys(pd.Series(hues, dtype="string"), hue, lang) if hue else [""]
-    colours = {h: PALETTE[i % len(PALETTE)] for i, h in enumerate(hues)}
-    decimals = _decimals(frame["v"])
+    decimals = i18n.decimals_of(frame["v"])
 
     with house_style():
         single = ax is not None or facet is None
-        if single:
-            axes = [_new_axes(ax, (7.0, 4.0))]
-            fig = axes[0].figure
-            panel_width = 6.0
-        else:
-            ncol = max(1, min(ncols, len(panels)))
-            nrow = math.ceil(len(panels) / ncol)
-            fig, grid = plt.subplots(
-                nrow,
-                ncol,
-                figsize=(min(11.0, 3.4 * ncol + 0.6), 2.5 * nrow + 1.0),
-                sharex=True,
-                sharey=sharey,
-                squeeze=False,
-                layout="constrained",
-            )
-            flat = list(grid.ravel())
-            for extra in flat[len(panels) :]:
-                extra.remove()
-            axes = flat[: len(panels)]
-            for i, panel_ax in enumerate(axes):
-                if i + ncol >= len(panels):  # nothing below it: show its quarter labels
-                    panel_ax.xaxis.set_tick_params(labelbottom=True)
-            panel_width = min(11.0, 3.4 * ncol + 0.6) / ncol
+        fig, axes, panel_width = _trend_axes(ax, len(panels), ncols, sharey, single)
         panel_names = _display_keys(pd.Series(panels, dtype="string"), facet, lang) if facet else []
         for idx, (panel_ax, panel) in enumerate(zip(axes, panels, strict=True)):
             part = frame if panel is None else frame[frame[facet] == panel]
-            for h, h_label in zip(hues, hue_labels, strict=True):
-                line = part if h is None else part[part[hue] == h]
-                line = line.sort_values("x")
-                panel_ax.plot(
-                    line["x"],
-                    line["v"],
-                    marker="o",
-                    markersize=3.5,
-                    color=colours[h],
-                    label=h_label or None,
-                )
+            _draw_trend_lines(panel_ax, part, hue, hues, hue_labels)
             if panel is not None:
                 panel_ax.set_title(panel_names[idx], fontsize=10, loc="left")
             _quarter_ticks(panel_ax, quarters, max_labels=max(2, int(panel_width / 0.75)))
-            panel_ax.yaxis.set_major_formatter(number_formatter(lang, decimals))
-            if decimals == 0:
-                panel_ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            _value_axis(panel_ax.yaxis, lang, decimals, integer=decimals == 0)
             _style_axes(panel_ax, "y")
         if frame["v"].min(skipna=True) >= 0:  # after all lines: shared limits see every panel
             for panel_ax in axes:
@@ -939,17 +919,7 @@ def plot_quarterly_trends(
             fig.supxlabel(label("quarter", lang), fontsize=10)
             fig.supylabel(label(value, lang), fontsize=10)
         if hue is not None:
-            handles, labels_ = axes[0].get_legend_handles_labels()
-            if single:
-                axes[0].legend(
-                    handles,
-                    labels_,
-                    title=label(hue, lang),
-                    loc="upper left",
-                    bbox_to_anchor=(1.01, 1.0),
-                )
-            else:
-                fig.legend(handles, labels_, title=label(hue, lang), loc="outside right upper")
+            _trend_legend(fig, axes[0], hue, single, lang)
         heading = (
             title if title is not None else label("title_trends", lang, value=label(value, lang))
         )
@@ -958,6 +928,59 @@ def plot_quarterly_trends(
         else:
             fig.suptitle(heading, x=0.01, ha="left")
     return np.asarray(axes, dtype=object)
+
+
+def _tier_wide(df: pd.DataFrame, value: str, quarters: list[str], where: str) -> pd.DataFrame:
+    """Quarter × tier values; tier -1 is unknown (NA)."""
+    frame = pd.DataFrame(
+        {
+            "q": df["quarter"].astype("string"),
+            "tier": _tiers(df, where).astype("float64").fillna(-1).astype(int),
+            "v": pd.to_numeric(df[value], errors="coerce").astype("float64"),
+        }
+    )
+    return frame.pivot(index="q", columns="tier", values="v").reindex(quarters)
+
+
+def _draw_tier_stack(
+    ax: Axes, wide: pd.DataFrame, kind: Literal["bar", "area"], lang: str
+) -> list[Patch]:
+    """Stack the tiers, restricted at the bottom and unknown on top; return legend handles."""
+    stack = [t for t in (3, 2, 1, 0, -1) if t in wide.columns]  # bottom to top
+    x = np.arange(len(wide))
+    bottom = np.zeros(len(wide))
+    handles = []
+    for t in stack:
+        heights = wide[t].to_numpy(dtype=float, na_value=np.nan)
+        heights = np.where(np.isfinite(heights), heights, 0.0)
+        face = tier_colour(None if t < 0 else t)
+        name = tier_name(None if t < 0 else t, lang)
+        edge = _EDGE if t < 0 else "white"
+        if kind == "bar":
+            ax.bar(
+                x,
+                heights,
+                bottom=bottom,
+                width=0.78,
+                color=face,
+                edgecolor=edge,
+                linewidth=0.6,
+                label=name,
+            )
+        else:
+            ax.fill_between(
+                x,
+                bottom,
+                bottom + heights,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=0.8,
+                label=name,
+                step=None,
+            )
+        handles.append(Patch(facecolor=face, edgecolor=edge if t < 0 else "none", label=name))
+        bottom = bottom + heights
+    return handles
 
 
 def plot_risk_tiers_over_time(
@@ -998,65 +1021,22 @@ def plot_risk_tiers_over_time(
     ...                        "active": [30, 2, 31]})
     >>> ax = plot_risk_tiers_over_time(series)  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_risk_tiers_over_time"
     if kind not in ("bar", "area"):
         raise ValueError(f"{where}: kind {kind!r}; use 'bar' or 'area'")
     _require(df, ["quarter", "risk_tier", value], where)
     _require_unique(df, ["quarter", "risk_tier"], where)
     quarters = _quarter_order(df)
-    tiers = _tiers(df, where)
-    frame = pd.DataFrame(
-        {
-            "q": df["quarter"].astype("string"),
-            "tier": tiers.astype("float64").fillna(-1).astype(int),  # -1 = unknown, drawn last
-            "v": pd.to_numeric(df[value], errors="coerce").astype("float64"),
-        }
-    )
-    wide = frame.pivot(index="q", columns="tier", values="v").reindex(quarters)
-    stack = [t for t in (3, 2, 1, 0, -1) if t in wide.columns]  # bottom to top
-    x = np.arange(len(quarters))
-    decimals = _decimals(frame["v"])
+    wide = _tier_wide(df, value, quarters, where)
+    decimals = i18n.decimals_of(pd.to_numeric(df[value], errors="coerce").astype("float64"))
 
     with house_style():
         ax = _new_axes(ax, (7.5, 4.2))
-        bottom = np.zeros(len(quarters))
-        handles = []
-        for t in stack:
-            heights = wide[t].to_numpy(dtype=float, na_value=np.nan)
-            heights = np.where(np.isfinite(heights), heights, 0.0)
-            face = tier_colour(None if t < 0 else t)
-            name = tier_name(None if t < 0 else t, lang)
-            edge = _EDGE if t < 0 else "white"
-            if kind == "bar":
-                ax.bar(
-                    x,
-                    heights,
-                    bottom=bottom,
-                    width=0.78,
-                    color=face,
-                    edgecolor=edge,
-                    linewidth=0.6,
-                    label=name,
-                )
-            else:
-                ax.fill_between(
-                    x,
-                    bottom,
-                    bottom + heights,
-                    facecolor=face,
-                    edgecolor=edge,
-                    linewidth=0.8,
-                    label=name,
-                    step=None,
-                )
-            handles.append(Patch(facecolor=face, edgecolor=edge if t < 0 else "none", label=name))
-            bottom = bottom + heights
+        handles = _draw_tier_stack(ax, wide, kind, lang)
         _quarter_ticks(ax, quarters, max_labels=10)
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_formatter(number_formatter(lang, decimals))
-        if decimals == 0:
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _value_axis(ax.yaxis, lang, decimals, integer=decimals == 0)
         ax.set_xlabel(label("quarter", lang))
         ax.set_ylabel(label(value, lang))
         _style_axes(ax, "y")
@@ -1066,11 +1046,106 @@ def plot_risk_tiers_over_time(
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
         )
-        ax.set_title(
-            title if title is not None else label("title_tiers", lang, value=label(value, lang)),
-            loc="left",
-        )
+        _title(ax, title, "title_tiers", lang, value=label(value, lang))
     return ax
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """The people chart's cells per group: shown numbers (0 where hidden), marks, and labels."""
+
+    groups: list[str]
+    shown: dict[str, np.ndarray]
+    marked: dict[str, np.ndarray]
+    marks: dict[str, np.ndarray]
+
+    def colour(self, g: str) -> str:
+        return GROUP_COLOURS.get(g, PALETTE[self.groups.index(g) % len(PALETTE)])
+
+
+def _people_segments(
+    df: pd.DataFrame, groups: list[str], suppress: bool, threshold: int, where: str
+) -> _Segments:
+    shown, marked, marks = {}, {}, {}
+    for g in groups:
+        cells = _cells(df[g], people=True, suppress=suppress, threshold=threshold, where=where)
+        shown[g] = cells.numbers.fillna(0).to_numpy(dtype=float)
+        marked[g] = cells.suppressed.to_numpy(dtype=bool)
+        marks[g] = cells.marks.fillna("").to_numpy(dtype=object)
+    return _Segments(groups, shown, marked, marks)
+
+
+def _people_order(
+    df: pd.DataFrame, seg: _Segments, by: str, n: int, threshold: int, lang: str
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Rows to draw (top ``n`` by what is shown), hidden cells per row, the hidden length."""
+    visible = np.sum([seg.shown[g] for g in seg.groups], axis=0)
+    n_marked = np.sum([seg.marked[g] for g in seg.groups], axis=0)
+    nominal = max(threshold / 2, 0.025 * float(visible.max(initial=0.0)))
+    length = visible + nominal * n_marked
+    keys = df[by].astype("string").fillna(label("unknown", lang))
+    # ranked by what is shown: hidden cells must neither lift a row to the top nor hint at size
+    order = (
+        pd.DataFrame({"len": length, "visible": visible, "hidden": n_marked, "key": keys})
+        .reset_index(drop=True)
+        .query("len > 0")
+        .sort_values(["visible", "hidden", "key"], ascending=[False, False, True], kind="stable")
+        .head(n)
+        .index.to_numpy()
+    )
+    return order, n_marked, nominal
+
+
+def _draw_people_segments(
+    ax: Axes, seg: _Segments, order: np.ndarray, y: np.ndarray, lang: str
+) -> tuple[np.ndarray, list[Patch]]:
+    """The shown segments, group after group; return where each bar ends and the handles."""
+    left = np.zeros(len(order))
+    handles = []
+    for g in seg.groups:
+        widths = seg.shown[g][order]
+        colour = seg.colour(g)
+        ax.barh(
+            y,
+            widths,
+            left=left,
+            height=0.72,
+            color=colour,
+            edgecolor="white",
+            linewidth=0.5,
+            label=label(g, lang),
+        )
+        handles.append(Patch(facecolor=colour, label=label(g, lang)))
+        left = left + widths
+    return left, handles
+
+
+def _draw_people_hidden(
+    ax: Axes,
+    seg: _Segments,
+    order: np.ndarray,
+    y: np.ndarray,
+    left: np.ndarray,
+    nominal: float,
+    threshold: int,
+) -> None:
+    """Suppressed cells after the shown ones: one fixed length each, hatched and labelled."""
+    for g in seg.groups:
+        hit = seg.marked[g][order]
+        if not hit.any():
+            continue
+        ax.barh(
+            y[hit],
+            np.full(hit.sum(), nominal),
+            left=left[hit],
+            height=0.72,
+            **_hatched(seg.colour(g)),
+        )
+        for yi, xi, text in zip(y[hit], left[hit], seg.marks[g][order][hit], strict=True):
+            _mark_text(
+                ax, xi + nominal / 2, yi, text or f"<{threshold}", fontsize=7, pad=0.1, alpha=0.85
+            )
+        left = left + np.where(hit, nominal, 0.0)
 
 
 def plot_people(
@@ -1085,11 +1160,13 @@ def plot_people(
     threshold: int = config.SUPPRESSION_THRESHOLD,
     title: str | None = None,
 ) -> Axes:
-    """Stacked horizontal bars of people by ``by`` (nationality) and group, suppression applied.
+    """Stacked horizontal bars of people by ``by`` (nationality) and group, as published.
 
-    Each suppressed cell (1..threshold-1, or ``"<5"`` text) is a hatched segment of one fixed
-    length after the shown segments, labelled ``"<5"``; no total is printed, so no suppressed cell
-    can be recomputed. Bars are ordered by their drawn length.
+    Group columns given as numbers are published by :func:`kvanalytics.privacy.publish_column`
+    first; a published table (``"<5"``, ``"x"``) is drawn as it is. Each suppressed cell is a
+    hatched segment of one fixed length after the shown segments, labelled with its mark; no
+    total is printed, so no suppressed cell can be recomputed. Bars are ordered by their shown
+    length.
 
     Parameters
     ----------
@@ -1106,7 +1183,7 @@ def plot_people(
     lang : {"en", "nl"}
         Labels and number format.
     suppress : bool
-        Small-cell suppression (default on).
+        Publish numeric group columns before drawing (default on).
     threshold : int
         Smallest count shown as a number.
     title : str, optional
@@ -1122,7 +1199,7 @@ def plot_people(
     ...                       "phd": [3, 40]})
     >>> ax = plot_people(table, groups=("degree_student", "phd"))  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_people"
     if tuple(groups) == GROUPS:
         groups = [g for g in GROUPS if g in df.columns]
@@ -1131,97 +1208,155 @@ def plot_people(
     groups = list(groups)
     _require(df, [by, *groups], where)
     _require_unique(df, [by], where)
-    shown: dict[str, np.ndarray] = {}
-    marks: dict[str, np.ndarray] = {}
-    texts: dict[str, np.ndarray] = {}
-    for g in groups:
-        numbers, marked, text = _suppression(df[g], threshold=threshold, suppress=suppress)
-        shown[g] = numbers.fillna(0).to_numpy(dtype=float)
-        marks[g] = marked.to_numpy(dtype=bool)
-        texts[g] = text.to_numpy(dtype=object)
-    visible = np.sum([shown[g] for g in groups], axis=0)
-    n_marked = np.sum([marks[g] for g in groups], axis=0)
-    nominal = max(threshold / 2, 0.025 * float(visible.max(initial=0.0)))
-    length = visible + nominal * n_marked
-    keys = df[by].astype("string").fillna(label("unknown", lang))
-    # ranked by what is shown: hidden cells must neither lift a row to the top nor hint at size
-    order = (
-        pd.DataFrame({"len": length, "visible": visible, "hidden": n_marked, "key": keys})
-        .reset_index(drop=True)
-        .query("len > 0")
-        .sort_values(["visible", "hidden", "key"], ascending=[False, False, True], kind="stable")
-        .head(n)
-        .index.to_numpy()
-    )
+    seg = _people_segments(df, groups, suppress, threshold, where)
+    order, n_marked, nominal = _people_order(df, seg, by, n, threshold, lang)
     names = _display_keys(df[by].iloc[order], by, lang)
     y = np.arange(len(order))
 
     with house_style():
         ax = _new_axes(ax, (7.5, max(2.5, 0.34 * len(order) + 1.6)))
-        left = np.zeros(len(order))
-        handles = []
-        for g in groups:
-            widths = shown[g][order]
-            colour = GROUP_COLOURS.get(g, PALETTE[groups.index(g) % len(PALETTE)])
-            ax.barh(
-                y,
-                widths,
-                left=left,
-                height=0.72,
-                color=colour,
-                edgecolor="white",
-                linewidth=0.5,
-                label=label(g, lang),
-            )
-            handles.append(Patch(facecolor=colour, label=label(g, lang)))
-            left = left + widths
-        for g in groups:  # suppressed cells after the shown ones: one fixed length each
-            hit = marks[g][order]
-            if not hit.any():
-                continue
-            colour = GROUP_COLOURS.get(g, PALETTE[groups.index(g) % len(PALETTE)])
-            ax.barh(
-                y[hit],
-                np.full(hit.sum(), nominal),
-                left=left[hit],
-                height=0.72,
-                color="white",
-                edgecolor=colour,
-                hatch=_HATCH,
-                linewidth=0.8,
-            )
-            for yi, xi, text in zip(y[hit], left[hit], texts[g][order][hit], strict=True):
-                ax.text(
-                    xi + nominal / 2,
-                    yi,
-                    text or f"<{threshold}",
-                    ha="center",
-                    va="center",
-                    fontsize=7,
-                    color="#222222",
-                    bbox={
-                        "boxstyle": "round,pad=0.1",
-                        "facecolor": "white",
-                        "edgecolor": "none",
-                        "alpha": 0.85,
-                    },
-                )
-            left = left + np.where(hit, nominal, 0.0)
+        left, handles = _draw_people_segments(ax, seg, order, y, lang)
+        _draw_people_hidden(ax, seg, order, y, left, nominal, threshold)
         ax.set_yticks(y, names)
         ax.set_ylim(max(len(order), 1) - 0.5, -0.5)
-        ax.xaxis.set_major_formatter(number_formatter(lang, 0))
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _value_axis(ax.xaxis, lang, 0, integer=True)
         ax.set_xlabel(label("people", lang))
         ax.tick_params(axis="y", length=0)
         _style_axes(ax, "x")
-        if n_marked[order].any():
-            handles.append(_suppressed_patch(threshold, lang))
+        handles = _with_suppressed(handles, bool(n_marked[order].any()), threshold, lang)
         ax.legend(handles=handles, title=label("group", lang), loc="lower right")
-        ax.set_title(
-            title if title is not None else label("title_people", lang, by=label(by, lang).lower()),
-            loc="left",
-        )
+        _title(ax, title, "title_people", lang, by=label(by, lang).lower())
     return ax
+
+
+_RANGE = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """One scenario's bar in a metric's panel, as published: NaN where absent or suppressed."""
+
+    scenario: str
+    central: float
+    low: float
+    high: float
+    mark: str  # the label of a suppressed central value ("<5", "x"), else ""
+
+
+def _impact_frame(df: pd.DataFrame, people: set[str]) -> pd.DataFrame:
+    """``scenario, metric, unit, low, central, high`` with ``unit`` "people" for people metrics.
+
+    Range values stay as given: numbers, or the cells of a published frame.
+    """
+    metric = df["metric"].astype("string")
+    given_unit = df["unit"].astype("string") if "unit" in df.columns else None
+    unit = pd.Series("", index=df.index, dtype="string") if given_unit is None else given_unit
+    return pd.DataFrame(
+        {
+            "scenario": df["scenario"].astype("string"),
+            "metric": metric,
+            "unit": unit.mask(metric.isin(sorted(people)), "people"),
+            **{c: df[c] if c in df.columns else pd.Series(np.nan, index=df.index) for c in _RANGE},
+        }
+    )
+
+
+def _publish_ranges(frame: pd.DataFrame, threshold: int, where: str) -> pd.DataFrame:
+    """Publish the people rows through :func:`kvanalytics.privacy.published` (one call).
+
+    A frame whose ranges hold text is taken as published already; it is refused when a people
+    row still shows a count 1..threshold-1 as a number.
+    """
+    numeric = all(
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in _RANGE
+    )
+    if numeric:
+        return privacy.published(frame, threshold)
+    rows = (frame["unit"] == "people").fillna(False).to_numpy(bool)
+    for c in _RANGE:
+        n = privacy.read_published(frame.loc[rows, c]).numbers
+        if ((n > 0) & (n < threshold)).any():
+            raise SchemaError(
+                f"{where}: the frame mixes published cells with unpublished small people counts "
+                f"in {c!r}. Pass the numbers (the chart publishes them) or "
+                "kvanalytics.privacy.published() output."
+            )
+    return frame
+
+
+def _impact_bars(frame: pd.DataFrame, metric: str, scenarios: list[str]) -> list[_Bar]:
+    """The published range of each scenario in one metric's panel.
+
+    A suppressed central value is drawn as a hatched bar with its mark; a suppressed low end as
+    zero and a suppressed high end not at all, so no whisker shows a small count.
+    """
+    part = frame[frame["metric"] == metric].set_index("scenario")
+    cells = {c: privacy.read_published(part[c]) for c in _RANGE}
+    bars = []
+    for s in scenarios:
+        if s not in part.index:
+            bars.append(_Bar(s, np.nan, np.nan, np.nan, ""))
+            continue
+        i = part.index.get_loc(s)
+
+        def number(c: str, i: Any = i) -> float:
+            v = cells[c].numbers.iloc[i]
+            return np.nan if pd.isna(v) else float(v)
+
+        low = 0.0 if cells["low"].suppressed.iloc[i] else number("low")
+        mark = cells["central"].marks.iloc[i]
+        bars.append(_Bar(s, number("central"), low, number("high"), "" if pd.isna(mark) else mark))
+    return bars
+
+
+def _draw_range_bars(
+    target: Axes,
+    bars: list[_Bar],
+    colours: Mapping[str, str],
+    centre: float,
+    width: float,
+    threshold: int,
+    lang: str,
+) -> None:
+    """Bars at the central values, whiskers from low to high, each value written on top."""
+    finite = [v for b in bars for v in (b.central, b.high) if np.isfinite(v)]
+    top = max(finite, default=float(threshold))
+    nominal = max(threshold / 2, 0.02 * top)
+    decimals = i18n.decimals_of(np.array([b.central for b in bars], dtype=float))
+    k = len(bars)
+    for i, b in enumerate(bars):
+        x = centre + (i - (k - 1) / 2) * width
+        colour = colours[b.scenario]
+        if b.mark:
+            target.bar(x, nominal, width=width * 0.8, **_hatched(colour))
+            height, text = nominal, b.mark
+        elif np.isfinite(b.central):
+            target.bar(x, b.central, width=width * 0.8, color=colour, label=None)
+            height, text = b.central, format_number(b.central, lang, decimals)
+        else:
+            continue
+        lo = b.low if np.isfinite(b.low) else height
+        hi = b.high if np.isfinite(b.high) else height
+        if lo != height or hi != height:
+            target.errorbar(
+                x,
+                height,
+                yerr=[[max(height - lo, 0)], [max(hi - height, 0)]],
+                fmt="none",
+                ecolor="#222222",
+                elinewidth=1.0,
+                capsize=3,
+            )
+        target.annotate(
+            text,
+            (x, max(hi, height)),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
 
 
 def plot_impact_comparison(
@@ -1243,16 +1378,19 @@ def plot_impact_comparison(
     everything is drawn on that Axes as grouped bars (metrics on x) — only sensible when the
     metrics share a unit.
 
-    People metrics (named like a group, or containing people/students/staff/population/headcount,
-    or listed in ``people_metrics``) are suppressed: a central value of 1..threshold-1 becomes a
-    hatched bar of fixed height labelled ``"<5"``, and a low or high end in that range is drawn at
-    zero or omitted, so no whisker reveals a small count.
+    People metrics (``unit`` "people", a name that counts people — see
+    :func:`kvanalytics.schemas.is_people_column` — or listed in ``people_metrics``) given as
+    numbers are published by :func:`kvanalytics.privacy.published` first: whole people, a value
+    of 1..threshold-1 shown as ``"<5"``, a support cost hidden with its population. A frame that
+    is ``published()`` output already is drawn as it is. A suppressed central value is a hatched
+    bar of fixed height labelled with its mark; a suppressed low end is drawn at zero and a
+    suppressed high end omitted, so no whisker reveals a small count.
 
     Parameters
     ----------
     df : DataFrame
-        Columns ``scenario, metric, low, central, high`` (low/high may be NA: no whisker), one
-        row per scenario × metric.
+        Columns ``scenario, metric, low, central, high`` (low/high may be NA: no whisker;
+        optionally ``unit``), one row per scenario × metric.
     metrics, scenarios : sequence of str, optional
         Which and in what order (default: the frame's order).
     ax : Axes, optional
@@ -1260,7 +1398,7 @@ def plot_impact_comparison(
     lang : {"en", "nl"}
         Labels and number format.
     suppress, threshold, people_metrics
-        Small-cell suppression, see above.
+        Publishing of people metrics, see above (``suppress=False``: internal use).
     title : str, optional
         Default "Scenario comparison".
 
@@ -1275,102 +1413,23 @@ def plot_impact_comparison(
     ...                        "low": [40, 5], "central": [44, 6], "high": [50, 9]})
     >>> axes = plot_impact_comparison(impact)  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     where = "plot_impact_comparison"
     _require(df, ["scenario", "metric", "central"], where)
     _require_unique(df, ["scenario", "metric"], where)
-    frame = pd.DataFrame(
-        {
-            "scenario": df["scenario"].astype("string"),
-            "metric": df["metric"].astype("string"),
-            **{
-                c: (
-                    pd.to_numeric(df[c], errors="coerce").astype("float64")
-                    if c in df.columns
-                    else pd.Series(np.nan, index=df.index)
-                )
-                for c in ("low", "central", "high")
-            },
-        }
+    metric_order = (
+        list(metrics) if metrics is not None else list(pd.unique(df["metric"].astype("string")))
     )
-    metric_order = list(metrics) if metrics is not None else list(pd.unique(frame["metric"]))
     scenario_order = (
-        list(scenarios) if scenarios is not None else list(pd.unique(frame["scenario"]))
+        list(scenarios)
+        if scenarios is not None
+        else list(pd.unique(df["scenario"].astype("string")))
     )
-    people = set(people_metrics or ()) | {m for m in metric_order if _is_people(m)}
+    people = set(people_metrics or ()) | {m for m in metric_order if is_people_column(m)}
+    frame = _impact_frame(df, people)
+    if suppress:
+        frame = _publish_ranges(frame, threshold, where)
     colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario_order)}
-    lookup = frame.set_index(["metric", "scenario"])
-
-    def small(v: float) -> bool:
-        return bool(np.isfinite(v) and 0 < v < threshold)
-
-    def cells(metric: str) -> list[dict[str, Any]]:
-        out = []
-        for s in scenario_order:
-            if (metric, s) not in lookup.index:
-                out.append({"s": s, "c": np.nan, "lo": np.nan, "hi": np.nan, "mark": ""})
-                continue
-            c, lo, hi = (
-                float(cast(float, lookup.at[(metric, s), k])) for k in ("central", "low", "high")
-            )
-            mark = ""
-            if suppress and metric in people:
-                if small(c):
-                    c, mark = np.nan, f"<{threshold}"
-                lo = 0.0 if small(lo) else lo
-                hi = np.nan if small(hi) else hi
-            out.append({"s": s, "c": c, "lo": lo, "hi": hi, "mark": mark})
-        return out
-
-    def draw(target: Axes, metric: str, centre: float, width: float, per_bar: bool) -> None:
-        bars = cells(metric)
-        finite = [v for b in bars for v in (b["c"], b["hi"]) if np.isfinite(v)]
-        top = max(finite, default=float(threshold))
-        nominal = max(threshold / 2, 0.02 * top)
-        decimals = _decimals(np.array([b["c"] for b in bars], dtype=float))
-        k = len(bars)
-        for i, b in enumerate(bars):
-            x = centre + (i - (k - 1) / 2) * width
-            colour = colours[b["s"]]
-            if b["mark"]:
-                target.bar(
-                    x,
-                    nominal,
-                    width=width * 0.8,
-                    color="white",
-                    edgecolor=colour,
-                    hatch=_HATCH,
-                    linewidth=0.8,
-                )
-                height, text = nominal, b["mark"]
-            elif np.isfinite(b["c"]):
-                target.bar(
-                    x, b["c"], width=width * 0.8, color=colour, label=b["s"] if per_bar else None
-                )
-                height, text = b["c"], format_number(b["c"], lang, decimals)
-            else:
-                continue
-            lo = b["lo"] if np.isfinite(b["lo"]) else height
-            hi = b["hi"] if np.isfinite(b["hi"]) else height
-            if lo != height or hi != height:
-                target.errorbar(
-                    x,
-                    height,
-                    yerr=[[max(height - lo, 0)], [max(hi - height, 0)]],
-                    fmt="none",
-                    ecolor="#222222",
-                    elinewidth=1.0,
-                    capsize=3,
-                )
-            target.annotate(
-                text,
-                (x, max(hi, height)),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
 
     with house_style():
         legend_handles = [Patch(facecolor=colours[s], label=s) for s in scenario_order]
@@ -1379,9 +1438,10 @@ def plot_impact_comparison(
         if ax is not None:
             width = 0.8 / max(1, len(scenario_order))
             for m_i, metric in enumerate(metric_order):
-                draw(ax, metric, float(m_i), width, per_bar=False)
+                bars = _impact_bars(frame, metric, scenario_order)
+                _draw_range_bars(ax, bars, colours, float(m_i), width, threshold, lang)
             ax.set_xticks(range(len(metric_order)), [label(m, lang) for m in metric_order])
-            ax.yaxis.set_major_formatter(number_formatter(lang, 0))
+            _value_axis(ax.yaxis, lang, 0)
             _style_axes(ax, "y")
             ax.legend(
                 handles=legend_handles,
@@ -1394,24 +1454,16 @@ def plot_impact_comparison(
             return np.asarray([ax], dtype=object)
         k = len(metric_order)
         ncol = min(k, 3)
-        nrow = math.ceil(k / ncol)
-        fig, grid = plt.subplots(
-            nrow,
-            ncol,
-            figsize=(min(11.0, 3.3 * ncol + 0.8), 3.0 * nrow + 1.2),
-            squeeze=False,
-            layout="constrained",
-        )
-        flat = list(grid.ravel())
-        for extra in flat[k:]:
-            extra.remove()
-        axes = flat[:k]
-        width = 1.0
+        figsize = (min(11.0, 3.3 * ncol + 0.8), 3.0 * math.ceil(k / ncol) + 1.2)
+        fig, axes = _panels(k, ncol, figsize)
         for panel, metric in zip(axes, metric_order, strict=True):
-            draw(panel, metric, (len(scenario_order) - 1) / 2, width, per_bar=False)
+            bars = _impact_bars(frame, metric, scenario_order)
+            _draw_range_bars(
+                panel, bars, colours, (len(scenario_order) - 1) / 2, 1.0, threshold, lang
+            )
             panel.set_xticks([])
             panel.set_title(label(metric, lang), fontsize=10, loc="left")
-            panel.yaxis.set_major_formatter(number_formatter(lang, 0))
+            _value_axis(panel.yaxis, lang, 0)
             panel.margins(y=0.15)
             panel.set_ylim(bottom=0)
             _style_axes(panel, "y")
@@ -1423,6 +1475,56 @@ def plot_impact_comparison(
         )
         fig.suptitle(heading, x=0.01, ha="left")
     return np.asarray(axes, dtype=object)
+
+
+def plot_compare(
+    impacts: Sequence[Impact],
+    ax: Any = None,
+    lang: str = "en",
+    *,
+    metrics: Sequence[str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    """Chart scenarios side by side (:func:`kvanalytics.scenarios.compare`, then
+    :func:`plot_impact_comparison`).
+
+    The whole comparison is published (:func:`kvanalytics.privacy.published`) before the
+    metrics are picked, so a support cost is hidden with its population in every chart.
+
+    Parameters
+    ----------
+    impacts : sequence of Impact
+    ax : Axes, optional
+        Draw everything on one Axes (only sensible for metrics with one unit).
+    lang : {"en", "nl"}
+    metrics : sequence of str, optional
+        Default: the metrics of :data:`COMPARE_METRICS` present in the impacts.
+    **kwargs
+        Passed on to ``plot_impact_comparison`` (``suppress=False`` draws the raw numbers).
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+
+    Examples
+    --------
+    >>> axes = plot_compare([impact_nl, impact_be, impact_no])  # doctest: +SKIP
+    """
+    df = compare(impacts)
+    if metrics is None:
+        present = set(df["metric"])
+        metrics = [m for m in COMPARE_METRICS if m in present]
+    people = sorted({str(m) for m in df.loc[df["unit"] == "people", "metric"]})
+    if kwargs.get("suppress", True):
+        df = privacy.published(df, kwargs.get("threshold", config.SUPPRESSION_THRESHOLD))
+    return plot_impact_comparison(
+        df[df["metric"].isin(list(metrics))],
+        metrics=list(metrics),
+        ax=ax,
+        lang=lang,
+        people_metrics=people,
+        **kwargs,
+    )
 
 
 def plot_impact_timeline(
@@ -1457,7 +1559,7 @@ def plot_impact_timeline(
     --------
     >>> ax = plot_impact_timeline(impact.timeline)  # doctest: +SKIP
     """
-    _check_lang(lang)
+    i18n.check_lang(lang)
     need = {"quarter", "metric", "low", "central", "high"}
     if missing := sorted(need - set(df.columns)):
         raise SchemaError(f"plot_impact_timeline: missing column(s) {missing}")

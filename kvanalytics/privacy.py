@@ -16,26 +16,38 @@ published sum pins them (two cells of 1, or two of 4, under a threshold of 5).
 
 Each table is protected on its own: publishing the same people in several tables (by country,
 and by region) can reveal more, and is not checked here.
+
+Everything that leaves for a reader is decided here: :func:`published` publishes a scenario
+summary (``unit`` = people rows), :func:`publish_column` one column of people counts drawn in a
+chart, and :func:`read_published` tells a chart or a workbook which cells of a published column
+are suppressed and which label (``"<5"``, ``"x"``) they carry. Charts draw what these return and
+never decide themselves what is hidden.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import config
 from .errors import SchemaError
-from .schemas import STAFF_GROUPS, STUDENT_GROUPS
+from .schemas import PEOPLE_SUMS
 
 __all__ = [
     "PEOPLE_SUMS",
+    "SUPPRESSED_RE",
+    "PublishedColumn",
     "Suppressed",
     "disclosure_bounds",
+    "publish_column",
+    "published",
+    "read_published",
     "suppress",
     "suppress_counts",
     "suppress_long",
@@ -44,6 +56,8 @@ __all__ = [
 
 Totals = bool | Literal["both", "row", "column", "none"]
 _MAX_PASSES = 1000  # interval propagation converges in a few passes on real tables
+#: Text of a suppressed cell in a published table: primary (``"<5"``) or secondary (``"x"``).
+SUPPRESSED_RE = re.compile(r"<\s*\d+|x")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -321,10 +335,6 @@ def suppress_long(
     return out.reset_index(drop=True)
 
 
-#: Columns of :func:`kvanalytics.exposure.exposure` that are row sums of other columns.
-PEOPLE_SUMS: dict[str, tuple[str, ...]] = {"students": STUDENT_GROUPS, "staff": STAFF_GROUPS}
-
-
 def suppress_counts(
     df: pd.DataFrame,
     cols: Sequence[str] | str,
@@ -548,6 +558,177 @@ def disclosure_bounds(published: Suppressed) -> pd.DataFrame:
             "exact": lo[flat] == hi[flat],
         }
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Published outputs: scenario summaries, chart columns, and reading what was published
+# ------------------------------------------------------------------------------------------------
+
+
+def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+    """A display copy of a summary-like frame with small people counts suppressed.
+
+    Rows whose ``unit`` is ``people`` get ``low, central, high`` rounded to whole people (a
+    central allocated by share is an expectation) and passed through :func:`suppress_counts`
+    (1..threshold-1 -> ``"<5"``); other rows keep their numbers. Where a support population is
+    hidden, its support cost and the totals over nationalities are hidden too (``"x"``). For a
+    faculty × nationality table with totals use ``Impact.support_table`` and :func:`suppress`.
+
+    Parameters
+    ----------
+    df : DataFrame
+        ``Impact.summary``, ``by_faculty``, ``by_country`` or ``kvanalytics.compare`` output
+        (has ``unit``).
+    threshold : int
+        Smallest count shown as a number.
+
+    Returns
+    -------
+    DataFrame
+        A copy; ``low, central, high`` become object columns.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"metric": ["agreements_frozen", "phd_affected"],
+    ...                         "unit": ["agreements", "people"],
+    ...                         "low": [3.0, 2.0], "central": [4.0, 2.6], "high": [5.0, 9.0]})
+    >>> published(summary)[["low", "central", "high"]].values.tolist()
+    [[3.0, 4.0, 5.0], ['<5', '<5', 9]]
+    """
+    cols = [c for c in ("low", "central", "high") if c in df.columns]
+    out = df.copy()
+    people = (df["unit"].astype("string") == "people").fillna(False).to_numpy(bool)
+    if people.any() and cols:
+        values = df.loc[people, cols].astype("Float64").round(0)
+        shown = suppress_counts(values, cols, threshold)
+        out[cols] = out[cols].astype(object)
+        out.loc[people, cols] = shown.to_numpy()
+        _hide_costs_of_hidden_people(out, cols)
+    return out
+
+
+def _hide_costs_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:
+    """Support cost is population × fixed rates: where a population is hidden, hide its cost
+    (``"x"``), or the cost would give the count back; and hide the totals over nationalities
+    (``support_population``, ``support_cost_eur``), or total minus the shown ones would."""
+    if "metric" not in out.columns:
+        return
+    metric = out["metric"].astype("string")
+    keys = [c for c in out.columns if c not in {*cols, "metric", "unit", "note"}]
+    pop = out[metric.str.startswith("support_population").fillna(False).to_numpy(bool)]
+    if pop.empty:
+        return
+    hidden_pop = {
+        (str(m).replace("support_population", "support_cost_eur", 1), *k): [
+            isinstance(v, str) for v in vals
+        ]
+        for m, k, vals in zip(
+            pop["metric"],
+            pop[keys].itertuples(index=False, name=None),
+            pop[cols].itertuples(index=False, name=None),
+            strict=True,
+        )
+    }
+    # the totals over nationalities, less the shown nationalities, would give a hidden one back
+    groups_hiding = {
+        tuple(k) for (m, *k), flags in hidden_pop.items() if m != "support_cost_eur" and any(flags)
+    }
+    for i, (m, k) in enumerate(
+        zip(out["metric"], out[keys].itertuples(index=False, name=None), strict=True)
+    ):
+        if str(m) in ("support_population", "support_cost_eur") and tuple(k) in groups_hiding:
+            for c in cols:
+                out.iat[i, list(out.columns).index(c)] = "x"
+            continue
+        flags = hidden_pop.get((str(m), *k))
+        if flags and any(flags):
+            for c, hide in zip(cols, flags, strict=True):
+                if hide:
+                    out.iat[i, list(out.columns).index(c)] = "x"
+
+
+class PublishedColumn(NamedTuple):
+    """A published column read cell by cell (see :func:`read_published`).
+
+    Attributes
+    ----------
+    numbers : Series
+        ``Float64``: the published numbers; NA where a cell is suppressed or unknown, so that
+        nothing drawn from it can show a suppressed size.
+    marks : Series
+        ``string``: the label of each suppressed cell (``"<5"``, ``"x"``); NA elsewhere.
+    """
+
+    numbers: pd.Series
+    marks: pd.Series
+
+    @property
+    def suppressed(self) -> pd.Series:
+        """Boolean mask of the suppressed cells."""
+        return self.marks.notna()
+
+
+def read_published(values: pd.Series) -> PublishedColumn:
+    """Which cells of a published column are suppressed, with their labels, and the numbers.
+
+    A numeric column has no suppressed cell; in a text or object column a cell reading like
+    ``"<5"`` (primary) or ``"x"`` (secondary) is suppressed, and other cells are read as numbers
+    (text that is no number counts as unknown).
+
+    Parameters
+    ----------
+    values : Series
+        A column as :func:`suppress_counts`, :func:`published` or :func:`publish_column` return.
+
+    Returns
+    -------
+    PublishedColumn
+
+    Examples
+    --------
+    >>> cells = read_published(pd.Series([12, "<5", 0, "x"], dtype=object))
+    >>> cells.numbers.tolist(), cells.marks.tolist()
+    ([12.0, <NA>, 0.0, <NA>], [<NA>, '<5', <NA>, 'x'])
+    """
+    index = values.index
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return PublishedColumn(
+            values.astype("Float64"), pd.Series(pd.NA, index=index, dtype="string")
+        )
+    as_text = values.astype("string").str.strip()
+    marked = as_text.str.fullmatch(SUPPRESSED_RE.pattern).fillna(False).astype(bool)
+    numbers = pd.to_numeric(as_text.mask(marked), errors="coerce").astype("Float64")
+    return PublishedColumn(numbers, as_text.where(marked))
+
+
+def publish_column(values: pd.Series, threshold: int = config.SUPPRESSION_THRESHOLD) -> pd.Series:
+    """Publish one column of people counts drawn on its own (a chart's bars or cells).
+
+    Counts 1..threshold-1 become ``"<threshold"`` (:func:`suppress_counts` with independent
+    cells: a chart prints no total); cells published already (``"<5"``, ``"x"``) stay as they
+    are, so the function can be applied to its own output.
+
+    Parameters
+    ----------
+    values : Series
+        Whole numbers >= 0 (NA for unknown), possibly with suppressed text cells.
+    threshold : int
+        Smallest count shown as a number.
+
+    Returns
+    -------
+    Series
+        Object values: ``int``, a label, or NA; same index.
+
+    Examples
+    --------
+    >>> publish_column(pd.Series([0, 3, 12, pd.NA])).tolist()
+    [0, '<5', 12, <NA>]
+    """
+    cells = read_published(values)
+    frame = pd.DataFrame({"n": cells.numbers})
+    shown = suppress_counts(frame, ["n"], threshold, sums=None)["n"]
+    return shown.where(cells.marks.isna(), cells.marks.astype(object))
 
 
 # ------------------------------------------------------------------------------------------------

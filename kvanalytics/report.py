@@ -14,14 +14,22 @@ import json
 import platform
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from . import config
+from . import config, plots
 from .errors import KvError
+from .excel import to_excel
+from .exposure import exposure, exposure_over_time
+from .normalise import country_name
+from .privacy import suppress_counts
+from .reference import load_risk_profile
+from .schemas import GROUPS, PEOPLE_SUMS
 
 __all__ = [
     "REPORT_NOTEBOOKS",
@@ -136,6 +144,63 @@ def _input_files(data_dir: Path) -> list[Path]:
     return [data_dir / n for n in names if (data_dir / n).exists()]
 
 
+def _report_parameters(
+    quarter: str | None,
+    data_dir: str | Path | None,
+    lang: str,
+    risk_profile: str,
+    out_dir: str | Path | None,
+) -> tuple[dict[str, Any], Path, Path]:
+    """Check the report's arguments; return the notebook parameters, data and output directories."""
+    quarter = quarter or latest_complete_quarter()
+    try:
+        pd.Period(quarter, freq="Q")
+    except ValueError:
+        raise KvError(f"quarter {quarter!r} is not a quarter like 2026Q3") from None
+    if lang not in ("en", "nl"):
+        raise KvError(f"lang {lang!r}: use 'en' or 'nl'")
+    data = Path(data_dir or config.RAW_DIR).resolve()
+    if not (data / "sample_partnerships.csv").exists():
+        raise KvError(f"{data}: no sample_partnerships.csv to report on")
+    out = Path(out_dir or config.REPORTS_DIR / quarter).resolve()
+    params = {
+        "quarter": quarter,
+        "data_dir": str(data),
+        "lang": lang,
+        "risk_profile": risk_profile,
+        "out_dir": str(out),
+    }
+    return params, data, out
+
+
+def _execute_notebooks(
+    notebooks: Sequence[str], params: dict[str, Any], out: Path, timeout: int
+) -> list[Path]:
+    """Run each report notebook found under ``notebooks/`` with ``params``; return the copies."""
+    import papermill as pm  # heavy (Jupyter client stack), needed only when a report is rendered
+
+    executed = []
+    for name in notebooks:
+        src = config.NOTEBOOK_DIR / name
+        if not src.exists():
+            continue
+        dst = out / "notebooks" / name
+        pm.execute_notebook(
+            str(src),
+            str(dst),
+            parameters=params,
+            cwd=str(config.NOTEBOOK_DIR),
+            progress_bar=False,
+            execution_timeout=timeout,
+            kernel_name="python3",
+            report_mode=True,
+        )
+        executed.append(dst)
+    if not executed:
+        raise KvError(f"no report notebooks found in {config.NOTEBOOK_DIR}")
+    return executed
+
+
 def render_report(
     *,
     quarter: str | None = None,
@@ -175,51 +240,16 @@ def render_report(
     --------
     >>> render_report(quarter="2026Q3", out_dir="reports/2026Q3")  # doctest: +SKIP
     """
-    import nbformat
-    import papermill as pm
+    import nbformat  # heavy (Jupyter stack), needed only when a report is rendered
 
-    quarter = quarter or latest_complete_quarter()
-    try:
-        pd.Period(quarter, freq="Q")
-    except ValueError:
-        raise KvError(f"quarter {quarter!r} is not a quarter like 2026Q3") from None
-    if lang not in ("en", "nl"):
-        raise KvError(f"lang {lang!r}: use 'en' or 'nl'")
-    data = Path(data_dir or config.RAW_DIR).resolve()
-    if not (data / "sample_partnerships.csv").exists():
-        raise KvError(f"{data}: no sample_partnerships.csv to report on")
-    out = Path(out_dir or config.REPORTS_DIR / quarter).resolve()
+    params, data, out = _report_parameters(quarter, data_dir, lang, risk_profile, out_dir)
     (out / "charts").mkdir(parents=True, exist_ok=True)
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    params = {
-        "quarter": quarter,
-        "data_dir": str(data),
-        "lang": lang,
-        "risk_profile": risk_profile,
-        "out_dir": str(out),
-    }
-    executed = []
-    for name in notebooks:
-        src = config.NOTEBOOK_DIR / name
-        if not src.exists():
-            continue
-        dst = out / "notebooks" / name
-        pm.execute_notebook(
-            str(src),
-            str(dst),
-            parameters=params,
-            cwd=str(config.NOTEBOOK_DIR),
-            progress_bar=False,
-            execution_timeout=timeout,
-            kernel_name="python3",
-            report_mode=True,
-        )
-        executed.append(dst)
-    if not executed:
-        raise KvError(f"no report notebooks found in {config.NOTEBOOK_DIR}")
+    executed = _execute_notebooks(notebooks, params, out, timeout)
     merged, warnings = _merge([nbformat.read(str(p), as_version=4) for p in executed])
     html_path = out / "report.html"
-    html_path.write_text(_to_html(merged, title=f"kvanalytics — {quarter}"), encoding="utf-8")
+    title = f"kvanalytics — {params['quarter']}"
+    html_path.write_text(_to_html(merged, title=title), encoding="utf-8")
     outputs = [html_path, *sorted((out / "charts").glob("*")), *sorted(out.glob("*.xlsx"))]
     write_manifest(
         out, inputs=_input_files(data), parameters=params, outputs=outputs, warnings=warnings
@@ -229,7 +259,7 @@ def render_report(
 
 def _merge(nbs: list[Any]) -> tuple[Any, list[str]]:
     """One notebook from several: code hidden later, stderr moved to the manifest's warnings."""
-    import nbformat
+    import nbformat  # heavy (Jupyter stack), needed only when a report is rendered
 
     merged = nbformat.v4.new_notebook()
     merged.metadata = nbs[0].metadata
@@ -252,7 +282,7 @@ def _merge(nbs: list[Any]) -> tuple[Any, list[str]]:
 
 
 def _to_html(nb: Any, *, title: str) -> str:
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # heavy (Jupyter stack), needed only to render a report
 
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input = True
@@ -296,13 +326,10 @@ class Dashboard:
         --------
         >>> dash.save("reports/2026Q3")  # doctest: +SKIP
         """
-        from .excel import to_excel
-        from .plots import save_figure
-
         out = Path(out_dir)
         written: list[Path] = []
         for name, fig in self.figures.items():
-            written += save_figure(fig, out / "charts" / name)
+            written += plots.save_figure(fig, out / "charts" / name)
         tables = {"headline": self.headline, **self.tables}
         written.append(
             to_excel(
@@ -317,6 +344,117 @@ class Dashboard:
 
     def _repr_html_(self) -> str:
         return f"<h3>Quarterly dashboard {self.quarter}</h3>" + self.headline.to_html(index=False)
+
+
+@dataclass(frozen=True)
+class _DashboardData:
+    """What the dashboard computes for one quarter, before publishing or drawing."""
+
+    period: pd.Period
+    at: pd.Timestamp
+    by_country: pd.DataFrame
+    by_country_faculty: pd.DataFrame
+    series_faculty: pd.DataFrame
+    series_tier: pd.DataFrame
+
+
+def _dashboard_data(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None,
+    quarter: str,
+    profile: pd.DataFrame | None,
+    years: int,
+) -> _DashboardData:
+    """Exposure at quarter end by country and country × faculty, and the quarterly series."""
+    period = pd.Period(quarter, freq="Q")
+    at = period.end_time.normalize()
+    start = (period - 4 * years + 1).start_time.normalize()
+    by_country = exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
+    # Country x faculty carries agreements and money only: people at that grain are mostly
+    # cells of 1-4, and a country's total minus its faculty cells would give hidden ones back
+    # (kvanalytics.privacy.suppress_nested publishes both when both are needed).
+    by_cf = exposure(partnerships, None, by=("country", "faculty"), at=at, risk_profile=profile)
+    series_faculty = exposure_over_time(partnerships, None, by=("faculty",), start=start, end=at)
+    series_country = exposure_over_time(
+        partnerships, None, by=("country",), start=start, end=at, risk_profile=profile
+    )
+    series_tier = (
+        series_country.assign(risk_tier=series_country["risk_tier"].astype("Int64"))
+        .groupby(["quarter", "risk_tier"], dropna=False, observed=True, as_index=False)[
+            ["active", "started", "ended"]
+        ]
+        .sum()
+    )
+    return _DashboardData(period, at, by_country, by_cf, series_faculty, series_tier)
+
+
+def _headline(partnerships: pd.DataFrame, data: _DashboardData) -> pd.DataFrame:
+    """The dashboard's headline figures (agreements and money; no people)."""
+    by_country = data.by_country
+    high = by_country["risk_tier"].astype("Int64").fillna(0) >= 2
+    prev_at = (data.period - 1).end_time.normalize()
+    prev = exposure(partnerships, None, by=("country",), at=prev_at)
+    return pd.DataFrame(
+        {
+            "metric": [
+                "agreements_active",
+                "agreements_active_previous_quarter",
+                "countries",
+                "value_eur",
+                "agreements_in_tier_2_or_3_countries",
+                "value_eur_in_tier_2_or_3_countries",
+            ],
+            "value": [
+                int(by_country["agreements_active"].sum()),
+                int(prev["agreements_active"].sum()),
+                int((by_country["agreements_active"] > 0).sum()),
+                float(by_country["value_eur"].sum()),
+                int(by_country.loc[high, "agreements_active"].sum()),
+                float(by_country.loc[high, "value_eur"].sum()),
+            ],
+        }
+    )
+
+
+def _dashboard_figures(
+    data: _DashboardData,
+    published: pd.DataFrame,
+    people_cols: list[str],
+    *,
+    lang: str,
+    top: int,
+    suppress: bool,
+) -> dict[str, Any]:
+    """The dashboard's charts, drawn from the tables it publishes (figures closed for pyplot)."""
+    by_country, by_cf = data.by_country, data.by_country_faculty
+    figures: dict[str, Any] = {}
+    with plots.house_style():
+        ax = plots.plot_top_countries(by_country, n=top, lang=lang)
+        figures["top_countries"] = ax.figure
+        cf_top = by_cf[
+            by_cf["country"].isin(by_country.nlargest(top, "agreements_active")["country"])
+        ]
+        ax = plots.plot_heatmap(cf_top, value="agreements_active", lang=lang, top=top)
+        figures["heatmap_country_faculty"] = ax.figure
+        axes = plots.plot_quarterly_trends(
+            data.series_faculty, value="active", facet="faculty", lang=lang
+        )
+        figures["trends_by_faculty"] = plots._figure_of(axes)
+        ax = plots.plot_risk_tiers_over_time(data.series_tier, value="active", lang=lang)
+        figures["risk_tiers_over_time"] = ax.figure
+        if people_cols:
+            ax = plots.plot_people(  # the published values: the chart hides what the tables do
+                published,
+                by="country",
+                groups=tuple(people_cols),
+                n=top,
+                lang=lang,
+                suppress=suppress,
+            )
+            figures["people_by_country"] = ax.figure
+    for fig in figures.values():
+        plt.close(fig)
+    return figures
 
 
 def quarterly_dashboard(
@@ -357,107 +495,29 @@ def quarterly_dashboard(
     --------
     >>> dash = quarterly_dashboard(table, headcounts, quarter="2026Q3")  # doctest: +SKIP
     """
-    import matplotlib.pyplot as plt
-
-    from . import plots
-    from .exposure import exposure, exposure_over_time
-    from .normalise import country_name
-    from .privacy import suppress_counts
-    from .reference import load_risk_profile
-    from .schemas import GROUPS
-
-    period = pd.Period(quarter, freq="Q")
-    at = period.end_time.normalize()
     profile = load_risk_profile(risk_profile) if isinstance(risk_profile, str) else risk_profile
-    start = (period - 4 * years + 1).start_time.normalize()
-
-    by_country = exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
-    # Country x faculty carries agreements and money only: people at that grain are mostly
-    # cells of 1-4, and a country's total minus its faculty cells would give hidden ones back
-    # (kvanalytics.privacy.suppress_nested publishes both when both are needed).
-    by_cf = exposure(partnerships, None, by=("country", "faculty"), at=at, risk_profile=profile)
-    series_faculty = exposure_over_time(partnerships, None, by=("faculty",), start=start, end=at)
-    series_country = exposure_over_time(
-        partnerships, None, by=("country",), start=start, end=at, risk_profile=profile
-    )
-    series_tier = (
-        series_country.assign(risk_tier=series_country["risk_tier"].astype("Int64"))
-        .groupby(["quarter", "risk_tier"], dropna=False, observed=True, as_index=False)[
-            ["active", "started", "ended"]
-        ]
-        .sum()
-    )
+    data = _dashboard_data(partnerships, headcounts, quarter, profile, years)
+    by_country = data.by_country
     people_cols = [g for g in GROUPS if g in by_country.columns]
-    extra = [c for c in ("students", "staff") if c in by_country.columns]
+    extra = [c for c in PEOPLE_SUMS if c in by_country.columns]
     named = by_country.assign(country_name=country_name(by_country["country"], lang))
     published = (
         suppress_counts(named, [*people_cols, *extra]) if suppress and people_cols else named
     )
-    cf_published = by_cf
-
-    tiers = by_country["risk_tier"].astype("Int64")
-    high = tiers.fillna(0) >= 2
-    prev_at = (period - 1).end_time.normalize()
-    prev = exposure(partnerships, None, by=("country",), at=prev_at)
-    headline = pd.DataFrame(
-        {
-            "metric": [
-                "agreements_active",
-                "agreements_active_previous_quarter",
-                "countries",
-                "value_eur",
-                "agreements_in_tier_2_or_3_countries",
-                "value_eur_in_tier_2_or_3_countries",
-            ],
-            "value": [
-                int(by_country["agreements_active"].sum()),
-                int(prev["agreements_active"].sum()),
-                int((by_country["agreements_active"] > 0).sum()),
-                float(by_country["value_eur"].sum()),
-                int(by_country.loc[high, "agreements_active"].sum()),
-                float(by_country.loc[high, "value_eur"].sum()),
-            ],
-        }
+    figures = _dashboard_figures(
+        data, published, people_cols, lang=lang, top=top, suppress=suppress
     )
-
-    figures: dict[str, Any] = {}
-    with plots.house_style():
-        ax = plots.plot_top_countries(by_country, n=top, lang=lang)
-        figures["top_countries"] = ax.figure
-        cf_top = by_cf[
-            by_cf["country"].isin(by_country.nlargest(top, "agreements_active")["country"])
-        ]
-        ax = plots.plot_heatmap(cf_top, value="agreements_active", lang=lang, top=top)
-        figures["heatmap_country_faculty"] = ax.figure
-        axes = plots.plot_quarterly_trends(
-            series_faculty, value="active", facet="faculty", lang=lang
-        )
-        figures["trends_by_faculty"] = plots._figure_of(axes)
-        ax = plots.plot_risk_tiers_over_time(series_tier, value="active", lang=lang)
-        figures["risk_tiers_over_time"] = ax.figure
-        if people_cols:
-            ax = plots.plot_people(  # the published values: the chart hides what the tables do
-                published,
-                by="country",
-                groups=tuple(people_cols),
-                n=top,
-                lang=lang,
-                suppress=suppress,
-            )
-            figures["people_by_country"] = ax.figure
-    for fig in figures.values():
-        plt.close(fig)
     tables = {
         "by_country": published,
-        "by_country_faculty": cf_published,
-        "quarterly_by_faculty": series_faculty,
-        "quarterly_by_risk_tier": series_tier,
+        "by_country_faculty": data.by_country_faculty,
+        "quarterly_by_faculty": data.series_faculty,
+        "quarterly_by_risk_tier": data.series_tier,
     }
     params = {
         "quarter": quarter,
-        "at": str(at.date()),
+        "at": str(data.at.date()),
         "lang": lang,
         "risk_profile": risk_profile if isinstance(risk_profile, str) else "custom",
         "suppressed": suppress,
     }
-    return Dashboard(quarter, tables, figures, headline, params)
+    return Dashboard(quarter, tables, figures, _headline(partnerships, data), params)

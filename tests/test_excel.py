@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from kvanalytics import i18n
 from kvanalytics.excel import FORMATS, sanitise_sheet_name, to_excel
+from kvanalytics.privacy import suppress_counts
 
 HOSTILE = "=cmd|' /C calc'!A0"
 
@@ -75,7 +77,10 @@ def test_about_sheet(workbook):
     assert "Generated (UTC)" in values
     stamp = values[values.index("Generated (UTC)") + 1]
     assert isinstance(stamp, dt.datetime)
-    assert abs((dt.datetime.now(dt.UTC).replace(tzinfo=None) - stamp).total_seconds()) < 300
+    # stamped while writing: after the source was made, before the workbook was saved
+    made = dt.datetime.fromtimestamp(int(source.stat().st_mtime), dt.UTC).replace(tzinfo=None)
+    saved = dt.datetime.fromtimestamp(out.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+    assert made <= stamp <= saved
     assert "kvanalytics version" in values
     assert values[values.index("kvanalytics version") + 1]  # a version, whatever it is
     for key, value in (("quarter", "2024Q3"), ("risk_profile", "freedom-house-2024"), ("top", 25)):
@@ -149,6 +154,39 @@ def test_suppressed_cells_are_right_aligned_text_numbers_stay_numbers(workbook):
     assert [c.value for c in phd] == ["<5", 22, 0]
     assert phd[0].data_type == "s" and phd[0].alignment.horizontal == "right"
     assert phd[1].data_type == "n" and phd[1].number_format == "#,##0"
+
+
+def test_secondary_suppression_is_text_too_and_the_column_stays_numeric(tmp_path):
+    raw = pd.DataFrame({"phd": [3, 40, 12], "degree_student": [40, 3, 12], "exchange_in": 0,
+                        "exchange_out": 0, "students": [83, 43, 24]})  # fmt: skip
+    table = suppress_counts(raw, list(raw.columns))
+    assert (table == "x").to_numpy().any(), "the example must have secondary suppression"
+    out = to_excel({"people": table}, tmp_path / "x.xlsx")
+    ws = load_workbook(out)["people"]
+    for name in table.columns:
+        for cell, shown in zip(column(ws, name), table[name], strict=True):
+            if isinstance(shown, str):  # "<5" and "x", as privacy wrote them
+                assert cell.value == shown and cell.data_type == "s"
+                assert cell.alignment.horizontal == "right"
+            else:
+                assert cell.value == shown and cell.number_format == "#,##0", name
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "expected"),
+    [
+        ("take_up_rate", [0.5], "share"),
+        ("cost_share", [0.5], "share"),  # a share before money
+        ("support_cost_eur", [10.0], "money"),
+        ("partner_id", [12], "code"),
+        ("partner_id", [1.5], "float"),  # a code only when whole
+        ("agreements_active", [3], "integer"),
+        ("headcount", [2.5], "float"),
+    ],
+)
+def test_excel_number_format_by_name_and_values(name, values, expected):
+    assert i18n.excel_number_format(name, pd.Series(values)) == FORMATS[expected]
+    assert FORMATS is i18n.EXCEL_FORMATS
 
 
 def test_default_suppression_note_and_dutch_about(tmp_path):

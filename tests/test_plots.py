@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 
-from kvanalytics import config, normalise
+from kvanalytics import config, i18n, normalise, privacy
 from kvanalytics import plots as kp
+from kvanalytics import scenarios as sc
 from kvanalytics.errors import SchemaError
 
 
@@ -103,6 +104,14 @@ def test_labels_come_from_the_csv_in_both_languages():
     assert kp.tier_name(pd.NA, "nl") == "onbekend"
     assert kp.label("phd", "nl") == "Promovendi"
     assert kp.label("no_such_key_here", "nl") == "No such key here"
+
+
+def test_labels_and_numbers_are_those_of_i18n():
+    # plots re-exports them for notebooks; Excel uses the same functions
+    assert kp.label is i18n.label and kp.format_number is i18n.format_number
+    assert kp.LANGS == i18n.LANGS
+    assert i18n.format_value(0.125, "take_up_rate", "nl") == "12,5%"
+    assert i18n.decimals_of(np.array([1.0, np.nan, 2.0])) == 0
 
 
 def test_tier_colours_are_fixed_sequential_and_grey_for_none():
@@ -581,3 +590,103 @@ def test_impact_timeline_draws_central_steps_and_ranges():
 def test_impact_timeline_names_an_unknown_metric():
     with pytest.raises(SchemaError, match="value_eur_stopped"):
         kp.plot_impact_timeline(_timeline(), metrics=["value_eur_stopped"])
+
+
+# ------------------------------------------------------------------------------------------------
+# what is drawn is what privacy publishes
+# ------------------------------------------------------------------------------------------------
+
+
+def _drawn(ax: Axes) -> tuple[list[str], list[tuple[float, bool]]]:
+    return texts(ax), [(round(p.get_width(), 9), bool(p.get_hatch())) for p in ax.patches]
+
+
+def test_people_charts_draw_the_frame_privacy_publishes(people, by_country, names):
+    published = people.assign(
+        **{g: privacy.publish_column(people[g]) for g in people.columns if g != "country"}
+    )
+    assert (published == "<5").to_numpy().any()
+    assert _drawn(kp.plot_people(people)) == _drawn(kp.plot_people(published))
+    shown = by_country.assign(students=privacy.publish_column(by_country["students"]))
+    raw = kp.plot_top_countries(by_country, value="students")
+    assert _drawn(raw) == _drawn(kp.plot_top_countries(shown, value="students"))
+
+
+def test_secondary_suppression_is_drawn_hatched_with_its_mark():
+    raw = pd.DataFrame({"country": ["AA", "BB"], "phd": [3, 40], "degree_student": [40, 3],
+                        "exchange_in": 0, "exchange_out": 0, "students": [43, 43]})  # fmt: skip
+    table = privacy.suppress_counts(raw, list(raw.columns[1:]))
+    groups = ("degree_student", "exchange_in", "exchange_out", "phd")
+    ax = kp.plot_people(table, groups=groups)
+    marks = [t for t in texts(ax)]
+    assert sorted(marks) == sorted(v for g in groups for v in table[g] if isinstance(v, str))
+    assert "x" in marks and "40" not in marks
+    assert len([p for p in ax.patches if p.get_hatch()]) == len(marks)
+    hidden = sorted(p.get_width() for p in ax.patches if not p.get_hatch() and p.get_width() > 0)
+    assert hidden == []  # every non-zero cell of these rows is hidden
+
+
+def test_people_counts_privacy_cannot_publish_are_refused(by_country):
+    halves = by_country.assign(students=[200.5, 3, 1653, 0, 55])
+    with pytest.raises(SchemaError, match="suppress=False"):
+        kp.plot_top_countries(halves, value="students")
+    ax = kp.plot_top_countries(halves, value="students", suppress=False)  # internal use
+    assert "200.5" in texts(ax)
+
+
+def test_impact_comparison_of_a_published_frame_draws_the_same(impact):
+    shown = privacy.published(impact.assign(unit=np.where(impact["metric"] == "people_affected",
+                                                          "people", "other")))  # fmt: skip
+    assert (shown["central"] == "<5").any()
+    raw = kp.plot_impact_comparison(impact)
+    again = kp.plot_impact_comparison(shown)
+    for a, b in zip(raw, again, strict=True):
+        assert _drawn(a) == _drawn(b)
+        assert [round(p.get_height(), 9) for p in a.patches] == [
+            round(p.get_height(), 9) for p in b.patches
+        ]
+    mixed = shown.assign(low=shown["low"].where(shown["low"] != "<5", 2))
+    with pytest.raises(SchemaError, match="published"):
+        kp.plot_impact_comparison(mixed)
+
+
+def test_impact_comparison_hides_a_total_that_would_give_a_small_count_back():
+    df = pd.DataFrame(
+        {
+            "scenario": "s",
+            "metric": ["support_population", "support_population_BY", "support_population_RU",
+                       "exchange_in_stopped"],
+            "unit": "people",
+            **{c: [120.0, 3.0, 117.0, 2.0] for c in ("low", "central", "high")},
+        }
+    )  # fmt: skip
+    axes = kp.plot_impact_comparison(df, metrics=["support_population", "exchange_in_stopped"])
+    # total - RU = BY: privacy hides the total; the unit marks exchange_in_stopped as people
+    assert [texts(a) for a in axes] == [["x"], ["<5"]]
+    assert all(p.get_hatch() for a in axes for p in a.patches)
+
+
+@pytest.fixture(scope="module")
+def sample_impacts() -> list[sc.Impact]:
+    from kvanalytics import read_headcounts, read_partnerships
+
+    raw = config.REPO_ROOT / "data" / "raw"
+    p = read_partnerships(raw / "sample_partnerships.csv", errors="collect").table
+    h = read_headcounts(raw / "sample_headcounts.xlsx", errors="collect").table
+    return [sc.impact(n, p, h) for n in ("nl-2022-freeze", "be-2022-rur-signatories")]
+
+
+def test_plot_compare_draws_the_published_comparison(sample_impacts):
+    axes = kp.plot_compare(sample_impacts, lang="nl")
+    table = sc.compare(sample_impacts)
+    present = [m for m in kp.COMPARE_METRICS if m in set(table["metric"])]
+    assert [a.get_title(loc="left") for a in axes] == [kp.label(m, "nl") for m in present]
+    shown = privacy.published(table).set_index(["metric", "scenario"])["central"]
+    for a, metric in zip(axes, present, strict=True):
+        drawn = texts(a)
+        expected = [shown.get((metric, s)) for s in table["scenario"].unique()]
+        marks = [v for v in expected if isinstance(v, str)]
+        assert [t for t in drawn if t in ("<5", "x")] == marks, metric
+        assert not any(t in {"1", "2", "3", "4"} for t in drawn), metric
+    (one,) = kp.plot_compare(sample_impacts, ax=plt.subplots()[1], metrics=["agreements_frozen"])
+    assert len(one.patches) == len(sample_impacts)

@@ -14,12 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kvanalytics import config
+from kvanalytics import config, schemas
 from kvanalytics.errors import SchemaError
 from kvanalytics.privacy import (
     PEOPLE_SUMS,
     Suppressed,
     disclosure_bounds,
+    publish_column,
+    published,
+    read_published,
     suppress,
     suppress_counts,
     suppress_long,
@@ -663,3 +666,100 @@ def test_dashboard_tables_together_pin_no_hidden_cell():
     # the same tables suppressed one by one leak through the country totals
     d_one, t_one = suppress_counts(by_cf, cols), suppress_counts(by_c, cols)
     assert _nested_attack(by_cf, by_c, d_one, t_one, "country", cols) != []
+
+
+# ------------------------------------------------------------------------------------------------
+# published(): scenario summaries; publish_column / read_published: what charts draw
+# ------------------------------------------------------------------------------------------------
+
+
+def test_people_sums_are_the_one_list_in_schemas():
+    assert PEOPLE_SUMS is schemas.PEOPLE_SUMS
+
+
+def _summary(rows: list[tuple[str, str, float, float, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["metric", "unit", "low", "central", "high"])
+
+
+def test_published_rounds_people_and_suppresses_small_ones_only():
+    df = _summary(
+        [
+            ("exchange_in_stopped", "people", 0.0, 2.67, 6.2),
+            ("degree_students_lost", "people", 0.0, 0.0, 0.0),
+            ("phd_affected", "people", 4.6, 5.4, np.nan),
+            ("agreements_frozen", "agreements", 3.0, 3.0, 3.0),
+            ("value_eur_stopped", "eur_per_year", 1.5, 2.5, 3.5),
+        ]
+    )
+    before = df.copy()
+    shown = published(df).set_index("metric")
+    pd.testing.assert_frame_equal(df, before)  # input untouched
+    assert shown.loc["exchange_in_stopped"].tolist() == ["people", 0, "<5", 6]
+    assert shown.loc["degree_students_lost", "central"] == 0  # zero stays zero
+    assert shown.loc["phd_affected", "low"] == 5 and shown.loc["phd_affected", "central"] == 5
+    assert pd.isna(shown.loc["phd_affected", "high"])  # unknown stays unknown
+    assert shown.loc["value_eur_stopped", "central"] == 2.5  # not people: untouched
+    assert published(df, threshold=10).set_index("metric").loc["phd_affected", "low"] == "<10"
+
+
+def test_published_hides_costs_and_totals_that_would_give_a_small_count_back():
+    rows = [
+        ("support_population", "people", 83.0),
+        ("support_cost_eur", "eur", 1245.0),
+        ("support_population_BY", "people", 3.0),
+        ("support_cost_eur_BY", "eur", 45.0),
+        ("support_population_RU", "people", 80.0),
+        ("support_cost_eur_RU", "eur", 1200.0),
+        ("agreements_frozen", "agreements", 2.0),
+    ]
+    df = pd.DataFrame(
+        {
+            "scenario": "s",
+            "metric": [r[0] for r in rows],
+            "unit": [r[1] for r in rows],
+            **{c: [r[2] for r in rows] for c in ("low", "central", "high")},
+        }
+    )
+    by = df["metric"] == "support_population_BY"
+    other = df.assign(scenario="t")
+    other.loc[by, ["low", "central", "high"]] = 30.0
+    shown = published(pd.concat([df, other], ignore_index=True)).set_index(["scenario", "metric"])
+    s = shown.loc["s", "central"]
+    assert s["support_population_BY"] == "<5"
+    # cost = population × fixed rates, and total − RU = BY: both would give the 3 back
+    assert s["support_cost_eur_BY"] == "x"
+    assert s["support_population"] == "x" and s["support_cost_eur"] == "x"
+    assert s["support_population_RU"] == 80 and s["support_cost_eur_RU"] == 1200.0
+    assert s["agreements_frozen"] == 2.0  # not people: untouched
+    # another scenario, with no small group, keeps its totals: hiding is per scenario
+    assert shown.loc[("t", "support_population"), "central"] == 83
+
+
+def test_read_published_marks_primary_and_secondary_cells():
+    cells = read_published(pd.Series([12, "<5", 0, "x", pd.NA, " < 10 ", "7"], dtype=object))
+    assert cells.marks.tolist()[:4] == [pd.NA, "<5", pd.NA, "x"]
+    assert cells.suppressed.tolist() == [False, True, False, True, False, True, False]
+    assert cells.numbers.tolist() == [12, pd.NA, 0, pd.NA, pd.NA, pd.NA, 7]
+    numeric = read_published(pd.Series([1, 2], dtype="Int64"))
+    assert not numeric.suppressed.any() and numeric.numbers.tolist() == [1, 2]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 12), st.none()), min_size=1, max_size=8))
+def test_publish_column_shows_no_small_count_and_is_idempotent(values):
+    column = pd.Series([pd.NA if v is None else v for v in values], dtype="Int64")
+    shown = publish_column(column)
+    for v, s in zip(values, shown, strict=True):
+        if v is None:
+            assert pd.isna(s)
+        elif 0 < v < 5:
+            assert s == "<5"
+        else:
+            assert s == v
+    again = publish_column(shown)
+    assert [None if pd.isna(v) else v for v in again] == [None if pd.isna(v) else v for v in shown]
+
+
+def test_publish_column_refuses_what_is_not_a_count():
+    with pytest.raises(SchemaError, match="whole numbers"):
+        publish_column(pd.Series([2.5, 10.0]))

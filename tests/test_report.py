@@ -114,6 +114,17 @@ def test_people_chart_ranks_by_what_is_shown(tables):
     assert top == expected
 
 
+def test_people_chart_marks_exactly_the_cells_the_table_hides(tables):
+    p, h = tables
+    dash = quarterly_dashboard(p, h, quarter=QUARTER)
+    ax = dash.figures["people_by_country"].axes[0]
+    drawn = [t.get_text() for t in ax.get_yticklabels()]
+    table = dash.tables["by_country"].set_index("country_name")
+    rows = table.loc[drawn, [g for g in GROUPS if g in table.columns]]
+    hidden = sorted(v for v in rows.to_numpy().ravel() if isinstance(v, str))
+    assert hidden and sorted(t.get_text() for t in ax.texts) == hidden
+
+
 def test_dashboard_dutch_labels_and_save(tables, tmp_path):
     p, h = tables
     dash = quarterly_dashboard(p, h, quarter=QUARTER, lang="nl")
