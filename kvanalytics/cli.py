@@ -43,10 +43,10 @@ from .errors import (
 from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, read_headcounts, read_partnerships
-from .privacy import suppress_counts
+from .privacy import published, suppress_counts
 from .reference import load_risk_profile
 from .report import render_report
-from .scenarios import Scenario, impact, load_scenario, published
+from .scenarios import Scenario, impact, load_scenario
 from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
 
 __all__ = ["main"]

@@ -19,6 +19,7 @@ from kvanalytics import config
 from kvanalytics import scenarios as sc
 from kvanalytics.errors import ScenarioError, UnknownNameError
 from kvanalytics.exposure import exposure, is_active
+from kvanalytics.privacy import published
 from kvanalytics.scenarios._model import _bench_terms
 from kvanalytics.scenarios._terms import _evaluate, _factor_values_mc
 from kvanalytics.schemas import HEADCOUNTS, PARTNERSHIPS, empty_table
@@ -679,24 +680,9 @@ def test_compare_is_tidy_and_unique(partnerships, headcounts):
     assert "nl-2022-freeze (2)" in set(table["scenario"])
 
 
-def test_plot_compare_draws(partnerships, headcounts):
-    plots = pytest.importorskip("kvanalytics.plots")
-    if not hasattr(plots, "plot_impact_comparison"):
-        pytest.skip("plots.plot_impact_comparison not there")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    imps = [_run(n, partnerships, headcounts) for n in BUNDLED[:3]]
-    axes = sc.plot_compare(imps)
-    assert len(np.ravel(axes)) >= 3
-    plt.close("all")
-
-
 def test_published_suppresses_small_people_counts(partnerships, headcounts):
     be = _run("be-2022-rur-signatories", partnerships, headcounts)
-    shown = sc.published(be.summary).set_index("metric")
+    shown = published(be.summary).set_index("metric")
     assert shown.loc["exchange_in_stopped", "central"] == "<5"  # 2.67 expected people
     assert shown.loc["exchange_out_recalled", "high"] == 6  # whole people, >= 5 shown
     assert shown.loc["degree_students_lost", "central"] == 0  # zero stays zero
@@ -909,7 +895,7 @@ def test_published_hides_costs_and_totals_that_would_give_a_small_count_back():
             **{c: [r[2] for r in rows] for c in ("low", "central", "high")},
         }
     )
-    shown = sc.published(df).set_index("metric")["central"]
+    shown = published(df).set_index("metric")["central"]
     assert shown["support_population_BY"] == "<5"
     # cost = population × fixed rates, and total − RU = BY: both would give the 3 back
     assert shown["support_cost_eur_BY"] == "x"

@@ -134,7 +134,6 @@ from ._metrics import METRICS
 
 # the benchmark's per-draw reference loop uses these three private names
 from ._model import _bench_terms as _bench_terms
-from ._outputs_moving import plot_compare, published
 from ._spec import (
     ASSUMPTIONS,
     EXEMPTIONS,
@@ -175,6 +174,4 @@ __all__ = [
     "list_scenarios",
     "load_scenario",
     "make_scenario",
-    "plot_compare",
-    "published",
 ]

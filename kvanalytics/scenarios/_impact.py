@@ -16,10 +16,10 @@ import pandas as pd
 
 from .. import config
 from ..errors import UnknownNameError
+from ..privacy import published
 from ._catalogue import load_scenario
 from ._metrics import METRICS, _unit_of
 from ._model import _Model, _model
-from ._outputs_moving import published
 from ._spec import Assumptions, Range, Scenario
 from ._tables import _affected_table, _assumption_table, _timeline, _unit_table
 from ._terms import (
