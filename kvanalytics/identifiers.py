@@ -130,11 +130,17 @@ def _read_each(values: Any, parse: Callable[[Any], Any]) -> _Reads:
     return _Reads(series.index, codes, parsed)
 
 
-def _fail_reason(column: str) -> Callable[[Any], str | None]:
-    def reason(read: Any) -> str | None:
-        return f"{column}: {read.reason}" if isinstance(read, _Fail) and read.reason else None
+def _note(column: str) -> Callable[[Any], str | None]:
+    """Why a value was not read, or how a code without a gap was read (None when neither)."""
 
-    return reason
+    def note(read: Any) -> str | None:
+        if isinstance(read, _Fail) and read.reason:
+            return f"{column}: {read.reason}"
+        if isinstance(read, _ErasmusCode) and read.solid:
+            return f"{column}: read without a gap as {read.prefix} + {read.city}{read.number}"
+        return None
+
+    return note
 
 
 def _valid(read: Any) -> str | None:
@@ -205,6 +211,7 @@ class _ErasmusCode(NamedTuple):
     prefix: str
     city: str
     number: str
+    solid: bool = False  # read from a string with no gap after a 1- or 2-letter prefix
 
     @property
     def code(self) -> str:
@@ -241,7 +248,7 @@ def _read_erasmus(value: Any) -> _ErasmusCode | _Fail:
     if long:
         fits = long
     if len(fits) == 1:
-        return _ErasmusCode(fits[0], letters[len(fits[0]) :], number)
+        return _ErasmusCode(fits[0], letters[len(fits[0]) :], number, len(fits[0]) < 3)
     if fits:
         return _Fail(f"ambiguous without a gap after the prefix: {' or '.join(sorted(fits))}")
     return _Fail("no country prefix of the Erasmus programme starts it")
@@ -262,9 +269,11 @@ def parse_erasmus_code(values: Iterable[Any] | pd.Series) -> pd.DataFrame:
     Tolerant of case, no-break and repeated spaces, a missing gap between prefix and city
     where only one prefix fits (``DBERLIN02``; not ``DKAARHUS01``, which could be ``D`` or
     ``DK``), and a space before the number (``F  PARIS 063``). A 3-letter prefix (``IRL``,
-    ``LUX``) is written with no gap by the programme and read so. Anything else (an unknown
-    prefix such as ``BE``, extra words, missing markers such as ``#N/A``) gives NA in every
-    column: a code is never guessed.
+    ``LUX``) is written with no gap by the programme and read so. A string without a gap is read
+    literally: a code that lost its prefix (``BERLIN02``) reads as ``B  ERLIN02``; checking the
+    code against a registry (the Charter holders list) catches that. Anything else (an unknown
+    prefix such as ``BE`` or the ISO ``DE``, extra words, a hyphen after the prefix, missing
+    markers such as ``#N/A``) gives NA in every column: a code is never guessed.
 
     Parameters
     ----------
@@ -516,9 +525,10 @@ def identify_partners(df: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Aligned with ``df`` (same index): ``erasmus_code`` (:func:`canonical_erasmus_code`),
         ``pic`` (:func:`normalise_pic`), ``ror`` (:func:`normalise_ror`),
-        ``identifier_country`` (:func:`erasmus_country`) and ``identifier_issue`` (why a value
-        that is present and not a missing marker was not read, e.g. ``"pic: 8 digits, a PIC
-        has 9"``; ``;``-separated; NA when none). A column ``df`` lacks comes out all NA.
+        ``identifier_country`` (:func:`erasmus_country`) and ``identifier_note``: why a value
+        that is present and not a missing marker was not read (``"pic: 8 digits, a PIC has
+        9"``), and how an Erasmus code written without a gap was read (``"erasmus_code: read
+        without a gap as D + BERLIN02"``), ``;``-separated; NA when there is nothing to say. A column ``df`` lacks comes out all NA.
 
     Examples
     --------
@@ -528,7 +538,7 @@ def identify_partners(df: pd.DataFrame) -> pd.DataFrame:
       erasmus_code        pic identifier_country
     0  D  BERLIN02  999977948                 DE
     1         <NA>       <NA>               <NA>
-    >>> identify_partners(raw)["identifier_issue"].iloc[1]
+    >>> identify_partners(raw)["identifier_note"].iloc[1]
     'erasmus_code: ambiguous without a gap after the prefix: D or DK'
     """
     if not isinstance(df, pd.DataFrame):
@@ -545,7 +555,7 @@ def identify_partners(df: pd.DataFrame) -> pd.DataFrame:
             "pic": reads["pic"].column(_valid),
             "ror": reads["ror"].column(_valid),
             "identifier_country": reads["erasmus_code"].column(_code_part("country")),
-            "identifier_issue": _joined([r.column(_fail_reason(c)) for c, r in reads.items()]),
+            "identifier_note": _joined([r.column(_note(c)) for c, r in reads.items()]),
         },
         index=df.index,
     )
