@@ -243,7 +243,7 @@ def _read_erasmus(value: Any) -> _ErasmusCode | _Fail:
     # The programme writes a 3-letter prefix with no gap (IRLDUBLIN01, LUXLUX-VIL01): a string
     # starting with one is read that way. Shorter prefixes are always followed by a gap there, so
     # without one the string is read only when a single prefix fits: DBERLIN02 is D, but
-    # DKAARHUS01 could be D + KAARHUS or DK + AARHUS and is not read.
+    # DKARHUS01 could be D + KARHUS or DK + ARHUS and is not read.
     long = [p for p in fits if len(p) == 3]
     if long:
         fits = long
@@ -267,7 +267,7 @@ def parse_erasmus_code(values: Iterable[Any] | pd.Series) -> pd.DataFrame:
     """Split Erasmus institution codes into prefix, city and number, with the prefix's country.
 
     Tolerant of case, no-break and repeated spaces, a missing gap between prefix and city
-    where only one prefix fits (``DBERLIN02``; not ``DKAARHUS01``, which could be ``D`` or
+    where only one prefix fits (``DBERLIN02``; not ``DKARHUS01``, which could be ``D`` or
     ``DK``), and a space before the number (``F  PARIS 063``). A 3-letter prefix (``IRL``,
     ``LUX``) is written with no gap by the programme and read so. A string without a gap is read
     literally: a code that lost its prefix (``BERLIN02``) reads as ``B  ERLIN02``; checking the
@@ -290,7 +290,7 @@ def parse_erasmus_code(values: Iterable[Any] | pd.Series) -> pd.DataFrame:
 
     Examples
     --------
-    >>> parse_erasmus_code(["d berlin02", "IRL DUBLIN01", "DKAARHUS01"])
+    >>> parse_erasmus_code(["d berlin02", "IRL DUBLIN01", "DKARHUS01"])
               code prefix    city number country
     0  D  BERLIN02      D  BERLIN     02      DE
     1  IRLDUBLIN01    IRL  DUBLIN     01      IE
@@ -532,7 +532,7 @@ def identify_partners(df: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> raw = pd.DataFrame({"erasmus_code": ["D BERLIN02", "DKAARHUS01"],
+    >>> raw = pd.DataFrame({"erasmus_code": ["D BERLIN02", "DKARHUS01"],
     ...                     "pic": ["999 977 948", "#N/A"]})
     >>> identify_partners(raw)[["erasmus_code", "pic", "identifier_country"]]
       erasmus_code        pic identifier_country

@@ -28,11 +28,12 @@ from .identifiers import (
     canonical_erasmus_code,
     erasmus_country,
     erasmus_prefixes,
+    identify_partners,
     normalise_pic,
 )
 from .schemas import DATE, TEXT
 
-__all__ = ["ERASMUS_CHARTER_COLUMNS", "read_erasmus_charter"]
+__all__ = ["ERASMUS_CHARTER_COLUMNS", "lookup_identifiers", "read_erasmus_charter"]
 
 #: Columns of :func:`read_erasmus_charter`, in order.
 ERASMUS_CHARTER_COLUMNS = (
@@ -428,3 +429,101 @@ def read_erasmus_charter(path: str | PathLike[str]) -> pd.DataFrame:
         index=pd.RangeIndex(n),
     )
     return out[list(ERASMUS_CHARTER_COLUMNS)]
+
+
+# --- identifiers looked up in a registry ----------------------------------------------------------
+
+
+def _compact(values: pd.Series) -> pd.Series:
+    """Codes without any space, upper case: the spelling of systems that strip spaces."""
+    return values.astype(TEXT).str.upper().str.replace(r"\s+", "", regex=True)
+
+
+def _unique_map(keys: pd.Series, values: pd.Series) -> tuple[dict[Any, Any], dict[Any, int]]:
+    """``keys`` -> value where a key has one registry row, and the row count of every key."""
+    frame = pd.DataFrame({"k": keys, "v": values}).dropna()
+    counts = frame["k"].value_counts()
+    single = frame[frame["k"].map(counts) == 1]
+    return dict(zip(single["k"], single["v"], strict=True)), counts.to_dict()
+
+
+def _join_notes(columns: Sequence[pd.Series]) -> pd.Series:
+    """Row-wise ``"; "``-join of string columns, skipping NA; NA where all are NA."""
+    out = columns[0]
+    for col in columns[1:]:
+        out = (out + "; " + col).where(out.notna() & col.notna(), out.fillna(col))
+    return out
+
+
+def lookup_identifiers(df: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame:
+    """Registry keys of partners found by their identifiers, before any name matching.
+
+    The Erasmus code is looked up first: its canonical spelling among the registry's keys,
+    then, for a code that is not among them as parsed (``DKARHUS01`` could be ``D`` or ``DK``;
+    ``BEBRUGGE11`` parses as ``B  EBRUGGE11``), the registry's codes with their spaces removed:
+    the registry settles it when exactly one of its codes reads so. Then the PIC, where exactly one registry row has it (one legal entity
+    may hold two Erasmus codes: its PIC then decides nothing). A code and a PIC that point at
+    different rows give no key: the conflict is noted, never settled by a guess.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Any of the columns ``erasmus_code``, ``pic``, ``ror`` raw as found (see
+        :func:`kvanalytics.identifiers.identify_partners`). Not modified.
+    registry : pandas.DataFrame
+        Columns ``key`` (canonical Erasmus codes) and ``pic``, e.g. :func:`read_erasmus_charter`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``df``: ``key`` (NA when not found), ``method`` (``erasmus_code``,
+        ``pic`` or NA) and ``identifier_note`` (the notes of ``identify_partners`` and of the
+        lookup, ``;``-separated).
+
+    Examples
+    --------
+    >>> registry = pd.DataFrame({"key": ["DK ARHUS01", "D  BERLIN01"],
+    ...                          "pic": ["999997057", "999977948"]})
+    >>> found = lookup_identifiers(pd.DataFrame({"erasmus_code": ["DKARHUS01", None],
+    ...                                          "pic": [None, "999 977 948"]}), registry)
+    >>> found[["key", "method"]]
+               key        method
+    0   DK ARHUS01  erasmus_code
+    1  D  BERLIN01           pic
+    """
+    missing = [c for c in ("key", "pic") if c not in registry.columns]
+    if missing:
+        raise ReferenceDataError(
+            f"registry lacks column(s) {missing}; pass read_erasmus_charter(...) or a frame with "
+            "'key' (canonical Erasmus codes) and 'pic'."
+        )
+    ids = identify_partners(df)
+    keys = registry["key"].astype(TEXT)
+    known = set(keys.dropna())
+    by_compact, _ = _unique_map(_compact(keys), keys)
+    by_pic, pic_rows = _unique_map(normalise_pic(registry["pic"]), keys)
+
+    raw = df["erasmus_code"] if "erasmus_code" in df else pd.Series(pd.NA, index=df.index)
+    from_code = ids["erasmus_code"].where(ids["erasmus_code"].isin(known))
+    settled = _compact(pd.Series(raw, index=df.index)).map(by_compact).astype(TEXT)
+    by_registry = from_code.isna() & settled.notna()  # not parsed, or parsed as no registry code
+    from_code = from_code.fillna(settled)
+    from_pic = ids["pic"].map(by_pic).astype(TEXT)
+    conflict = (from_code.notna() & from_pic.notna() & (from_code != from_pic)).astype(bool)
+    key = from_code.fillna(from_pic).where(~conflict)
+    method = pd.Series(pd.NA, index=df.index, dtype=TEXT)
+    method[from_pic.notna()] = "pic"
+    method[from_code.notna()] = "erasmus_code"
+    method[conflict] = pd.NA
+    shared = (ids["pic"].map(pic_rows).fillna(0).astype(int) > 1) & from_code.isna()
+    note = _join_notes(
+        [
+            ids["identifier_note"],
+            ("erasmus_code: the registry reads it as " + settled).where(by_registry),
+            ("pic " + ids["pic"] + ": held by several registry rows").where(shared),
+            ("erasmus_code gives " + from_code + " and pic gives " + from_pic + ": no key").where(
+                conflict
+            ),
+        ]
+    )
+    return pd.DataFrame({"key": key, "method": method, "identifier_note": note}, index=df.index)

@@ -9,7 +9,7 @@ import pytest
 
 from kvanalytics.errors import ReferenceDataError
 from kvanalytics.institutions import match_institutions
-from kvanalytics.registries import ERASMUS_CHARTER_COLUMNS, read_erasmus_charter
+from kvanalytics.registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 
 HEADER = (
     "Proposal number;Erasmus Code;Pic;OID;Legal Name;Street;Post Cd;City;Country Cd;Website Url;"
@@ -327,3 +327,56 @@ def test_unreadable_files(tmp_path, name, content, match):
 def test_missing_file(tmp_path):
     with pytest.raises(ReferenceDataError, match="file not found"):
         read_erasmus_charter(tmp_path / "absent.csv")
+
+
+# --- identifiers looked up in the registry --------------------------------------------------------
+
+
+def test_every_real_code_finds_its_row_even_without_spaces(eche_csv):
+    for codes in (
+        eche_csv["erasmus_code"],
+        eche_csv["erasmus_code"].str.replace(r"\s", "", regex=True),
+    ):
+        found = lookup_identifiers(pd.DataFrame({"erasmus_code": codes}), eche_csv)
+        assert found["key"].tolist() == eche_csv["key"].tolist()
+        assert found["method"].eq("erasmus_code").all()
+    # DKARHUS01 alone could be D or DK; the registry has one code that reads so
+    solid = lookup_identifiers(
+        pd.DataFrame({"erasmus_code": ["DKARHUS01", "SFHELSINK01"]}), eche_csv
+    )
+    assert solid["key"].tolist() == ["DK ARHUS01", "SF HELSINK01"]
+    assert solid["identifier_note"].iloc[0].endswith("the registry reads it as DK ARHUS01")
+
+
+def test_every_real_pic_finds_its_row_unless_shared(eche_csv):
+    found = lookup_identifiers(pd.DataFrame({"pic": eche_csv["pic"]}), eche_csv)
+    shared = eche_csv["pic"].duplicated(keep=False)
+    assert int(shared.sum()) == 2  # one legal entity with two Erasmus codes
+    assert (found["key"] == eche_csv["key"])[~shared].all()
+    assert found["key"][shared].isna().all()
+    assert found["identifier_note"][shared].str.contains("held by several registry rows").all()
+
+
+def test_lookup_never_settles_a_conflict():
+    registry = pd.DataFrame(
+        {"key": ["D  BERLIN01", "D  BERLIN02", "B  ERLIN99"], "pic": ["999977948", "999976787", ""]}
+    )
+    partners = pd.DataFrame(
+        {
+            "erasmus_code": ["D BERLIN01", "D BERLIN01", "BERLIN02", None, "DE BERLIN01"],
+            "pic": ["999976787", "999977948", None, "999976787", "0"],
+        },
+        index=[4, 3, 2, 1, 0],
+    )
+    before = partners.copy()
+    found = lookup_identifiers(partners, registry)
+    pd.testing.assert_frame_equal(partners, before)
+    assert found.index.tolist() == [4, 3, 2, 1, 0]
+    assert found["key"].tolist() == [pd.NA, "D  BERLIN01", pd.NA, "D  BERLIN02", pd.NA]
+    assert found["method"].tolist() == [pd.NA, "erasmus_code", pd.NA, "pic", pd.NA]
+    assert found["identifier_note"].loc[4] == (
+        "erasmus_code gives D  BERLIN01 and pic gives D  BERLIN02: no key"
+    )
+    assert found["identifier_note"].loc[2] == "erasmus_code: read without a gap as B + ERLIN02"
+    with pytest.raises(ReferenceDataError, match="lacks column"):
+        lookup_identifiers(partners, registry[["key"]])
