@@ -202,7 +202,8 @@ def _table(path: Path) -> tuple[str | None, dict[str, list[Any]], list[int]]:
 
 
 def _text(values: Sequence[Any]) -> pd.Series:
-    """Cells as stripped text; blank and ``#N/A`` are NA (``NA`` stays: it is Namibia)."""
+    """Cells as text, whitespace runs collapsed and stripped; blank and ``#N/A`` are NA (``NA``
+    stays: it is Namibia)."""
     out: list[str | None] = []
     for v in values:
         if v is None or (isinstance(v, float) and v != v):
