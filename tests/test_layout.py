@@ -29,9 +29,13 @@ def _code_lines(source_lines: list[str], node: ast.AST) -> int:
     """Lines of code in a function body: no docstring, comment-only or blank lines."""
     body = node.body  # type: ignore[attr-defined]
     first = body[0]
-    if isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant):
-        if isinstance(first.value.value, str):
-            body = body[1:]
+    value = getattr(first, "value", None)
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(value, ast.Constant)
+        and isinstance(value.value, str)
+    ):
+        body = body[1:]
     if not body:
         return 0
     lines = source_lines[body[0].lineno - 1 : node.end_lineno]  # type: ignore[attr-defined]
@@ -107,4 +111,6 @@ def test_readme_layout_table_names_every_module() -> None:
         listed |= {n.strip("/") for n in re.findall(r"`([\w/]+)`", row)}
     modules = _modules()
     assert modules - listed == set(), f"README layout misses {sorted(modules - listed)}"
-    assert listed - modules == set(), f"README layout names what is not there: {sorted(listed - modules)}"
+    assert listed - modules == set(), (
+        f"README layout names what is not there: {sorted(listed - modules)}"
+    )

@@ -9,7 +9,7 @@ import pytest
 
 from kvanalytics.errors import ReferenceDataError
 from kvanalytics.institutions import match_institutions
-from kvanalytics.registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
+from kvanalytics.reference import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 
 HEADER = (
     "Proposal number;Erasmus Code;Pic;OID;Legal Name;Street;Post Cd;City;Country Cd;Website Url;"

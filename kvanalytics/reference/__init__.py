@@ -20,6 +20,11 @@ Readers exist for the real formats (``formats/``): the US Consolidated Screening
 consolidated list XML (:func:`read_un_xml`); and a simple CSV for institution lists
 (:func:`read_watchlist`).
 
+**Registries** of institutions serve as the ``reference=`` of partner matching: the Erasmus
+Charter for Higher Education holders list (:func:`read_erasmus_charter`, CSV or XLSX as the
+Commission publishes it), with :func:`lookup_identifiers` to find partners by Erasmus code or PIC
+before any fuzzy step.
+
 Every reader checks the whole file and raises one :class:`~kvanalytics.errors.ReferenceDataError`
 naming the file, row, column and what was expected; the error's ``problems`` attribute holds
 all failures as a table. Row numbers count the header as row 1, as a spreadsheet shows them.
@@ -34,6 +39,7 @@ module                      holds
 ``_profiles``               reading, listing, loading profiles; :func:`risk_tiers`
 ``formats/``                the real list formats (CSL, SDN, UN) and which one a file is
 ``_watchlists``             the simple watchlist CSV, bundled lists, :func:`load_watchlist`
+``_registries``             institution registries: the Erasmus Charter holders list
 ==========================  ===============================================================
 """
 
@@ -53,6 +59,7 @@ from ._profiles import (
     read_risk_profile,
     risk_tiers,
 )
+from ._registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 from ._watchlists import (
     WATCHLIST_CSV_OPTIONAL,
     WATCHLIST_CSV_REQUIRED,
@@ -64,6 +71,7 @@ from ._watchlists import (
 from .formats import read_csl, read_sdn, read_un_xml
 
 __all__ = [
+    "ERASMUS_CHARTER_COLUMNS",
     "FH_RELEASE",
     "FH_STATUS",
     "FREEDOM_HOUSE_FACTS",
@@ -81,7 +89,9 @@ __all__ = [
     "list_watchlists",
     "load_risk_profile",
     "load_watchlist",
+    "lookup_identifiers",
     "read_csl",
+    "read_erasmus_charter",
     "read_risk_profile",
     "read_sdn",
     "read_un_xml",

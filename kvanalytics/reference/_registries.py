@@ -23,15 +23,15 @@ import pandas as pd
 import pycountry
 from python_calamine import CalamineWorkbook
 
-from .errors import ReferenceDataError
-from .identifiers import (
+from ..errors import ReferenceDataError
+from ..identifiers import (
     canonical_erasmus_code,
     erasmus_country,
     erasmus_prefixes,
     identify_partners,
     normalise_pic,
 )
-from .schemas import DATE, TEXT
+from ..schemas import DATE, TEXT
 
 __all__ = ["ERASMUS_CHARTER_COLUMNS", "lookup_identifiers", "read_erasmus_charter"]
 
