@@ -37,13 +37,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import config
 from .errors import KvError, SchemaError
+from .normalise import country_table
+from .people import code_dtype, factorize, in_force
+from .reference import load_risk_profile
 from .schemas import (
-    BASES,
     DATE,
     GROUPS,
     KIND_DTYPE,
@@ -442,8 +442,6 @@ def _risk_tiers(risk_profile: pd.DataFrame | str | None) -> pd.Series | None:
     if risk_profile is None:
         return None
     if isinstance(risk_profile, str):
-        from .reference import load_risk_profile
-
         risk_profile = load_risk_profile(risk_profile)
     _require(risk_profile, ("country", "tier"), "risk_profile", "exposure")
     country = risk_profile["country"].astype(TEXT).str.strip().str.upper()
@@ -480,14 +478,7 @@ def _weights(weights: Mapping[int, float] | None) -> np.ndarray:
 
 
 def _regions() -> pd.Series:
-    """ISO2 -> UN region, from ``normalise.country_table`` (imported when needed)."""
-    try:
-        from .normalise import country_table
-    except ImportError as exc:  # pragma: no cover - depends on the state of the package
-        raise KvError(
-            "by='region' needs kvanalytics.normalise.country_table() (ISO2 -> region), which "
-            f"could not be imported ({exc}). Group by 'country' and map regions yourself."
-        ) from exc
+    """ISO2 -> UN region, from ``normalise.country_table``."""
     table = country_table()
     if not {"iso2", "region"} <= set(table.columns):
         raise KvError("country_table() must have columns iso2 and region for by='region'.")
@@ -501,33 +492,6 @@ def _regions() -> pd.Series:
 # ------------------------------------------------------------------------------------------------
 
 
-def _small(n_codes: int) -> type[np.signedinteger]:
-    """The smallest signed integer type holding codes 0..n_codes (keeps 10^7-row codes small)."""
-    for t in (np.int8, np.int16, np.int32):
-        if n_codes < np.iinfo(t).max:
-            return t
-    return np.int64
-
-
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Integer codes (NA a code of its own; a small integer dtype) and the labels they stand for."""
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        k = len(dtype.categories)
-        # codes are -1 for NA: index a lookup whose last entry is NA's own code, k
-        lookup = np.r_[np.arange(k), k].astype(_small(k))
-        codes = lookup[values.cat.codes.to_numpy()]
-        cats = pd.Categorical.from_codes(np.r_[np.arange(k), -1], dtype=dtype)
-        return codes, pd.Series(cats)
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        # Arrow's hash kernel is 2-3x faster than pd.factorize on 10^7 strings.
-        enc = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
-        codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
-        return codes, pd.Series(enc.dictionary.to_pylist(), dtype=TEXT)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(codes, np.int64), pd.Series(uniques).astype(TEXT)
-
-
 def _codes_table(
     frame: pd.DataFrame, keys: Sequence[str], regions: pd.Series | None
 ) -> tuple[np.ndarray, pd.DataFrame]:
@@ -537,12 +501,12 @@ def _codes_table(
     for key in keys:
         if key == "region":
             assert regions is not None
-            ccodes, clabels = _factorize(frame["country"])
+            ccodes, clabels = factorize(frame["country"])
             reg = pd.Series(clabels.map(regions).to_numpy(), dtype=TEXT)
-            rcodes, rlabels = _factorize(reg)
+            rcodes, rlabels = factorize(reg)
             per_key.append((rcodes[ccodes], rlabels))
         else:
-            per_key.append(_factorize(frame[key]))
+            per_key.append(factorize(frame[key]))
     ids, table = _group_rows(per_key, n)
     labels = pd.DataFrame(
         {
@@ -578,7 +542,7 @@ def _group_rows(
         if total <= max(4 * n, 1 << 22):
             present = np.bincount(combined, minlength=int(total)) > 0
             uniq = np.flatnonzero(present)
-            ids = (np.cumsum(present) - 1).astype(_small(len(uniq)))[combined]
+            ids = (np.cumsum(present) - 1).astype(code_dtype(len(uniq)))[combined]
         else:
             uniq, ids = np.unique(combined, return_inverse=True)
         del combined
@@ -635,7 +599,7 @@ def _prepare(
     ids, labels = _codes_table(p, keys, regions)
     n_users = len(labels)
     if tiers is not None:
-        ccodes, clabels = _factorize(p["country"])
+        ccodes, clabels = factorize(p["country"])
         tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
         tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
         fine, table = _group_rows(
@@ -715,73 +679,7 @@ class _People:
     present: np.ndarray  # T x units: any headcount row in force
     available: np.ndarray  # T x groups: the group has a period in force
     basis: dict[str, str]  # group -> counting basis used
-
-
-_ACADEMIC_PERIOD = r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$"
-
-
-def _period_reference(periods: pd.Series) -> np.ndarray:
-    """Reference day of each period label: ``2021/22`` -> 2021-10-01; ISO dates as is."""
-    text = periods.astype(TEXT)
-    year = text.str.extract(_ACADEMIC_PERIOD)[0].astype(TEXT)
-    month, day = config.ACADEMIC_YEAR_REFERENCE
-    ay = pd.to_datetime(year + f"-{month:02d}-{day:02d}", format="%Y-%m-%d", errors="coerce")
-    iso = pd.to_datetime(text.where(year.isna()), format="ISO8601", errors="coerce")
-    ref = ay.fillna(iso)
-    bad = ref.isna()
-    if bad.any():
-        examples = [str(x) for x in text[bad].head(3).tolist()]
-        raise SchemaError(
-            f"headcounts: {int(bad.sum())} period value(s) are neither an academic year like "
-            f"'2021/22' nor an ISO date, e.g. {examples}. Fix the period column."
-        )
-    return ref.to_numpy("datetime64[us]").astype("datetime64[D]")
-
-
-#: Preferred counting basis per group when ``basis=None``: a person's nationality (then prior
-#: diploma), except outgoing exchange, which is counted by destination.
-_BASIS_ORDER = ("nationality", "prior_diploma", "destination")
-_BASIS_ORDER_EXCHANGE_OUT = ("destination", "nationality", "prior_diploma")
-
-
-def _codes_in(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Code of each value in ``categories`` (-1 for NA or any other value), without converting
-    10^7 categorical values to text."""
-    codes, labels = _factorize(values)
-    lookup = pd.Series(range(len(categories)), index=list(categories), dtype="int64")
-    code_of_label = labels.astype(TEXT).map(lookup).fillna(-1).to_numpy(np.int64)
-    return code_of_label.astype(np.int8)[codes] if len(codes) else np.zeros(0, np.int8)
-
-
-def _choose_basis(
-    h: pd.DataFrame, gcodes: np.ndarray, basis: str | None
-) -> tuple[np.ndarray | None, dict[str, str]]:
-    """Row mask of the basis used per group (None: all rows), and group -> basis used."""
-    if "basis" not in h.columns:
-        if basis is not None:
-            raise SchemaError(f"headcounts has no basis column, so basis={basis!r} can't be used.")
-        return None, {}
-    bcodes = _codes_in(h["basis"], BASES)
-    nb = len(BASES)
-    pair = gcodes.astype(np.int16) * (nb + 1) + bcodes + 1
-    counts = np.bincount(pair, minlength=len(GROUPS) * (nb + 1))
-    have = counts.reshape(len(GROUPS), nb + 1)[:, 1:] > 0  # groups x bases with rows
-    present = [BASES[i] for i in np.flatnonzero(have.any(axis=0))]
-    if basis is not None:
-        if basis not in present:
-            raise SchemaError(f"headcounts have no rows of basis {basis!r}; they have {present}.")
-        return bcodes == BASES.index(basis), {g: basis for g in GROUPS}
-    if len(present) <= 1:
-        return None, {g: present[0] for g in GROUPS} if present else {}
-    chosen: dict[str, str] = {}
-    want = np.full(len(GROUPS), -2, np.int64)
-    for gi, group in enumerate(GROUPS):  # six groups, not rows
-        order = _BASIS_ORDER_EXCHANGE_OUT if group == "exchange_out" else _BASIS_ORDER
-        found = [x for x in order if have[gi, BASES.index(x)]]
-        if found:
-            chosen[group] = found[0]
-            want[gi] = BASES.index(found[0])
-    return want[gcodes] == bcodes, chosen
+    notes: tuple[str, ...]  # periods in force; groups without one (people.in_force)
 
 
 def _people(
@@ -791,32 +689,26 @@ def _people(
     basis: str | None,
     regions: pd.Series | None,
 ) -> _People | None:
+    """People per day x unit x group, by the rule of :mod:`kvanalytics.people`."""
     if headcounts is None or any(k not in PEOPLE_KEYS for k in keys):
         return None
     need = ("period", "group", "headcount", *[k if k != "region" else "country" for k in keys])
     _require(headcounts, need, "headcounts", "exposure")
     h = headcounts
-    gcodes = _codes_in(h["group"], GROUPS)
-    if (gcodes < 0).any():
-        bad = h["group"][gcodes < 0].drop_duplicates().head(3).tolist()
-        raise SchemaError(f"headcounts: unknown group(s) {bad}; groups are {list(GROUPS)}.")
-    mask, used = _choose_basis(h, gcodes, basis)
-    pcodes, plabels = _factorize(h["period"])
-    refs, ref_code = np.unique(_period_reference(plabels), return_inverse=True)
+    f = in_force(h, days, basis=basis)
     ucodes, labels = _codes_table(h, keys, regions)
-    n_units, n_refs, n_groups = len(labels), max(len(refs), 1), len(GROUPS)
+    n_units, n_refs, n_groups = len(labels), max(len(f.references), 1), len(GROUPS)
     size = n_groups * n_refs * n_units
     # One int64 code per row: (group, reference day, unit); rows of another basis go to an
     # overflow bin that is dropped. Built in place to keep 10^7-row temporaries few.
-    flat = gcodes.astype(np.int64)
+    flat = f.row_group.astype(np.int64)
     flat *= n_refs
-    flat += ref_code.reshape(-1).astype(_small(n_refs))[pcodes]
-    del pcodes
+    flat += f.row_reference
     flat *= n_units
     flat += ucodes
     del ucodes
-    if mask is not None:
-        flat[~mask] = size
+    if f.row_counted is not None:
+        flat[~f.row_counted] = size
     col = h["headcount"]
     if not pd.api.types.is_numeric_dtype(col.dtype):
         col = pd.to_numeric(col, errors="coerce")
@@ -829,23 +721,23 @@ def _people(
     n_na = np.bincount(flat[na], minlength=size + 1)[:size].reshape(shape)
     rows = np.bincount(flat, minlength=size + 1)[:size].reshape(shape)
     del flat
-    # Per group, the reference days it has, then the latest on or before each day.
-    has = rows.sum(axis=2) > 0  # groups x refs
     t = len(days)
-    ref_idx = np.full((t, n_groups), -1, np.int64)
-    for g in range(n_groups):  # six groups, not rows
-        avail = np.flatnonzero(has[g])
-        if len(avail):
-            pos = np.searchsorted(refs[avail], days, side="right") - 1
-            ref_idx[:, g] = np.where(pos >= 0, avail[np.maximum(pos, 0)], -1)
-    available = ref_idx >= 0
+    available = f.available  # t x groups
     gi = np.broadcast_to(np.arange(n_groups), (t, n_groups))
-    ri = np.maximum(ref_idx, 0)
+    ri = np.maximum(f.period_of, 0)
     counts = total[gi, ri, :]  # t x groups x units
     counts = np.where(available[:, :, None], counts, np.nan).transpose(0, 2, 1)
     unknown = np.where(available[:, :, None], n_na[gi, ri, :], 0).sum(axis=1)
     present = (np.where(available[:, :, None], rows[gi, ri, :], 0).sum(axis=1)) > 0
-    return _People(labels, counts, np.rint(unknown).astype(np.int64), present, available, used)
+    return _People(
+        labels,
+        counts,
+        np.rint(unknown).astype(np.int64),
+        present,
+        available,
+        dict(f.basis),
+        f.notes,
+    )
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -304,7 +306,7 @@ def test_people_columns_omitted_for_partner_keys(small: pd.DataFrame, people) ->
 
 
 def test_region_with_monkeypatched_country_table(monkeypatch, small, people) -> None:
-    import kvanalytics.normalise as normalise
+    exposure_module = importlib.import_module("kvanalytics.exposure")  # the name is shadowed
 
     table = pd.DataFrame(
         {
@@ -314,7 +316,7 @@ def test_region_with_monkeypatched_country_table(monkeypatch, small, people) -> 
             "region": ["Asia", "Asia", "Europe", "Americas"],
         }
     ).astype("string")
-    monkeypatch.setattr(normalise, "country_table", lambda: table)
+    monkeypatch.setattr(exposure_module, "country_table", lambda: table)
     t = exposure(small, people, by=("region",), at=D).set_index("region")
     assert t.loc["Asia", "agreements_active"] == 2
     assert t.loc["Asia", "degree_student"] == 12 + 7
