@@ -48,9 +48,10 @@ from .schemas import (
     GROUPS,
     KIND_DTYPE,
     LEVEL_DTYPE,
-    STAFF_GROUPS,
-    STUDENT_GROUPS,
+    PEOPLE_SUMS,
     TEXT,
+    check_headcounts,
+    check_partnerships,
 )
 
 __all__ = [
@@ -194,25 +195,46 @@ def exposure(
     ...                                                       "2024-06-30").sum())
     True
     """
-    keys = _check_by(by, partnerships)
+    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
     d = _as_day(at)
-    tiers = _risk_tiers(risk_profile)
-    w = _weights(weights)
-    regions = _regions() if "region" in keys else None
     prep = _prepare(partnerships, keys, tiers, regions, valid_only=False)
+    m = _measures_at(prep, w, is_active(partnerships, d).to_numpy())
+    keep = m["active"][:, 0] > 0
+    people = _people(headcounts, keys, np.array([d]), basis, regions)
+    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
+    return _ranked(_with_share(out.drop(columns=["_t"])), keys)
 
-    active = is_active(partnerships, d).to_numpy()
+
+def _inputs(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None,
+    by: Sequence[str] | str,
+    risk_profile: pd.DataFrame | str | None,
+    weights: Mapping[int, float] | None,
+) -> tuple[tuple[str, ...], pd.Series | None, np.ndarray, pd.Series | None]:
+    """Checked keys, tiers, weights and regions of an exposure call (tables validated)."""
+    keys = _check_by(by, partnerships)
+    check_partnerships(partnerships, where="exposure")
+    if headcounts is not None:
+        check_headcounts(headcounts, where="exposure")
+    tiers = _risk_tiers(risk_profile)
+    regions = _regions() if "region" in keys else None
+    return keys, tiers, _weights(weights), regions
+
+
+def _measures_at(prep: _Prepared, w: np.ndarray, active: np.ndarray) -> dict[str, np.ndarray]:
+    """Per unit measures of the active rows (arrays units x 1)."""
     fine = prep.fine[active]
     nf = prep.n_fine
     count = np.bincount(fine, minlength=nf)[:, None]
     value = np.bincount(fine, weights=prep.cents[active], minlength=nf)[:, None]
     vunk = np.bincount(fine, weights=prep.value_unknown[active], minlength=nf)[:, None]
     susp = np.bincount(fine, weights=prep.suspended[active], minlength=nf)[:, None]
-    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
-    keep = m["active"][:, 0] > 0
-    people = _people(headcounts, keys, np.array([d]), basis, regions)
-    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
-    out = out.drop(columns=["_t"])
+    return _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
+
+
+def _with_share(out: pd.DataFrame) -> pd.DataFrame:
+    """Insert ``share_of_total`` (of all active agreements) after ``agreements_suspended``."""
     total = out["agreements_active"].sum()
     share = out["agreements_active"].astype("Float64") / total if total > 0 else pd.NA
     out.insert(
@@ -220,6 +242,11 @@ def exposure(
         "share_of_total",
         pd.Series(share, index=out.index, dtype="Float64"),
     )
+    return out
+
+
+def _ranked(out: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Sorted by ``agreements_active`` (descending), then the keys."""
     order = out.sort_values(
         ["agreements_active", *keys],
         ascending=[False, *[True] * len(keys)],
@@ -294,22 +321,50 @@ def exposure_over_time(
     """
     if str(freq).upper() not in ("Q", "QE", "Q-DEC", "QE-DEC"):
         raise ValueError(f"freq must be 'Q' (quarters); got {freq!r}.")
-    keys = _check_by(by, partnerships)
-    tiers = _risk_tiers(risk_profile)
-    w = _weights(weights)
-    regions = _regions() if "region" in keys else None
+    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
     prep = _prepare(partnerships, keys, tiers, regions, valid_only=True)
-    off = (config.ACADEMIC_YEAR_START_MONTH - 1) % 3 if academic_year else 0
+    window = _window(prep, start, end, academic_year)
+    m = _measures_over(prep, w, window)
+    keep = np.asarray(
+        (m["active"] > 0).any(axis=1)
+        | (m["started"] > 0).any(axis=1)
+        | (m["ended"] > 0).any(axis=1),
+        dtype=bool,
+    )
+    people = _people(headcounts, keys, window.q_end, basis, regions)
+    out = _assemble(prep, m, keep, people, window.q_end, labels=window.labels, tiers=tiers)
+    return out.drop(columns=["_t"])
 
+
+@dataclass(frozen=True)
+class _Window:
+    off: int  # months the quarters are shifted by (academic-year quarters)
+    q0: int  # first and last quarter numbers (see _quarter)
+    q1: int
+    labels: np.ndarray  # quarter labels
+    q_end: np.ndarray  # last day of each quarter, datetime64[D]
+
+    @property
+    def n(self) -> int:
+        return self.q1 - self.q0 + 1
+
+
+def _window(prep: _Prepared, start: Any, end: Any, academic_year: bool) -> _Window:
+    """The quarters of the series: from the quarter of ``start`` (default: the earliest start)
+    to the quarter of ``end`` (default: today)."""
+    off = (config.ACADEMIC_YEAR_START_MONTH - 1) % 3 if academic_year else 0
     first = prep.start.min() if len(prep.start) else _as_day(None)
     q0 = int(_quarter(np.array([_as_day(start) if start is not None else first]), off)[0])
     q1 = int(_quarter(np.array([_as_day(end)]), off)[0])
     if q1 < q0:
         raise ValueError(f"end ({end}) is before start ({start}); give start <= end.")
-    nq = q1 - q0 + 1
     labels, q_end = _quarter_labels(np.arange(q0, q1 + 1), off, academic_year)
+    return _Window(off, q0, q1, labels, q_end)
 
-    nf = prep.n_fine
+
+def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np.ndarray]:
+    """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows."""
+    nf, nq, q0, q1, off = prep.n_fine, win.n, win.q0, win.q1, win.off
     qs = _quarter(prep.start, off)
     open_end = np.isnat(prep.end)
     # Active at quarter end Q  <=>  Q(start) <= Q  and  end >= last day of Q  <=>  Q < Q(end + 1d).
@@ -330,28 +385,22 @@ def exposure_over_time(
         )
         return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
 
-    count = stock(None)
-    value = stock(prep.cents)
-    vunk = stock(prep.value_unknown.astype(np.float64))
-
     def flow(q: np.ndarray, mask: np.ndarray) -> np.ndarray:
         inside = mask & (q >= q0) & (q <= q1)
         idx = prep.user_of_fine[prep.fine[inside]] * nq + (q[inside] - q0)
         return np.bincount(idx, minlength=prep.n_users * nq).reshape(prep.n_users, nq)
 
-    started = flow(qs, np.ones(len(qs), bool))
-    ended = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
-
-    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=None)
-    m["started"] = started
-    m["ended"] = ended
-    keep = np.asarray(
-        (m["active"] > 0).any(axis=1) | (started > 0).any(axis=1) | (ended > 0).any(axis=1),
-        dtype=bool,
+    m = _measures(
+        prep,
+        w,
+        count=stock(None),
+        value=stock(prep.cents),
+        value_unknown=stock(prep.value_unknown.astype(np.float64)),
+        suspended=None,
     )
-    people = _people(headcounts, keys, q_end, basis, regions)
-    out = _assemble(prep, m, keep, people, q_end, labels=labels, tiers=tiers)
-    return out.drop(columns=["_t"])
+    m["started"] = flow(qs, np.ones(len(qs), bool))
+    m["ended"] = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
+    return m
 
 
 # ------------------------------------------------------------------------------------------------
@@ -759,16 +808,7 @@ def _assemble(
     keys = list(prep.keys)
     t = len(days)
     a_rows = np.flatnonzero(keep)
-    a_labels = prep.labels.iloc[a_rows].reset_index(drop=True)
-    if people is not None:
-        p_rows = np.flatnonzero(np.asarray(people.present).any(axis=0))
-        p_labels = people.labels.iloc[p_rows].reset_index(drop=True)
-        units = a_labels.assign(_a=np.arange(len(a_labels))).merge(
-            p_labels.assign(_p=np.arange(len(p_labels))), on=keys, how="outer"
-        )
-    else:
-        units = a_labels.assign(_a=np.arange(len(a_labels)), _p=np.nan)
-    units = units.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    units, p_rows = _units(prep, a_rows, people)
     u = len(units)
     a_of = units["_a"].to_numpy(np.float64, na_value=np.nan)
     has_a = ~np.isnan(a_of)
@@ -787,61 +827,110 @@ def _assemble(
     tiled = np.tile(np.arange(u), t)
     for k in keys:
         long[k] = units[k].astype(_KEY_DTYPES[k]).array.take(tiled)
+    long.update(_agreement_columns(lay, quarterly=labels is not None))
+    long.update(_risk_columns(lay, units, t, tiers, keys))
+    if people is not None:
+        long.update(_people_columns(people, units, p_rows, t))
+    out = pd.DataFrame(long)
+    if people is not None:
+        out.attrs["people_basis"] = dict(people.basis)
+        out.attrs["people_notes"] = list(people.notes)
+    return out
 
-    def flat(a: np.ndarray) -> np.ndarray:
-        return a.T.reshape(-1)  # time-major: all units of the first time, then the next...
 
-    active = lay("active")
-    if labels is None:
-        long["agreements_active"] = pd.array(flat(active), dtype="Int64")
-        long["agreements_suspended"] = pd.array(flat(lay("suspended")), dtype="Int64")
+def _flat(a: np.ndarray) -> np.ndarray:
+    """unit x time -> long, time-major: all units of the first time, then the next..."""
+    return a.T.reshape(-1)
+
+
+def _units(
+    prep: _Prepared, a_rows: np.ndarray, people: _People | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every unit with agreements or people, sorted by the keys: columns ``keys``, ``_a`` (row
+    among the units with agreements, NaN) and ``_p`` (row among those with people, NaN); and
+    the people units' positions in ``people.labels``."""
+    keys = list(prep.keys)
+    a_labels = prep.labels.iloc[a_rows].reset_index(drop=True)
+    p_rows = np.zeros(0, np.int64)
+    if people is not None:
+        p_rows = np.flatnonzero(np.asarray(people.present).any(axis=0))
+        p_labels = people.labels.iloc[p_rows].reset_index(drop=True)
+        units = a_labels.assign(_a=np.arange(len(a_labels))).merge(
+            p_labels.assign(_p=np.arange(len(p_labels))), on=keys, how="outer"
+        )
     else:
-        long["active"] = pd.array(flat(active), dtype="Int64")
-        long["started"] = pd.array(flat(lay("started")), dtype="Int64")
-        long["ended"] = pd.array(flat(lay("ended")), dtype="Int64")
-    long["value_eur"] = pd.array(flat(lay("value", np.float64)) / 100.0, dtype="Float64")
-    long["value_eur_unknown"] = pd.array(flat(lay("value_unknown")), dtype="Int64")
+        units = a_labels.assign(_a=np.arange(len(a_labels)), _p=np.nan)
+    units = units.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    return units, p_rows
+
+
+def _agreement_columns(lay: Any, *, quarterly: bool) -> dict[str, Any]:
+    """Counts (stock; flows in a series) and money of the active agreements."""
+    cols: dict[str, Any] = {}
+    if not quarterly:
+        cols["agreements_active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["agreements_suspended"] = pd.array(_flat(lay("suspended")), dtype="Int64")
+    else:
+        cols["active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["started"] = pd.array(_flat(lay("started")), dtype="Int64")
+        cols["ended"] = pd.array(_flat(lay("ended")), dtype="Int64")
+    cols["value_eur"] = pd.array(_flat(lay("value", np.float64)) / 100.0, dtype="Float64")
+    cols["value_eur_unknown"] = pd.array(_flat(lay("value_unknown")), dtype="Int64")
+    return cols
+
+
+def _risk_columns(
+    lay: Any, units: pd.DataFrame, t: int, tiers: pd.Series | None, keys: Sequence[str]
+) -> dict[str, Any]:
+    """``risk_tier`` (with a country key) and the risk-weighted sums."""
+    cols: dict[str, Any] = {}
     if "country" in keys:
         tier = (
             units["country"].map(tiers).astype("Int64")
             if tiers is not None
             else pd.Series(pd.NA, index=units.index, dtype="Int64")
         )
-        long["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+        cols["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+    active = lay("active")
     tier_unknown = lay("tier_unknown")
     # NA without a profile, or when every active agreement of the unit has an unknown tier.
-    na = np.ones((u, t), bool) if tiers is None else (tier_unknown == active) & (active > 0)
+    na = np.ones(active.shape, bool) if tiers is None else (tier_unknown == active) & (active > 0)
     rw = np.where(na, np.nan, lay("rw", np.float64))
     rwv = np.where(na, np.nan, lay("rwv", np.float64) / 100.0)
-    long["risk_weighted"] = _float_na(flat(rw))
-    long["risk_weighted_value_eur"] = _float_na(flat(rwv))
-    tier_unknown_flat = flat(tier_unknown).astype(np.int64)
-    long["risk_tier_unknown"] = pd.arrays.IntegerArray(
+    cols["risk_weighted"] = _float_na(_flat(rw))
+    cols["risk_weighted_value_eur"] = _float_na(_flat(rwv))
+    tier_unknown_flat = _flat(tier_unknown).astype(np.int64)
+    cols["risk_tier_unknown"] = pd.arrays.IntegerArray(
         tier_unknown_flat, np.full(len(tier_unknown_flat), tiers is None)
     )
-    if people is not None:
-        p_of = units["_p"].to_numpy(np.float64, na_value=np.nan)
-        has_p = ~np.isnan(p_of)
-        psrc = p_rows[p_of[has_p].astype(np.int64)]
-        counts = np.zeros((t, u, len(GROUPS)))
-        counts[:, has_p, :] = people.counts[:, psrc, :]
-        counts = np.where(people.available[:, None, :], counts, np.nan)  # t x u x groups
-        for gi, g in enumerate(GROUPS):
-            long[g] = _int_na(counts[:, :, gi].reshape(-1))
-        for name, members in (("students", STUDENT_GROUPS), ("staff", STAFF_GROUPS)):
-            idx = [GROUPS.index(g) for g in members]
-            part = counts[:, :, idx]
-            s = np.where(np.isnan(part).all(axis=2), np.nan, np.nansum(part, axis=2))
-            long[name] = _int_na(s.reshape(-1))
-        unk = np.zeros((t, u))
-        unk[:, has_p] = people.unknown[:, psrc]
-        any_group = np.asarray(people.available).any(axis=1).reshape(-1, 1)
-        unk = np.where(any_group, unk, np.nan)
-        long["people_unknown"] = _int_na(unk.reshape(-1))
-    out = pd.DataFrame(long)
-    if people is not None:
-        out.attrs["people_basis"] = dict(people.basis)
-    return out
+    return cols
+
+
+def _people_columns(
+    people: _People, units: pd.DataFrame, p_rows: np.ndarray, t: int
+) -> dict[str, Any]:
+    """One column per group (NA without a period in force), the sums, ``people_unknown``."""
+    cols: dict[str, Any] = {}
+    u = len(units)
+    p_of = units["_p"].to_numpy(np.float64, na_value=np.nan)
+    has_p = ~np.isnan(p_of)
+    psrc = p_rows[p_of[has_p].astype(np.int64)]
+    counts = np.zeros((t, u, len(GROUPS)))
+    counts[:, has_p, :] = people.counts[:, psrc, :]
+    counts = np.where(people.available[:, None, :], counts, np.nan)  # t x u x groups
+    for gi, g in enumerate(GROUPS):
+        cols[g] = _int_na(counts[:, :, gi].reshape(-1))
+    for name, members in PEOPLE_SUMS.items():
+        idx = [GROUPS.index(g) for g in members]
+        part = counts[:, :, idx]
+        s = np.where(np.isnan(part).all(axis=2), np.nan, np.nansum(part, axis=2))
+        cols[name] = _int_na(s.reshape(-1))
+    unk = np.zeros((t, u))
+    unk[:, has_p] = people.unknown[:, psrc]
+    any_group = np.asarray(people.available).any(axis=1).reshape(-1, 1)
+    unk = np.where(any_group, unk, np.nan)
+    cols["people_unknown"] = _int_na(unk.reshape(-1))
+    return cols
 
 
 def _float_na(a: np.ndarray) -> pd.arrays.FloatingArray:

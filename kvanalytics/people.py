@@ -89,6 +89,7 @@ def _academic_year(label: str) -> int | None:
 
 def _iso_day(label: str) -> np.datetime64:
     """The calendar day of an ISO 8601 date or date-time label; NaT when it is not one."""
+    ts: Any
     try:
         ts = pd.to_datetime(label.strip(), format="ISO8601")
     except (ValueError, TypeError, OverflowError):
@@ -206,7 +207,9 @@ def _codes_in(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
 
 def _require(headcounts: Any, columns: Sequence[str], where: str) -> None:
     if not isinstance(headcounts, pd.DataFrame):
-        raise TypeError(f"{where} takes the headcounts table as a DataFrame, got {type(headcounts)}.")
+        raise TypeError(
+            f"{where} takes the headcounts table as a DataFrame, got {type(headcounts)}."
+        )
     missing = [c for c in columns if c not in headcounts.columns]
     if missing:
         raise SchemaError(
@@ -372,7 +375,7 @@ def _as_days(at: Any) -> np.ndarray:
 
 
 def _fmt_day(day: np.datetime64) -> str:
-    return str(np.datetime64(day, "D"))
+    return str(day.astype("datetime64[D]"))
 
 
 def in_force(headcounts: pd.DataFrame, at: Any, *, basis: str | None = None) -> InForce:
@@ -496,9 +499,11 @@ def headcounts_in_force(
     groups, countries : iterable of str, optional
         Keep only these groups / countries (ISO2; ``"NA"`` is Namibia). None: all.
     fill_unavailable : bool
-        Add, for every group asked without a period in force and every country asked, a row
-        with faculty, period and headcount NA (its people are unknown), so that a caller who
-        sums never reads "no period yet" as 0. Needs ``groups`` and ``countries``.
+        Add, for every group asked that has rows but no period on or before ``at``, and every
+        country asked, a row with faculty, period and headcount NA (its people are unknown),
+        so that a caller who sums never reads "no period yet" as 0. A group the table does not
+        count at all gets no row (nothing says it was counted). Needs ``groups`` and
+        ``countries``.
 
     Returns
     -------
@@ -507,8 +512,8 @@ def headcounts_in_force(
         ``period`` (the label(s) in force), ``headcount`` (Int64: sum of the known cells) and
         ``headcount_unknown`` (Int64: cells in force that are NA; NA on filled rows), sorted by
         faculty, group, country. ``attrs["notes"]``: the notes of :func:`in_force`;
-        ``attrs["people_basis"]``: group -> basis; ``attrs["unavailable"]``: the groups
-        without a period in force.
+        ``attrs["people_basis"]``: group -> basis; ``attrs["unavailable"]``: the groups asked
+        that have rows but no period on or before ``at``.
 
     Examples
     --------
@@ -520,7 +525,9 @@ def headcounts_in_force(
     >>> t[["group", "country", "period", "headcount"]].values.tolist()
     [['degree_student', 'RU', '2021/22', 9], ['phd', 'NA', '2021/22', 3]]
     """
-    _require(headcounts, ("period", "faculty", "group", "country", "headcount"), "headcounts_in_force")
+    _require(
+        headcounts, ("period", "faculty", "group", "country", "headcount"), "headcounts_in_force"
+    )
     f = in_force(headcounts, at, basis=basis)
     mask = f.rows(0)
     wanted_groups = list(GROUPS) if groups is None else [g for g in GROUPS if g in set(groups)]
@@ -549,23 +556,29 @@ def headcounts_in_force(
     )
     out["headcount"] = out["headcount"].round().astype("Int64")
     out["headcount_unknown"] = out["headcount_unknown"].astype("Int64")
-    unavailable = [g for g in wanted_groups if not f.available[0, GROUPS.index(g)]]
+    counted = _groups_with_rows(f)
+    unavailable = [g for g in wanted_groups if g in counted and not f.available[0, GROUPS.index(g)]]
     if fill_unavailable:
         if groups is None or countries is None:
             raise ValueError("fill_unavailable=True needs groups= and countries=.")
         out = _fill(out, unavailable, wanted_countries or [])
-    out.insert(
-        3, "basis", out["group"].map(f.basis).astype(TEXT) if f.basis else pd.NA
-    )
-    out["basis"] = out["basis"].astype(TEXT)
-    periods = {g: ", ".join(f.periods(0, g)) for g in wanted_groups}
-    out.insert(4, "period", out["group"].map(periods).replace("", pd.NA).astype(TEXT))
+    out.insert(3, "basis", out["group"].map(pd.Series(f.basis, dtype=TEXT)).astype(TEXT))
+    periods = {g: ", ".join(f.periods(0, g)) or None for g in wanted_groups}
+    out.insert(4, "period", out["group"].map(pd.Series(periods, dtype=TEXT)).astype(TEXT))
+    for c in ("faculty", "group", "country"):
+        out[c] = out[c].astype(TEXT)
     out.attrs = {
         "notes": list(f.notes),
         "people_basis": dict(f.basis),
         "unavailable": unavailable,
     }
     return out
+
+
+def _groups_with_rows(f: InForce) -> set[str]:
+    """Groups with rows (of their basis) in the table, whatever their periods."""
+    rows = f.row_group if f.row_counted is None else f.row_group[f.row_counted]
+    return {GROUPS[i] for i in np.flatnonzero(np.bincount(rows, minlength=len(GROUPS)))}
 
 
 def _fill(out: pd.DataFrame, groups: Sequence[str], countries: Sequence[str]) -> pd.DataFrame:

@@ -544,3 +544,45 @@ def test_inputs_not_mutated(small: pd.DataFrame, people: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(small, p0)
     pd.testing.assert_frame_equal(people, h0)
     pd.testing.assert_frame_equal(profile, r0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Entry validation (schemas.check_partnerships / check_headcounts)
+# ------------------------------------------------------------------------------------------------
+
+
+def test_wrong_partnerships_name_every_bad_column(small: pd.DataFrame) -> None:
+    bad = small.assign(
+        start=small["start"].astype(str),
+        value_eur=-small["value_eur"],
+        kind=pd.Series(["research", "seminar"] * 3 + ["research"], dtype="string"),
+    )
+    with pytest.raises(SchemaError) as err:
+        exposure(bad, at=D)
+    msg = str(err.value)
+    assert "3 bad column(s)" in msg
+    for column in ("'start'", "'value_eur'", "'kind'", "seminar"):
+        assert column in msg
+    with pytest.raises(SchemaError, match="'start'"):
+        exposure_over_time(bad, start="2024-01-01", end="2024-12-31")
+
+
+def test_wrong_headcounts_name_every_bad_column(small: pd.DataFrame, people: pd.DataFrame) -> None:
+    bad = people.assign(
+        group=people["group"].astype("string").replace("phd", "postdoc"),
+        headcount=-people["headcount"],
+        country=1,
+    )
+    with pytest.raises(SchemaError) as err:
+        exposure(small, bad, at=D)
+    msg = str(err.value)
+    assert "headcounts has 3 bad column(s)" in msg
+    assert "'group'" in msg and "postdoc" in msg and "'headcount'" in msg and "'country'" in msg
+
+
+def test_entry_check_allows_plain_strings_and_end_before_start(small: pd.DataFrame) -> None:
+    plain = small.astype({"country": str, "faculty": str, "agreement_id": object})
+    assert (
+        exposure(plain, at=D)["agreements_active"].sum()
+        == exposure(small, at=D)["agreements_active"].sum()
+    )
