@@ -26,7 +26,11 @@ def table(rows: list[tuple]) -> pd.DataFrame:
     """(period, faculty, group, country, headcount[, basis]) -> canonical headcounts."""
     df = pd.DataFrame(
         [
-            dict(zip(("period", "faculty", "group", "country", "headcount", "basis"), r))
+            dict(
+                zip(
+                    ("period", "faculty", "group", "country", "headcount", "basis"), r, strict=False
+                )
+            )
             for r in rows
         ]
     )
