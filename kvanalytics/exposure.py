@@ -14,12 +14,14 @@ Semantics (DESIGN.md, "Semantics"):
   column ``active``); **flows** count agreements whose start (``started``) or end (``ended``)
   falls within the quarter. An agreement ending on the last day of a quarter is in that
   quarter's stock *and* its ``ended`` flow.
-- **People** are headcounts in force at the date: per group, the latest period whose reference
-  date (1 October of an academic year ``2021/22``, or the ISO date) is on or before it. Each
-  group is counted on one basis (never two added up): the one asked for with ``basis=``, or by
-  default nationality (then prior diploma), except outgoing exchange, counted by destination;
-  the basis used per group is in ``result.attrs["people_basis"]``. A group without any period
-  in force is NA (unknown), not 0; a unit without rows in a period in force has 0 people.
+- **People** are headcounts in force at the date, by the one rule of :mod:`kvanalytics.people`:
+  per group, the latest period whose reference date (1 October of an academic year ``2021/22``,
+  or the ISO date) is on or before it, each group counted on one basis (``basis=``, or by
+  default nationality, then prior diploma; destination for outgoing exchange); the basis used
+  per group is in ``result.attrs["people_basis"]``, the periods in force and every group
+  without one in ``result.attrs["people_notes"]``. A group without a period on or before the
+  date is NA (unknown), never a later year's count; a unit without rows in a period in force
+  has 0 people.
 - **Risk weighting** multiplies each active agreement by the weight of its country's tier in a
   risk profile (:data:`DEFAULT_RISK_WEIGHTS`).
 

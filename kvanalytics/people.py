@@ -234,26 +234,26 @@ def _group_codes(headcounts: pd.DataFrame) -> np.ndarray:
 # ------------------------------------------------------------------------------------------------
 
 
-def _basis_rows(
-    headcounts: pd.DataFrame, gcodes: np.ndarray, basis: str | None
-) -> tuple[np.ndarray | None, dict[str, str]]:
-    """Row mask of the basis used per group (None: every row counts), and group -> basis."""
+def _basis_codes(headcounts: pd.DataFrame, basis: str | None) -> np.ndarray | None:
+    """Code of each row's basis in :data:`~kvanalytics.schemas.BASES` (-1 NA or other); None
+    without a basis column."""
     if basis is not None and basis not in BASES:
         raise ValueError(f"basis must be one of {list(BASES)} or None; got {basis!r}.")
     if "basis" not in headcounts.columns:
         if basis is not None:
             raise SchemaError(f"headcounts has no basis column, so basis={basis!r} can't be used.")
-        return None, {}
-    bcodes = _codes_in(headcounts["basis"], BASES)
-    nb = len(BASES)
-    pair = gcodes.astype(np.int16) * (nb + 1) + bcodes + 1
-    counts = np.bincount(pair, minlength=len(GROUPS) * (nb + 1))
-    have = counts.reshape(len(GROUPS), nb + 1)[:, 1:] > 0  # groups x bases with rows
+        return None
+    return _codes_in(headcounts["basis"], BASES)
+
+
+def _chosen_basis(have: np.ndarray, basis: str | None) -> tuple[np.ndarray | None, dict[str, str]]:
+    """From ``have`` (groups x bases: any rows), the basis code wanted per group (None: every
+    row counts) and group -> basis used."""
     present = [BASES[i] for i in np.flatnonzero(have.any(axis=0))]
     if basis is not None:
         if basis not in present:
             raise SchemaError(f"headcounts have no rows of basis {basis!r}; they have {present}.")
-        return bcodes == BASES.index(basis), {g: basis for g in GROUPS}
+        return np.full(len(GROUPS), BASES.index(basis), np.int64), {g: basis for g in GROUPS}
     if len(present) <= 1:
         return None, {g: present[0] for g in GROUPS} if present else {}
     chosen: dict[str, str] = {}
@@ -264,7 +264,22 @@ def _basis_rows(
         if found:
             chosen[group] = found[0]
             want[gi] = BASES.index(found[0])
-    return want[gcodes] == bcodes, chosen
+    return want, chosen
+
+
+def _basis_rows(
+    headcounts: pd.DataFrame, gcodes: np.ndarray, basis: str | None
+) -> tuple[np.ndarray | None, dict[str, str]]:
+    """Row mask of the basis used per group (None: every row counts), and group -> basis."""
+    bcodes = _basis_codes(headcounts, basis)
+    if bcodes is None:
+        return None, {}
+    nb = len(BASES)
+    pair = gcodes.astype(np.int16) * (nb + 1) + bcodes + 1
+    counts = np.bincount(pair, minlength=len(GROUPS) * (nb + 1))
+    have = counts.reshape(len(GROUPS), nb + 1)[:, 1:] > 0  # groups x bases with rows
+    want, used = _chosen_basis(have, basis)
+    return (None if want is None else want[gcodes] == bcodes), used
 
 
 def choose_basis(headcounts: pd.DataFrame, basis: str | None = None) -> dict[str, str]:
@@ -413,17 +428,30 @@ def in_force(headcounts: pd.DataFrame, at: Any, *, basis: str | None = None) -> 
     _require(headcounts, ("period", "group"), "in_force")
     days = _as_days(at)
     gcodes = _group_codes(headcounts)
-    counted, used = _basis_rows(headcounts, gcodes, basis)
+    bcodes = _basis_codes(headcounts, basis)
     pcodes, plabels = factorize(headcounts["period"])
-    n_p, n_g = len(plabels), len(GROUPS)
+    n_p, n_g, nb1 = len(plabels), len(GROUPS), len(BASES) + 1
     lab_ref = period_reference(plabels.astype(object).tolist())
     refs, ref_of_label = np.unique(lab_ref, return_inverse=True)
     ref_of_label = ref_of_label.reshape(-1)
-    # Which (group, period label) pairs have rows of the basis used: a few dozen pairs.
-    pair = gcodes.astype(np.int64) * n_p + pcodes
-    if counted is not None:
-        pair = pair[counted]
-    has_label = (np.bincount(pair, minlength=n_g * n_p) > 0).reshape(n_g, n_p)
+    # Rows per (group, period label, basis) in one pass: a few hundred cells decide the basis
+    # of each group and which periods it has.
+    code = gcodes.astype(np.int32) * n_p
+    code += pcodes
+    code *= nb1
+    if bcodes is not None:
+        code += bcodes
+        code += 1
+    cells: np.ndarray = np.bincount(code, minlength=n_g * n_p * nb1).reshape(n_g, n_p, nb1) > 0
+    del code
+    counted: np.ndarray | None = None
+    used: dict[str, str] = {}
+    has_label = np.asarray(cells.any(axis=2))  # groups x period labels
+    if bcodes is not None:
+        want, used = _chosen_basis(np.asarray(cells.any(axis=1))[:, 1:], basis)
+        if want is not None:
+            counted = want[gcodes] == bcodes
+            has_label = cells[np.arange(n_g), :, np.maximum(want, -1) + 1] & (want >= 0)[:, None]
     has = np.zeros((n_g, len(refs)), bool)
     for g in range(n_g):  # six groups, not rows
         has[g, ref_of_label[has_label[g]]] = True

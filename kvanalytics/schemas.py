@@ -230,7 +230,8 @@ def _outside(s: pd.Series, values: tuple[str, ...]) -> pd.Series:
 def _non_negative(s: pd.Series) -> bool:
     if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
         return False
-    return not bool((s < 0).fillna(False).any())
+    low = s.min(skipna=True) if len(s) else 0  # one reduction: 10^7 rows in milliseconds
+    return bool(pd.isna(low) or low >= 0)
 
 
 #: column -> (test of the column, what it must be): the entry checks of each table.
