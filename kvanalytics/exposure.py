@@ -14,12 +14,14 @@ Semantics (DESIGN.md, "Semantics"):
   column ``active``); **flows** count agreements whose start (``started``) or end (``ended``)
   falls within the quarter. An agreement ending on the last day of a quarter is in that
   quarter's stock *and* its ``ended`` flow.
-- **People** are headcounts in force at the date: per group, the latest period whose reference
-  date (1 October of an academic year ``2021/22``, or the ISO date) is on or before it. Each
-  group is counted on one basis (never two added up): the one asked for with ``basis=``, or by
-  default nationality (then prior diploma), except outgoing exchange, counted by destination;
-  the basis used per group is in ``result.attrs["people_basis"]``. A group without any period
-  in force is NA (unknown), not 0; a unit without rows in a period in force has 0 people.
+- **People** are headcounts in force at the date, by the one rule of :mod:`kvanalytics.people`:
+  per group, the latest period whose reference date (1 October of an academic year ``2021/22``,
+  or the ISO date) is on or before it, each group counted on one basis (``basis=``, or by
+  default nationality, then prior diploma; destination for outgoing exchange); the basis used
+  per group is in ``result.attrs["people_basis"]``, the periods in force and every group
+  without one in ``result.attrs["people_notes"]``. A group without a period on or before the
+  date is NA (unknown), never a later year's count; a unit without rows in a period in force
+  has 0 people.
 - **Risk weighting** multiplies each active agreement by the weight of its country's tier in a
   risk profile (:data:`DEFAULT_RISK_WEIGHTS`).
 
@@ -37,20 +39,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import config
 from .errors import KvError, SchemaError
+from .normalise import country_table
+from .people import code_dtype, factorize, in_force
+from .reference import load_risk_profile
 from .schemas import (
-    BASES,
     DATE,
     GROUPS,
     KIND_DTYPE,
     LEVEL_DTYPE,
-    STAFF_GROUPS,
-    STUDENT_GROUPS,
+    PEOPLE_SUMS,
     TEXT,
+    check_headcounts,
+    check_partnerships,
 )
 
 __all__ = [
@@ -194,25 +197,46 @@ def exposure(
     ...                                                       "2024-06-30").sum())
     True
     """
-    keys = _check_by(by, partnerships)
+    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
     d = _as_day(at)
-    tiers = _risk_tiers(risk_profile)
-    w = _weights(weights)
-    regions = _regions() if "region" in keys else None
     prep = _prepare(partnerships, keys, tiers, regions, valid_only=False)
+    m = _measures_at(prep, w, is_active(partnerships, d).to_numpy())
+    keep = m["active"][:, 0] > 0
+    people = _people(headcounts, keys, np.array([d]), basis, regions)
+    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
+    return _ranked(_with_share(out.drop(columns=["_t"])), keys)
 
-    active = is_active(partnerships, d).to_numpy()
+
+def _inputs(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None,
+    by: Sequence[str] | str,
+    risk_profile: pd.DataFrame | str | None,
+    weights: Mapping[int, float] | None,
+) -> tuple[tuple[str, ...], pd.Series | None, np.ndarray, pd.Series | None]:
+    """Checked keys, tiers, weights and regions of an exposure call (tables validated)."""
+    keys = _check_by(by, partnerships)
+    check_partnerships(partnerships, where="exposure")
+    if headcounts is not None:
+        check_headcounts(headcounts, where="exposure")
+    tiers = _risk_tiers(risk_profile)
+    regions = _regions() if "region" in keys else None
+    return keys, tiers, _weights(weights), regions
+
+
+def _measures_at(prep: _Prepared, w: np.ndarray, active: np.ndarray) -> dict[str, np.ndarray]:
+    """Per unit measures of the active rows (arrays units x 1)."""
     fine = prep.fine[active]
     nf = prep.n_fine
     count = np.bincount(fine, minlength=nf)[:, None]
     value = np.bincount(fine, weights=prep.cents[active], minlength=nf)[:, None]
     vunk = np.bincount(fine, weights=prep.value_unknown[active], minlength=nf)[:, None]
     susp = np.bincount(fine, weights=prep.suspended[active], minlength=nf)[:, None]
-    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
-    keep = m["active"][:, 0] > 0
-    people = _people(headcounts, keys, np.array([d]), basis, regions)
-    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
-    out = out.drop(columns=["_t"])
+    return _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
+
+
+def _with_share(out: pd.DataFrame) -> pd.DataFrame:
+    """Insert ``share_of_total`` (of all active agreements) after ``agreements_suspended``."""
     total = out["agreements_active"].sum()
     share = out["agreements_active"].astype("Float64") / total if total > 0 else pd.NA
     out.insert(
@@ -220,6 +244,11 @@ def exposure(
         "share_of_total",
         pd.Series(share, index=out.index, dtype="Float64"),
     )
+    return out
+
+
+def _ranked(out: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Sorted by ``agreements_active`` (descending), then the keys."""
     order = out.sort_values(
         ["agreements_active", *keys],
         ascending=[False, *[True] * len(keys)],
@@ -294,22 +323,50 @@ def exposure_over_time(
     """
     if str(freq).upper() not in ("Q", "QE", "Q-DEC", "QE-DEC"):
         raise ValueError(f"freq must be 'Q' (quarters); got {freq!r}.")
-    keys = _check_by(by, partnerships)
-    tiers = _risk_tiers(risk_profile)
-    w = _weights(weights)
-    regions = _regions() if "region" in keys else None
+    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
     prep = _prepare(partnerships, keys, tiers, regions, valid_only=True)
-    off = (config.ACADEMIC_YEAR_START_MONTH - 1) % 3 if academic_year else 0
+    window = _window(prep, start, end, academic_year)
+    m = _measures_over(prep, w, window)
+    keep = np.asarray(
+        (m["active"] > 0).any(axis=1)
+        | (m["started"] > 0).any(axis=1)
+        | (m["ended"] > 0).any(axis=1),
+        dtype=bool,
+    )
+    people = _people(headcounts, keys, window.q_end, basis, regions)
+    out = _assemble(prep, m, keep, people, window.q_end, labels=window.labels, tiers=tiers)
+    return out.drop(columns=["_t"])
 
+
+@dataclass(frozen=True)
+class _Window:
+    off: int  # months the quarters are shifted by (academic-year quarters)
+    q0: int  # first and last quarter numbers (see _quarter)
+    q1: int
+    labels: np.ndarray  # quarter labels
+    q_end: np.ndarray  # last day of each quarter, datetime64[D]
+
+    @property
+    def n(self) -> int:
+        return self.q1 - self.q0 + 1
+
+
+def _window(prep: _Prepared, start: Any, end: Any, academic_year: bool) -> _Window:
+    """The quarters of the series: from the quarter of ``start`` (default: the earliest start)
+    to the quarter of ``end`` (default: today)."""
+    off = (config.ACADEMIC_YEAR_START_MONTH - 1) % 3 if academic_year else 0
     first = prep.start.min() if len(prep.start) else _as_day(None)
     q0 = int(_quarter(np.array([_as_day(start) if start is not None else first]), off)[0])
     q1 = int(_quarter(np.array([_as_day(end)]), off)[0])
     if q1 < q0:
         raise ValueError(f"end ({end}) is before start ({start}); give start <= end.")
-    nq = q1 - q0 + 1
     labels, q_end = _quarter_labels(np.arange(q0, q1 + 1), off, academic_year)
+    return _Window(off, q0, q1, labels, q_end)
 
-    nf = prep.n_fine
+
+def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np.ndarray]:
+    """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows."""
+    nf, nq, q0, q1, off = prep.n_fine, win.n, win.q0, win.q1, win.off
     qs = _quarter(prep.start, off)
     open_end = np.isnat(prep.end)
     # Active at quarter end Q  <=>  Q(start) <= Q  and  end >= last day of Q  <=>  Q < Q(end + 1d).
@@ -330,28 +387,22 @@ def exposure_over_time(
         )
         return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
 
-    count = stock(None)
-    value = stock(prep.cents)
-    vunk = stock(prep.value_unknown.astype(np.float64))
-
     def flow(q: np.ndarray, mask: np.ndarray) -> np.ndarray:
         inside = mask & (q >= q0) & (q <= q1)
         idx = prep.user_of_fine[prep.fine[inside]] * nq + (q[inside] - q0)
         return np.bincount(idx, minlength=prep.n_users * nq).reshape(prep.n_users, nq)
 
-    started = flow(qs, np.ones(len(qs), bool))
-    ended = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
-
-    m = _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=None)
-    m["started"] = started
-    m["ended"] = ended
-    keep = np.asarray(
-        (m["active"] > 0).any(axis=1) | (started > 0).any(axis=1) | (ended > 0).any(axis=1),
-        dtype=bool,
+    m = _measures(
+        prep,
+        w,
+        count=stock(None),
+        value=stock(prep.cents),
+        value_unknown=stock(prep.value_unknown.astype(np.float64)),
+        suspended=None,
     )
-    people = _people(headcounts, keys, q_end, basis, regions)
-    out = _assemble(prep, m, keep, people, q_end, labels=labels, tiers=tiers)
-    return out.drop(columns=["_t"])
+    m["started"] = flow(qs, np.ones(len(qs), bool))
+    m["ended"] = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
+    return m
 
 
 # ------------------------------------------------------------------------------------------------
@@ -442,8 +493,6 @@ def _risk_tiers(risk_profile: pd.DataFrame | str | None) -> pd.Series | None:
     if risk_profile is None:
         return None
     if isinstance(risk_profile, str):
-        from .reference import load_risk_profile
-
         risk_profile = load_risk_profile(risk_profile)
     _require(risk_profile, ("country", "tier"), "risk_profile", "exposure")
     country = risk_profile["country"].astype(TEXT).str.strip().str.upper()
@@ -480,14 +529,7 @@ def _weights(weights: Mapping[int, float] | None) -> np.ndarray:
 
 
 def _regions() -> pd.Series:
-    """ISO2 -> UN region, from ``normalise.country_table`` (imported when needed)."""
-    try:
-        from .normalise import country_table
-    except ImportError as exc:  # pragma: no cover - depends on the state of the package
-        raise KvError(
-            "by='region' needs kvanalytics.normalise.country_table() (ISO2 -> region), which "
-            f"could not be imported ({exc}). Group by 'country' and map regions yourself."
-        ) from exc
+    """ISO2 -> UN region, from ``normalise.country_table``."""
     table = country_table()
     if not {"iso2", "region"} <= set(table.columns):
         raise KvError("country_table() must have columns iso2 and region for by='region'.")
@@ -501,33 +543,6 @@ def _regions() -> pd.Series:
 # ------------------------------------------------------------------------------------------------
 
 
-def _small(n_codes: int) -> type[np.signedinteger]:
-    """The smallest signed integer type holding codes 0..n_codes (keeps 10^7-row codes small)."""
-    for t in (np.int8, np.int16, np.int32):
-        if n_codes < np.iinfo(t).max:
-            return t
-    return np.int64
-
-
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Integer codes (NA a code of its own; a small integer dtype) and the labels they stand for."""
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        k = len(dtype.categories)
-        # codes are -1 for NA: index a lookup whose last entry is NA's own code, k
-        lookup = np.r_[np.arange(k), k].astype(_small(k))
-        codes = lookup[values.cat.codes.to_numpy()]
-        cats = pd.Categorical.from_codes(np.r_[np.arange(k), -1], dtype=dtype)
-        return codes, pd.Series(cats)
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        # Arrow's hash kernel is 2-3x faster than pd.factorize on 10^7 strings.
-        enc = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
-        codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
-        return codes, pd.Series(enc.dictionary.to_pylist(), dtype=TEXT)
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return np.asarray(codes, np.int64), pd.Series(uniques).astype(TEXT)
-
-
 def _codes_table(
     frame: pd.DataFrame, keys: Sequence[str], regions: pd.Series | None
 ) -> tuple[np.ndarray, pd.DataFrame]:
@@ -537,12 +552,12 @@ def _codes_table(
     for key in keys:
         if key == "region":
             assert regions is not None
-            ccodes, clabels = _factorize(frame["country"])
+            ccodes, clabels = factorize(frame["country"])
             reg = pd.Series(clabels.map(regions).to_numpy(), dtype=TEXT)
-            rcodes, rlabels = _factorize(reg)
+            rcodes, rlabels = factorize(reg)
             per_key.append((rcodes[ccodes], rlabels))
         else:
-            per_key.append(_factorize(frame[key]))
+            per_key.append(factorize(frame[key]))
     ids, table = _group_rows(per_key, n)
     labels = pd.DataFrame(
         {
@@ -578,7 +593,7 @@ def _group_rows(
         if total <= max(4 * n, 1 << 22):
             present = np.bincount(combined, minlength=int(total)) > 0
             uniq = np.flatnonzero(present)
-            ids = (np.cumsum(present) - 1).astype(_small(len(uniq)))[combined]
+            ids = (np.cumsum(present) - 1).astype(code_dtype(len(uniq)))[combined]
         else:
             uniq, ids = np.unique(combined, return_inverse=True)
         del combined
@@ -635,7 +650,7 @@ def _prepare(
     ids, labels = _codes_table(p, keys, regions)
     n_users = len(labels)
     if tiers is not None:
-        ccodes, clabels = _factorize(p["country"])
+        ccodes, clabels = factorize(p["country"])
         tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
         tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
         fine, table = _group_rows(
@@ -715,73 +730,7 @@ class _People:
     present: np.ndarray  # T x units: any headcount row in force
     available: np.ndarray  # T x groups: the group has a period in force
     basis: dict[str, str]  # group -> counting basis used
-
-
-_ACADEMIC_PERIOD = r"^\s*(\d{4})\s*/\s*(\d{2}|\d{4})\s*$"
-
-
-def _period_reference(periods: pd.Series) -> np.ndarray:
-    """Reference day of each period label: ``2021/22`` -> 2021-10-01; ISO dates as is."""
-    text = periods.astype(TEXT)
-    year = text.str.extract(_ACADEMIC_PERIOD)[0].astype(TEXT)
-    month, day = config.ACADEMIC_YEAR_REFERENCE
-    ay = pd.to_datetime(year + f"-{month:02d}-{day:02d}", format="%Y-%m-%d", errors="coerce")
-    iso = pd.to_datetime(text.where(year.isna()), format="ISO8601", errors="coerce")
-    ref = ay.fillna(iso)
-    bad = ref.isna()
-    if bad.any():
-        examples = [str(x) for x in text[bad].head(3).tolist()]
-        raise SchemaError(
-            f"headcounts: {int(bad.sum())} period value(s) are neither an academic year like "
-            f"'2021/22' nor an ISO date, e.g. {examples}. Fix the period column."
-        )
-    return ref.to_numpy("datetime64[us]").astype("datetime64[D]")
-
-
-#: Preferred counting basis per group when ``basis=None``: a person's nationality (then prior
-#: diploma), except outgoing exchange, which is counted by destination.
-_BASIS_ORDER = ("nationality", "prior_diploma", "destination")
-_BASIS_ORDER_EXCHANGE_OUT = ("destination", "nationality", "prior_diploma")
-
-
-def _codes_in(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Code of each value in ``categories`` (-1 for NA or any other value), without converting
-    10^7 categorical values to text."""
-    codes, labels = _factorize(values)
-    lookup = pd.Series(range(len(categories)), index=list(categories), dtype="int64")
-    code_of_label = labels.astype(TEXT).map(lookup).fillna(-1).to_numpy(np.int64)
-    return code_of_label.astype(np.int8)[codes] if len(codes) else np.zeros(0, np.int8)
-
-
-def _choose_basis(
-    h: pd.DataFrame, gcodes: np.ndarray, basis: str | None
-) -> tuple[np.ndarray | None, dict[str, str]]:
-    """Row mask of the basis used per group (None: all rows), and group -> basis used."""
-    if "basis" not in h.columns:
-        if basis is not None:
-            raise SchemaError(f"headcounts has no basis column, so basis={basis!r} can't be used.")
-        return None, {}
-    bcodes = _codes_in(h["basis"], BASES)
-    nb = len(BASES)
-    pair = gcodes.astype(np.int16) * (nb + 1) + bcodes + 1
-    counts = np.bincount(pair, minlength=len(GROUPS) * (nb + 1))
-    have = counts.reshape(len(GROUPS), nb + 1)[:, 1:] > 0  # groups x bases with rows
-    present = [BASES[i] for i in np.flatnonzero(have.any(axis=0))]
-    if basis is not None:
-        if basis not in present:
-            raise SchemaError(f"headcounts have no rows of basis {basis!r}; they have {present}.")
-        return bcodes == BASES.index(basis), {g: basis for g in GROUPS}
-    if len(present) <= 1:
-        return None, {g: present[0] for g in GROUPS} if present else {}
-    chosen: dict[str, str] = {}
-    want = np.full(len(GROUPS), -2, np.int64)
-    for gi, group in enumerate(GROUPS):  # six groups, not rows
-        order = _BASIS_ORDER_EXCHANGE_OUT if group == "exchange_out" else _BASIS_ORDER
-        found = [x for x in order if have[gi, BASES.index(x)]]
-        if found:
-            chosen[group] = found[0]
-            want[gi] = BASES.index(found[0])
-    return want[gcodes] == bcodes, chosen
+    notes: tuple[str, ...]  # periods in force; groups without one (people.in_force)
 
 
 def _people(
@@ -791,32 +740,26 @@ def _people(
     basis: str | None,
     regions: pd.Series | None,
 ) -> _People | None:
+    """People per day x unit x group, by the rule of :mod:`kvanalytics.people`."""
     if headcounts is None or any(k not in PEOPLE_KEYS for k in keys):
         return None
     need = ("period", "group", "headcount", *[k if k != "region" else "country" for k in keys])
     _require(headcounts, need, "headcounts", "exposure")
     h = headcounts
-    gcodes = _codes_in(h["group"], GROUPS)
-    if (gcodes < 0).any():
-        bad = h["group"][gcodes < 0].drop_duplicates().head(3).tolist()
-        raise SchemaError(f"headcounts: unknown group(s) {bad}; groups are {list(GROUPS)}.")
-    mask, used = _choose_basis(h, gcodes, basis)
-    pcodes, plabels = _factorize(h["period"])
-    refs, ref_code = np.unique(_period_reference(plabels), return_inverse=True)
+    f = in_force(h, days, basis=basis)
     ucodes, labels = _codes_table(h, keys, regions)
-    n_units, n_refs, n_groups = len(labels), max(len(refs), 1), len(GROUPS)
+    n_units, n_refs, n_groups = len(labels), max(len(f.references), 1), len(GROUPS)
     size = n_groups * n_refs * n_units
     # One int64 code per row: (group, reference day, unit); rows of another basis go to an
     # overflow bin that is dropped. Built in place to keep 10^7-row temporaries few.
-    flat = gcodes.astype(np.int64)
+    flat = f.row_group.astype(np.int64)
     flat *= n_refs
-    flat += ref_code.reshape(-1).astype(_small(n_refs))[pcodes]
-    del pcodes
+    flat += f.row_reference
     flat *= n_units
     flat += ucodes
     del ucodes
-    if mask is not None:
-        flat[~mask] = size
+    if f.row_counted is not None:
+        flat[~f.row_counted] = size
     col = h["headcount"]
     if not pd.api.types.is_numeric_dtype(col.dtype):
         col = pd.to_numeric(col, errors="coerce")
@@ -829,23 +772,23 @@ def _people(
     n_na = np.bincount(flat[na], minlength=size + 1)[:size].reshape(shape)
     rows = np.bincount(flat, minlength=size + 1)[:size].reshape(shape)
     del flat
-    # Per group, the reference days it has, then the latest on or before each day.
-    has = rows.sum(axis=2) > 0  # groups x refs
     t = len(days)
-    ref_idx = np.full((t, n_groups), -1, np.int64)
-    for g in range(n_groups):  # six groups, not rows
-        avail = np.flatnonzero(has[g])
-        if len(avail):
-            pos = np.searchsorted(refs[avail], days, side="right") - 1
-            ref_idx[:, g] = np.where(pos >= 0, avail[np.maximum(pos, 0)], -1)
-    available = ref_idx >= 0
+    available = f.available  # t x groups
     gi = np.broadcast_to(np.arange(n_groups), (t, n_groups))
-    ri = np.maximum(ref_idx, 0)
+    ri = np.maximum(f.period_of, 0)
     counts = total[gi, ri, :]  # t x groups x units
     counts = np.where(available[:, :, None], counts, np.nan).transpose(0, 2, 1)
     unknown = np.where(available[:, :, None], n_na[gi, ri, :], 0).sum(axis=1)
     present = (np.where(available[:, :, None], rows[gi, ri, :], 0).sum(axis=1)) > 0
-    return _People(labels, counts, np.rint(unknown).astype(np.int64), present, available, used)
+    return _People(
+        labels,
+        counts,
+        np.rint(unknown).astype(np.int64),
+        present,
+        available,
+        dict(f.basis),
+        f.notes,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -867,16 +810,7 @@ def _assemble(
     keys = list(prep.keys)
     t = len(days)
     a_rows = np.flatnonzero(keep)
-    a_labels = prep.labels.iloc[a_rows].reset_index(drop=True)
-    if people is not None:
-        p_rows = np.flatnonzero(np.asarray(people.present).any(axis=0))
-        p_labels = people.labels.iloc[p_rows].reset_index(drop=True)
-        units = a_labels.assign(_a=np.arange(len(a_labels))).merge(
-            p_labels.assign(_p=np.arange(len(p_labels))), on=keys, how="outer"
-        )
-    else:
-        units = a_labels.assign(_a=np.arange(len(a_labels)), _p=np.nan)
-    units = units.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    units, p_rows = _units(prep, a_rows, people)
     u = len(units)
     a_of = units["_a"].to_numpy(np.float64, na_value=np.nan)
     has_a = ~np.isnan(a_of)
@@ -895,61 +829,110 @@ def _assemble(
     tiled = np.tile(np.arange(u), t)
     for k in keys:
         long[k] = units[k].astype(_KEY_DTYPES[k]).array.take(tiled)
+    long.update(_agreement_columns(lay, quarterly=labels is not None))
+    long.update(_risk_columns(lay, units, t, tiers, keys))
+    if people is not None:
+        long.update(_people_columns(people, units, p_rows, t))
+    out = pd.DataFrame(long)
+    if people is not None:
+        out.attrs["people_basis"] = dict(people.basis)
+        out.attrs["people_notes"] = list(people.notes)
+    return out
 
-    def flat(a: np.ndarray) -> np.ndarray:
-        return a.T.reshape(-1)  # time-major: all units of the first time, then the next...
 
-    active = lay("active")
-    if labels is None:
-        long["agreements_active"] = pd.array(flat(active), dtype="Int64")
-        long["agreements_suspended"] = pd.array(flat(lay("suspended")), dtype="Int64")
+def _flat(a: np.ndarray) -> np.ndarray:
+    """unit x time -> long, time-major: all units of the first time, then the next..."""
+    return a.T.reshape(-1)
+
+
+def _units(
+    prep: _Prepared, a_rows: np.ndarray, people: _People | None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every unit with agreements or people, sorted by the keys: columns ``keys``, ``_a`` (row
+    among the units with agreements, NaN) and ``_p`` (row among those with people, NaN); and
+    the people units' positions in ``people.labels``."""
+    keys = list(prep.keys)
+    a_labels = prep.labels.iloc[a_rows].reset_index(drop=True)
+    p_rows = np.zeros(0, np.int64)
+    if people is not None:
+        p_rows = np.flatnonzero(np.asarray(people.present).any(axis=0))
+        p_labels = people.labels.iloc[p_rows].reset_index(drop=True)
+        units = a_labels.assign(_a=np.arange(len(a_labels))).merge(
+            p_labels.assign(_p=np.arange(len(p_labels))), on=keys, how="outer"
+        )
     else:
-        long["active"] = pd.array(flat(active), dtype="Int64")
-        long["started"] = pd.array(flat(lay("started")), dtype="Int64")
-        long["ended"] = pd.array(flat(lay("ended")), dtype="Int64")
-    long["value_eur"] = pd.array(flat(lay("value", np.float64)) / 100.0, dtype="Float64")
-    long["value_eur_unknown"] = pd.array(flat(lay("value_unknown")), dtype="Int64")
+        units = a_labels.assign(_a=np.arange(len(a_labels)), _p=np.nan)
+    units = units.sort_values(keys, na_position="last", kind="stable").reset_index(drop=True)
+    return units, p_rows
+
+
+def _agreement_columns(lay: Any, *, quarterly: bool) -> dict[str, Any]:
+    """Counts (stock; flows in a series) and money of the active agreements."""
+    cols: dict[str, Any] = {}
+    if not quarterly:
+        cols["agreements_active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["agreements_suspended"] = pd.array(_flat(lay("suspended")), dtype="Int64")
+    else:
+        cols["active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["started"] = pd.array(_flat(lay("started")), dtype="Int64")
+        cols["ended"] = pd.array(_flat(lay("ended")), dtype="Int64")
+    cols["value_eur"] = pd.array(_flat(lay("value", np.float64)) / 100.0, dtype="Float64")
+    cols["value_eur_unknown"] = pd.array(_flat(lay("value_unknown")), dtype="Int64")
+    return cols
+
+
+def _risk_columns(
+    lay: Any, units: pd.DataFrame, t: int, tiers: pd.Series | None, keys: Sequence[str]
+) -> dict[str, Any]:
+    """``risk_tier`` (with a country key) and the risk-weighted sums."""
+    cols: dict[str, Any] = {}
     if "country" in keys:
         tier = (
             units["country"].map(tiers).astype("Int64")
             if tiers is not None
             else pd.Series(pd.NA, index=units.index, dtype="Int64")
         )
-        long["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+        cols["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+    active = lay("active")
     tier_unknown = lay("tier_unknown")
     # NA without a profile, or when every active agreement of the unit has an unknown tier.
-    na = np.ones((u, t), bool) if tiers is None else (tier_unknown == active) & (active > 0)
+    na = np.ones(active.shape, bool) if tiers is None else (tier_unknown == active) & (active > 0)
     rw = np.where(na, np.nan, lay("rw", np.float64))
     rwv = np.where(na, np.nan, lay("rwv", np.float64) / 100.0)
-    long["risk_weighted"] = _float_na(flat(rw))
-    long["risk_weighted_value_eur"] = _float_na(flat(rwv))
-    tier_unknown_flat = flat(tier_unknown).astype(np.int64)
-    long["risk_tier_unknown"] = pd.arrays.IntegerArray(
+    cols["risk_weighted"] = _float_na(_flat(rw))
+    cols["risk_weighted_value_eur"] = _float_na(_flat(rwv))
+    tier_unknown_flat = _flat(tier_unknown).astype(np.int64)
+    cols["risk_tier_unknown"] = pd.arrays.IntegerArray(
         tier_unknown_flat, np.full(len(tier_unknown_flat), tiers is None)
     )
-    if people is not None:
-        p_of = units["_p"].to_numpy(np.float64, na_value=np.nan)
-        has_p = ~np.isnan(p_of)
-        psrc = p_rows[p_of[has_p].astype(np.int64)]
-        counts = np.zeros((t, u, len(GROUPS)))
-        counts[:, has_p, :] = people.counts[:, psrc, :]
-        counts = np.where(people.available[:, None, :], counts, np.nan)  # t x u x groups
-        for gi, g in enumerate(GROUPS):
-            long[g] = _int_na(counts[:, :, gi].reshape(-1))
-        for name, members in (("students", STUDENT_GROUPS), ("staff", STAFF_GROUPS)):
-            idx = [GROUPS.index(g) for g in members]
-            part = counts[:, :, idx]
-            s = np.where(np.isnan(part).all(axis=2), np.nan, np.nansum(part, axis=2))
-            long[name] = _int_na(s.reshape(-1))
-        unk = np.zeros((t, u))
-        unk[:, has_p] = people.unknown[:, psrc]
-        any_group = np.asarray(people.available).any(axis=1).reshape(-1, 1)
-        unk = np.where(any_group, unk, np.nan)
-        long["people_unknown"] = _int_na(unk.reshape(-1))
-    out = pd.DataFrame(long)
-    if people is not None:
-        out.attrs["people_basis"] = dict(people.basis)
-    return out
+    return cols
+
+
+def _people_columns(
+    people: _People, units: pd.DataFrame, p_rows: np.ndarray, t: int
+) -> dict[str, Any]:
+    """One column per group (NA without a period in force), the sums, ``people_unknown``."""
+    cols: dict[str, Any] = {}
+    u = len(units)
+    p_of = units["_p"].to_numpy(np.float64, na_value=np.nan)
+    has_p = ~np.isnan(p_of)
+    psrc = p_rows[p_of[has_p].astype(np.int64)]
+    counts = np.zeros((t, u, len(GROUPS)))
+    counts[:, has_p, :] = people.counts[:, psrc, :]
+    counts = np.where(people.available[:, None, :], counts, np.nan)  # t x u x groups
+    for gi, g in enumerate(GROUPS):
+        cols[g] = _int_na(counts[:, :, gi].reshape(-1))
+    for name, members in PEOPLE_SUMS.items():
+        idx = [GROUPS.index(g) for g in members]
+        part = counts[:, :, idx]
+        s = np.where(np.isnan(part).all(axis=2), np.nan, np.nansum(part, axis=2))
+        cols[name] = _int_na(s.reshape(-1))
+    unk = np.zeros((t, u))
+    unk[:, has_p] = people.unknown[:, psrc]
+    any_group = np.asarray(people.available).any(axis=1).reshape(-1, 1)
+    unk = np.where(any_group, unk, np.nan)
+    cols["people_unknown"] = _int_na(unk.reshape(-1))
+    return cols
 
 
 def _float_na(a: np.ndarray) -> pd.arrays.FloatingArray:

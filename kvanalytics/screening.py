@@ -51,11 +51,24 @@ from rapidfuzz import fuzz, process
 
 from .config import PACKAGE_DATA
 from .errors import SchemaError
-from .schemas import DATE, TEXT
+
+# The one place screening imports institution-name matching (moving to kvanalytics.normalise).
+from .institutions import match_institutions, normalise_name, normalise_names
+from .normalise import fold, to_iso2
+from .reference import load_watchlist
+from .schemas import DATE, TEXT, check_partnerships
 
 _DATE = np.dtype(DATE)  # datetime64[us], as a dtype object for astype
 
-__all__ = ["NO_HIT_NOTE", "STATUS", "TIMINGS", "Screening", "screen"]
+__all__ = [
+    "MATCH_COLUMNS",
+    "NO_HIT_NOTE",
+    "STATUS",
+    "TIMINGS",
+    "Screening",
+    "match_watchlist",
+    "screen",
+]
 
 #: The status of every hit: a person decides what it means.
 STATUS = "unadjudicated name match"
@@ -297,9 +310,6 @@ def _stop_words() -> frozenset[str]:
 def _place_word(token: str) -> bool:
     """A word the name normaliser drops as a place (a province such as "Hebei"), but not a
     country name: it tells listed names apart ("Hebei Semiconductor")."""
-    from .institutions import normalise_name
-    from .normalise import to_iso2
-
     if len(token) < 3 or not token.isalpha() or token in _stop_words():
         return False
     if token in _generic_tokens() or normalise_name(token, affiliation=False):
@@ -308,8 +318,6 @@ def _place_word(token: str) -> bool:
 
 
 def _normalise(names: Iterable[Any], *, affiliation: bool) -> pd.Series:
-    from .institutions import normalise_names
-
     return normalise_names(list(names), affiliation=affiliation).fillna("")
 
 
@@ -327,8 +335,6 @@ def _as_watchlist(watchlists: Any) -> pd.DataFrame:
     loaded = []
     for f in frames:
         if not isinstance(f, pd.DataFrame):
-            from .reference import load_watchlist
-
             f = load_watchlist(f)
         missing = [c for c in ("list", "kind", "entry_id", "name") if c not in f.columns]
         if missing:
@@ -499,30 +505,179 @@ def screen(
     >>> result.hits[["entry_id", "decision", "status"]].values.tolist()
     [['rur2022-msu', 'match', 'unadjudicated name match']]
     """
+    m = _match(
+        partnerships, watchlists, score_cutoff, review_cutoff, entity_types, workers, "screen"
+    )
+    asof = _as_of(as_of)
+    hits = _empty_hits() if m.pairs.empty else _placed_in_time(m, asof)
+    return Screening(
+        hits=hits,
+        coverage=_coverage(m.wl_all, m.screened_mask, m.wl, m.distinct, hits),
+        as_of=asof,
+        score_cutoff=float(score_cutoff),
+        review_cutoff=float(review_cutoff),
+    )
+
+
+def match_watchlist(
+    partners: pd.DataFrame,
+    watchlist: pd.DataFrame | str | PathLike[str] | Sequence[pd.DataFrame | str],
+    *,
+    score_cutoff: float = 90,
+    review_cutoff: float = 80,
+    as_of: Any = None,
+    entity_types: Sequence[str] = ("entity",),
+    workers: int = -1,
+) -> pd.DataFrame:
+    """Which partners are on which list: one row per partner x list entry hit, with evidence.
+
+    The one matcher of "is this partner on that list" (module docstring, steps 1-5):
+    :func:`screen` places its hits in time per agreement, and scenario watchlist targeting
+    takes the hits at or above its ``min_score``.
+
+    Parameters
+    ----------
+    partners : DataFrame
+        ``partner`` (required), ``country`` and ``partner_key`` when known; a partnerships
+        table will do (distinct partner x country pairs are matched once). Not modified.
+    watchlist : DataFrame, name/path, or a list of them
+        As in :func:`screen`.
+    score_cutoff, review_cutoff : float
+        A hit is ``match`` when its score and its distinctive words reach ``score_cutoff``
+        (or an identifier matched), else ``review``; below ``review_cutoff`` no hit.
+    as_of : date-like, optional
+        Flags entries listed after this date (``listed_after_as_of``); None flags none.
+    entity_types, workers
+        As in :func:`screen`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`MATCH_COLUMNS`: ``partner, country, partner_key, list, kind, entry_id,
+        entry_name, matched_name, score, method`` (the evidence: ``identifier``, ``exact
+        alias``, ``acronym``, ``contained alias``, ``fuzzy``, ``fuzzy (all variants)``),
+        ``decision`` (``match``/``review``), ``listed_on, program, listed_after_as_of``; sorted
+        by kind (designations first), list, partner, score (descending), entry.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"partner": ["Lomonosov Moscow State University"], "country": ["RU"]})
+    >>> hits = match_watchlist(p, "rur-2022-signatories")
+    >>> hits[["entry_id", "score", "method", "decision"]].values.tolist()
+    [['rur2022-msu', 100.0, 'exact alias', 'match']]
+    """
+    m = _match(
+        partners, watchlist, score_cutoff, review_cutoff, entity_types, workers, "match_watchlist"
+    )
+    asof = _as_of(as_of)
+    if m.pairs.empty:
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in MATCH_COLUMNS.items()})  # type: ignore[call-overload]
+    c = m.pairs
+    e = m.entries.loc[c["_e"].to_numpy()]
+    d = m.distinct.loc[c["_p"].to_numpy()]
+    listed = e["listed_on"].to_numpy(dtype="datetime64[us]")
+    late = ~np.isnat(listed) & (
+        (listed > asof.to_datetime64()) if asof is not None else np.zeros(len(c), bool)
+    )
+    out = pd.DataFrame(
+        {
+            "partner": d["partner"].to_numpy(),
+            "country": d["country"].to_numpy(),
+            "partner_key": d["partner_key"].to_numpy(),
+            "list": e["list"].to_numpy(),
+            "kind": e["kind"].to_numpy(),
+            "entry_id": e["entry_id"].to_numpy(),
+            "entry_name": e["name"].to_numpy(),
+            "matched_name": m.wl["name"].to_numpy()[c["_v"].to_numpy(np.int64)],
+            "score": c["score"].to_numpy(),
+            "method": c["method"].to_numpy(dtype=object),
+            "decision": c["decision"].to_numpy(dtype=object),
+            "listed_on": e["listed_on"].to_numpy(),
+            "program": e["program"].to_numpy(),
+            "listed_after_as_of": late,
+        }
+    ).astype(MATCH_COLUMNS)  # type: ignore[arg-type]
+    return _sorted_hits(out)
+
+
+#: Columns of :func:`match_watchlist`.
+MATCH_COLUMNS: dict[str, object] = {
+    **{c: _HIT_COLUMNS[c] for c in ("partner", "country", "partner_key", "list", "kind")},
+    **{c: _HIT_COLUMNS[c] for c in ("entry_id", "entry_name", "matched_name", "score")},
+    **{c: _HIT_COLUMNS[c] for c in ("method", "decision", "listed_on", "program")},
+    "listed_after_as_of": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class _Matched:
+    """Partners, entries and their checked hits (``pairs``: ``_p, _e, _v, score, method,
+    _d, decision``), shared by :func:`screen` and :func:`match_watchlist`."""
+
+    p: pd.DataFrame  # prepared partnerships, ``_p`` = distinct partner (-1: no name)
+    distinct: pd.DataFrame  # distinct partner x country
+    wl_all: pd.DataFrame  # every list entry read
+    screened_mask: pd.Series  # entries of the types screened
+    wl: pd.DataFrame  # the name variants screened, ``_e`` = entry
+    entries: pd.DataFrame  # one row per entry (its listed name)
+    pairs: pd.DataFrame
+
+
+def _as_of(as_of: Any) -> pd.Timestamp | None:
+    return pd.Timestamp(as_of) if as_of is not None else None
+
+
+def _match(
+    partnerships: pd.DataFrame,
+    watchlists: Any,
+    score_cutoff: float,
+    review_cutoff: float,
+    entity_types: Sequence[str],
+    workers: int,
+    where: str,
+) -> _Matched:
+    """Steps 1-5 of the module docstring: candidates, country blocking, evidence, decision."""
     if not 0 <= review_cutoff <= score_cutoff <= 100:
         raise ValueError(
             f"need 0 <= review_cutoff <= score_cutoff <= 100, got {review_cutoff}, {score_cutoff}."
         )
-    from .institutions import match_institutions
-
-    asof = pd.Timestamp(as_of) if as_of is not None else None
+    if isinstance(partnerships, pd.DataFrame):
+        check_partnerships(partnerships, where=where)
     p = _prepare_partners(partnerships)
     wl_all = _as_watchlist(watchlists)
+    screened_mask, wl, entries = _screened_entries(wl_all, entity_types)
+    p, distinct = _distinct_partners(p)
+    p_norm = _normalise(distinct["partner"], affiliation=True).to_numpy(dtype=object)
+    v_norm = _normalise(wl["name"], affiliation=False).to_numpy(dtype=object)
+    cand = _candidates(distinct, wl, entries, p_norm, v_norm, score_cutoff, review_cutoff, workers)
+    pairs = pd.DataFrame()
+    if cand is not None and len(cand):
+        pairs = _decided(cand, distinct, p_norm, wl, v_norm, score_cutoff, review_cutoff)
+    return _Matched(p, distinct, wl_all, screened_mask, wl, entries, pairs)
+
+
+def _screened_entries(
+    wl_all: pd.DataFrame, entity_types: Sequence[str]
+) -> tuple[pd.Series, pd.DataFrame, pd.DataFrame]:
+    """The name variants screened (entity types asked, with a name and id), each entry's code
+    ``_e``, and one row per entry (its first variant, the listed name)."""
     types = {t.lower() for t in entity_types}
     screened_mask = (
         wl_all["entity_type"].isna() | wl_all["entity_type"].str.lower().isin(types)
     ).fillna(True)
     wl = wl_all[screened_mask.to_numpy(bool)].reset_index(drop=True)
     wl = wl[wl["name"].notna() & wl["entry_id"].notna()].reset_index(drop=True)
-
-    # Entries: one row per (list, entry_id), its first variant (the listed name) first.
     wl = wl.sort_values(["list", "entry_id", "is_alias"], kind="stable").reset_index(drop=True)
     ekey = wl["list"] + "\x1f" + wl["entry_id"]
     ecode, _ = pd.factorize(ekey)
     wl = wl.assign(_e=ecode)
     entries = wl.drop_duplicates("_e").set_index("_e").sort_index()
+    return screened_mask, wl, entries
 
-    # Distinct partners: (name, country).
+
+def _distinct_partners(p: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code ``_p`` of each row's (partner name, country) and one row per distinct pair, with
+    the partner keys (identifiers) known for it."""
     named = p[p["partner"].notna()]
     pair = named["partner"] + "\x1f" + named["country"].fillna("")
     pcode, uniq = pd.factorize(pair)
@@ -539,113 +694,128 @@ def screen(
         .agg(lambda s: "; ".join(sorted(set(s))))
     )
     distinct["partner_key"] = keys_by_p.reindex(distinct.index).astype(TEXT)
+    return p, distinct
 
-    p_norm = _normalise(distinct["partner"], affiliation=True).to_numpy(dtype=object)
-    v_norm = _normalise(wl["name"], affiliation=False).to_numpy(dtype=object)
+
+def _candidates(
+    distinct: pd.DataFrame,
+    wl: pd.DataFrame,
+    entries: pd.DataFrame,
+    p_norm: np.ndarray,
+    v_norm: np.ndarray,
+    score_cutoff: float,
+    review_cutoff: float,
+    workers: int,
+) -> pd.DataFrame | None:
+    """Candidate (partner, entry) pairs of steps 1-3, country-blocked, best evidence each."""
+    cands = [
+        *_matcher_candidates(distinct, wl, score_cutoff, review_cutoff, workers),
+        _variant_candidates(p_norm, v_norm, wl, review_cutoff, workers),
+        _identifier_candidates(distinct, wl, entries),
+    ]
+    if not any(len(c) for c in cands):
+        return None
+    cand = pd.concat([c for c in cands if len(c)], ignore_index=True)
+    cand = cand.dropna(subset=["_e"]).astype({"_p": np.int64, "_e": np.int64, "score": float})
+    # country blocking (the matcher blocks on its own; the variant scan and ids here)
     p_country = (
         distinct["country"].astype(object).where(distinct["country"].notna(), None).to_numpy()
     )
-    e_countries_all = entries["countries"].fillna(entries["country"])
+    e_countries = entries["countries"].fillna(entries["country"]).to_numpy(dtype=object)
+    ok = _country_ok(p_country[cand["_p"].to_numpy()], e_countries[cand["_e"].to_numpy()])
+    cand = cand[ok | (cand["method"] == "identifier").to_numpy()]
+    cand = cand.assign(_rank=cand["method"].map(_METHOD_RANK).fillna(9))
+    cand = cand.sort_values(["_p", "_e", "score", "_rank"], ascending=[True, True, False, True])
+    return cand.drop_duplicates(["_p", "_e"], keep="first").drop(columns="_rank")
 
+
+def _matcher_candidates(
+    distinct: pd.DataFrame,
+    wl: pd.DataFrame,
+    score_cutoff: float,
+    review_cutoff: float,
+    workers: int,
+) -> list[pd.DataFrame]:
+    """Step 1: per list, the matcher's best entry for each partner, with its evidence."""
     cands: list[pd.DataFrame] = []
-    # 1. the matcher's best entry per list
-    if len(distinct):
-        for _lst, g in wl.groupby("list", sort=True):
-            ref = pd.DataFrame(
+    if not len(distinct):
+        return cands
+    for _lst, g in wl.groupby("list", sort=True):
+        ref = pd.DataFrame(
+            {
+                "key": g["_e"].astype(str).to_numpy(),
+                "name": g["name"].to_numpy(dtype=object),
+                "country": g["country"].to_numpy(dtype=object),
+            }
+        )
+        res = match_institutions(
+            distinct["partner"],
+            ref,
+            country=distinct["country"],
+            score_cutoff=score_cutoff,
+            review_cutoff=review_cutoff,
+            workers=workers,
+            progress=False,
+        )
+        hit = res["decision"].isin(["match", "review"]).to_numpy(bool)
+        if not hit.any():
+            continue
+        res = res[hit]
+        # "key" is given for matches only; a review names the best key's canonical name,
+        # which may belong to several entries: all of them are candidates.
+        canon = g[~g["is_alias"]]
+        by_name = canon.groupby("name")["_e"].agg(list)
+        ks = [
+            [int(k)] if isinstance(k, str) else by_name.get(n, [])
+            for k, n in zip(res["key"].astype(object), res["name"].astype(object), strict=True)
+        ]
+        cands.append(
+            pd.DataFrame(
                 {
-                    "key": g["_e"].astype(str).to_numpy(),
-                    "name": g["name"].to_numpy(dtype=object),
-                    "country": g["country"].to_numpy(dtype=object),
+                    "_p": res.index.to_numpy(),
+                    "_e": ks,
+                    "score": res["score"].astype(float).to_numpy(),
+                    "method": res["method"].astype(object).to_numpy(),
                 }
-            )
-            res = match_institutions(
-                distinct["partner"],
-                ref,
-                country=distinct["country"],
-                score_cutoff=score_cutoff,
-                review_cutoff=review_cutoff,
-                workers=workers,
-                progress=False,
-            )
-            hit = res["decision"].isin(["match", "review"]).to_numpy(bool)
-            if not hit.any():
-                continue
-            res = res[hit]
-            # "key" is given for matches only; a review names the best key's canonical name,
-            # which may belong to several entries: all of them are candidates.
-            canon = g[~g["is_alias"]]
-            by_name = canon.groupby("name")["_e"].agg(list)
-            ks = [
-                [int(k)] if isinstance(k, str) else by_name.get(n, [])
-                for k, n in zip(res["key"].astype(object), res["name"].astype(object), strict=True)
-            ]
-            cands.append(
-                pd.DataFrame(
-                    {
-                        "_p": res.index.to_numpy(),
-                        "_e": ks,
-                        "score": res["score"].astype(float).to_numpy(),
-                        "method": res["method"].astype(object).to_numpy(),
-                    }
-                ).explode("_e")
-            )
-    # 2. every variant at or above the review cut-off
+            ).explode("_e")
+        )
+    return cands
+
+
+def _variant_candidates(
+    p_norm: np.ndarray, v_norm: np.ndarray, wl: pd.DataFrame, review_cutoff: float, workers: int
+) -> pd.DataFrame:
+    """Step 2: every name variant at or above the review cut-off."""
     qi, vi, sc = _all_variant_hits(p_norm, v_norm, review_cutoff, workers)
-    cands.append(
-        pd.DataFrame(
-            {"_p": qi, "_e": wl["_e"].to_numpy()[vi], "score": sc, "method": "fuzzy (all variants)"}
-        )
+    return pd.DataFrame(
+        {"_p": qi, "_e": wl["_e"].to_numpy()[vi], "score": sc, "method": "fuzzy (all variants)"}
     )
-    # 3. identifiers
-    if distinct["partner_key"].notna().any() and wl["identifiers"].notna().any():
-        ids = (
-            entries[["identifiers"]]
-            .assign(identifiers=lambda f: f["identifiers"].str.split(";"))
-            .explode("identifiers")
-            .assign(id=lambda f: _norm_id(f["identifiers"]))
-            .dropna(subset=["id"])
-            .reset_index()[["_e", "id"]]
-        )
-        pk = (
-            distinct[["partner_key"]]
-            .assign(id=lambda f: f["partner_key"].str.split("; "))
-            .explode("id")
-            .assign(id=lambda f: _norm_id(f["id"]))
-            .dropna(subset=["id"])
-            .reset_index(names="_p")[["_p", "id"]]
-        )
-        both = pk.merge(ids, on="id")
-        cands.append(both.assign(score=100.0, method="identifier")[["_p", "_e", "score", "method"]])
 
-    cand = (
-        pd.concat([c for c in cands if len(c)], ignore_index=True)
-        if any(len(c) for c in cands)
-        else None
-    )
-    hits = _empty_hits()
-    if cand is not None and len(cand):
-        cand = cand.dropna(subset=["_e"]).astype({"_p": np.int64, "_e": np.int64, "score": float})
-        # country blocking (the matcher blocks on its own; the variant scan and ids here)
-        ok = _country_ok(
-            p_country[cand["_p"].to_numpy()],
-            e_countries_all.to_numpy(dtype=object)[cand["_e"].to_numpy()],
-        )
-        cand = cand[ok | (cand["method"] == "identifier").to_numpy()]
-        cand = cand.assign(_rank=cand["method"].map(_METHOD_RANK).fillna(9))
-        cand = cand.sort_values(["_p", "_e", "score", "_rank"], ascending=[True, True, False, True])
-        cand = cand.drop_duplicates(["_p", "_e"], keep="first").drop(columns="_rank")
-        hits = _hits_table(
-            cand, distinct, p, p_norm, wl, v_norm, entries, asof, score_cutoff, review_cutoff
-        )
 
-    coverage = _coverage(wl_all, screened_mask, wl, distinct, hits)
-    return Screening(
-        hits=hits,
-        coverage=coverage,
-        as_of=asof,
-        score_cutoff=float(score_cutoff),
-        review_cutoff=float(review_cutoff),
+def _identifier_candidates(
+    distinct: pd.DataFrame, wl: pd.DataFrame, entries: pd.DataFrame
+) -> pd.DataFrame:
+    """Step 3: entries whose identifiers contain a partner key of the partner."""
+    if not (distinct["partner_key"].notna().any() and wl["identifiers"].notna().any()):
+        return pd.DataFrame(columns=["_p", "_e", "score", "method"])
+    ids = (
+        entries[["identifiers"]]
+        .assign(identifiers=lambda f: f["identifiers"].str.split(";"))
+        .explode("identifiers")
+        .assign(id=lambda f: _norm_id(f["identifiers"]))
+        .dropna(subset=["id"])
+        .reset_index()[["_e", "id"]]
     )
+    pk = (
+        distinct[["partner_key"]]
+        .assign(id=lambda f: f["partner_key"].str.split("; "))
+        .explode("id")
+        .assign(id=lambda f: _norm_id(f["id"]))
+        .dropna(subset=["id"])
+        .reset_index(names="_p")[["_p", "id"]]
+    )
+    both = pk.merge(ids, on="id")
+    return both.assign(score=100.0, method="identifier")[["_p", "_e", "score", "method"]]
 
 
 def _empty_hits() -> pd.DataFrame:
@@ -653,14 +823,10 @@ def _empty_hits() -> pd.DataFrame:
 
 
 def _tokens(text: Any) -> set[str]:
-    from .normalise import fold
-
     return set(re.findall(r"[a-z0-9]+", fold(str(text)))) if isinstance(text, str) else set()
 
 
 def _compact(text: Any) -> str:
-    from .normalise import fold
-
     return re.sub(r"[^a-z0-9]", "", fold(str(text))) if isinstance(text, str) else ""
 
 
@@ -734,25 +900,28 @@ def _checked(
     return c[c["_ok"].to_numpy(bool)].drop(columns="_ok")
 
 
-def _hits_table(
+def _decided(
     cand: pd.DataFrame,
     distinct: pd.DataFrame,
-    p: pd.DataFrame,
     p_norm: np.ndarray,
     wl: pd.DataFrame,
     v_norm: np.ndarray,
-    entries: pd.DataFrame,
-    asof: pd.Timestamp | None,
     score_cutoff: float,
     review_cutoff: float,
 ) -> pd.DataFrame:
+    """Steps 4-5: the candidates whose evidence holds, with their decision."""
     c = _checked(cand, distinct, p_norm, wl, v_norm, review_cutoff)
     if c.empty:
-        return _empty_hits()
+        return pd.DataFrame()
     # a match needs the score and agreement of the distinctive words (or an identifier)
     strong = (c["score"] >= score_cutoff).to_numpy(bool) & (c["_d"] >= score_cutoff).to_numpy(bool)
-    c = c.assign(decision=np.where(strong, "match", "review"))
-    # One row per agreement, then grouped by timing.
+    return c.assign(decision=np.where(strong, "match", "review"))
+
+
+def _placed_in_time(m: _Matched, asof: pd.Timestamp | None) -> pd.DataFrame:
+    """The hits table of :func:`screen`: each hit per agreement with that partner, grouped by
+    the timing of the listing."""
+    c, p, entries, distinct, wl = m.pairs, m.p, m.entries, m.distinct, m.wl
     rows = p[p["_p"] >= 0][["_p", "agreement_id", "end"]]
     a = c.merge(rows, on="_p")
     listed = entries["listed_on"].to_numpy()[a["_e"].to_numpy()]
@@ -806,7 +975,10 @@ def _hits_table(
             "status": STATUS,
         }
     )
-    out = out.astype(_HIT_COLUMNS)  # type: ignore[arg-type]
+    return _sorted_hits(out.astype(_HIT_COLUMNS))  # type: ignore[arg-type]
+
+
+def _sorted_hits(out: pd.DataFrame) -> pd.DataFrame:
     out = out.sort_values(
         ["kind", "list", "partner", "score", "entry_id"],
         ascending=[True, True, True, False, True],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -304,7 +306,7 @@ def test_people_columns_omitted_for_partner_keys(small: pd.DataFrame, people) ->
 
 
 def test_region_with_monkeypatched_country_table(monkeypatch, small, people) -> None:
-    import kvanalytics.normalise as normalise
+    exposure_module = importlib.import_module("kvanalytics.exposure")  # the name is shadowed
 
     table = pd.DataFrame(
         {
@@ -314,7 +316,7 @@ def test_region_with_monkeypatched_country_table(monkeypatch, small, people) -> 
             "region": ["Asia", "Asia", "Europe", "Americas"],
         }
     ).astype("string")
-    monkeypatch.setattr(normalise, "country_table", lambda: table)
+    monkeypatch.setattr(exposure_module, "country_table", lambda: table)
     t = exposure(small, people, by=("region",), at=D).set_index("region")
     assert t.loc["Asia", "agreements_active"] == 2
     assert t.loc["Asia", "degree_student"] == 12 + 7
@@ -542,3 +544,45 @@ def test_inputs_not_mutated(small: pd.DataFrame, people: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(small, p0)
     pd.testing.assert_frame_equal(people, h0)
     pd.testing.assert_frame_equal(profile, r0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Entry validation (schemas.check_partnerships / check_headcounts)
+# ------------------------------------------------------------------------------------------------
+
+
+def test_wrong_partnerships_name_every_bad_column(small: pd.DataFrame) -> None:
+    bad = small.assign(
+        start=small["start"].astype(str),
+        value_eur=-small["value_eur"],
+        kind=pd.Series(["research", "seminar"] * 3 + ["research"], dtype="string"),
+    )
+    with pytest.raises(SchemaError) as err:
+        exposure(bad, at=D)
+    msg = str(err.value)
+    assert "3 bad column(s)" in msg
+    for column in ("'start'", "'value_eur'", "'kind'", "seminar"):
+        assert column in msg
+    with pytest.raises(SchemaError, match="'start'"):
+        exposure_over_time(bad, start="2024-01-01", end="2024-12-31")
+
+
+def test_wrong_headcounts_name_every_bad_column(small: pd.DataFrame, people: pd.DataFrame) -> None:
+    bad = people.assign(
+        group=people["group"].astype("string").replace("phd", "postdoc"),
+        headcount=-people["headcount"],
+        country=1,
+    )
+    with pytest.raises(SchemaError) as err:
+        exposure(small, bad, at=D)
+    msg = str(err.value)
+    assert "headcounts has 3 bad column(s)" in msg
+    assert "'group'" in msg and "postdoc" in msg and "'headcount'" in msg and "'country'" in msg
+
+
+def test_entry_check_allows_plain_strings_and_end_before_start(small: pd.DataFrame) -> None:
+    plain = small.astype({"country": str, "faculty": str, "agreement_id": object})
+    assert (
+        exposure(plain, at=D)["agreements_active"].sum()
+        == exposure(small, at=D)["agreements_active"].sum()
+    )

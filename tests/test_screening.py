@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 
 from kvanalytics import reference as ref
-from kvanalytics.screening import NO_HIT_NOTE, STATUS, TIMINGS, Screening, screen
+from kvanalytics.errors import SchemaError
+from kvanalytics.screening import (
+    MATCH_COLUMNS,
+    NO_HIT_NOTE,
+    STATUS,
+    TIMINGS,
+    Screening,
+    match_watchlist,
+    screen,
+)
 
 REALDATA = Path(__file__).parents[2] / "shared" / "realdata"
 WS = REALDATA / "watchman_sanctions"
@@ -237,3 +246,61 @@ def test_no_hits_and_html(tmp_path):
     assert (result.coverage["partners_no_hit"] == 1).all()
     page = result._repr_html_()
     assert "unadjudicated name match" in page and NO_HIT_NOTE in page
+
+
+# --------------------------------------------------------------------------------------------
+# match_watchlist: the one matcher of screen() and scenario watchlist targeting
+# --------------------------------------------------------------------------------------------
+def _pairs(frame: pd.DataFrame) -> set[tuple]:
+    cols = ["partner", "country", "list", "entry_id", "score", "method", "decision"]
+    return set(frame[cols].astype(object).itertuples(index=False, name=None))
+
+
+def test_match_watchlist_is_what_screen_reports(lists):
+    hits = match_watchlist(_partnerships(), lists)
+    assert list(hits.columns) == list(MATCH_COLUMNS)
+    assert _pairs(hits) == _pairs(screen(_partnerships(), lists).hits)
+    assert not hits.duplicated(["partner", "country", "list", "entry_id"]).any()
+
+
+def test_match_watchlist_evidence_and_as_of(tmp_path):
+    wl = _tiny_list(tmp_path)
+    p = pd.DataFrame(
+        {
+            "partner": ["Guangdong University of Technology", "Some Partner", "Utrecht University"],
+            "country": ["CN", "BE", "NL"],
+            "partner_key": [None, "https://ror.org/00abc1234", None],
+        }
+    )
+    hits = match_watchlist(p, wl, as_of="2018-06-30")
+    got = hits[["partner", "method", "decision", "listed_after_as_of"]].values.tolist()
+    assert got == [
+        ["Guangdong University of Technology", "exact alias", "match", True],  # listed 2019
+        ["Some Partner", "identifier", "match", False],
+    ]
+    assert match_watchlist(p.iloc[2:], wl).empty
+
+
+def test_match_watchlist_cutoffs_follow_screen(lists):
+    p = _partnerships()
+    strict = match_watchlist(p, lists, score_cutoff=100, review_cutoff=95)
+    loose = match_watchlist(p, lists)
+    # every strict hit is a loose hit of the same partner and entry, with the same score
+    assert {t[:5] for t in _pairs(strict)} <= {t[:5] for t in _pairs(loose)}
+    assert (strict["score"] >= 95).all() and len(strict) <= len(loose)
+    assert set(strict.loc[strict["decision"] == "match", "score"]) <= {100.0}
+
+
+def test_screen_rejects_wrong_partnerships_naming_every_column():
+    bad = pd.DataFrame(
+        {
+            "agreement_id": ["A1"],
+            "partner": ["Lomonosov Moscow State University"],
+            "country": [7],
+            "end": ["2021-12-31"],
+        }
+    )
+    with pytest.raises(SchemaError) as err:
+        screen(bad, "rur-2022-signatories")
+    assert "2 bad column(s)" in str(err.value)
+    assert "'country'" in str(err.value) and "'end'" in str(err.value)
