@@ -17,12 +17,13 @@ from .exposure import exposure, exposure_over_time
 from .ingest import Ingested, IngestReport, read_headcounts, read_partnerships
 from .institutions import match_institutions, read_overrides
 from .normalise import country_name, country_table, to_iso2, unknown_countries
-from .privacy import suppress, suppress_counts
-from .reference import load_risk_profile, load_watchlist
+from .people import headcounts_in_force
+from .privacy import published, suppress, suppress_counts
+from .reference import load_risk_profile, load_watchlist, read_erasmus_charter, risk_tiers
 from .report import quarterly_dashboard, render_report
 from .scenarios import Impact, Scenario, compare, impact, list_scenarios, load_scenario
 from .schemas import validate_headcounts, validate_partnerships
-from .screening import screen
+from .screening import match_watchlist, screen
 
 __version__ = "0.1.0"
 
@@ -42,17 +43,22 @@ __all__ = [
     "country_table",
     "exposure",
     "exposure_over_time",
+    "headcounts_in_force",
     "impact",
     "list_scenarios",
     "load_risk_profile",
     "load_scenario",
     "load_watchlist",
     "match_institutions",
+    "match_watchlist",
+    "published",
     "quarterly_dashboard",
+    "read_erasmus_charter",
     "read_headcounts",
     "read_overrides",
     "read_partnerships",
     "render_report",
+    "risk_tiers",
     "screen",
     "suppress",
     "suppress_counts",

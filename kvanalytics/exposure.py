@@ -44,7 +44,7 @@ from . import config
 from .errors import KvError, SchemaError
 from .normalise import country_table
 from .people import code_dtype, factorize, in_force
-from .reference import load_risk_profile
+from .reference import risk_tiers
 from .schemas import (
     DATE,
     GROUPS,
@@ -489,30 +489,12 @@ def _quarter_labels(q: np.ndarray, off: int, academic: bool) -> tuple[np.ndarray
 
 
 def _risk_tiers(risk_profile: pd.DataFrame | str | None) -> pd.Series | None:
-    """Country -> tier (Int64) from a profile, checked; None without a profile."""
+    """Country -> tier (Int64) by :func:`kvanalytics.reference.risk_tiers`; None without one."""
     if risk_profile is None:
         return None
-    if isinstance(risk_profile, str):
-        risk_profile = load_risk_profile(risk_profile)
-    _require(risk_profile, ("country", "tier"), "risk_profile", "exposure")
-    country = risk_profile["country"].astype(TEXT).str.strip().str.upper()
-    tier = pd.to_numeric(risk_profile["tier"], errors="coerce").astype("Float64")
-    bad = tier.notna() & ~tier.isin([0, 1, 2, 3])
-    bad |= risk_profile["tier"].notna() & tier.isna()
-    dup = country.duplicated(keep=False) & country.notna()
-    if bad.any() or dup.any():
-        problems = []
-        if bad.any():
-            problems.append(f"tier not in 0..3: {risk_profile.loc[bad, 'tier'].head(3).tolist()}")
-        if dup.any():
-            problems.append(f"countries listed twice: {sorted(set(country[dup]))[:3]}")
-        raise SchemaError(
-            "risk_profile: " + "; ".join(problems) + ". Give one tier 0-3 per country "
-            "(kvanalytics.reference.read_risk_profile checks a file)."
-        )
-    ok = country.notna() & tier.notna()
+    tiers = risk_tiers(risk_profile)
     return pd.Series(
-        tier[ok].astype("Int64").to_numpy(), index=pd.Index(country[ok], dtype=TEXT), name="tier"
+        tiers["tier"].to_numpy(), index=pd.Index(tiers["country"], dtype=TEXT), name="tier"
     )
 
 

@@ -249,9 +249,6 @@ def _sample_days() -> list[str]:
 
 DAYS = _sample_days()
 BEFORE_FIRST = DAYS[-1]
-#: Scenarios whose impact at the day before the first period still takes a later year's
-#: headcounts (scenarios._headcounts_in_force): they fail until impact uses kvanalytics.people.
-OLD_RULE_FAILS = {"be-2022-rur-signatories", "nl-2022-freeze"}
 SCENARIOS = sorted(kv.list_scenarios()["name"])
 
 
@@ -259,14 +256,7 @@ def _cases() -> list:
     cases = []
     for name in SCENARIOS:
         for d in DAYS:
-            marks = []
-            if d == BEFORE_FIRST and name in OLD_RULE_FAILS:
-                marks = [
-                    pytest.mark.xfail(
-                        strict=True, reason="impact still uses its own rule until the merge"
-                    )
-                ]
-            cases.append(pytest.param(name, d, marks=marks, id=f"{name}@{d}"))
+            cases.append(pytest.param(name, d, id=f"{name}@{d}"))
     return cases
 
 

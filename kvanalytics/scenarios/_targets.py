@@ -1,13 +1,9 @@
 """Which ties a scenario targets: partnerships prepared for the model, tag masks, country,
 risk-tier, watchlist and field targets, and the scope masks of measures.
 
-Two rules here have one future home elsewhere and are each written in one function, so that
-each can be swapped for the shared rule with a one-line change:
-
-- :func:`_match_partner_names` (is this partner on that list) -> the matcher of
-  ``kvanalytics.screening``.
-
-(Headcounts in force, the third, live in :mod:`._headcounts`, -> ``kvanalytics.people``.)
+The shared rules are called, never rewritten: risk tiers come from
+:func:`kvanalytics.reference.risk_tiers`, and whether a partner is on a watchlist from
+:func:`kvanalytics.screening.match_watchlist`.
 """
 
 from __future__ import annotations
@@ -21,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SchemaError
-from ..institutions import match_institutions
 from ..reference import load_watchlist, risk_tiers
+from ..screening import match_watchlist
 from ._spec import RiskTarget, Scope, Targets, WatchlistTarget
 
 
@@ -128,89 +124,6 @@ def _watchlist_frame(
     return load_watchlist(target.name) if frame is None else frame
 
 
-def _entries_in_force(
-    target: WatchlistTarget, wl: pd.DataFrame, d: pd.Timestamp, notes: list[str]
-) -> pd.DataFrame:
-    """The list's entries at ``d``: designations listed after ``d`` are left out (with a note)."""
-    if "kind" not in wl.columns or "listed_on" not in wl.columns:
-        return wl
-    listed = pd.to_datetime(wl["listed_on"], errors="coerce")
-    late = (wl["kind"].astype("string") == "designation").fillna(False) & (listed > d).fillna(False)
-    if not late.any():
-        return wl
-    notes.append(
-        f"watchlist {target.name}: {int(late.sum())} designation name(s) listed after "
-        f"{d.date()} ignored."
-    )
-    return wl.loc[~late.to_numpy()]
-
-
-def _reference_names(entries: pd.DataFrame, key_col: str) -> pd.DataFrame:
-    """``key, name[, country]`` of the entries, canonical names before aliases, no NA key/name."""
-    ref = pd.DataFrame(
-        {
-            "key": _str(entries[key_col]),
-            "name": _str(entries["name"]),
-            **({"country": _str(entries["country"])} if "country" in entries.columns else {}),
-        }
-    )
-    if "is_alias" in entries.columns:  # the first row of a key gives its canonical name
-        order = np.argsort(entries["is_alias"].fillna(True).to_numpy(bool), kind="stable")
-        ref = ref.iloc[order].reset_index(drop=True)
-    return ref.dropna(subset=["key", "name"])
-
-
-def _match_partner_names(
-    target: WatchlistTarget, ref: pd.DataFrame, p: pd.DataFrame
-) -> tuple[np.ndarray, pd.Series]:
-    """Partners (by name and country) on the list with a score >= ``min_score``, and labels.
-
-    Each distinct partner × country is matched once. (Swap point: this is the matching that the
-    public matcher of ``kvanalytics.screening`` replaces.)
-    """
-    combo = p["partner"].fillna("") + "\x1f" + p["country"].fillna("")
-    codes, uniques = pd.factorize(combo)
-    parts = pd.Series(uniques, dtype="string").str.split("\x1f", n=1, expand=True)
-    names = parts[0].where(parts[0] != "")
-    countries = parts[1].where(parts[1] != "") if 1 in parts.columns else None
-    res = match_institutions(
-        names,
-        ref,
-        country=countries,
-        score_cutoff=max(target.min_score, 0.0),
-        review_cutoff=max(min(target.min_score, 100.0), 0.0),
-    )
-    canonical = ref.drop_duplicates("key").set_index("name")["key"]
-    keys = res["key"].astype("string").fillna(res["name"].astype("string").map(canonical))
-    keys = keys.fillna(res["name"].astype("string"))
-    u_score = pd.to_numeric(res["score"], errors="coerce").to_numpy(float)
-    u_hit = (u_score >= target.min_score) & res["decision"].isin(["match", "review"]).to_numpy(bool)
-    u_label = (
-        f"watchlist:{target.name}:"
-        + keys
-        + " (score "
-        + pd.Series(np.round(np.nan_to_num(u_score)).astype(int)).astype("string")
-        + pd.Series(np.where(res["decision"].to_numpy() == "review", ", review", "")).astype(
-            "string"
-        )
-        + ")"
-    )
-    return u_hit[codes], pd.Series(u_label.to_numpy(dtype=object)[codes], dtype="string")
-
-
-def _identifier_keys(entries: pd.DataFrame, key_col: str) -> pd.Series:
-    """Identifier (ROR id...) -> entry key, from the ``;``-separated ``identifiers`` column."""
-    return (
-        pd.DataFrame({"key": _str(entries[key_col]), "id": _str(entries["identifiers"])})
-        .assign(id=lambda f: f["id"].str.split(";"))
-        .explode("id")
-        .assign(id=lambda f: f["id"].str.strip())
-        .dropna()
-        .drop_duplicates("id")
-        .set_index("id")["key"]
-    )
-
-
 def _watchlist_hits(
     target: WatchlistTarget,
     wl: pd.DataFrame,
@@ -218,23 +131,59 @@ def _watchlist_hits(
     d: pd.Timestamp,
     notes: list[str],
 ) -> tuple[np.ndarray, pd.Series]:
-    """Agreements whose partner is on the list with score >= min_score, and their labels."""
+    """Agreements whose partner is on the list with score >= ``min_score``, and their labels.
+
+    "Is this partner on that list" is decided by :func:`kvanalytics.screening.match_watchlist`,
+    the matcher :func:`~kvanalytics.screening.screen` uses too, so a scenario and a screening
+    never disagree about a partner. Designations listed after ``d`` are left out (with a note);
+    an identifier hit wins over a name hit.
+    """
     n = len(p)
-    entries = _entries_in_force(target, wl, d, notes)
-    key_col = "entry_id" if "entry_id" in entries.columns else "key"
-    ref = _reference_names(entries, key_col)
-    if ref.empty or n == 0:
+    e = wl.rename(columns={"key": "entry_id"}) if "entry_id" not in wl.columns else wl
+    e = e.assign(
+        list=e["list"] if "list" in e.columns else target.name,
+        kind=e["kind"] if "kind" in e.columns else pd.NA,
+    )
+    if n == 0 or e.empty:
         return np.zeros(n, bool), _empty_labels(n)
-    hit, lab = _match_partner_names(target, ref, p)
-    # Identifiers (ROR ids...) in partner_key settle a hit whatever the name says.
-    if "identifiers" in entries.columns and p["partner_key"].notna().any():
-        by_id = p["partner_key"].map(_identifier_keys(entries, key_col))
-        id_hit = by_id.notna().to_numpy(bool) & ~hit
-        hit = hit | id_hit
-        lab = lab.where(
-            ~id_hit, f"watchlist:{target.name}:" + by_id.astype("string") + " (identifier)"
+    min_score = max(min(float(target.min_score), 100.0), 0.0)
+    hits = match_watchlist(
+        p[["partner", "country", "partner_key"]], e, review_cutoff=min(80.0, min_score), as_of=d
+    )
+    late = (hits["kind"] == "designation").fillna(False) & hits["listed_after_as_of"].fillna(False)
+    if late.any():
+        notes.append(
+            f"watchlist {target.name}: {int(late.sum())} designation hit(s) listed after "
+            f"{d.date()} ignored."
         )
-    return hit, lab.where(hit, "")
+    hits = hits[~late & (hits["score"] >= min_score).fillna(False)]
+    return _hit_labels(target, hits, p)
+
+
+def _hit_labels(
+    target: WatchlistTarget, hits: pd.DataFrame, p: pd.DataFrame
+) -> tuple[np.ndarray, pd.Series]:
+    """The best hit of each partner x country (identifier first, then score) as a label."""
+    hits = hits.assign(_by_name=hits["method"] != "identifier").sort_values(
+        ["partner", "country", "_by_name", "score", "entry_id"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
+    )
+    best = hits.drop_duplicates(["partner", "country"])
+    how = np.where(
+        best["method"] == "identifier",
+        " (identifier)",
+        " (score "
+        + best["score"].round().astype("Int64").astype("string")
+        + np.where(best["decision"] == "review", ", review", "")
+        + ")",
+    )
+    text = f"watchlist:{target.name}:" + best["entry_id"].astype("string") + how
+    key = best["partner"].astype("string") + "\x1f" + best["country"].astype("string").fillna("")
+    lookup = pd.Series(text.to_numpy(dtype=object), index=key.to_numpy(dtype=object))
+    partner_key = p["partner"].astype("string") + "\x1f" + p["country"].astype("string").fillna("")
+    lab = partner_key.map(lookup).astype("string")
+    return lab.notna().to_numpy(bool), lab.fillna("").reset_index(drop=True)
 
 
 def _scope_mask(scope: Scope, p: pd.DataFrame, tier: np.ndarray) -> np.ndarray:
