@@ -21,11 +21,12 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/kvanalytics report --data data/raw --out reports/latest
 
-## Lint, format check, type check, tests (including every notebook)
+## Lint, format check, type check, layer contract (import-linter), tests (including every notebook)
 test: $(STAMP)
 	$(BIN)/ruff check kvanalytics tests benchmarks notebooks
 	$(BIN)/ruff format --check kvanalytics tests benchmarks notebooks
 	$(BIN)/mypy kvanalytics
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q -n 2 tests --nbmake notebooks
 
 lint: $(STAMP)

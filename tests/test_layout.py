@@ -12,6 +12,7 @@ import ast
 import io
 import re
 import tokenize
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,19 @@ def test_readme_layout_table_names_every_module() -> None:
     assert listed - modules == set(), (
         f"README layout names what is not there: {sorted(listed - modules)}"
     )
+
+
+def test_every_module_has_a_layer_in_the_import_contract() -> None:
+    """A module missing from the layers contract would be unconstrained by `lint-imports`."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = pyproject["tool"]["importlinter"]["contracts"]
+    layered = {
+        name.strip().removeprefix("kvanalytics.")
+        for contract in contracts
+        if contract["type"] == "layers"
+        for layer in contract["layers"]
+        for name in re.split(r"[|:]", layer.strip("()"))
+    }
+    modules = {p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
+    modules |= {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert modules - layered == set(), f"not in the layers contract: {sorted(modules - layered)}"
