@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kvanalytics import config, normalise
+from kvanalytics import config
 from kvanalytics.errors import ReferenceDataError
 from kvanalytics.normalise import (
     COUNTRY_LANGUAGES,
     REGIONS,
+    _countries,
     country_name,
     country_table,
     fold,
@@ -131,7 +132,7 @@ def test_alias_file_has_no_ambiguous_alias():
     codes = folded.groupby("key")["iso2"].nunique()
     assert codes[codes > 1].empty, codes[codes > 1]
     # and nothing ambiguous is left between pycountry's languages or punctuation-free keys
-    _, _, unresolved = normalise._lookups()
+    _, _, unresolved = _countries._lookups()
     assert unresolved == {}
     assert set(aliases["language"]) <= set(COUNTRY_LANGUAGES)
     assert aliases["iso2"].str.fullmatch("[A-Z]{2}").all()
@@ -189,8 +190,8 @@ def test_an_ambiguous_alias_file_is_refused(monkeypatch):
             "display": ["", "", "1", "", ""],
         }
     )
-    monkeypatch.setattr(normalise, "_read_package_csv", lambda name: bad)
+    monkeypatch.setattr(_countries, "_read_package_csv", lambda name: bad)
     with pytest.raises(
         ReferenceDataError, match=r"2 problem\(s\).*'xx'.*'kongo' -> (CG, CD|CD, CG)"
     ):
-        normalise._aliases.__wrapped__()
+        _countries._aliases.__wrapped__()

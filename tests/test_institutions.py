@@ -7,13 +7,16 @@ our users ask about, with native-script and acronym rows. Its keys are local tes
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from kvanalytics import institutions, normalise
+from kvanalytics.config import PACKAGE_DATA
 from kvanalytics.errors import ReferenceDataError, SchemaError
-from kvanalytics.institutions import (
+from kvanalytics.normalise import (
     DECISIONS,
     METHODS,
     match_institutions,
@@ -350,8 +353,6 @@ def test_cutoffs_are_checked():
 
 
 def test_word_lists_are_consistent():
-    from kvanalytics.config import PACKAGE_DATA
-
     def read(name: str) -> pd.DataFrame:
         return pd.read_csv(PACKAGE_DATA / name, dtype=str, keep_default_na=False)
 
@@ -373,9 +374,26 @@ def test_word_lists_are_consistent():
         assert {"source", "date"} <= set(table.columns)
 
 
-def test_matching_leaves_the_garbage_collector_as_it_was():
-    import gc
+def test_context_and_cjk_word_lists():
+    def read(name: str) -> pd.DataFrame:
+        return pd.read_csv(PACKAGE_DATA / name, dtype=str, keep_default_na=False)
 
+    orgs, words = read("org_type_words.csv"), read("institution_words.csv")
+    context, cjk = read("institution_context_words.csv"), read("institution_cjk_words.csv")
+    assert set(context["use"]) == {"lead", "care", "suborg", "acronym_skip"}
+    assert not context.duplicated(["word", "use"]).any()
+    assert not cjk["word"].duplicated().any()
+    # care and sub-organisation words are compared with canonical tokens: they must be ones
+    canonical = set(orgs["canonical"]) | set(words["canonical"])
+    tokens = context.loc[context["use"].isin(["care", "suborg"]), "word"]
+    assert set(tokens) <= canonical, set(tokens) - canonical
+    assert (cjk["replacement"].str.fullmatch("[a-z]+( [a-z]+)*")).all()
+    for table in (context, cjk):
+        assert {"source", "date"} <= set(table.columns)
+        assert (table["word"] != "").all()
+
+
+def test_matching_leaves_the_garbage_collector_as_it_was():
     # match_institutions pauses the collector while it parses (see _gc_paused), never longer
     assert gc.isenabled()
     match_institutions(["University of Amsterdam"], REFERENCE)
@@ -386,3 +404,9 @@ def test_matching_leaves_the_garbage_collector_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_old_import_path_gives_the_same_functions():
+    # kvanalytics.institutions is kept for existing imports; it defines nothing of its own
+    for name in institutions.__all__:
+        assert getattr(institutions, name) is getattr(normalise, name), name

@@ -5,10 +5,25 @@ CC0). Precision and recall of the ``match`` decisions, beside an in-run baseline
 
 A query whose true organisations are not in the registry (or that has none) counts only against
 precision when it is matched; recall = correct matches / queries with a true id in the registry.
+
+Tuning and checking parts
+-------------------------
+The strings are split by a stable hash of the string itself (so the split never depends on the
+order of the file, and a string repeated in a later file falls in the same part): a string is in
+the *checking* part when ``int(sha256(string as UTF-8).hexdigest(), 16) % 10 < 3``, else in the
+*tuning* part. That gives 452 checking strings (159 with their organisation in the registry) and
+1,048 tuning strings (373). Accuracy is tested on both parts and on the whole file.
+
+The rules and word lists up to issue #9 were developed with the whole file at hand (no part was
+set aside; the split was drawn afterwards), so today's checking figures (precision 0.960, recall
+0.899; tuning 0.951 / 0.839; whole 0.954 / 0.857) are not yet an out-of-sample estimate. From here
+on, look only at the failures of the tuning part (``part_of(string) == "tuning"``) when changing
+a rule or a word list; the checking figures then tell whether a change generalises.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -16,22 +31,30 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz, process
 
-from kvanalytics.institutions import match_institutions, matching_accuracy
+from kvanalytics.normalise import match_institutions, matching_accuracy
 
-ROR = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "ror"
-NAMES = ROR / "dataset_names.json"
-AFFILIATIONS = ROR / "affiliations_crossref_2024_dev.json"
+#: Floors a few points under the figures measured when they were set (see the module docstring).
+FLOORS = {
+    "whole": {"precision": 0.93, "recall": 0.83},
+    "tuning": {"precision": 0.92, "recall": 0.81},
+    "checking": {"precision": 0.93, "recall": 0.87},
+}
+
+
+def part_of(affiliation: str) -> str:
+    """``"checking"`` for about 30% of the strings, chosen by a stable hash; else ``"tuning"``."""
+    digest = hashlib.sha256(affiliation.encode("utf-8")).hexdigest()
+    return "checking" if int(digest, 16) % 10 < 3 else "tuning"
 
 
 @pytest.fixture(scope="module")
-def benchmark() -> tuple[pd.DataFrame, list[str], list[list[str]]]:
-    if not (NAMES.exists() and AFFILIATIONS.exists()):
-        pytest.skip("real data not found in ../shared/realdata/ror")
-    registry = json.loads(NAMES.read_text(encoding="utf-8"))
+def benchmark(realdata: Path) -> tuple[pd.DataFrame, list[str], list[list[str]]]:
+    ror = realdata / "ror"
+    registry = json.loads((ror / "dataset_names.json").read_text(encoding="utf-8"))
     reference = pd.DataFrame(
         {"key": [r["ror-id"] for r in registry], "name": [r["affiliation"] for r in registry]}
     )
-    records = json.loads(AFFILIATIONS.read_text(encoding="utf-8"))
+    records = json.loads((ror / "affiliations_crossref_2024_dev.json").read_text(encoding="utf-8"))
     keys = set(reference["key"])
     queries = [r["affiliation"] for r in records]
     truth = [[k for k in r["ror_ids"] if k in keys] for r in records]
@@ -39,9 +62,31 @@ def benchmark() -> tuple[pd.DataFrame, list[str], list[list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def ours(benchmark) -> dict[str, float]:
-    reference, queries, truth = benchmark
-    return matching_accuracy(match_institutions(queries, reference, progress=False), truth)
+def matched(benchmark) -> pd.DataFrame:
+    reference, queries, _ = benchmark
+    return match_institutions(queries, reference, progress=False)
+
+
+@pytest.fixture(scope="module")
+def parts(benchmark) -> pd.Series:
+    _, queries, _ = benchmark
+    return pd.Series([part_of(q) for q in queries])
+
+
+def _accuracy(matched, truth, mask) -> dict[str, float]:
+    picked = [t for t, m in zip(truth, mask, strict=True) if m]
+    return matching_accuracy(matched[mask].reset_index(drop=True), picked)
+
+
+@pytest.fixture(scope="module")
+def ours(benchmark, matched, parts) -> dict[str, dict[str, float]]:
+    _, _, truth = benchmark
+    everything = [True] * len(truth)
+    return {
+        "whole": _accuracy(matched, truth, everything),
+        "tuning": _accuracy(matched, truth, (parts == "tuning").tolist()),
+        "checking": _accuracy(matched, truth, (parts == "checking").tolist()),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +109,29 @@ def test_benchmark_shape(benchmark):
     reference, queries, truth = benchmark
     assert len(queries) == 1500 and reference["key"].nunique() == 875
     assert sum(1 for t in truth if t) > 500
+    assert len(set(queries)) == len(queries)  # no string can sit in both parts
 
 
-def test_precision_and_recall_on_crossref_affiliations(ours, baseline):
+def test_the_split_is_the_documented_one(benchmark, parts):
+    _, _, truth = benchmark
+    assert parts.value_counts().to_dict() == {"tuning": 1048, "checking": 452}
+    answerable = pd.Series([bool(t) for t in truth])
+    assert answerable[parts == "checking"].sum() == 159
+    assert answerable[parts == "tuning"].sum() == 373
+
+
+@pytest.mark.parametrize("part", list(FLOORS))
+def test_precision_and_recall(ours, part):
+    got = ours[part]
     print(
-        f"\nkvanalytics: precision {ours['precision']:.3f}, recall {ours['recall']:.3f} "
-        f"({int(ours['correct'])}/{int(ours['matches'])} matches correct, "
-        f"{int(ours['review'])} to review); baseline extractOne(ratio>=95): precision "
-        f"{baseline['precision']:.3f}, recall {baseline['recall']:.3f}"
+        f"\n{part}: precision {got['precision']:.3f}, recall {got['recall']:.3f} "
+        f"({int(got['correct'])}/{int(got['matches'])} matches correct, "
+        f"{int(got['answerable'])} answerable, {int(got['review'])} to review)"
     )
-    assert ours["precision"] >= 0.92
-    assert ours["recall"] >= 0.80
+    assert got["precision"] >= FLOORS[part]["precision"]
+    assert got["recall"] >= FLOORS[part]["recall"]
 
 
 def test_better_than_the_baseline(ours, baseline):
-    assert ours["recall"] > 2 * baseline["recall"]
-    assert ours["precision"] >= baseline["precision"]
+    assert ours["whole"]["recall"] > 2 * baseline["recall"]
+    assert ours["whole"]["precision"] >= baseline["precision"]

@@ -1,4 +1,4 @@
-"""Normalisation of free text to canonical values: text folding and countries (ISO 3166-1 alpha-2).
+"""Countries: names and codes in six languages -> ISO 3166-1 alpha-2, display names, the table.
 
 Everything here works on *distinct* values and maps back, so that a million-row column costs as
 much as its few hundred distinct spellings (DESIGN.md, Scale).
@@ -6,61 +6,28 @@ much as its few hundred distinct spellings (DESIGN.md, Scale).
 
 from __future__ import annotations
 
+import gettext
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from anyascii import anyascii
+import pycountry
 
-_WS = re.compile(r"\s+")
+from ..config import PACKAGE_DATA
+from ..errors import ReferenceDataError
+from ._text import _WS, fold
 
+__all__ = [
+    "COUNTRY_LANGUAGES",
+    "REGIONS",
+    "country_name",
+    "country_table",
+    "to_iso2",
+    "unknown_countries",
+]
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Fold text for comparison: NFKC, transliterate to ASCII, lower case, collapse white space.
-
-    Parameters
-    ----------
-    text : str
-        Any text, in any script.
-
-    Returns
-    -------
-    str
-        The folded text; ``"Beløp  (EUR)"`` becomes ``"belop (eur)"``.
-
-    Examples
-    --------
-    >>> fold("  Fakultät  für\\tPhysik ")
-    'fakultat fur physik'
-    """
-    if not text.isascii():  # ASCII is its own NFKC form and transliteration
-        text = anyascii(unicodedata.normalize("NFKC", text))
-    return _WS.sub(" ", text).strip().lower()
-
-
-def fold_series(values: pd.Series) -> pd.Series:
-    """Fold every value of a text Series (see :func:`fold`), computing each distinct value once.
-
-    Examples
-    --------
-    >>> fold_series(pd.Series(["Ja", "JA ", None])).tolist()
-    ['ja', 'ja', <NA>]
-    """
-    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
-    folded = pd.array([fold(str(u)) for u in uniques], dtype="string")
-    out = pd.Series(pd.array([pd.NA] * len(values), dtype="string"), index=values.index)
-    mask = codes >= 0
-    out[mask] = folded.take(codes[mask])
-    return out
-
-
-# ------------------------------------------------------------------------------------------------
-# Countries
-# ------------------------------------------------------------------------------------------------
 # Sources, in order of precedence: the project's alias file (kvanalytics/data/country_aliases.csv),
 # then pycountry (codes, names and its bundled nl/fr/de/nb/nn translations). Nothing else: no
 # fuzzy matching, no country_converter (it breaks under pandas 3, DESIGN.md). Keys are folded
@@ -87,8 +54,6 @@ def _strip_keys(folded: str) -> tuple[str, ...]:
 
 
 def _read_package_csv(name: str) -> pd.DataFrame:
-    from .config import PACKAGE_DATA
-
     # keep_default_na=False: "NA" is Namibia, never missing (DESIGN.md, dependency pitfalls)
     return pd.read_csv(PACKAGE_DATA / name, dtype=str, keep_default_na=False)
 
@@ -96,8 +61,6 @@ def _read_package_csv(name: str) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _aliases() -> pd.DataFrame:
     """The alias file with a ``key`` column (the folded alias); checked once, raises once."""
-    from .errors import ReferenceDataError
-
     df = _read_package_csv(_ALIAS_FILE)
     missing = {"alias", "iso2", "language", "note", "display"} - set(df.columns)
     if missing:
@@ -132,10 +95,6 @@ def _aliases() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _pycountry_names() -> pd.DataFrame:
     """Every name pycountry knows, with code and language: columns name, iso2, language."""
-    import gettext
-
-    import pycountry
-
     translators = {
         lang: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[loc]).gettext
         for lang, loc in _PYCOUNTRY_LOCALES.items()
@@ -168,8 +127,6 @@ def _lookups() -> tuple[dict[str, str], dict[str, str], dict[str, set[str]]]:
     that is another country's name in another) is left out unless the alias file settles it; such
     keys are returned as ``unresolved`` (a test keeps that empty).
     """
-    import pycountry
-
     aliases = _aliases()
     names = _pycountry_names()
     folded = [fold(n) for n in names["name"]]
@@ -325,8 +282,6 @@ def country_name(codes: pd.Series | Iterable[str | None], lang: str = "en") -> p
 
 @lru_cache(maxsize=1)
 def _country_table() -> pd.DataFrame:
-    import pycountry
-
     rows = [(c.alpha_2, c.alpha_3) for c in pycountry.countries]
     rows.append(("XK", "XKX"))  # user-assigned, as used by the EU and the World Bank
     df = pd.DataFrame(rows, columns=["iso2", "iso3"]).sort_values("iso2", ignore_index=True)
