@@ -1,6 +1,6 @@
 """Institution matching speed and accuracy.
 
-Speed: ``kvanalytics.institutions.match_institutions`` on synthetic institution names (20,000
+Speed: ``kvanalytics.normalise.match_institutions`` on synthetic institution names (20,000
 queries against a 100,000-name reference by default) vs a per-name ``rapidfuzz.process.extractOne``
 loop (``fuzz.WRatio`` on lower-cased names, the usual first attempt; and ``token_sort_ratio`` on
 the same normalised names as ours), timed on a subsample and extrapolated. The time of
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from kvanalytics.institutions import match_institutions, matching_accuracy, normalise_names
+from kvanalytics.normalise import match_institutions, matching_accuracy, normalise_names
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "ror"
 

@@ -15,8 +15,15 @@ from __future__ import annotations
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
 from .exposure import exposure, exposure_over_time
 from .ingest import Ingested, IngestReport, read_headcounts, read_partnerships
-from .institutions import match_institutions, read_overrides
-from .normalise import country_name, country_table, to_iso2, unknown_countries
+from .normalise import (
+    country_name,
+    country_table,
+    identify_partners,
+    match_institutions,
+    read_overrides,
+    to_iso2,
+    unknown_countries,
+)
 from .people import headcounts_in_force
 from .privacy import published, suppress, suppress_counts
 from .reference import load_risk_profile, load_watchlist, read_erasmus_charter, risk_tiers
@@ -44,6 +51,7 @@ __all__ = [
     "exposure",
     "exposure_over_time",
     "headcounts_in_force",
+    "identify_partners",
     "impact",
     "list_scenarios",
     "load_risk_profile",

@@ -11,11 +11,11 @@ screened, how many had an identifier, and that no hit is not clearance.
 
 How partners are matched, per distinct (partner name, country):
 
-1. per list, :func:`kvanalytics.institutions.match_institutions` gives the best entry with its
+1. per list, :func:`kvanalytics.normalise.match_institutions` gives the best entry with its
    evidence (``exact alias``, ``acronym``, ``contained alias``, ``fuzzy``...);
 2. because a partner can hit several entries of a list, every name variant is also scored
    with ``rapidfuzz.process.cdist`` (``token_sort_ratio`` of the names normalised by
-   :func:`kvanalytics.institutions.normalise_name`); pairs at or above ``review_cutoff`` are hits
+   :func:`kvanalytics.normalise.normalise_name`); pairs at or above ``review_cutoff`` are hits
    (method ``fuzzy (all variants)``);
 3. an entry whose ``identifiers`` contain the partner's ``partner_key`` is a hit (method
    ``identifier``), whatever the name says;
@@ -53,8 +53,7 @@ from .config import PACKAGE_DATA
 from .errors import SchemaError
 
 # The one place screening imports institution-name matching (moving to kvanalytics.normalise).
-from .institutions import match_institutions, normalise_name, normalise_names
-from .normalise import fold, to_iso2
+from .normalise import fold, match_institutions, normalise_name, normalise_names, to_iso2
 from .reference import load_watchlist
 from .schemas import DATE, TEXT, check_partnerships
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from kvanalytics.errors import SchemaError
-from kvanalytics.identifiers import (
+from kvanalytics.normalise import (
     canonical_erasmus_code,
     erasmus_country,
     erasmus_prefixes,

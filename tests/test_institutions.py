@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kvanalytics import institutions, normalise
 from kvanalytics.config import PACKAGE_DATA
 from kvanalytics.errors import ReferenceDataError, SchemaError
 from kvanalytics.normalise import (
@@ -404,9 +403,3 @@ def test_matching_leaves_the_garbage_collector_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
-
-
-def test_old_import_path_gives_the_same_functions():
-    # kvanalytics.institutions is kept for existing imports; it defines nothing of its own
-    for name in institutions.__all__:
-        assert getattr(institutions, name) is getattr(normalise, name), name

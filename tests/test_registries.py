@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from kvanalytics.errors import ReferenceDataError
-from kvanalytics.institutions import match_institutions
+from kvanalytics.normalise import match_institutions
 from kvanalytics.reference import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 
 HEADER = (

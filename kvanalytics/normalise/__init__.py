@@ -6,6 +6,7 @@ much as its few hundred distinct spellings (DESIGN.md, Scale). Modules, lowest f
 ========================  =====================================================================
 ``_text``                 :func:`fold`, :func:`fold_series`: the comparison form of any text
 ``_countries``            names and codes -> ISO2 (:func:`to_iso2`), display names, the table
+``_identifiers``          partner identifiers: Erasmus codes (and the country they give), PIC, ROR
 ``_lexicon``              word lists of institution names (``data/*.csv``), token -> word
 ``_parse``                one name -> segments and organisation part (:func:`normalise_name`)
 ``_index``                a reference registry parsed and indexed once
@@ -36,6 +37,17 @@ from ._countries import (
     unknown_countries,
 )
 from ._evaluate import match_summary, matching_accuracy
+from ._identifiers import (
+    IDENTIFIER_COLUMNS,
+    canonical_erasmus_code,
+    erasmus_country,
+    erasmus_prefixes,
+    identify_partners,
+    normalise_pic,
+    normalise_ror,
+    parse_erasmus_code,
+    ror_checksum,
+)
 from ._match import DECISIONS, METHODS, match_institutions
 from ._overrides import OVERRIDE_COLUMNS, read_overrides
 from ._parse import normalise_name, normalise_names
@@ -44,19 +56,28 @@ from ._text import fold, fold_series
 __all__ = [
     "COUNTRY_LANGUAGES",
     "DECISIONS",
+    "IDENTIFIER_COLUMNS",
     "METHODS",
     "OVERRIDE_COLUMNS",
     "REGIONS",
+    "canonical_erasmus_code",
     "country_name",
     "country_table",
+    "erasmus_country",
+    "erasmus_prefixes",
     "fold",
     "fold_series",
+    "identify_partners",
     "match_institutions",
     "match_summary",
     "matching_accuracy",
     "normalise_name",
     "normalise_names",
+    "normalise_pic",
+    "normalise_ror",
+    "parse_erasmus_code",
     "read_overrides",
+    "ror_checksum",
     "to_iso2",
     "unknown_countries",
 ]

@@ -4,7 +4,7 @@ The European Commission (DG EAC) publishes the holders of the Erasmus Charter fo
 (ECHE) as a spreadsheet and a CSV: one row per institution with its Erasmus code, PIC, OID, legal
 name, address, country and charter dates. :func:`read_erasmus_charter` reads either into one row
 per institution whose ``key``, ``name`` and ``country`` columns serve as the ``reference=`` of
-:func:`kvanalytics.institutions.match_institutions`, and whose ``key`` (the canonical Erasmus code)
+:func:`kvanalytics.normalise.match_institutions`, and whose ``key`` (the canonical Erasmus code)
 and ``pic`` are what identifier matching looks up.
 """
 
@@ -24,7 +24,7 @@ import pycountry
 from python_calamine import CalamineWorkbook
 
 from ..errors import ReferenceDataError
-from ..identifiers import (
+from ..normalise import (
     canonical_erasmus_code,
     erasmus_country,
     erasmus_prefixes,
@@ -354,7 +354,7 @@ def read_erasmus_charter(path: str | PathLike[str]) -> pd.DataFrame:
         Columns :data:`ERASMUS_CHARTER_COLUMNS`:
 
         - ``key``: the canonical Erasmus code (``A  BADEN01``; see
-          :func:`kvanalytics.identifiers.canonical_erasmus_code`); a code that is not an Erasmus
+          :func:`kvanalytics.normalise.canonical_erasmus_code`); a code that is not an Erasmus
           code (``BE BRUGGE11``: no such prefix) is kept as written, spaces collapsed;
         - ``name``: ``Legal Name``;
         - ``country``: ISO2 of ``Country Cd`` (``EL`` is GR, ``NA`` Namibia); where it is blank
@@ -365,7 +365,7 @@ def read_erasmus_charter(path: str | PathLike[str]) -> pd.DataFrame:
           ``listed_only`` (the code gives no country), ``from_code``, ``unknown``;
         - ``country_listed`` (``Country Cd`` as written), ``code_country`` (the prefix's);
         - ``erasmus_code`` (as written, no-break spaces included), ``pic`` (9 digits, see
-          :func:`kvanalytics.identifiers.normalise_pic`), ``oid`` (NA for ``#N/A``), ``city``,
+          :func:`kvanalytics.normalise.normalise_pic`), ``oid`` (NA for ``#N/A``), ``city``,
           ``website``;
         - ``eche_start``, ``eche_end``: dates (see below); ``date_check``: ``ok`` or why a date
           is NA;
@@ -388,7 +388,7 @@ def read_erasmus_charter(path: str | PathLike[str]) -> pd.DataFrame:
     >>> eche.loc[eche["key"] == "D  BERLIN01", ["key", "name", "country"]]  # doctest: +SKIP
                   key                     name country
     370  D  BERLIN01  FREIE UNIVERSITAET BERLIN      DE
-    >>> from kvanalytics.institutions import match_institutions  # doctest: +SKIP
+    >>> from kvanalytics.normalise import match_institutions  # doctest: +SKIP
     >>> match_institutions(["Freie Universität Berlin"], eche[["key", "name", "country"]],
     ...                    country=["DE"])[["key", "decision"]]  # doctest: +SKIP
                key decision
@@ -470,7 +470,7 @@ def lookup_identifiers(df: pd.DataFrame, registry: pd.DataFrame) -> pd.DataFrame
     ----------
     df : pandas.DataFrame
         Any of the columns ``erasmus_code``, ``pic``, ``ror`` raw as found (see
-        :func:`kvanalytics.identifiers.identify_partners`). Not modified.
+        :func:`kvanalytics.normalise.identify_partners`). Not modified.
     registry : pandas.DataFrame
         Columns ``key`` (canonical Erasmus codes) and ``pic``, e.g. :func:`read_erasmus_charter`.
 

@@ -33,7 +33,7 @@ YAML schema (every key except ``name``, ``effective``, ``targets`` and ``measure
       support_months: [1, 3, 6]
 
 **Targets.** ``countries``, ``watchlists`` (partner names matched with
-:func:`kvanalytics.institutions.match_institutions`; a hit is a score >= ``min_score`` with a
+:func:`kvanalytics.normalise.match_institutions`; a hit is a score >= ``min_score`` with a
 ``match`` or ``review`` decision; designations listed after the effective date are ignored) and
 ``risk_profile`` (partner country's tier >= ``min_tier``) are unioned. ``fields`` is unioned with
 them too (``fields_mode: union``), or, with ``fields_mode: intersect``, *restricts* them: an

@@ -34,9 +34,9 @@ def _headcounts_in_force(
     unknown = t["headcount_unknown"].fillna(1).to_numpy(np.int64) > 0
     total = t["headcount"].to_numpy(np.float64, na_value=np.nan)
     return {
-        "faculty": t["faculty"].to_numpy(object, na_value=None),
+        "faculty": t["faculty"].to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]
         "group": t["group"].to_numpy(object),
         "country": t["country"].to_numpy(object),
         "headcount": np.where(unknown, np.nan, total),
-        "basis_used": t["basis"].to_numpy(object, na_value=pd.NA),
+        "basis_used": t["basis"].to_numpy(dtype=object, na_value=pd.NA),  # type: ignore[call-overload]
     }

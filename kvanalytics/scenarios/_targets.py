@@ -142,7 +142,7 @@ def _watchlist_hits(
     e = wl.rename(columns={"key": "entry_id"}) if "entry_id" not in wl.columns else wl
     e = e.assign(
         list=e["list"] if "list" in e.columns else target.name,
-        kind=e["kind"] if "kind" in e.columns else pd.NA,
+        kind=e["kind"] if "kind" in e.columns else pd.Series(pd.NA, index=e.index, dtype="string"),
     )
     if n == 0 or e.empty:
         return np.zeros(n, bool), _empty_labels(n)
@@ -178,7 +178,7 @@ def _hit_labels(
         + np.where(best["decision"] == "review", ", review", "")
         + ")",
     )
-    text = f"watchlist:{target.name}:" + best["entry_id"].astype("string") + how
+    text: pd.Series = f"watchlist:{target.name}:" + best["entry_id"].astype("string") + how
     key = best["partner"].astype("string") + "\x1f" + best["country"].astype("string").fillna("")
     lookup = pd.Series(text.to_numpy(dtype=object), index=key.to_numpy(dtype=object))
     partner_key = p["partner"].astype("string") + "\x1f" + p["country"].astype("string").fillna("")

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from .config import PACKAGE_DATA
-from .errors import ReferenceDataError, SchemaError
-from .schemas import TEXT
+from ..config import PACKAGE_DATA
+from ..errors import ReferenceDataError, SchemaError
+from ..schemas import TEXT
 
 __all__ = [
     "IDENTIFIER_COLUMNS",
