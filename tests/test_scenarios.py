@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from kvanalytics import config
 from kvanalytics import scenarios as sc
-from kvanalytics.errors import ScenarioError, UnknownNameError
+from kvanalytics.errors import ScenarioError, SchemaError, UnknownNameError
 from kvanalytics.exposure import exposure, is_active
 from kvanalytics.privacy import published
 from kvanalytics.scenarios._model import _bench_terms
@@ -910,3 +910,15 @@ def test_impact_to_dict_publishes_people_unless_told_not_to(partnerships, headco
     raw = be.to_dict(suppress=False)["metrics"]["exchange_in_stopped"]
     assert shown["central"] == "<5"
     assert isinstance(raw["central"], float) and 0 < raw["central"] < 5
+
+
+def test_impact_checks_its_inputs_at_entry(partnerships, headcounts):
+    """A bad table is refused with one SchemaError naming every bad column, before any work."""
+    bad = partnerships.assign(value_eur=-1.0, kind="not-a-kind")
+    with pytest.raises(SchemaError) as err:
+        sc.impact("nl-2022-freeze", bad, headcounts)
+    assert "value_eur" in str(err.value) and "kind" in str(err.value)
+    with pytest.raises(SchemaError, match="headcount"):
+        sc.impact("nl-2022-freeze", partnerships, headcounts.assign(headcount=-3))
+    with pytest.raises(SchemaError, match="must be a pandas DataFrame"):
+        sc.impact("nl-2022-freeze", partnerships.to_dict(), headcounts)

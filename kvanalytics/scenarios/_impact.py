@@ -15,13 +15,15 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..errors import UnknownNameError
+from ..errors import OptionError, UnknownNameError
 from ..privacy import published
+from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
 from ._metrics import METRICS, _unit_of
 from ._model import _Model, _model
 from ._spec import Assumptions, Range, Scenario
 from ._tables import _affected_table, _assumption_table, _timeline, _unit_table
+from ._targets import _REQUIRED_PARTNERSHIPS
 from ._terms import (
     _F_DATA,
     _F_FLOW,
@@ -237,9 +239,12 @@ def impact(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if draws < 0 or quarters < 1:
-        raise ValueError(
+        raise OptionError(
             f"draws must be >= 0 and quarters >= 1; got draws={draws}, quarters={quarters}."
         )
+    check_partnerships(partnerships, where="impact", required=_REQUIRED_PARTNERSHIPS)
+    if headcounts is not None:
+        check_headcounts(headcounts, where="impact")
     m = _model(scenario, partnerships, headcounts, watchlists, risk_profile)
     det = _factor_values_det(m.ranges)
     fine, fine_vals = _evaluate(m.terms, ["metric", "faculty", "country"], det)

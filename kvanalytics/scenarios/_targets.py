@@ -21,14 +21,16 @@ from ..reference import load_watchlist, risk_tiers
 from ..screening import match_watchlist
 from ._spec import RiskTarget, Scope, Targets, WatchlistTarget
 
+#: Columns impact needs; the others of the canonical table are NA when absent.
+_REQUIRED_PARTNERSHIPS = ("agreement_id", "partner", "country", "faculty", "start")
+
 
 def _str(s: pd.Series) -> pd.Series:
     return s if isinstance(s.dtype, pd.StringDtype) else s.astype("string")
 
 
 def _prepare_partnerships(df: pd.DataFrame) -> pd.DataFrame:
-    required = ("agreement_id", "partner", "country", "faculty", "start")
-    missing = [c for c in required if c not in df.columns]
+    missing = [c for c in _REQUIRED_PARTNERSHIPS if c not in df.columns]
     if missing:
         raise SchemaError(
             f"partnerships: missing column(s) {', '.join(missing)}; "
