@@ -587,9 +587,10 @@ def _resolve_home(
         if not (mask & valid).any():
             words = set(want_key.split())
             keys = pd.Series(key_np[where], dtype=object).fillna("")
-            near = keys.map(lambda k: words <= set(k.split())).to_numpy(bool)
-            close = set(difflib.get_close_matches(want_key, keys.unique().tolist(), n=5, cutoff=0.6))
-            near |= keys.isin(close).to_numpy(bool)
+            near = keys.map(lambda k: words <= set(k.split())).to_numpy(bool, copy=True)
+            if not near.any():  # no name holds every word: the closest spellings
+                close = difflib.get_close_matches(want_key, keys.unique().tolist(), n=5, cutoff=0.6)
+                near = keys.isin(close).to_numpy(bool)
             orgs = _organisations(pic, name, where[near] if near.any() else where)
             raise IngestError(
                 f"home={home!r}: no organisation of that name (compared folded). "
