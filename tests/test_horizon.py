@@ -131,7 +131,7 @@ def test_synthetic_cordis_ties(cordis: kv.Ingested) -> None:
     arctic = cordis.table.loc[cordis.table["agreement_id"] == "101000001", "value_eur"]
     assert np.allclose(arctic.to_numpy(float), 91312.5)  # on every tie of the project
     assert pd.isna(t.loc["Pristina Office F", "value_eur"])  # the home row has no contribution
-    assert t.loc["Beijing Lab H", "value_eur"] == pytest.approx(73050 / (730 / 365.25))
+    assert t.loc["Beijing Lab H", "value_eur"] == pytest.approx(73050 / (731 / 365.25))  # 2012 is a leap year
 
 
 def test_synthetic_cordis_rejects_keep_the_whole_row(cordis: kv.Ingested) -> None:
