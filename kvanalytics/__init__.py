@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
 from .exposure import exposure, exposure_over_time
-from .ingest import HorizonReport, Ingested, IngestReport, read_headcounts, read_horizon, read_partnerships
+from .ingest import (
+    HorizonReport,
+    Ingested,
+    IngestReport,
+    read_headcounts,
+    read_horizon,
+    read_partnerships,
+)
 from .institutions import match_institutions, read_overrides
 from .normalise import country_name, country_table, to_iso2, unknown_countries
 from .people import headcounts_in_force

@@ -447,7 +447,11 @@ def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np
 
 
 def _segments(
-    group: np.ndarray, prep: _Prepared, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+    group: np.ndarray,
+    prep: _Prepared,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
     width: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quarter intervals ``[lo, hi]`` of ``rows`` merged per (group, agreement): (lead row, lo,

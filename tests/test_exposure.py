@@ -598,19 +598,49 @@ def consortium() -> pd.DataFrame:
     """A Horizon project with three Russian partners and one German; a bilateral RU agreement;
     a second project whose RU tie ends early."""
     rows = [
-        {"agreement_id": "HE:1", "partner": f"RU univ {i}", "country": "RU", "value_eur": 90.0,
-         "start": "2022-01-01", "end": "2025-12-31"}
+        {
+            "agreement_id": "HE:1",
+            "partner": f"RU univ {i}",
+            "country": "RU",
+            "value_eur": 90.0,
+            "start": "2022-01-01",
+            "end": "2025-12-31",
+        }
         for i in range(3)
     ]
     rows += [
-        {"agreement_id": "HE:1", "partner": "DE univ", "country": "DE", "value_eur": 90.0,
-         "start": "2022-01-01", "end": "2025-12-31"},
-        {"agreement_id": "BI:7", "partner": "RU univ 0", "country": "RU", "value_eur": 10.0,
-         "start": "2021-01-01", "end": None},
-        {"agreement_id": "HE:2", "partner": "RU univ 9", "country": "RU", "value_eur": 5.0,
-         "start": "2022-01-01", "end": "2022-06-30"},
-        {"agreement_id": "HE:2", "partner": "RU univ 8", "country": "RU", "value_eur": 5.0,
-         "start": "2022-01-01", "end": "2023-06-30"},
+        {
+            "agreement_id": "HE:1",
+            "partner": "DE univ",
+            "country": "DE",
+            "value_eur": 90.0,
+            "start": "2022-01-01",
+            "end": "2025-12-31",
+        },
+        {
+            "agreement_id": "BI:7",
+            "partner": "RU univ 0",
+            "country": "RU",
+            "value_eur": 10.0,
+            "start": "2021-01-01",
+            "end": None,
+        },
+        {
+            "agreement_id": "HE:2",
+            "partner": "RU univ 9",
+            "country": "RU",
+            "value_eur": 5.0,
+            "start": "2022-01-01",
+            "end": "2022-06-30",
+        },
+        {
+            "agreement_id": "HE:2",
+            "partner": "RU univ 8",
+            "country": "RU",
+            "value_eur": 5.0,
+            "start": "2022-01-01",
+            "end": "2023-06-30",
+        },
     ]
     return partnerships(rows)
 
@@ -650,9 +680,14 @@ def test_series_counts_agreements_and_ties(consortium: pd.DataFrame) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(
-        st.tuples(st.integers(0, 3), st.sampled_from(["RU", "DE", "CN"]), st.integers(0, 40),
-                  st.one_of(st.none(), st.integers(0, 40))),
-        min_size=1, max_size=25,
+        st.tuples(
+            st.integers(0, 3),
+            st.sampled_from(["RU", "DE", "CN"]),
+            st.integers(0, 40),
+            st.one_of(st.none(), st.integers(0, 40)),
+        ),
+        min_size=1,
+        max_size=25,
     ),
     st.integers(0, 7),
 )
@@ -660,8 +695,12 @@ def test_series_stock_equals_distinct_active_at_quarter_end(rows, q) -> None:
     base = pd.Timestamp("2020-01-01")
     df = partnerships(
         [
-            {"agreement_id": f"A{a}", "country": c, "start": base + pd.Timedelta(days=30 * s),
-             "end": None if e is None else base + pd.Timedelta(days=30 * (s + e))}
+            {
+                "agreement_id": f"A{a}",
+                "country": c,
+                "start": base + pd.Timedelta(days=30 * s),
+                "end": None if e is None else base + pd.Timedelta(days=30 * (s + e)),
+            }
             for a, c, s, e in rows
         ]
     )

@@ -965,7 +965,9 @@ def test_a_project_with_three_russian_partners_is_one_agreement_and_three_ties()
 def test_single_partner_agreements_and_ties_are_equal(partnerships: pd.DataFrame) -> None:
     for name in ("nl-2022-freeze", "be-2022-rur-signatories"):
         imp = _run(name, partnerships)
-        for tie, agreement in (("ties_frozen", "agreements_frozen"),
-                               ("ties_cancelled", "agreements_cancelled"),
-                               ("ties_reviewed", "agreements_reviewed")):
+        for tie, agreement in (
+            ("ties_frozen", "agreements_frozen"),
+            ("ties_cancelled", "agreements_cancelled"),
+            ("ties_reviewed", "agreements_reviewed"),
+        ):
             assert _m(imp, tie) == _m(imp, agreement)

@@ -47,7 +47,7 @@ from .. import schemas
 from ..config import PACKAGE_DATA
 from ..errors import IngestError
 from ..identifiers import normalise_pic
-from ..normalise import fold, fold_series
+from ..normalise import fold
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
 from ._headers import HeaderDecision, HeaderMapping
@@ -247,13 +247,17 @@ def _org_types() -> dict[str, str]:
     df = pd.read_csv(PACKAGE_DATA / "horizon_org_types.csv", dtype=str, keep_default_na=False)
     bad = set(df["partner_type"]) - set(PARTNER_TYPES)
     if bad:
-        raise IngestError(f"horizon_org_types.csv: partner types {sorted(bad)} not in {PARTNER_TYPES}")
+        raise IngestError(
+            f"horizon_org_types.csv: partner types {sorted(bad)} not in {PARTNER_TYPES}"
+        )
     return {_name_key(v): t for v, t in zip(df["value"], df["partner_type"], strict=True)}
 
 
 def _partner_type_dtype() -> pd.CategoricalDtype:
     dtype = schemas.PARTNERSHIPS.get("partner_type")
-    return dtype if isinstance(dtype, pd.CategoricalDtype) else pd.CategoricalDtype(PARTNER_TYPES)
+    if isinstance(dtype, pd.CategoricalDtype):
+        return dtype
+    return pd.CategoricalDtype(list(PARTNER_TYPES))
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,7 +285,7 @@ def _holds_layout(fields: set[str]) -> bool:
 
 def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str]]:
     """The first of the top rows recognising the most fields (-1 when none holds the layout)."""
-    best, best_map = -1, {}
+    best, best_map = -1, dict[int, str]()
     for i, r in enumerate(rows[:HEADER_SCAN_ROWS]):
         m = _probe(r)
         if _holds_layout(set(m.values())) and len(set(m.values())) > len(set(best_map.values())):
@@ -354,7 +358,10 @@ def _read_file(path: Path, sheet: str | None) -> _File:
         return _probe(row) if _holds_layout(set(_probe(row).values())) else {}
 
     grid = read_grid(path, "partnerships", probe, sheet=chosen, repeating=_REPEATING)
-    top = [list(grid.cells.iloc[i].astype(object).fillna("")) for i in range(min(len(grid.cells), HEADER_SCAN_ROWS))]
+    top = [
+        list(grid.cells.iloc[i].astype(object).fillna(""))
+        for i in range(min(len(grid.cells), HEADER_SCAN_ROWS))
+    ]
     row, _ = _best_row(top)
     if row < 0:
         raise IngestError(
@@ -365,18 +372,22 @@ def _read_file(path: Path, sheet: str | None) -> _File:
         )
     header, notes = _map_header(top[row])
     cells = grid.cells.iloc[row + 1 :]
-    trimmed = {i: trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
+    trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
     nonblank = np.logical_or.reduce(filled) if filled else np.zeros(len(cells), bool)
     body = np.flatnonzero(nonblank) + row + 1
     everything = bool(nonblank.all())
     text = {
-        f: parse_text(trimmed[i][0] if everything else trimmed[i][0][nonblank].reset_index(drop=True))
+        f: parse_text(
+            trimmed[i][0] if everything else trimmed[i][0][nonblank].reset_index(drop=True)
+        )
         for i, f in header.mapping.items()
     }
     directory = _directory(path, directory_sheets)
     if directory:
-        notes.append(f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name")
+        notes.append(
+            f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
+        )
     return _File(grid, row, header, text, body, int((~nonblank).sum()), notes, directory)
 
 
@@ -415,7 +426,10 @@ def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
     pairs = []
     for s in sheets:
         g = read_grid(path, "partnerships", _probe, sheet=s)
-        top = [list(g.cells.iloc[i].astype(object).fillna("")) for i in range(min(len(g.cells), HEADER_SCAN_ROWS))]
+        top = [
+            list(g.cells.iloc[i].astype(object).fillna(""))
+            for i in range(min(len(g.cells), HEADER_SCAN_ROWS))
+        ]
         best = max(range(len(top)), key=lambda i: len(_probe(top[i])), default=-1)
         if best < 0:
             continue
@@ -425,7 +439,9 @@ def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
         body = g.cells.iloc[best + 1 :]
         pic = normalise_pic(body[m["pic"]].astype(object))
         name = body[m["organisation"]].astype(object)
-        pairs.append(pd.DataFrame({"key": [_name_key(str(n)) for n in name], "pic": pic.to_numpy()}))
+        pairs.append(
+            pd.DataFrame({"key": [_name_key(str(n)) for n in name], "pic": pic.to_numpy()})
+        )
     if not pairs:
         return {}
     df = pd.concat(pairs).dropna().drop_duplicates()
@@ -496,7 +512,7 @@ def _project_ids(t: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     built = sub.merge(proj, on=cols, how="left")["_id"].to_numpy(object)
     ids = ids.astype(object)
     ids[missing] = built
-    ids = pd.Series(pd.array(ids, dtype=schemas.TEXT))
+    ids = pd.Series(ids, dtype=schemas.TEXT)
     n_clash = int(pid_new.str.count(":").gt(1).sum())
     note = (
         f"agreement_id: {int(missing.sum()):,} rows have no project id (blank or 0); their "
@@ -505,6 +521,11 @@ def _project_ids(t: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         + (f", {n_clash} of them with their start date added (acronym shared)" if n_clash else "")
     )
     return ids, [note]
+
+
+def _objects(s: pd.Series) -> np.ndarray:
+    """A Series as an object array with None for NA (numpy comparisons, ``np.isin``)."""
+    return s.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
 
 
 def _digest(s: pd.Series) -> pd.Series:
@@ -519,21 +540,25 @@ def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
     has none) and folded name, over distinct values."""
     t = rows.text
     codes, uniq = pd.factorize(t["pic"], use_na_sentinel=True)
-    pic_u = normalise_pic(pd.Series(uniq, dtype=object)).to_numpy(object)
-    pic = pd.Series(np.append(pic_u, pd.NA)[codes], dtype=schemas.TEXT)
+    pic_u = [*_objects(normalise_pic(pd.Series(uniq, dtype=object))), None]
+    pic = pd.Series(np.array(pic_u, dtype=object)[codes], dtype=schemas.TEXT)
     codes, uniq = pd.factorize(t["organisation"], use_na_sentinel=True)
     key_u = np.array([_name_key(str(u)) or pd.NA for u in uniq] + [pd.NA], dtype=object)
     nkey = pd.Series(key_u[codes], dtype=schemas.TEXT)
     notes = []
     bad = t["pic"].notna() & pic.isna() & ~t["pic"].str.fullmatch(r"0+").fillna(False)
     if bad.any():
-        notes.append(f"pic: {int(bad.sum()):,} values are not 9-digit PICs (kept as NA), e.g. {t.loc[bad, 'pic'].iloc[0]!r}")
+        notes.append(
+            f"pic: {int(bad.sum()):,} values are not 9-digit PICs (kept as NA), e.g. {t.loc[bad, 'pic'].iloc[0]!r}"
+        )
     if rows.directory and pic.isna().any():
         fill = nkey.map(rows.directory).astype(schemas.TEXT)
         take = pic.isna() & fill.notna()
         if take.any():
             pic = pic.mask(take, fill)
-            notes.append(f"pic: {int(take.sum()):,} rows without a PIC got theirs from the directory sheet by name")
+            notes.append(
+                f"pic: {int(take.sum()):,} rows without a PIC got theirs from the directory sheet by name"
+            )
     return pic, nkey, notes
 
 
@@ -551,21 +576,25 @@ def _organisations(pic: pd.Series, name: pd.Series, rows: np.ndarray) -> pd.Data
 
 def _candidates(orgs: pd.DataFrame, n: int = 10) -> str:
     return "; ".join(
-        f"{r.name or '(no name)'} (PIC {r.pic or 'none'}, {r.rows} rows)"
-        for r in orgs.head(n).itertuples()
+        f"{name or '(no name)'} (PIC {pic or 'none'}, {rows} rows)"
+        for name, pic, rows in orgs.head(n)[["name", "pic", "rows"]].itertuples(index=False)
     )
 
 
 def _resolve_home(
-    home: str, pic: pd.Series, nkey: pd.Series, name: pd.Series, valid: np.ndarray,
+    home: str,
+    pic: pd.Series,
+    nkey: pd.Series,
+    name: pd.Series,
+    valid: np.ndarray,
     directory: dict[str, str],
 ) -> tuple[np.ndarray, dict[str, Any], list[str]]:
     """Rows of the home organisation: by PIC (then by the names a directory sheet gives it), or
     by folded name; plus rows without a PIC under one of its names. Raises when not found or
     ambiguous, listing candidate organisations with their PICs."""
     notes: list[str] = []
-    pic_np = pic.to_numpy(object, na_value=None)
-    key_np = nkey.to_numpy(object, na_value=None)
+    pic_np = _objects(pic)
+    key_np = _objects(nkey)
     where = np.flatnonzero(valid)
     if _PIC.match(home):
         want = home.strip()
@@ -574,7 +603,9 @@ def _resolve_home(
             names = {k for k, p in directory.items() if p == want}
             mask = np.isin(key_np, list(names)) & (pic.isna().to_numpy())
             if mask.any():
-                notes.append(f"home PIC {want}: no row carries it; matched by name via the directory sheet")
+                notes.append(
+                    f"home PIC {want}: no row carries it; matched by name via the directory sheet"
+                )
         if not (mask & valid).any():
             raise IngestError(
                 f"home={home!r}: no row has PIC {want}. Organisations with the most rows: "
@@ -638,12 +669,19 @@ def _ties(
     fails.add(no_project, "project_id", "missing_value", "no project id, acronym or title")
     fails.add(no_org & ~no_project, "organisation", "missing_value", "no organisation name or PIC")
     valid = ~(no_project | no_org)
-    home_mask, info, home_notes = _resolve_home(home, pic, nkey, t["organisation"], valid, rows.directory)
+    home_mask, info, home_notes = _resolve_home(
+        home, pic, nkey, t["organisation"], valid, rows.directory
+    )
     notes += home_notes
     home_ids = pd.unique(ids[home_mask & valid])
     in_home = valid & ids.isin(home_ids).to_numpy(bool)
     dup = _duplicates(t, ids, pic, nkey, home_mask, in_home, rows.provenance)
-    fails.add(dup, "organisation", "duplicate_tie", "{organisation!r} repeats in project {_agreement_id}: {_kept} is kept")
+    fails.add(
+        dup,
+        "organisation",
+        "duplicate_tie",
+        "{organisation!r} repeats in project {_agreement_id}: {_kept} is kept",
+    )
     check = in_home & ~dup
     v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes)
     failures = fails.frame()
@@ -661,9 +699,17 @@ def _ties(
     info["projects"] = len(home_ids)
     entries = [file_entry(f.grid, f.header_row, f.header, f.rows, f.blank, f.notes) for f in files]
     report = HorizonReport(
-        "horizon", entries, len(t), len(table), len(rejects), by_reason,
-        home=info, home_rows=n_home, other_rows=n_other,
-        agreements=int(table["agreement_id"].nunique()), notes=tuple(notes),
+        "horizon",
+        entries,
+        len(t),
+        len(table),
+        len(rejects),
+        by_reason,
+        home=info,
+        home_rows=n_home,
+        other_rows=n_other,
+        agreements=int(table["agreement_id"].nunique()),
+        notes=tuple(notes),
     )
     if report.accepted + report.home_rows + report.other_rows + report.rejected != report.read:
         raise AssertionError(f"row accounting broken: {report}")  # the promise; never break it
@@ -672,20 +718,33 @@ def _ties(
 
 
 def _duplicates(
-    t: pd.DataFrame, ids: pd.Series, pic: pd.Series, nkey: pd.Series, home: np.ndarray,
-    rows: np.ndarray, prov: pd.DataFrame,
+    t: pd.DataFrame,
+    ids: pd.Series,
+    pic: pd.Series,
+    nkey: pd.Series,
+    home: np.ndarray,
+    rows: np.ndarray,
+    prov: pd.DataFrame,
 ) -> np.ndarray:
     """Rows of the home's projects repeating an organisation of their project (same PIC, same
     folded name, or the home organisation again); the first stays. Writes ``t["_kept"]``."""
     idx = np.flatnonzero(rows)
     sub = pd.DataFrame(
-        {"id": ids.to_numpy(object)[idx], "pic": pic.to_numpy(object)[idx],
-         "key": nkey.to_numpy(object)[idx], "home": home[idx], "pos": idx}
+        {
+            "id": ids.to_numpy(object)[idx],
+            "pic": pic.to_numpy(object)[idx],
+            "key": nkey.to_numpy(object)[idx],
+            "home": home[idx],
+            "pos": idx,
+        }
     )
     dup = np.zeros(len(sub), bool)
     first = np.arange(len(sub))
-    for cols, ok in ((["id", "pic"], sub["pic"].notna()), (["id", "key"], sub["key"].notna()),
-                     (["id", "home"], sub["home"])):
+    for cols, ok in (
+        (["id", "pic"], sub["pic"].notna()),
+        (["id", "key"], sub["key"].notna()),
+        (["id", "home"], sub["home"]),
+    ):
         g = sub[ok.to_numpy(bool)]
         if not len(g):
             continue
@@ -699,8 +758,12 @@ def _duplicates(
     out[idx[dup]] = True
     if dup.any():
         fp = idx[first[dup]]
-        kept = ("row " + prov["source_row"].iloc[fp].astype(str).to_numpy()
-                + " of " + prov["source_file"].iloc[fp].astype(str).to_numpy())
+        kept = (
+            "row "
+            + prov["source_row"].iloc[fp].astype(str).to_numpy()
+            + " of "
+            + prov["source_file"].iloc[fp].astype(str).to_numpy()
+        )
         t.loc[idx[dup], "_kept"] = kept
     return out
 
@@ -720,7 +783,10 @@ def _date_order(start: pd.Series, end: pd.Series, dayfirst: bool | None) -> tupl
     day = int(((parts[0] > 12) & (parts[1] <= 12)).sum())
     month = int(((parts[1] > 12) & (parts[0] <= 12)).sum())
     if month and not day:
-        return False, f"start, end: month-first dates (evidence: {month} values with month position > 12)"
+        return (
+            False,
+            f"start, end: month-first dates (evidence: {month} values with month position > 12)",
+        )
     if day and month:
         return None, ""
     why = f"evidence: {day} values with day > 12" if day else "no evidence; the exports' convention"
@@ -728,8 +794,14 @@ def _date_order(start: pd.Series, end: pd.Series, dayfirst: bool | None) -> tupl
 
 
 def _values(
-    t: pd.DataFrame, rows: _Rows, files: Sequence[_File], check: np.ndarray, home: np.ndarray,
-    dayfirst: bool | None, fails: Failures, notes: list[str],
+    t: pd.DataFrame,
+    rows: _Rows,
+    files: Sequence[_File],
+    check: np.ndarray,
+    home: np.ndarray,
+    dayfirst: bool | None,
+    fails: Failures,
+    notes: list[str],
 ) -> dict[str, np.ndarray]:
     """Dates, countries, types and the home's contribution, parsed on the home's projects only
     (per file: its separator decides the decimal mark); failures recorded."""
@@ -749,28 +821,44 @@ def _values(
         sub = t.iloc[idx].reset_index(drop=True)
         _parse_dates_into(sub, idx, order, out, fails)
         tie = ~home[idx]
-        iso, bad = parse_country(sub["country"].fillna(""))
-        iso = iso.to_numpy(object, na_value=None)
+        code, bad = parse_country(sub["country"].fillna(""))
         by_name, _ = parse_country(sub["country_name"].fillna(""))
         blank = sub["country"].isna().to_numpy(bool)
-        iso = np.where(blank, by_name.to_numpy(object, na_value=None), iso)
+        iso = np.where(blank, _objects(by_name), _objects(code))
         out["country"][idx] = iso
-        fails.add(_at(n, idx, tie & bad), "country", "unknown_country", "unknown country {country!r}")
+        fails.add(
+            _at(n, idx, tie & bad), "country", "unknown_country", "unknown country {country!r}"
+        )
         fails.add(_at(n, idx, tie & pd.isna(iso) & ~bad), "country", "missing_value", "no country")
-        fails.add(_at(n, idx, tie & sub["organisation"].isna().to_numpy(bool)), "organisation",
-                  "missing_value", "no organisation name (PIC {pic})")
+        fails.add(
+            _at(n, idx, tie & sub["organisation"].isna().to_numpy(bool)),
+            "organisation",
+            "missing_value",
+            "no organisation name (PIC {pic})",
+        )
         hi = np.flatnonzero(home[idx])
         if len(hi):
             ec, invalid, ec_note = parse_numbers(
-                sub["ec_contribution"].iloc[hi].reset_index(drop=True), "ec_contribution",
-                f.grid.separator, "en", integer=False,
+                sub["ec_contribution"].iloc[hi].reset_index(drop=True),
+                "ec_contribution",
+                f.grid.separator,
+                "en",
+                integer=False,
             )
             ecv = ec.to_numpy(np.float64, na_value=np.nan)
             out["ec"][idx[hi]] = ecv
-            fails.add(_at(n, idx[hi], invalid), "ec_contribution", "invalid_number",
-                      "EC contribution {ec_contribution!r} is not a number")
-            fails.add(_at(n, idx[hi], ecv < 0), "ec_contribution", "negative_value",
-                      "EC contribution {ec_contribution!r} is negative")
+            fails.add(
+                _at(n, idx[hi], invalid),
+                "ec_contribution",
+                "invalid_number",
+                "EC contribution {ec_contribution!r} is not a number",
+            )
+            fails.add(
+                _at(n, idx[hi], ecv < 0),
+                "ec_contribution",
+                "negative_value",
+                "EC contribution {ec_contribution!r} is negative",
+            )
             f.notes += [ec_note] if ec_note else []
     out["partner_type"], type_note = _partner_types(t["org_type"], check & ~home)
     notes += [type_note] if type_note else []
@@ -785,7 +873,10 @@ def _at(n: int, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def _parse_dates_into(
-    sub: pd.DataFrame, idx: np.ndarray, order: bool | None, out: dict[str, np.ndarray],
+    sub: pd.DataFrame,
+    idx: np.ndarray,
+    order: bool | None,
+    out: dict[str, np.ndarray],
     fails: Failures,
 ) -> None:
     """Start and end of the rows ``idx``: missing start, not dates, end before start rejected."""
@@ -793,13 +884,28 @@ def _parse_dates_into(
     for col in ("start", "end"):
         vals, invalid, impossible, _ = parse_dates(sub[col], col, order, "en")
         out[col][idx] = vals.to_numpy(schemas.DATE)
-        fails.add(_at(n, idx, invalid & sub[col].notna().to_numpy(bool)), col, "invalid_date",
-                  f"{col} {{{col}!r}} is not a date")
-        fails.add(_at(n, idx, impossible), col, "impossible_date", f"{col} {{{col}!r}} is not on the calendar")
-    fails.add(_at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", "no start date")
+        fails.add(
+            _at(n, idx, invalid & sub[col].notna().to_numpy(bool)),
+            col,
+            "invalid_date",
+            f"{col} {{{col}!r}} is not a date",
+        )
+        fails.add(
+            _at(n, idx, impossible),
+            col,
+            "impossible_date",
+            f"{col} {{{col}!r}} is not on the calendar",
+        )
+    fails.add(
+        _at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", "no start date"
+    )
     s, e = out["start"][idx], out["end"][idx]
-    fails.add(_at(n, idx, ~np.isnat(s) & ~np.isnat(e) & (e < s)), "end", "end_before_start",
-              "end {end!r} is before start {start!r}")
+    fails.add(
+        _at(n, idx, ~np.isnat(s) & ~np.isnat(e) & (e < s)),
+        "end",
+        "end_before_start",
+        "end {end!r} is before start {start!r}",
+    )
 
 
 def _partner_types(org_type: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, str]:
@@ -813,8 +919,10 @@ def _partner_types(org_type: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, s
     note = ""
     if unknown.any():
         seen = sorted({str(x) for x in org_type[unknown]})[:5]
-        note = (f"partner_type: {int(unknown.sum()):,} ties of an unknown organisation type "
-                f"({', '.join(seen)}) are NA; add the type to horizon_org_types.csv")
+        note = (
+            f"partner_type: {int(unknown.sum()):,} ties of an unknown organisation type "
+            f"({', '.join(seen)}) are NA; add the type to horizon_org_types.csv"
+        )
     return out, note
 
 
@@ -845,8 +953,15 @@ def _project_values(
 
 
 def _table(
-    t: pd.DataFrame, ids: pd.Series, pic: pd.Series, tie: np.ndarray, v: dict[str, np.ndarray],
-    value: pd.Series, prov: pd.DataFrame, faculty: str, notes: list[str],
+    t: pd.DataFrame,
+    ids: pd.Series,
+    pic: pd.Series,
+    tie: np.ndarray,
+    v: dict[str, np.ndarray],
+    value: pd.Series,
+    prov: pd.DataFrame,
+    faculty: str,
+    notes: list[str],
 ) -> pd.DataFrame:
     """The ties in the canonical partnerships columns, then the identifier columns the schema
     lacks (``partner_type``, ``erasmus_code``, ``pic``, ``ror``)."""

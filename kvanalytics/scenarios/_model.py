@@ -220,10 +220,20 @@ def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
             ("ties_reviewed", b.reviewed, None, False, None),
             ("agreements_conditioned", b.conditioned, None, False, per_agreement(b.conditioned)),
             ("ties_conditioned", b.conditioned, None, False, None),
-            ("value_eur_stopped", b.money, "financial_flows", True,
-             per_agreement(b.money & may_flow)),
-            ("data_exchange_stopped", b.data, "data_exchange", False,
-             per_agreement(b.data & may_share)),
+            (
+                "value_eur_stopped",
+                b.money,
+                "financial_flows",
+                True,
+                per_agreement(b.money & may_flow),
+            ),
+            (
+                "data_exchange_stopped",
+                b.data,
+                "data_exchange",
+                False,
+                per_agreement(b.data & may_share),
+            ),
         ],
     )
 

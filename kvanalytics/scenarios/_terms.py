@@ -234,8 +234,9 @@ def _agreement_terms(
     uniq, inv = np.unique(key, return_inverse=True)
     inv = inv.reshape(-1)
     total = np.bincount(inv, weights=np.concatenate(coefs) if coefs else None)
-    count = np.bincount(inv, weights=np.concatenate(weights) if weights else None,
-                        minlength=len(uniq)).astype(float)
+    count = np.bincount(
+        inv, weights=np.concatenate(weights) if weights else None, minlength=len(uniq)
+    ).astype(float)
     mask = uniq % 128
     rest = uniq // 128
     country_i, rest = rest % n_c, rest // n_c
