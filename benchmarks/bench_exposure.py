@@ -109,6 +109,7 @@ p AS (
   WHERE pp.start IS NOT NULL AND (pp."end" IS NULL OR pp."end" >= pp.start)
 ),
 st AS (
+  -- ids are unique in the benchmark data, so agreements (distinct ids) and ties (rows) are equal
   SELECT q.qi, {k}, count(*) AS active, sum(cents) AS cents,
          count(*) FILTER (WHERE cents IS NULL) AS vunk, sum(weight) AS rw,
          coalesce(sum(cents * weight), CASE WHEN count(weight) > 0 THEN 0 END) AS rwv,
@@ -161,7 +162,8 @@ units AS (
 ),
 grid AS (SELECT q.qi, q.quarter, q.q_end, units.* FROM q CROSS JOIN units)
 SELECT g.quarter, g.q_end AS quarter_end, {kg},
-  coalesce(st.active, 0) AS active, coalesce(sd.n, 0) AS started, coalesce(en.n, 0) AS ended,
+  coalesce(st.active, 0) AS active, coalesce(st.active, 0) AS ties_active,
+  coalesce(sd.n, 0) AS started, coalesce(en.n, 0) AS ended,
   coalesce(st.cents, 0) / 100.0 AS value_eur, coalesce(st.vunk, 0) AS value_eur_unknown,
   {tier_col}
   CASE WHEN st.active IS NULL THEN 0.0 ELSE st.rw END AS risk_weighted,

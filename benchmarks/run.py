@@ -11,7 +11,14 @@ import os
 import platform
 from pathlib import Path
 
-BENCHES = ("bench_ingest", "bench_matching", "bench_exposure", "bench_scenarios", "bench_report")
+BENCHES = (
+    "bench_ingest",
+    "bench_horizon",
+    "bench_matching",
+    "bench_exposure",
+    "bench_scenarios",
+    "bench_report",
+)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from .errors import IngestError, KvError, ReferenceDataError, ScenarioError, SchemaError
 from .exposure import exposure, exposure_over_time
-from .ingest import Ingested, IngestReport, read_headcounts, read_partnerships
+from .ingest import (
+    HorizonReport,
+    Ingested,
+    IngestReport,
+    read_headcounts,
+    read_horizon,
+    read_partnerships,
+)
 from .normalise import (
     country_name,
     country_table,
@@ -35,6 +42,7 @@ from .screening import match_watchlist, screen
 __version__ = "0.1.0"
 
 __all__ = [
+    "HorizonReport",
     "Impact",
     "IngestError",
     "IngestReport",
@@ -63,6 +71,7 @@ __all__ = [
     "quarterly_dashboard",
     "read_erasmus_charter",
     "read_headcounts",
+    "read_horizon",
     "read_overrides",
     "read_partnerships",
     "render_report",

@@ -42,7 +42,7 @@ from .errors import (
 )
 from .excel import to_excel
 from .exposure import KEYS, exposure
-from .ingest import Ingested, read_headcounts, read_partnerships
+from .ingest import Ingested, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
 from .reference import load_risk_profile
 from .report import render_report
@@ -164,12 +164,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_ingest(ing: argparse.ArgumentParser) -> None:
-    ing.add_argument("table", choices=list(_READERS))
+    ing.add_argument("table", choices=[*_READERS, "horizon"])
     ing.add_argument("files", nargs="+", type=Path, metavar="FILE")
     ing.add_argument("--out", type=Path, required=True, help="output directory")
     ing.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
     ing.add_argument("--sheet", help="workbook sheet to read")
     ing.add_argument("--json", action="store_true", help="print one JSON summary object")
+    ing.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
     ing.set_defaults(func=_cmd_ingest)
 
 
@@ -388,6 +389,8 @@ def _read_parquet(path: Path, table: str, option: str) -> pd.DataFrame:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    if args.table == "horizon":
+        return _cmd_ingest_horizon(args)
     files = [_input_file(f, f"ingest {args.table} FILE") for f in args.files]
     out = _output_dir(args.out, "--out")
     columns = _read_columns_yaml(args.columns)
@@ -395,6 +398,25 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     table_path = out / f"{args.table}.parquet"
     rejects_path = out / f"{args.table}_rejects.csv"
+    result.table.to_parquet(table_path, index=False)
+    result.rejects.to_csv(rejects_path, index=False)
+    if args.json:
+        print(json.dumps(result.report.to_dict()))
+    else:
+        print(result.report)
+        print(f"wrote {table_path} and {rejects_path}")
+    return EXIT_OK
+
+
+def _cmd_ingest_horizon(args: argparse.Namespace) -> int:
+    """``ingest horizon FILE... --home PIC --out DIR``: the home's ties as a partnerships table."""
+    if not args.home:
+        raise OptionError("ingest horizon: --home is required: the home organisation's PIC or name")
+    files = [_input_file(f, "ingest horizon FILE") for f in args.files]
+    out = _output_dir(args.out, "--out")
+    result = read_horizon(files, home=args.home, sheet=args.sheet, errors="collect")
+    out.mkdir(parents=True, exist_ok=True)
+    table_path, rejects_path = out / "horizon_partnerships.parquet", out / "horizon_rejects.csv"
     result.table.to_parquet(table_path, index=False)
     result.rejects.to_csv(rejects_path, index=False)
     if args.json:

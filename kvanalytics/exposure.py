@@ -10,6 +10,10 @@ Semantics (DESIGN.md, "Semantics"):
   is active once its start date has passed (the export's status lags; before its start it is
   not active anyway). An ``ended`` tie without an end date stays open-ended, because nothing
   says when it ended; such rows are a data-quality issue for ``ingest``.
+- **Agreements and ties** (DESIGN.md): a row is a tie; ``agreements_active`` (``active`` in a
+  series) counts distinct ``agreement_id`` per unit, ``ties_active`` counts rows. Money and
+  risk count each agreement once per unit. A table whose ids are all distinct (single-partner
+  exports) has the two counts equal and costs one factorize more.
 - **Stock** is counted at a date (``exposure``) or at each quarter end (``exposure_over_time``,
   column ``active``); **flows** count agreements whose start (``started``) or end (``ended``)
   falls within the quarter. An agreement ending on the last day of a quarter is in that
@@ -175,12 +179,17 @@ def exposure(
         One row per unit, sorted by ``agreements_active`` (descending) then the keys:
 
         - the ``by`` keys;
-        - ``agreements_active``, ``agreements_suspended`` (the active ones exported as
-          suspended), ``share_of_total`` (of all active agreements; NA when none is active);
-        - ``value_eur`` (sum of known values of active agreements), ``value_eur_unknown``
-          (active agreements whose value is NA);
+        - ``agreements_active`` (distinct ``agreement_id`` among the unit's active ties),
+          ``ties_active`` (active rows: a Horizon project with three Russian partners is one
+          agreement and three ties of RU), ``agreements_suspended`` (the active ones exported
+          as suspended), ``share_of_total`` (``agreements_active`` over its sum over the units;
+          NA when none is active);
+        - ``value_eur`` (sum of known values of active agreements, each agreement's value once
+          per unit: that of its first active tie), ``value_eur_unknown`` (active agreements
+          whose value is NA);
         - ``risk_tier`` (only when ``country`` is a key; NA when not in the profile),
-          ``risk_weighted`` (sum of tier weights of active agreements),
+          ``risk_weighted`` (sum of tier weights of active agreements; an agreement with
+          ties in two tiers of one unit carries both weights),
           ``risk_weighted_value_eur`` (sum of weight x value), ``risk_tier_unknown`` (active
           agreements whose country has no tier). Both sums skip unknown tiers and are NA only
           when every active agreement of the unit has an unknown tier; all four are NA without
@@ -225,14 +234,29 @@ def _inputs(
 
 
 def _measures_at(prep: _Prepared, w: np.ndarray, active: np.ndarray) -> dict[str, np.ndarray]:
-    """Per unit measures of the active rows (arrays units x 1)."""
-    fine = prep.fine[active]
+    """Per unit measures of the active rows (arrays units x 1): agreements, their money and risk
+    once per unit (the first active tie of each agreement in the unit), ties as rows."""
     nf = prep.n_fine
-    count = np.bincount(fine, minlength=nf)[:, None]
-    value = np.bincount(fine, weights=prep.cents[active], minlength=nf)[:, None]
-    vunk = np.bincount(fine, weights=prep.value_unknown[active], minlength=nf)[:, None]
-    susp = np.bincount(fine, weights=prep.suspended[active], minlength=nf)[:, None]
-    return _measures(prep, w, count=count, value=value, value_unknown=vunk, suspended=susp)
+    rows = np.flatnonzero(active)
+    lead = _first_of_pairs(prep.user_of_fine[prep.fine], prep, rows)
+    lead_f = _first_of_pairs(prep.fine, prep, rows)
+
+    def per_fine(r: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        wt = None if weights is None else weights[r]
+        return np.bincount(prep.fine[r], weights=wt, minlength=nf)[:, None].astype(np.float64)
+
+    m = _measures(
+        prep,
+        w,
+        count=per_fine(lead),
+        value=per_fine(lead, prep.cents),
+        value_unknown=per_fine(lead, prep.value_unknown),
+        suspended=per_fine(lead, prep.suspended),
+        risk_count=per_fine(lead_f),
+        risk_value=per_fine(lead_f, prep.cents),
+    )
+    m["ties"] = _reduce_units(prep, per_fine(rows)).astype(np.int64)
+    return m
 
 
 def _with_share(out: pd.DataFrame) -> pd.DataFrame:
@@ -308,8 +332,10 @@ def exposure_over_time(
     DataFrame
         One row per quarter x unit (every unit with any activity or people in the window, in
         every quarter), sorted by quarter then keys: ``quarter`` (label), ``quarter_end`` (its
-        last day), the keys, ``active`` (stock at quarter end), ``started`` and ``ended``
-        (flows), ``value_eur`` and ``value_eur_unknown`` (of the active ones), ``risk_tier``
+        last day), the keys, ``active`` (stock of agreements at quarter end: distinct ids with
+        a tie of the unit active), ``ties_active`` (stock of ties: rows), ``started`` and
+        ``ended`` (flows of agreements: the quarter of an agreement's first start in the unit,
+        and of its last end when every tie has one), ``value_eur`` and ``value_eur_unknown`` (of the active ones), ``risk_tier``
         (when ``country`` is a key), ``risk_weighted``, ``risk_weighted_value_eur``,
         ``risk_tier_unknown`` and, with headcounts, the people columns of :func:`exposure`.
 
@@ -365,7 +391,13 @@ def _window(prep: _Prepared, start: Any, end: Any, academic_year: bool) -> _Wind
 
 
 def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np.ndarray]:
-    """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows."""
+    """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows.
+
+    Agreements count once per unit: the quarters in which any of their ties in the unit is
+    active (merged intervals, :func:`_segments`); ``ties`` counts rows. Flows count agreements:
+    ``started`` in the quarter of their first start in the unit, ``ended`` in that of their last
+    end (when every tie has one).
+    """
     nf, nq, q0, q1, off = prep.n_fine, win.n, win.q0, win.q1, win.off
     qs = _quarter(prep.start, off)
     open_end = np.isnat(prep.end)
@@ -375,34 +407,91 @@ def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np
     )
     lo = np.maximum(qs, q0) - q0
     hi = np.minimum(qe, q1) - q0
-    ok = lo <= hi
+    rows = np.flatnonzero(lo <= hi)
     width = nq + 1
-    i_lo = prep.fine[ok] * width + lo[ok]
-    i_hi = prep.fine[ok] * width + hi[ok] + 1
 
-    def stock(weights_: np.ndarray | None) -> np.ndarray:
-        wl = None if weights_ is None else weights_[ok]
-        diff = np.bincount(i_lo, weights=wl, minlength=nf * width) - np.bincount(
-            i_hi, weights=wl, minlength=nf * width
+    def stock(seg: tuple[np.ndarray, np.ndarray, np.ndarray], weights_: Any = None) -> np.ndarray:
+        r, a, b = seg
+        f = prep.fine[r]
+        wl = None if weights_ is None else weights_[r]
+        diff = np.bincount(f * width + a, weights=wl, minlength=nf * width) - np.bincount(
+            f * width + b + 1, weights=wl, minlength=nf * width
         )
         return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
 
-    def flow(q: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        inside = mask & (q >= q0) & (q <= q1)
-        idx = prep.user_of_fine[prep.fine[inside]] * nq + (q[inside] - q0)
-        return np.bincount(idx, minlength=prep.n_users * nq).reshape(prep.n_users, nq)
-
+    user = prep.user_of_fine[prep.fine]
+    seg_u = _segments(user, prep, rows, lo, hi, width)
+    seg_f = _segments(prep.fine, prep, rows, lo, hi, width) if prep.agreement is not None else seg_u
     m = _measures(
         prep,
         w,
-        count=stock(None),
-        value=stock(prep.cents),
-        value_unknown=stock(prep.value_unknown.astype(np.float64)),
+        count=stock(seg_u),
+        value=stock(seg_u, prep.cents),
+        value_unknown=stock(seg_u, prep.value_unknown.astype(np.float64)),
         suspended=None,
+        risk_count=stock(seg_f),
+        risk_value=stock(seg_f, prep.cents),
     )
-    m["started"] = flow(qs, np.ones(len(qs), bool))
-    m["ended"] = flow(_quarter(np.where(open_end, prep.start, prep.end), off), ~open_end)
+    m["ties"] = np.rint(_reduce_units(prep, stock((rows, lo[rows], hi[rows])))).astype(np.int64)
+    q_ended = _quarter(np.where(open_end, prep.start, prep.end), off)
+    first_q, last_q, closed, lead = _spans(user, prep, qs, q_ended, open_end)
+
+    def flow(q: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        inside = mask & (q >= q0) & (q <= q1)
+        idx = user[lead[inside]] * nq + (q[inside] - q0)
+        return np.bincount(idx, minlength=prep.n_users * nq).reshape(prep.n_users, nq)
+
+    m["started"] = flow(first_q, np.ones(len(lead), bool))
+    m["ended"] = flow(last_q, closed)
     return m
+
+
+def _segments(
+    group: np.ndarray,
+    prep: _Prepared,
+    rows: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quarter intervals ``[lo, hi]`` of ``rows`` merged per (group, agreement): (lead row, lo,
+    hi) per merged interval, so an agreement with several ties in a unit is counted once per
+    quarter. Vectorised: a running maximum of ``hi`` per pair from one cumulative maximum over
+    keys offset by the pair's rank."""
+    if prep.agreement is None or not len(rows):
+        return rows, lo[rows], hi[rows]
+    pair = group[rows].astype(np.int64) * prep.n_agreements + prep.agreement[rows]
+    order = np.lexsort((lo[rows], pair))
+    r, p = rows[order], pair[order]
+    a, b = lo[r], hi[r]
+    new_pair = np.r_[True, p[1:] != p[:-1]]
+    rank = np.cumsum(new_pair) - 1
+    run = np.maximum.accumulate(rank * (width + 1) + b)
+    prev_hi = np.r_[-1, run[:-1]] - rank * (width + 1)  # latest end so far within the pair
+    new_seg = new_pair | (a > prev_hi)
+    starts = np.flatnonzero(new_seg)
+    lead_of_pair = r[np.flatnonzero(new_pair)]
+    return lead_of_pair[rank[starts]], a[starts], np.maximum.reduceat(b, starts)
+
+
+def _spans(
+    group: np.ndarray, prep: _Prepared, qs: np.ndarray, q_end: np.ndarray, open_end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per (unit, agreement): quarter of the first start, of the last end, whether every tie has
+    an end, and a lead row (per row when every row is its own agreement)."""
+    n = len(qs)
+    if prep.agreement is None or not n:
+        return qs, q_end, ~open_end, np.arange(n)
+    pair = group.astype(np.int64) * prep.n_agreements + prep.agreement
+    order = np.argsort(pair, kind="stable")
+    p = pair[order]
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    return (
+        np.minimum.reduceat(qs[order], starts),
+        np.maximum.reduceat(q_end[order], starts),
+        ~np.logical_or.reduceat(open_end[order], starts),
+        order[starts],
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -610,6 +699,10 @@ class _Prepared:
     cents: np.ndarray  # float64 whole cents (exact sums below 2**53), 0 when unknown
     value_unknown: np.ndarray  # bool
     suspended: np.ndarray  # bool
+    #: per row: agreement code (rows sharing an agreement_id share it); None when every row is
+    #: its own agreement (ids unique or absent), so ties and agreements are the same rows
+    agreement: np.ndarray | None = None
+    n_agreements: int = 0
 
 
 def _prepare(
@@ -649,6 +742,7 @@ def _prepare(
         v = np.full(n, np.nan)
     unknown = np.isnan(v)
     cents = np.where(unknown, 0.0, np.round(v * 100.0))
+    agreement, n_agreements = _agreement_codes(p)
     return _Prepared(
         keys=keys,
         labels=labels,
@@ -662,7 +756,34 @@ def _prepare(
         cents=cents,
         value_unknown=unknown,
         suspended=_status_is(p, "suspended"),
+        agreement=agreement,
+        n_agreements=n_agreements,
     )
+
+
+def _agreement_codes(p: pd.DataFrame) -> tuple[np.ndarray | None, int]:
+    """Agreement code per row (a row without an id is an agreement of its own); None when every
+    row is its own agreement (DESIGN.md: agreements are distinct ids, ties are rows)."""
+    if "agreement_id" not in p.columns or len(p) == 0:
+        return None, len(p)
+    codes, uniq = pd.factorize(p["agreement_id"], use_na_sentinel=True)
+    if len(uniq) == len(p):
+        return None, len(p)
+    missing = codes < 0
+    if missing.any():
+        codes = codes.copy()
+        codes[missing] = len(uniq) + np.arange(int(missing.sum()))
+    return codes.astype(np.int64), len(uniq) + int(missing.sum())
+
+
+def _first_of_pairs(group: np.ndarray, prep: _Prepared, rows: np.ndarray) -> np.ndarray:
+    """Of ``rows``, the first row of each (group, agreement) pair: one row per agreement and
+    unit (``group`` = unit of each row) or per agreement and fine group."""
+    if prep.agreement is None or not len(rows):
+        return rows
+    pair = group[rows].astype(np.int64) * prep.n_agreements + prep.agreement[rows]
+    _, first = np.unique(pair, return_index=True)
+    return rows[np.sort(first)]
 
 
 def _measures(
@@ -673,30 +794,47 @@ def _measures(
     value: np.ndarray,
     value_unknown: np.ndarray,
     suspended: np.ndarray | None,
+    risk_count: np.ndarray | None = None,
+    risk_value: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per unit x time measures from per fine-group x time stocks (arrays n_fine x T)."""
-    starts = np.flatnonzero(np.r_[True, prep.user_of_fine[1:] != prep.user_of_fine[:-1]])
+    """Per unit x time measures from per fine-group x time stocks (arrays n_fine x T).
+
+    ``count``, ``value``: agreements once per unit; ``risk_count``, ``risk_value``: once per
+    unit and tier (an agreement with ties in two tiers of one unit carries both weights);
+    by default the same.
+    """
     if prep.n_fine == 0:
         t = count.shape[1]
-        names = ("active", "value", "value_unknown", "rw", "rwv", "tier_unknown", "suspended")
-        return {k: np.zeros((0, t)) for k in names}
+        names = ("active", "value", "value_unknown", "rw", "rwv", "tier_unknown", "tier_known")
+        return {k: np.zeros((0, t)) for k in (*names, "suspended")}
+    rc = count if risk_count is None else risk_count
+    rv = value if risk_value is None else risk_value
 
     def reduce(a: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(a, starts, axis=0)
+        return _reduce_units(prep, a)
 
     wt = w[prep.tier_of_fine][:, None]
     unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
     out = {
-        "active": reduce(count).astype(np.int64),
+        "active": np.rint(reduce(count)).astype(np.int64),
         "value": reduce(value),
         "value_unknown": np.rint(reduce(value_unknown)).astype(np.int64),
-        "rw": reduce(count * wt),
-        "rwv": reduce(value * wt),
-        "tier_unknown": np.rint(reduce(count * unknown_tier)).astype(np.int64),
+        "rw": reduce(rc * wt),
+        "rwv": reduce(rv * wt),
+        "tier_unknown": np.rint(reduce(rc * unknown_tier)).astype(np.int64),
+        "tier_known": np.rint(reduce(rc * ~unknown_tier)).astype(np.int64),
     }
     if suspended is not None:
         out["suspended"] = np.rint(reduce(suspended)).astype(np.int64)
     return out
+
+
+def _reduce_units(prep: _Prepared, a: np.ndarray) -> np.ndarray:
+    """Sum per fine group (unit x tier) rows to per unit rows (fine groups are sorted by unit)."""
+    if prep.n_fine == 0:
+        return np.zeros((0, a.shape[1]))
+    starts = np.flatnonzero(np.r_[True, prep.user_of_fine[1:] != prep.user_of_fine[:-1]])
+    return np.add.reduceat(a, starts, axis=0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -853,9 +991,11 @@ def _agreement_columns(lay: Any, *, quarterly: bool) -> dict[str, Any]:
     cols: dict[str, Any] = {}
     if not quarterly:
         cols["agreements_active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["ties_active"] = pd.array(_flat(lay("ties")), dtype="Int64")
         cols["agreements_suspended"] = pd.array(_flat(lay("suspended")), dtype="Int64")
     else:
         cols["active"] = pd.array(_flat(lay("active")), dtype="Int64")
+        cols["ties_active"] = pd.array(_flat(lay("ties")), dtype="Int64")
         cols["started"] = pd.array(_flat(lay("started")), dtype="Int64")
         cols["ended"] = pd.array(_flat(lay("ended")), dtype="Int64")
     cols["value_eur"] = pd.array(_flat(lay("value", np.float64)) / 100.0, dtype="Float64")
@@ -878,7 +1018,7 @@ def _risk_columns(
     active = lay("active")
     tier_unknown = lay("tier_unknown")
     # NA without a profile, or when every active agreement of the unit has an unknown tier.
-    na = np.ones(active.shape, bool) if tiers is None else (tier_unknown == active) & (active > 0)
+    na = np.ones(active.shape, bool) if tiers is None else (lay("tier_known") == 0) & (active > 0)
     rw = np.where(na, np.nan, lay("rw", np.float64))
     rwv = np.where(na, np.nan, lay("rwv", np.float64) / 100.0)
     cols["risk_weighted"] = _float_na(_flat(rw))

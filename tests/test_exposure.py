@@ -586,3 +586,128 @@ def test_entry_check_allows_plain_strings_and_end_before_start(small: pd.DataFra
         exposure(plain, at=D)["agreements_active"].sum()
         == exposure(small, at=D)["agreements_active"].sum()
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Agreements vs ties (DESIGN.md, Semantics): distinct agreement ids vs rows
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def consortium() -> pd.DataFrame:
+    """A Horizon project with three Russian partners and one German; a bilateral RU agreement;
+    a second project whose RU tie ends early."""
+    rows = [
+        {
+            "agreement_id": "HE:1",
+            "partner": f"RU univ {i}",
+            "country": "RU",
+            "value_eur": 90.0,
+            "start": "2022-01-01",
+            "end": "2025-12-31",
+        }
+        for i in range(3)
+    ]
+    rows += [
+        {
+            "agreement_id": "HE:1",
+            "partner": "DE univ",
+            "country": "DE",
+            "value_eur": 90.0,
+            "start": "2022-01-01",
+            "end": "2025-12-31",
+        },
+        {
+            "agreement_id": "BI:7",
+            "partner": "RU univ 0",
+            "country": "RU",
+            "value_eur": 10.0,
+            "start": "2021-01-01",
+            "end": None,
+        },
+        {
+            "agreement_id": "HE:2",
+            "partner": "RU univ 9",
+            "country": "RU",
+            "value_eur": 5.0,
+            "start": "2022-01-01",
+            "end": "2022-06-30",
+        },
+        {
+            "agreement_id": "HE:2",
+            "partner": "RU univ 8",
+            "country": "RU",
+            "value_eur": 5.0,
+            "start": "2022-01-01",
+            "end": "2023-06-30",
+        },
+    ]
+    return partnerships(rows)
+
+
+def test_agreements_are_distinct_ids_ties_are_rows(consortium: pd.DataFrame) -> None:
+    t = exposure(consortium, at="2023-01-01").set_index("country")
+    assert t.loc["RU", "agreements_active"] == 3  # HE:1, BI:7, HE:2
+    assert t.loc["RU", "ties_active"] == 5  # three of HE:1, one BI:7, one of HE:2
+    assert t.loc["DE", "agreements_active"] == 1 and t.loc["DE", "ties_active"] == 1
+    # money once per agreement and unit: 90 + 10 + 5, not 3 x 90 + 10 + 5
+    assert t.loc["RU", "value_eur"] == 105.0
+    by_faculty = exposure(consortium, at="2023-01-01", by=("faculty",))
+    assert by_faculty["agreements_active"].tolist() == [3]  # HE:1 counted once for RU and DE
+    assert by_faculty["ties_active"].tolist() == [6]
+    assert by_faculty["value_eur"].tolist() == [105.0]
+
+
+def test_risk_counts_an_agreement_once_per_tier(consortium: pd.DataFrame) -> None:
+    profile = pd.DataFrame({"country": ["RU", "DE"], "tier": [3, 0]})
+    t = exposure(consortium, at="2023-01-01", risk_profile=profile).set_index("country")
+    assert t.loc["RU", "risk_weighted"] == 3 * 2.0  # three agreements at tier 3 (weight 2)
+    f = exposure(consortium, at="2023-01-01", by=("faculty",), risk_profile=profile)
+    assert f["risk_weighted"].tolist() == [6.0]  # HE:1 at tier 3 (and tier 0, weight 0)
+
+
+def test_series_counts_agreements_and_ties(consortium: pd.DataFrame) -> None:
+    s = exposure_over_time(consortium, start="2022-01-01", end="2023-12-31")
+    ru = s[s["country"] == "RU"].set_index("quarter")
+    # HE:2 runs to 2023-06-30 through its second tie: one agreement until 2023Q2
+    assert ru["active"].tolist() == [3, 3, 3, 3, 3, 3, 2, 2]
+    assert ru["ties_active"].tolist() == [6, 6, 5, 5, 5, 5, 4, 4]  # one HE:2 tie to 2022Q2
+    assert ru["started"].tolist() == [2, 0, 0, 0, 0, 0, 0, 0]  # HE:1 and HE:2 (BI:7 in 2021)
+    assert ru["ended"].tolist() == [0, 0, 0, 0, 0, 1, 0, 0]  # HE:2 at its last tie's end
+    assert ru["value_eur"].tolist()[0] == 105.0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.sampled_from(["RU", "DE", "CN"]),
+            st.integers(0, 40),
+            st.one_of(st.none(), st.integers(0, 40)),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 7),
+)
+def test_series_stock_equals_distinct_active_at_quarter_end(rows, q) -> None:
+    base = pd.Timestamp("2020-01-01")
+    df = partnerships(
+        [
+            {
+                "agreement_id": f"A{a}",
+                "country": c,
+                "start": base + pd.Timedelta(days=30 * s),
+                "end": None if e is None else base + pd.Timedelta(days=30 * (s + e)),
+            }
+            for a, c, s, e in rows
+        ]
+    )
+    s = exposure_over_time(df, start="2020-01-01", end="2021-12-31")
+    quarter_end = pd.Timestamp("2020-01-01") + pd.offsets.QuarterEnd(q + 1)
+    at = exposure(df, at=quarter_end).set_index("country")
+    got = s[s["quarter_end"] == quarter_end].set_index("country")
+    for c in at.index:
+        assert got.loc[c, "active"] == at.loc[c, "agreements_active"]
+        assert got.loc[c, "ties_active"] == at.loc[c, "ties_active"]

@@ -922,3 +922,64 @@ def test_impact_checks_its_inputs_at_entry(partnerships, headcounts):
         sc.impact("nl-2022-freeze", partnerships, headcounts.assign(headcount=-3))
     with pytest.raises(SchemaError, match="must be a pandas DataFrame"):
         sc.impact("nl-2022-freeze", partnerships.to_dict(), headcounts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements vs ties (DESIGN.md, Semantics)
+# ---------------------------------------------------------------------------------------------
+_CONSORTIUM = [
+    (
+        "HE:101",
+        partner,
+        country,
+        "Science",
+        "research",
+        "institutional",
+        "2021-01-01",
+        "2025-12-31",
+        None,
+        30000,
+        True,
+        True,
+        None,
+    )
+    for partner, country in [
+        ("Lomonosov Moscow State University", "RU"),
+        ("Saint Petersburg State University", "RU"),
+        ("Ural Federal University", "RU"),
+        ("KU Leuven", "BE"),
+    ]
+]
+
+
+def test_a_project_with_three_russian_partners_is_one_agreement_and_three_ties() -> None:
+    p = _partnerships(_CONSORTIUM)
+    imp = _run("nl-2022-freeze", p)
+    assert _point(imp, "agreements_frozen") == 1
+    assert _point(imp, "ties_frozen") == 3
+    assert _point(imp, "value_eur_stopped") == 30000  # the project's money once, not 3 times
+    assert _point(imp, "data_exchange_stopped") == 1
+    by_country = imp.by_country.set_index(["country", "metric"])
+    assert by_country.loc[("RU", "agreements_frozen"), "central"] == 1
+    assert by_country.loc[("RU", "ties_frozen"), "central"] == 3
+    assert ("BE", "ties_frozen") not in by_country.index
+    by_faculty = imp.by_faculty.set_index(["faculty", "metric"])
+    assert by_faculty.loc[("Science", "agreements_frozen"), "central"] == 1
+    q = imp.timeline[imp.timeline["quarter"] == imp.timeline["quarter"].iloc[0]]
+    q = q.set_index("metric")
+    assert q.loc["ties_frozen", "central"] == 3 and q.loc["ties_frozen", "unit"] == "ties"
+    assert q.loc["agreements_frozen", "central"] == 1
+    # exposure agrees: one RU agreement, three RU ties
+    e = exposure(p, at="2022-03-01").set_index("country")
+    assert e.loc["RU", "agreements_active"] == 1 and e.loc["RU", "ties_active"] == 3
+
+
+def test_single_partner_agreements_and_ties_are_equal(partnerships: pd.DataFrame) -> None:
+    for name in ("nl-2022-freeze", "be-2022-rur-signatories"):
+        imp = _run(name, partnerships)
+        for tie, agreement in (
+            ("ties_frozen", "agreements_frozen"),
+            ("ties_cancelled", "agreements_cancelled"),
+            ("ties_reviewed", "agreements_reviewed"),
+        ):
+            assert _m(imp, tie) == _m(imp, agreement)

@@ -15,16 +15,21 @@ The pipeline per file, one private module per step:
 - ``_parse``: one file's columns parsed (on a thread pool when large), every failure collected;
 - ``_pipeline``: the public readers, duplicates across files, the row accounting;
 - ``_report``: :class:`IngestReport`, :class:`Ingested`, the rejects table and messages;
+- ``_horizon``: :func:`read_horizon`, Horizon participation tables (project × participant) to
+  the home organisation's ties, on the pieces above;
 - ``_vocab``: the package data files (header and value synonyms, header languages, currency
   markers), read once.
 """
 
+from ._horizon import HorizonReport, read_horizon
 from ._pipeline import read_headcounts, read_partnerships
 from ._report import Ingested, IngestReport
 
 __all__ = [
+    "HorizonReport",
     "IngestReport",
     "Ingested",
     "read_headcounts",
+    "read_horizon",
     "read_partnerships",
 ]

@@ -19,7 +19,7 @@ from ..errors import OptionError, UnknownNameError
 from ..privacy import published
 from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
-from ._metrics import METRICS, _unit_of
+from ._metrics import METRICS, TIE_METRICS, _unit_of
 from ._model import _Model, _model
 from ._spec import Assumptions, Range, Scenario
 from ._tables import _affected_table, _assumption_table, _timeline, _unit_table
@@ -47,7 +47,11 @@ class Impact:
     scenario : Scenario
     summary : DataFrame
         ``metric, unit, low, central, high, note`` in :data:`METRICS` order (support metrics
-        also per nationality, ``support_population_UA``...).
+        also per nationality, ``support_population_UA``...). ``agreements_*`` count distinct
+        agreement ids with a tie hit, ``ties_*`` the ties (rows): a Horizon project with three
+        Russian partners frozen is 1 agreement and 3 ties. Money and data exchange count an
+        agreement once: each of its k hit ties carries 1/k, so a consortium's value (on every
+        tie) is not multiplied, and by_faculty / by_country share it among the ties' units.
     by_faculty, by_country : DataFrame
         ``faculty`` (or ``country``), ``metric, unit, low, central, high``; deterministic ranges;
         rows that are zero everywhere are left out. For people, ``country`` is the nationality
@@ -59,8 +63,9 @@ class Impact:
     timeline : DataFrame
         ``quarter, quarter_start, quarter_end, metric, unit, low, central, high`` for the quarters
         from the effective date: ``ties_frozen`` and ``ties_cancelled`` (ties that would still
-        run at quarter end) and ``value_eur_stopped`` (money that would have flowed in the
-        quarter); a tie stops counting after its natural end.
+        run at quarter end), ``value_eur_stopped`` (money that would have flowed in the
+        quarter), ``agreements_frozen`` and ``agreements_cancelled`` (the same ties as
+        agreements, 1/k per tie); a tie stops counting after its natural end.
     assumptions : DataFrame
         ``name, low, central, high, value, source`` as used (``observed`` ones derived here).
     notes : tuple of str
@@ -391,6 +396,7 @@ def _metric_note(m: str, scenario: Scenario, model: _Model, c: Callable[[str, st
     d, stop_date, people_notes = model.d, model.stop_date, model.people_notes
     meas, ex = scenario.measures.on(), scenario.exemptions
     base = m if m in METRICS else m.rsplit("_", 1)[0]
+    base = TIE_METRICS.get(base, base)  # a tie count's note is its agreement count's
     if base in _MEASURE_OF and not any(x in meas for x in _MEASURE_OF[base]):
         return "measure not in scenario"
     if base == "degree_students_lost" and ex.degree_students:

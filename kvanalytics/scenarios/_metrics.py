@@ -8,9 +8,13 @@ import re
 #: (``support_population_UA``, ``support_cost_eur_UA``).
 METRICS: dict[str, str] = {
     "agreements_frozen": "agreements",
+    "ties_frozen": "ties",
     "agreements_cancelled": "agreements",
+    "ties_cancelled": "ties",
     "agreements_reviewed": "agreements",
+    "ties_reviewed": "ties",
     "agreements_conditioned": "agreements",
+    "ties_conditioned": "ties",
     "value_eur_stopped": "eur_per_year",
     "data_exchange_stopped": "agreements",
     "exchange_out_recalled": "people",
@@ -22,9 +26,19 @@ METRICS: dict[str, str] = {
 _METRIC_ORDER = {m: i for i, m in enumerate(METRICS)}
 _PER_NATIONALITY = re.compile(r"_[A-Z]{2}$")  # support_population_UA -> support_population
 _TIMELINE_UNITS = {
-    "ties_frozen": "agreements",
-    "ties_cancelled": "agreements",
+    "ties_frozen": "ties",
+    "ties_cancelled": "ties",
     "value_eur_stopped": "eur_per_quarter",
+    "agreements_frozen": "agreements",
+    "agreements_cancelled": "agreements",
+}
+#: Each tie count and the agreement count it sits beside (DESIGN.md: agreements are distinct
+#: ids, ties are rows; a Horizon project with three Russian partners is 1 agreement, 3 ties).
+TIE_METRICS = {
+    "ties_frozen": "agreements_frozen",
+    "ties_cancelled": "agreements_cancelled",
+    "ties_reviewed": "agreements_reviewed",
+    "ties_conditioned": "agreements_conditioned",
 }
 
 

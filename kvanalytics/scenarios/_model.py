@@ -21,6 +21,8 @@ from ._terms import (
     _F_MONTHS,
     _F_TAKEUP,
     _aggregate_terms,
+    _agreement_codes,
+    _agreement_share,
     _agreement_terms,
     _concat_terms,
     _factor_ranges,
@@ -190,17 +192,48 @@ def _bear(
 
 
 def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
-    """Terms of the agreement metrics: counts, money stopped, data exchange stopped."""
+    """Terms of the agreement metrics: counts of agreements and of ties, money stopped, data
+    exchange stopped.
+
+    A tie is a row; an agreement is an ``agreement_id`` with at least one selected tie. Each
+    selected tie of an agreement with k selected ties weighs 1/k in the agreement counts and in
+    money and data exchange (the value of a consortium is on each of its ties, counted once), so
+    per faculty and country an agreement whose ties are in several countries is shared among
+    them and the units sum to the summary.
+    """
+    codes = _agreement_codes(p)
+    may_flow = p["financial_flows"].fillna(True).to_numpy(bool)  # false: the tie drops out
+    may_share = p["data_exchange"].fillna(True).to_numpy(bool)
+
+    def per_agreement(sel: np.ndarray) -> np.ndarray:
+        return _agreement_share(codes, sel)
+
     return _agreement_terms(
         p,
         b.level_unc,
         [
-            ("agreements_frozen", b.frozen, None, False),
-            ("agreements_cancelled", b.cancelled, None, False),
-            ("agreements_reviewed", b.reviewed, None, False),
-            ("agreements_conditioned", b.conditioned, None, False),
-            ("value_eur_stopped", b.money, "financial_flows", True),
-            ("data_exchange_stopped", b.data, "data_exchange", False),
+            ("agreements_frozen", b.frozen, None, False, per_agreement(b.frozen)),
+            ("ties_frozen", b.frozen, None, False, None),
+            ("agreements_cancelled", b.cancelled, None, False, per_agreement(b.cancelled)),
+            ("ties_cancelled", b.cancelled, None, False, None),
+            ("agreements_reviewed", b.reviewed, None, False, per_agreement(b.reviewed)),
+            ("ties_reviewed", b.reviewed, None, False, None),
+            ("agreements_conditioned", b.conditioned, None, False, per_agreement(b.conditioned)),
+            ("ties_conditioned", b.conditioned, None, False, None),
+            (
+                "value_eur_stopped",
+                b.money,
+                "financial_flows",
+                True,
+                per_agreement(b.money & may_flow),
+            ),
+            (
+                "data_exchange_stopped",
+                b.data,
+                "data_exchange",
+                False,
+                per_agreement(b.data & may_share),
+            ),
         ],
     )
 

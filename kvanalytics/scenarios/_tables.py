@@ -15,7 +15,15 @@ from ._metrics import _METRIC_ORDER, _PER_NATIONALITY, _TIMELINE_UNITS, METRICS
 from ._model import _Model
 from ._spec import ASSUMPTIONS, Assumptions, Range, Scenario
 from ._targets import _join
-from ._terms import _F_FLOW, _F_LEVEL, _F_VALUE, _group_arrays, _nan_group_sum
+from ._terms import (
+    _F_FLOW,
+    _F_LEVEL,
+    _F_VALUE,
+    _agreement_codes,
+    _agreement_share,
+    _group_arrays,
+    _nan_group_sum,
+)
 
 
 def _unit_table(fine: Mapping[str, np.ndarray], vals: np.ndarray, unit: str) -> pd.DataFrame:
@@ -135,26 +143,35 @@ def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.Dat
             out += np.where(coef[:, None] == 0, 0.0, contrib)  # nothing × unknown = nothing
         return out
 
+    codes = _agreement_codes(p)
+    share_f = _agreement_share(codes, m.frozen)[:, None]  # 1/k of an agreement's k ties
+    share_c = _agreement_share(codes, m.cancelled)[:, None]
     idx_f, idx_c = np.flatnonzero(m.frozen), np.flatnonzero(m.cancelled)
     runs = open_end[:, None] | (end_f[:, None] >= q_end[None, :])
     frozen = series(np.ones(len(idx_f), bool), runs[idx_f].astype(float), lvl[idx_f])
+    frozen_a = series(np.ones(len(idx_f), bool), runs[idx_f] * share_f[idx_f], lvl[idx_f])
     started = start[idx_c, None] <= q_end[None, :]
-    cancelled = series(np.ones(len(idx_c), bool), (started & runs[idx_c]).astype(float), lvl[idx_c])
-    idx_m = np.flatnonzero(m.money & (flow_true | flow_na))
+    run_c = (started & runs[idx_c]).astype(float)
+    cancelled = series(np.ones(len(idx_c), bool), run_c, lvl[idx_c])
+    cancelled_a = series(np.ones(len(idx_c), bool), run_c * share_c[idx_c], lvl[idx_c])
+    sel_m = m.money & (flow_true | flow_na)
+    share_m = _agreement_share(codes, sel_m)
+    idx_m = np.flatnonzero(sel_m)
     stop = np.minimum(end_f[idx_m, None], q_end[None, :])
     days = (stop - q_start[None, :]).astype("timedelta64[D]").astype(float) + 1.0
     frac = np.clip(days, 0.0, None) / 365.25
     v = value[idx_m]
-    weight = frac * np.where(np.isnan(v), 1.0, v)[:, None]
+    weight = frac * (np.where(np.isnan(v), 1.0, v) * share_m[idx_m])[:, None]
     masks = lvl[idx_m] | np.where(flow_na[idx_m], _F_FLOW, 0) | np.where(np.isnan(v), _F_VALUE, 0)
     money = series(np.ones(len(idx_m), bool), weight, masks)
-    vals = np.stack([frozen, cancelled, money], axis=1).reshape(-1, 3)  # (Q*3, 3)
-    metrics = list(_TIMELINE_UNITS)
+    metrics = list(_TIMELINE_UNITS)  # ties_frozen, ties_cancelled, money, agreements x 2
+    k = len(metrics)
+    vals = np.stack([frozen, cancelled, money, frozen_a, cancelled_a], axis=1).reshape(-1, 3)
     out = pd.DataFrame(
         {
-            "quarter": pd.array(np.repeat(qp.astype(str), 3), dtype="string"),
-            "quarter_start": np.repeat(q_start.astype("datetime64[us]"), 3),
-            "quarter_end": np.repeat(q_end.astype("datetime64[us]"), 3),
+            "quarter": pd.array(np.repeat(qp.astype(str), k), dtype="string"),
+            "quarter_start": np.repeat(q_start.astype("datetime64[us]"), k),
+            "quarter_end": np.repeat(q_end.astype("datetime64[us]"), k),
             "metric": metrics * quarters,
             "unit": [_TIMELINE_UNITS[x] for x in metrics] * quarters,
         }

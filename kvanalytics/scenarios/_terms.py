@@ -173,16 +173,37 @@ def _to_frame(groups: Mapping[str, np.ndarray], vals: np.ndarray, mc: bool) -> p
     return pd.DataFrame(cols)
 
 
+def _agreement_codes(p: pd.DataFrame) -> np.ndarray:
+    """Agreement code of each tie (row): rows sharing an ``agreement_id`` share it; a row
+    without an id (or a table without the column) is an agreement of its own."""
+    n = len(p)
+    if "agreement_id" not in p.columns:
+        return np.arange(n, dtype=np.int64)
+    codes, uniq = pd.factorize(p["agreement_id"], use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    missing = codes < 0
+    codes[missing] = len(uniq) + np.arange(int(missing.sum()))
+    return codes
+
+
+def _agreement_share(codes: np.ndarray, sel: np.ndarray) -> np.ndarray:
+    """Per tie: 1/k where k is the number of selected ties of its agreement; 0 if not selected.
+    Summed over ties it counts the agreements with at least one selected tie."""
+    k = np.bincount(codes[sel], minlength=int(codes.max(initial=-1)) + 1)
+    return np.where(sel, 1.0 / np.maximum(k[codes], 1), 0.0) if len(codes) else np.zeros(0)
+
+
 def _agreement_terms(
     p: pd.DataFrame,
     level_unc: np.ndarray,
-    specs: Sequence[tuple[str, np.ndarray, str | None, bool]],
+    specs: Sequence[tuple[str, np.ndarray, str | None, bool, np.ndarray | None]],
 ) -> _Terms:
     """Terms of the agreement metrics, summed per metric × faculty × country × factor mask.
 
-    ``specs``: (metric, selected agreements, flag column or None, money?). An agreement with the
-    flag NA carries the flag's factor bit; with the flag false it drops out; a money term with
-    value NA counts 1 × the ``unknown_value_eur`` factor.
+    ``specs``: (metric, selected ties, flag column or None, money?, weight per tie or None).
+    A tie with the flag NA carries the flag's factor bit; with the flag false it drops out; a
+    money term with value NA counts 1 × the ``unknown_value_eur`` factor; ``weight`` (1/k of
+    an agreement's k selected ties) multiplies the coefficient and ``n``.
     """
     fcode, funiq = pd.factorize(p["faculty"], use_na_sentinel=False)
     ccode, cuniq = pd.factorize(p["country"], use_na_sentinel=False)
@@ -192,8 +213,8 @@ def _agreement_terms(
         c: (p[c].isna().to_numpy(bool), p[c].fillna(False).to_numpy(bool))
         for c in ("financial_flows", "data_exchange")
     }
-    keys, coefs = [], []
-    for j, (_metric, sel, flag, money) in enumerate(specs):  # a few metrics, not agreements
+    keys, coefs, weights = [], [], []
+    for j, (_metric, sel, flag, money, weight) in enumerate(specs):  # a few metrics
         mask = np.where(level_unc, _F_LEVEL, 0)
         keep = sel.copy()
         if flag is not None:
@@ -206,12 +227,16 @@ def _agreement_terms(
             mask |= np.where(np.isnan(value), _F_VALUE, 0)
         idx = np.flatnonzero(keep)
         keys.append(((j * n_f + fcode[idx]) * n_c + ccode[idx]) * 128 + mask[idx])
-        coefs.append(coef[idx])
+        share = np.ones(len(idx)) if weight is None else weight[idx]
+        coefs.append(coef[idx] * share)
+        weights.append(share)
     key = np.concatenate(keys) if keys else np.zeros(0, np.int64)
     uniq, inv = np.unique(key, return_inverse=True)
     inv = inv.reshape(-1)
     total = np.bincount(inv, weights=np.concatenate(coefs) if coefs else None)
-    count = np.bincount(inv, minlength=len(uniq)).astype(float)
+    count = np.bincount(
+        inv, weights=np.concatenate(weights) if weights else None, minlength=len(uniq)
+    ).astype(float)
     mask = uniq % 128
     rest = uniq // 128
     country_i, rest = rest % n_c, rest // n_c

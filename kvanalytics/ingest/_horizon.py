@@ -1,0 +1,1037 @@
+"""Horizon participation tables (one row per project × participant) -> the home organisation's ties.
+
+:func:`read_horizon` reads the CORDIS open-data layout (``projectID, organisationID, name, ...``
+or ``frameworkProgramme, projectID, projectAcronym, title, startDate, endDate, country, PIC,
+Organisation, activityType, role, ecContribution, ...``) and the Horizon Dashboard export
+(``project_id, pic, legal_name, legal_entity_type, country_code, eu_contribution,
+project_start_date, project_end_date, ...``), CSV or XLSX (the sheet holding the layout is
+found), and returns one partnerships row per co-participant of each project of the home
+organisation. Column aliases are data (``horizon_columns.csv``), organisation types too
+(``horizon_org_types.csv``).
+
+Rules, each written once here:
+
+- **agreement_id** is the project id. Where it is missing (blank or ``0``, as in the real
+  NZ/CA/Pacific workbook) it is ``<framework>:<acronym>`` (``FP7:HAIC``); two distinct projects
+  (framework, acronym, title, start, end) sharing that get ``:<start date>`` added, and a title
+  hash if still equal: distinct projects are never merged.
+- **One tie per organisation per project**: an organisation is its PIC, else its folded name;
+  a repeat (same PIC or same folded name in one project) is rejected as ``duplicate_tie``, the
+  first row kept.
+- **value_eur** is the home organisation's EC contribution to the project per year of the
+  project: ``contribution / ((end - start + 1 day) / 365.25 days)``, the same on every tie of
+  the project (exposure and impact count it once per agreement). NA when the home row has no
+  contribution or the project no end.
+- **Row accounting**: every row is a tie, a home row, a row of a project the home organisation
+  is not in (``other``), or a reject: ``read = ties + home + other + rejected``. Only rows
+  without a project or an organisation are rejected outside the home's projects; values
+  (dates, countries, money) are checked on the home's projects only.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, overload
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineWorkbook
+
+from .. import schemas
+from ..config import PACKAGE_DATA
+from ..errors import IngestError
+from ..normalise import normalise_pic
+from ..normalise import fold
+from ._fields import Errors, PathLike
+from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
+from ._headers import HeaderDecision, HeaderMapping
+from ._report import Failures, Ingested, IngestReport, file_entry, rejects_from, rejects_message
+from ._values import parse_country, parse_dates, parse_numbers, parse_text, trim_column
+
+__all__ = ["HorizonReport", "read_horizon"]
+
+#: ``partner_type`` values (DESIGN.md); the schema's own dtype wins once it has the column.
+PARTNER_TYPES = ("education", "research", "company", "public", "hospital", "other")
+#: Identifier columns of the partnerships table added after the schema's when it lacks them.
+EXTRA_COLUMNS = ("partner_type", "erasmus_code", "pic", "ror")
+#: Fields read over their distinct values (dictionary-encoded by Arrow in a large CSV).
+_REPEATING = frozenset(
+    {"framework", "acronym", "title", "pic", "organisation", "short_name", "country"}
+    | {"country_name", "org_type", "role", "start", "end"}
+)
+_DAYS_PER_YEAR = 365.25
+_ONE_DAY = pd.Timedelta(days=1)
+_PIC = re.compile(r"^\s*\d{9}\s*$")
+
+
+@dataclass(frozen=True)
+class HorizonReport(IngestReport):
+    """What :func:`read_horizon` read: ``read = accepted (ties) + home_rows + other_rows + rejected``.
+
+    Attributes
+    ----------
+    home : dict
+        The home organisation as found: ``query``, ``pic`` (list), ``names`` (list), ``projects``.
+    home_rows : int
+        The home organisation's own rows (one per project; they give the money, not a tie).
+    other_rows : int
+        Rows of projects the home organisation is not in.
+    notes : tuple of str
+        Decisions over all files (ids built, PICs filled from a directory sheet, types unknown).
+    """
+
+    home: dict[str, Any] = field(default_factory=dict)
+    home_rows: int = 0
+    other_rows: int = 0
+    agreements: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ties(self) -> int:
+        """Rows accepted as ties (``accepted``)."""
+        return self.accepted
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON-able data (the CLI's ``--json`` output)."""
+        return {
+            "read": self.read,
+            "ties": self.accepted,
+            "agreements": self.agreements,
+            "home_rows": self.home_rows,
+            "other_rows": self.other_rows,
+            "rejected": self.rejected,
+            "by_reason": dict(self.by_reason),
+            "home": dict(self.home),
+            "notes": list(self.notes),
+        }
+
+    def __str__(self) -> str:
+        h = self.home
+        lines = [
+            f"horizon: read {self.read:,} = {self.accepted:,} ties + {self.home_rows:,} home "
+            f"rows + {self.other_rows:,} rows of other projects + {self.rejected:,} rejected",
+            f"  home: {', '.join(h.get('names', []))} (PIC {', '.join(h.get('pic', [])) or 'none'})"
+            f"; {h.get('projects', 0):,} projects, {self.agreements:,} with ties",
+        ]
+        lines += [f"  rejected {n:,} × {r}" for r, n in self.by_reason.items()]
+        lines += [f"  - {n}" for n in self.notes]
+        for f in self.files:
+            where = f["file"] + (f" [{f['sheet']}]" if f.get("sheet") else "")
+            lines.append(f"  {where}: header on row {f['header_row']}")
+            lines += [f"    - {n}" for n in f["notes"]]
+            if f["unmapped"]:
+                lines.append(f"    - ignored columns: {', '.join(f['unmapped'])}")
+        return "\n".join(lines)
+
+
+@overload
+def read_horizon(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    home: str,
+    errors: Literal["raise"] = ...,
+    sheet: str | None = ...,
+    faculty: str = ...,
+    dayfirst: bool | None = ...,
+) -> pd.DataFrame: ...
+@overload
+def read_horizon(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    home: str,
+    errors: Literal["collect"],
+    sheet: str | None = ...,
+    faculty: str = ...,
+    dayfirst: bool | None = ...,
+) -> Ingested: ...
+def read_horizon(
+    paths: PathLike | Sequence[PathLike],
+    *,
+    home: str,
+    errors: Errors = "raise",
+    sheet: str | None = None,
+    faculty: str = "Central",
+    dayfirst: bool | None = None,
+) -> pd.DataFrame | Ingested:
+    """Read Horizon participation tables into the home organisation's partnerships (ties).
+
+    Parameters
+    ----------
+    paths : path or sequence of paths
+        CSV or XLSX files of one row per project × participant (CORDIS open data or a Horizon
+        Dashboard export). Several files are read as one table (a project in two files is one
+        project).
+    home : str
+        The home organisation: a PIC (9 digits) or its name, compared folded (case, accents,
+        punctuation and spacing ignored). A name held by organisations with different PICs, or
+        one not found, raises an :class:`IngestError` listing the candidates with their PICs.
+    errors : {"raise", "collect"}
+        ``"raise"``: the ties, or one error listing the rejects. ``"collect"``: an
+        :class:`Ingested` (ties, rejects, :class:`HorizonReport`).
+    sheet : str, optional
+        Workbook sheet; by default the one sheet holding a project and an organisation column.
+    faculty : str
+        The ``faculty`` of every tie (the owning unit), ``Central`` by default.
+    dayfirst : bool, optional
+        Force the date order; by default read from the data (``31/08/2023`` is day-first), and
+        day-first where nothing tells (CORDIS and the Dashboard write dates day-first).
+
+    Returns
+    -------
+    pandas.DataFrame or Ingested
+        The canonical partnerships columns (kind ``research``, level ``institutional``, status
+        NA, ``value_eur`` the home's EC contribution per year of the project), then
+        ``partner_type`` (from the organisation type: HES education, REC research, PRC company,
+        PUB public, OTH other), ``erasmus_code``, ``pic`` and ``ror`` where the schema lacks them.
+
+    Examples
+    --------
+    >>> import kvanalytics as kv
+    >>> ties = kv.read_horizon("cordis_participations.xlsx", home="998082180")  # doctest: +SKIP
+    >>> ties.groupby("country")["agreement_id"].nunique()  # doctest: +SKIP
+    """
+    if errors not in ("raise", "collect"):
+        raise ValueError(f"errors={errors!r}: use 'raise' or 'collect'")
+    path_list = [paths] if isinstance(paths, str | Path) else list(paths)
+    if not path_list:
+        raise IngestError("no input files given")
+    if not str(home).strip():
+        raise IngestError("home is empty: give the home organisation's PIC (9 digits) or name")
+    files = [_read_file(Path(p), sheet) for p in path_list]
+    rows = _Rows.concat(files)
+    result = _ties(rows, files, str(home), faculty, dayfirst)
+    if errors == "collect":
+        return result
+    if len(result.rejects):
+        raise IngestError(rejects_message(result.report, result.rejects), rejects=result.rejects)
+    return result.table
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------
+
+
+def _hkey(text: str) -> str:
+    """A header's comparison key: folded, letters and digits only (``projectID`` = ``project_id``)."""
+    return re.sub(r"[^a-z0-9]+", "", fold(str(text)))
+
+
+def _name_key(text: str) -> str:
+    """An organisation name's comparison key: folded, punctuation as one space."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, tuple[str, int]]:
+    """Header key -> (field, rank) from ``horizon_columns.csv``; a key in two fields fails."""
+    df = pd.read_csv(PACKAGE_DATA / "horizon_columns.csv", dtype=str, keep_default_na=False)
+    out: dict[str, tuple[str, int]] = {}
+    for f, h, r in df[["field", "header", "rank"]].itertuples(index=False):
+        k = _hkey(h)
+        if k in out and out[k][0] != f:
+            raise IngestError(f"horizon_columns.csv: {h!r} maps to {out[k][0]} and {f}")
+        out[k] = (f, int(r))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _org_types() -> dict[str, str]:
+    """Organisation type key (code or name) -> partner_type, from ``horizon_org_types.csv``."""
+    df = pd.read_csv(PACKAGE_DATA / "horizon_org_types.csv", dtype=str, keep_default_na=False)
+    bad = set(df["partner_type"]) - set(PARTNER_TYPES)
+    if bad:
+        raise IngestError(
+            f"horizon_org_types.csv: partner types {sorted(bad)} not in {PARTNER_TYPES}"
+        )
+    return {_name_key(v): t for v, t in zip(df["value"], df["partner_type"], strict=True)}
+
+
+def _partner_type_dtype() -> pd.CategoricalDtype:
+    dtype = schemas.PARTNERSHIPS.get("partner_type")
+    if isinstance(dtype, pd.CategoricalDtype):
+        return dtype
+    return pd.CategoricalDtype(list(PARTNER_TYPES))
+
+
+# --------------------------------------------------------------------------------------------
+# One file: the sheet, the header row, the fields
+# --------------------------------------------------------------------------------------------
+
+
+def _probe(row: Sequence[Any]) -> dict[int, str]:
+    """Header cells of a row recognised as Horizon fields (position -> field, every rank)."""
+    aliases = _aliases()
+    out = {}
+    for i, cell in enumerate(row):
+        hit = aliases.get(_hkey(cell)) if str(cell).strip() else None
+        if hit:
+            out[i] = hit[0]
+    return out
+
+
+def _holds_layout(fields: set[str]) -> bool:
+    """A participation table: a project (id, acronym or title) and an organisation (PIC or name)."""
+    return bool(fields & {"project_id", "acronym", "title"}) and bool(
+        fields & {"pic", "organisation"}
+    )
+
+
+def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str]]:
+    """The first of the top rows recognising the most fields (-1 when none holds the layout)."""
+    best, best_map = -1, dict[int, str]()
+    for i, r in enumerate(rows[:HEADER_SCAN_ROWS]):
+        m = _probe(r)
+        if _holds_layout(set(m.values())) and len(set(m.values())) > len(set(best_map.values())):
+            best, best_map = i, m
+    return best, best_map
+
+
+def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[str]]:
+    """For a workbook: the participation sheet, and the directory sheets (PIC + name, no project).
+
+    Only the top rows of each sheet are read here; the chosen sheets are read by ``read_grid``.
+    """
+    with path.open("rb") as fh:
+        if fh.read(4) != b"PK\x03\x04":
+            return sheet, []
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        heads = {
+            s: wb.get_sheet_by_name(s).to_python(nrows=HEADER_SCAN_ROWS) for s in wb.sheet_names
+        }
+    except Exception:  # not readable by calamine: read_grid says why (or falls back)
+        return sheet, []
+    holding = [s for s, rows in heads.items() if _best_row(rows)[0] >= 0]
+    directory = []
+    for s, rows in heads.items():
+        fields = {f for r in rows[:HEADER_SCAN_ROWS] for f in _probe(r).values()}
+        if {"pic", "organisation"} <= fields and not fields & {"project_id", "acronym", "title"}:
+            directory.append(s)
+    if sheet is not None:
+        return sheet, [d for d in directory if d != sheet]
+    if len(holding) > 1:
+        raise IngestError(
+            f"{path}: sheets {', '.join(map(repr, holding))} all hold a participation table "
+            "(a project and an organisation column); choose one with sheet=... (--sheet)",
+            path=str(path),
+        )
+    if not holding:
+        raise IngestError(
+            f"{path}: no sheet holds a participation table (a project column such as projectID "
+            "or project_id and an organisation column such as PIC, Organisation or legal_name); "
+            f"sheets: {', '.join(map(repr, heads))}",
+            path=str(path),
+        )
+    return holding[0], directory
+
+
+@dataclass
+class _File:
+    """One file read: the grid, its header row, the text of each field, provenance, notes."""
+
+    grid: Grid
+    header_row: int
+    header: HeaderMapping
+    text: dict[str, pd.Series]  # field -> text (NA where blank), one entry per record
+    body: np.ndarray  # each record's row in grid.cells
+    blank: int
+    notes: list[str]
+    directory: dict[str, str]  # folded organisation name -> PIC, from a directory sheet
+
+    @property
+    def rows(self) -> int:
+        return len(self.body)
+
+
+def _read_file(path: Path, sheet: str | None) -> _File:
+    """One file: sheet, header row, mapping (by rank), trimmed text of each mapped field."""
+    chosen, directory_sheets = _workbook_sheets(path, sheet) if path.exists() else (sheet, [])
+
+    def probe(row: Sequence[Any]) -> dict[int, str]:
+        return _probe(row) if _holds_layout(set(_probe(row).values())) else {}
+
+    grid = read_grid(path, "partnerships", probe, sheet=chosen, repeating=_REPEATING)
+    top = [
+        list(grid.cells.iloc[i].astype(object).fillna(""))
+        for i in range(min(len(grid.cells), HEADER_SCAN_ROWS))
+    ]
+    row, _ = _best_row(top)
+    if row < 0:
+        raise IngestError(
+            f"{grid.path}: no header row with a project column (projectID, project_id, "
+            "projectAcronym) and an organisation column (PIC, organisationID, Organisation, "
+            "name, legal_name) in the first rows; is this a Horizon participation table?",
+            path=str(grid.path),
+        )
+    header, notes = _map_header(top[row])
+    cells = grid.cells.iloc[row + 1 :]
+    trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
+    filled = [t[1] for t in trimmed.values()]
+    nonblank = np.logical_or.reduce(filled) if filled else np.zeros(len(cells), bool)
+    body = np.flatnonzero(nonblank) + row + 1
+    everything = bool(nonblank.all())
+    text = {
+        f: parse_text(
+            trimmed[i][0] if everything else trimmed[i][0][nonblank].reset_index(drop=True)
+        )
+        for i, f in header.mapping.items()
+    }
+    directory = _directory(path, directory_sheets)
+    if directory:
+        notes.append(
+            f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
+        )
+    return _File(grid, row, header, text, body, int((~nonblank).sum()), notes, directory)
+
+
+def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
+    """Header cells -> fields; of several headers for one field the lowest rank wins, the others
+    are ignored with a note; two of the same rank fail with the ``sheet``/column remedy."""
+    aliases = _aliases()
+    cells = [str(c) for c in cells]
+    claims: dict[str, list[tuple[int, int, str]]] = {}
+    for i, c in enumerate(cells):
+        hit = aliases.get(_hkey(c)) if c.strip() else None
+        if hit:
+            claims.setdefault(hit[0], []).append((hit[1], i, c))
+    mapping: dict[int, str] = {}
+    notes = []
+    for f, cl in claims.items():
+        cl.sort()
+        if len(cl) > 1 and cl[0][0] == cl[1][0]:
+            raise IngestError(
+                f"headers {cl[0][2]!r} and {cl[1][2]!r} both name the Horizon field {f}; "
+                "rename or remove one of the columns"
+            )
+        mapping[cl[0][1]] = f
+        notes += [f"{h!r} ignored: {cl[0][2]!r} gives {f}" for _, _, h in cl[1:]]
+    decisions = tuple(
+        HeaderDecision(i, c, mapping.get(i), "horizon alias" if i in mapping else "ignored")
+        for i, c in enumerate(cells)
+        if c.strip()
+    )
+    unmapped = [c for i, c in enumerate(cells) if c.strip() and i not in mapping]
+    return HeaderMapping(cells, mapping, "en", unmapped, decisions), notes
+
+
+def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
+    """Folded name -> PIC from directory sheets (``Orgs_summary``), names with one PIC only."""
+    pairs = []
+    for s in sheets:
+        g = read_grid(path, "partnerships", _probe, sheet=s)
+        top = [
+            list(g.cells.iloc[i].astype(object).fillna(""))
+            for i in range(min(len(g.cells), HEADER_SCAN_ROWS))
+        ]
+        best = max(range(len(top)), key=lambda i: len(_probe(top[i])), default=-1)
+        if best < 0:
+            continue
+        m = {f: i for i, f in _probe(top[best]).items()}
+        if "pic" not in m or "organisation" not in m:
+            continue
+        body = g.cells.iloc[best + 1 :]
+        pic = normalise_pic(body[m["pic"]].astype(object))
+        name = body[m["organisation"]].astype(object)
+        pairs.append(
+            pd.DataFrame({"key": [_name_key(str(n)) for n in name], "pic": pic.to_numpy()})
+        )
+    if not pairs:
+        return {}
+    df = pd.concat(pairs).dropna().drop_duplicates()
+    df = df[df["key"] != ""]
+    one = df.groupby("key")["pic"].transform("nunique") == 1
+    return dict(zip(df.loc[one, "key"], df.loc[one, "pic"], strict=True))
+
+
+# --------------------------------------------------------------------------------------------
+# All files' rows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Rows:
+    """Every record of every file: field texts (NA where blank or absent) and provenance."""
+
+    text: pd.DataFrame
+    file_of: np.ndarray  # index into the files of each record
+    provenance: pd.DataFrame  # source_file, source_sheet, source_row
+    directory: dict[str, str]
+
+    @classmethod
+    def concat(cls, files: Sequence[_File]) -> _Rows:
+        fields = sorted({f for f, _ in _aliases().values()})
+        parts, prov = [], []
+        for f in files:
+            n = f.rows
+            na = pd.Series(pd.array([pd.NA] * n, dtype=schemas.TEXT))
+            parts.append(pd.DataFrame({c: f.text.get(c, na) for c in fields}))
+            prov.append(
+                pd.DataFrame(
+                    {
+                        "source_file": pd.array([str(f.grid.path)] * n, dtype=schemas.TEXT),
+                        "source_sheet": pd.array([f.grid.sheet] * n, dtype=schemas.TEXT),
+                        "source_row": pd.array(f.grid.line[f.body], dtype="Int64"),
+                    }
+                )
+            )
+        text = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        directory: dict[str, str] = {}
+        for f in files:
+            directory.update(f.directory)
+        file_of = np.repeat(np.arange(len(files)), [f.rows for f in files])
+        provenance = pd.concat(prov, ignore_index=True) if len(prov) > 1 else prov[0]
+        return cls(text.astype(schemas.TEXT), file_of, provenance, directory)
+
+
+def _project_ids(t: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+    """The agreement id of each row: the project id, else built from framework and acronym."""
+    pid = t["project_id"]
+    missing = (pid.isna() | pid.str.fullmatch(r"0+").fillna(False)).to_numpy(bool)
+    ids = pid.mask(missing)
+    if not missing.any():
+        return ids, []
+    cols = ["framework", "acronym", "title", "start", "end"]
+    sub = t.loc[missing, cols].fillna("")
+    proj = sub.drop_duplicates().reset_index(drop=True)
+    proj = proj[(proj["acronym"] != "") | (proj["title"] != "")].reset_index(drop=True)
+    base = np.where(proj["acronym"] != "", proj["acronym"], "title-" + _digest(proj["title"]))
+    base = np.where(proj["framework"] != "", proj["framework"] + ":" + base, base)
+    pid_new = pd.Series(base, dtype=object)
+    clash = pid_new.duplicated(keep=False)
+    pid_new[clash] = pid_new[clash] + ":" + proj.loc[clash, "start"]
+    clash = pid_new.duplicated(keep=False)
+    pid_new[clash] = pid_new[clash] + ":" + _digest(proj.loc[clash, "title"])
+    proj["_id"] = pid_new.to_numpy()
+    built = sub.merge(proj, on=cols, how="left")["_id"].to_numpy(object)
+    ids = ids.astype(object)
+    ids[missing] = built
+    ids = pd.Series(ids, dtype=schemas.TEXT)
+    n_clash = int(pid_new.str.count(":").gt(1).sum())
+    note = (
+        f"agreement_id: {int(missing.sum()):,} rows have no project id (blank or 0); their "
+        f"{len(proj):,} projects (framework, acronym, title, start, end) are named "
+        "<framework>:<acronym>"
+        + (f", {n_clash} of them with their start date added (acronym shared)" if n_clash else "")
+    )
+    return ids, [note]
+
+
+def _objects(s: pd.Series) -> np.ndarray:
+    """A Series as an object array with None for NA (numpy comparisons, ``np.isin``)."""
+    return s.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+
+
+def _digest(s: pd.Series) -> pd.Series:
+    """8 hex digits of each text's SHA-1 (stable across runs and machines)."""
+    return pd.Series(
+        [hashlib.sha1(str(x).encode()).hexdigest()[:8] for x in s], index=s.index, dtype=object
+    )
+
+
+def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
+    """Each row's PIC (9 digits, NA for none or 0; from a directory sheet by name where the row
+    has none) and folded name, over distinct values."""
+    t = rows.text
+    codes, uniq = pd.factorize(t["pic"], use_na_sentinel=True)
+    pic_u = [*_objects(normalise_pic(pd.Series(uniq, dtype=object))), None]
+    pic = pd.Series(np.array(pic_u, dtype=object)[codes], dtype=schemas.TEXT)
+    codes, uniq = pd.factorize(t["organisation"], use_na_sentinel=True)
+    key_u = np.array([_name_key(str(u)) or pd.NA for u in uniq] + [pd.NA], dtype=object)
+    nkey = pd.Series(key_u[codes], dtype=schemas.TEXT)
+    notes = []
+    bad = t["pic"].notna() & pic.isna() & ~t["pic"].str.fullmatch(r"0+").fillna(False)
+    if bad.any():
+        notes.append(
+            f"pic: {int(bad.sum()):,} values are not 9-digit PICs (kept as NA), e.g. {t.loc[bad, 'pic'].iloc[0]!r}"
+        )
+    if rows.directory and pic.isna().any():
+        fill = nkey.map(rows.directory).astype(schemas.TEXT)
+        take = pic.isna() & fill.notna()
+        if take.any():
+            pic = pic.mask(take, fill)
+            notes.append(
+                f"pic: {int(take.sum()):,} rows without a PIC got theirs from the directory sheet by name"
+            )
+    return pic, nkey, notes
+
+
+# --------------------------------------------------------------------------------------------
+# The home organisation
+# --------------------------------------------------------------------------------------------
+
+
+def _organisations(pic: pd.Series, name: pd.Series, rows: np.ndarray) -> pd.DataFrame:
+    """Distinct (name, PIC) of the given rows with their row counts, most rows first."""
+    df = pd.DataFrame({"name": name[rows].astype(object), "pic": pic[rows].astype(object)})
+    out = df.fillna("").value_counts().rename("rows").reset_index()
+    return out.sort_values(["rows", "name"], ascending=[False, True], kind="stable")
+
+
+def _candidates(orgs: pd.DataFrame, n: int = 10) -> str:
+    return "; ".join(
+        f"{name or '(no name)'} (PIC {pic or 'none'}, {rows} rows)"
+        for name, pic, rows in orgs.head(n)[["name", "pic", "rows"]].itertuples(index=False)
+    )
+
+
+def _resolve_home(
+    home: str,
+    pic: pd.Series,
+    nkey: pd.Series,
+    name: pd.Series,
+    valid: np.ndarray,
+    directory: dict[str, str],
+) -> tuple[np.ndarray, dict[str, Any], list[str]]:
+    """Rows of the home organisation: by PIC (then by the names a directory sheet gives it), or
+    by folded name; plus rows without a PIC under one of its names. Raises when not found or
+    ambiguous, listing candidate organisations with their PICs."""
+    notes: list[str] = []
+    pic_np = _objects(pic)
+    key_np = _objects(nkey)
+    where = np.flatnonzero(valid)
+    if _PIC.match(home):
+        want = home.strip()
+        mask = pic_np == want
+        if not mask.any():
+            names = {k for k, p in directory.items() if p == want}
+            mask = np.isin(key_np, list(names)) & (pic.isna().to_numpy())
+            if mask.any():
+                notes.append(
+                    f"home PIC {want}: no row carries it; matched by name via the directory sheet"
+                )
+        if not (mask & valid).any():
+            raise IngestError(
+                f"home={home!r}: no row has PIC {want}. Organisations with the most rows: "
+                f"{_candidates(_organisations(pic, name, where))}. Give one of these PICs or names."
+            )
+        pics = [want]
+    else:
+        want_key = _name_key(home)
+        mask = key_np == want_key
+        if not (mask & valid).any():
+            words = set(want_key.split())
+            keys = pd.Series(key_np[where], dtype=object).fillna("")
+            near = keys.map(lambda k: words <= set(k.split())).to_numpy(bool, copy=True)
+            if not near.any():  # no name holds every word: the closest spellings
+                close = difflib.get_close_matches(want_key, keys.unique().tolist(), n=5, cutoff=0.6)
+                near = keys.isin(close).to_numpy(bool)
+            orgs = _organisations(pic, name, where[near] if near.any() else where)
+            raise IngestError(
+                f"home={home!r}: no organisation of that name (compared folded). "
+                f"{'Candidates' if near.any() else 'Organisations with the most rows'}: "
+                f"{_candidates(orgs)}. Give the PIC or the exact name."
+            )
+        pics = sorted({p for p in pic_np[mask & valid] if p is not None})
+        if len(pics) > 1:
+            raise IngestError(
+                f"home={home!r} is ambiguous: organisations of that name have different PICs: "
+                f"{_candidates(_organisations(pic, name, np.flatnonzero(mask & valid)))}. "
+                "Give the PIC."
+            )
+    by_pic = np.isin(pic_np, pics) if pics else np.zeros(len(pic_np), bool)
+    names = {k for k in key_np[mask | by_pic] if k is not None}
+    by_name = np.isin(key_np, list(names)) & pic.isna().to_numpy()
+    extra = int((by_name & ~mask & ~by_pic).sum())
+    if extra:
+        notes.append(f"home: {extra} rows without a PIC matched by the home's name")
+    mask = mask | by_pic | by_name
+    shown = sorted({str(n) for n in name[mask & valid].dropna()})
+    info = {"query": home, "pic": pics, "names": shown}
+    return mask, info, notes
+
+
+# --------------------------------------------------------------------------------------------
+# Ties: classification, checks, values
+# --------------------------------------------------------------------------------------------
+
+
+def _ties(
+    rows: _Rows, files: Sequence[_File], home: str, faculty: str, dayfirst: bool | None
+) -> Ingested:
+    """Classify every row, check the home's projects, build the ties, rejects and report."""
+    if not str(faculty).strip():
+        raise IngestError("faculty is empty: give the owning unit, e.g. faculty='Central'")
+    t = rows.text
+    ids, notes = _project_ids(t)
+    pic, nkey, id_notes = _identities(rows)
+    notes += id_notes
+    t = t.assign(_agreement_id=ids, _kept="")
+    fails = Failures(t)
+    no_project = ids.isna().to_numpy(bool)
+    no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
+    fails.add(no_project, "project_id", "missing_value", "no project id, acronym or title")
+    fails.add(no_org & ~no_project, "organisation", "missing_value", "no organisation name or PIC")
+    valid = ~(no_project | no_org)
+    home_mask, info, home_notes = _resolve_home(
+        home, pic, nkey, t["organisation"], valid, rows.directory
+    )
+    notes += home_notes
+    home_ids = pd.unique(ids[home_mask & valid])
+    in_home = valid & ids.isin(home_ids).to_numpy(bool)
+    dup = _duplicates(t, ids, pic, nkey, home_mask, in_home, rows.provenance)
+    fails.add(
+        dup,
+        "organisation",
+        "duplicate_tie",
+        "{organisation!r} repeats in project {_agreement_id}: {_kept} is kept",
+    )
+    check = in_home & ~dup
+    v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes)
+    failures = fails.frame()
+    rejects = rejects_from(failures, rows.provenance)
+    rejected = np.zeros(len(t), bool)
+    pos = rejects.attrs.pop("pos")
+    rejected[pos] = True
+    rejects = _whole_rows(rejects, pos, files)
+    tie = in_home & ~home_mask & ~rejected
+    value = _project_values(ids, home_mask & check & ~rejected, v, notes)
+    table = _table(t, ids, pic, tie, v, value, rows.provenance, faculty.strip(), notes)
+    n_home = int((home_mask & in_home & ~rejected).sum())
+    n_other = int((valid & ~in_home).sum())
+    by_reason = {str(k): int(n) for k, n in rejects["reason"].value_counts().items()}
+    info["projects"] = len(home_ids)
+    entries = [file_entry(f.grid, f.header_row, f.header, f.rows, f.blank, f.notes) for f in files]
+    report = HorizonReport(
+        "horizon",
+        entries,
+        len(t),
+        len(table),
+        len(rejects),
+        by_reason,
+        home=info,
+        home_rows=n_home,
+        other_rows=n_other,
+        agreements=int(table["agreement_id"].nunique()),
+        notes=tuple(notes),
+    )
+    if report.accepted + report.home_rows + report.other_rows + report.rejected != report.read:
+        raise AssertionError(f"row accounting broken: {report}")  # the promise; never break it
+    table.attrs["kv_ingest"] = report.to_dict()
+    return Ingested(table, rejects, report)
+
+
+def _duplicates(
+    t: pd.DataFrame,
+    ids: pd.Series,
+    pic: pd.Series,
+    nkey: pd.Series,
+    home: np.ndarray,
+    rows: np.ndarray,
+    prov: pd.DataFrame,
+) -> np.ndarray:
+    """Rows of the home's projects repeating an organisation of their project (same PIC, same
+    folded name, or the home organisation again); the first stays. Writes ``t["_kept"]``."""
+    idx = np.flatnonzero(rows)
+    sub = pd.DataFrame(
+        {
+            "id": ids.to_numpy(object)[idx],
+            "pic": pic.to_numpy(object)[idx],
+            "key": nkey.to_numpy(object)[idx],
+            "home": home[idx],
+            "pos": idx,
+        }
+    )
+    dup = np.zeros(len(sub), bool)
+    first = np.arange(len(sub))
+    for cols, ok in (
+        (["id", "pic"], sub["pic"].notna()),
+        (["id", "key"], sub["key"].notna()),
+        (["id", "home"], sub["home"]),
+    ):
+        g = sub[ok.to_numpy(bool)]
+        if not len(g):
+            continue
+        d = g.duplicated(cols, keep="first").to_numpy(bool)
+        f = g.groupby(cols, sort=False)["pos"].transform("min").to_numpy()
+        where = np.flatnonzero(ok.to_numpy(bool))
+        new = d & ~dup[where]
+        first[where[new]] = np.searchsorted(idx, f[new])
+        dup[where] |= d
+    out = np.zeros(len(t), bool)
+    out[idx[dup]] = True
+    if dup.any():
+        fp = idx[first[dup]]
+        kept = (
+            "row "
+            + prov["source_row"].iloc[fp].astype(str).to_numpy()
+            + " of "
+            + prov["source_file"].iloc[fp].astype(str).to_numpy()
+        )
+        t.loc[idx[dup], "_kept"] = kept
+    return out
+
+
+_DMY = r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"
+
+
+def _date_order(start: pd.Series, end: pd.Series, dayfirst: bool | None) -> tuple[bool | None, str]:
+    """Day-first unless the data says month-first (CORDIS and the Dashboard write dd/mm/yyyy);
+    conflicting evidence goes to ``parse_dates`` (majority wins, the rest rejected)."""
+    u = pd.Series(pd.concat([start, end]).dropna().unique(), dtype="string")
+    parts = u.str.extract(_DMY).astype("float64")
+    if not len(parts) or parts[0].isna().all():
+        return dayfirst, ""
+    if dayfirst is not None:
+        return dayfirst, f"start, end: {'day' if dayfirst else 'month'}-first dates as requested"
+    day = int(((parts[0] > 12) & (parts[1] <= 12)).sum())
+    month = int(((parts[1] > 12) & (parts[0] <= 12)).sum())
+    if month and not day:
+        return (
+            False,
+            f"start, end: month-first dates (evidence: {month} values with month position > 12)",
+        )
+    if day and month:
+        return None, ""
+    why = f"evidence: {day} values with day > 12" if day else "no evidence; the exports' convention"
+    return True, f"start, end: day-first dates ({why})"
+
+
+def _values(
+    t: pd.DataFrame,
+    rows: _Rows,
+    files: Sequence[_File],
+    check: np.ndarray,
+    home: np.ndarray,
+    dayfirst: bool | None,
+    fails: Failures,
+    notes: list[str],
+) -> dict[str, np.ndarray]:
+    """Dates, countries, types and the home's contribution, parsed on the home's projects only
+    (per file: its separator decides the decimal mark); failures recorded."""
+    n = len(t)
+    out = {
+        "start": np.full(n, np.datetime64("NaT"), dtype=schemas.DATE),
+        "end": np.full(n, np.datetime64("NaT"), dtype=schemas.DATE),
+        "country": np.full(n, None, dtype=object),
+        "ec": np.full(n, np.nan),
+    }
+    order, note = _date_order(t.loc[check, "start"], t.loc[check, "end"], dayfirst)
+    notes += [note] if note else []
+    for fi, f in enumerate(files):
+        idx = np.flatnonzero(check & (rows.file_of == fi))
+        if not len(idx):
+            continue
+        sub = t.iloc[idx].reset_index(drop=True)
+        _parse_dates_into(sub, idx, order, out, fails)
+        tie = ~home[idx]
+        code, bad = parse_country(sub["country"].fillna(""))
+        by_name, _ = parse_country(sub["country_name"].fillna(""))
+        blank = sub["country"].isna().to_numpy(bool)
+        iso = np.where(blank, _objects(by_name), _objects(code))
+        out["country"][idx] = iso
+        fails.add(
+            _at(n, idx, tie & bad), "country", "unknown_country", "unknown country {country!r}"
+        )
+        fails.add(_at(n, idx, tie & pd.isna(iso) & ~bad), "country", "missing_value", "no country")
+        fails.add(
+            _at(n, idx, tie & sub["organisation"].isna().to_numpy(bool)),
+            "organisation",
+            "missing_value",
+            "no organisation name (PIC {pic})",
+        )
+        hi = np.flatnonzero(home[idx])
+        if len(hi):
+            ec, invalid, ec_note = parse_numbers(
+                sub["ec_contribution"].iloc[hi].reset_index(drop=True),
+                "ec_contribution",
+                f.grid.separator,
+                "en",
+                integer=False,
+            )
+            ecv = ec.to_numpy(np.float64, na_value=np.nan)
+            out["ec"][idx[hi]] = ecv
+            fails.add(
+                _at(n, idx[hi], invalid),
+                "ec_contribution",
+                "invalid_number",
+                "EC contribution {ec_contribution!r} is not a number",
+            )
+            fails.add(
+                _at(n, idx[hi], ecv < 0),
+                "ec_contribution",
+                "negative_value",
+                "EC contribution {ec_contribution!r} is negative",
+            )
+            f.notes += [ec_note] if ec_note else []
+    out["partner_type"], type_note = _partner_types(t["org_type"], check & ~home)
+    notes += [type_note] if type_note else []
+    return out
+
+
+def _at(n: int, idx: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """A full-length mask from one over the rows ``idx``."""
+    out = np.zeros(n, bool)
+    out[idx[np.asarray(mask, bool)]] = True
+    return out
+
+
+def _parse_dates_into(
+    sub: pd.DataFrame,
+    idx: np.ndarray,
+    order: bool | None,
+    out: dict[str, np.ndarray],
+    fails: Failures,
+) -> None:
+    """Start and end of the rows ``idx``: missing start, not dates, end before start rejected."""
+    n = len(out["start"])
+    for col in ("start", "end"):
+        vals, invalid, impossible, _ = parse_dates(sub[col], col, order, "en")
+        out[col][idx] = vals.to_numpy(schemas.DATE)
+        fails.add(
+            _at(n, idx, invalid & sub[col].notna().to_numpy(bool)),
+            col,
+            "invalid_date",
+            f"{col} {{{col}!r}} is not a date",
+        )
+        fails.add(
+            _at(n, idx, impossible),
+            col,
+            "impossible_date",
+            f"{col} {{{col}!r}} is not on the calendar",
+        )
+    fails.add(
+        _at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", "no start date"
+    )
+    s, e = out["start"][idx], out["end"][idx]
+    fails.add(
+        _at(n, idx, ~np.isnat(s) & ~np.isnat(e) & (e < s)),
+        "end",
+        "end_before_start",
+        "end {end!r} is before start {start!r}",
+    )
+
+
+def _partner_types(org_type: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, str]:
+    """partner_type of each row from its organisation type (``horizon_org_types.csv``); an
+    unknown type is NA, counted in the note."""
+    types = _org_types()
+    codes, uniq = pd.factorize(org_type, use_na_sentinel=True)
+    mapped = np.array([types.get(_name_key(str(u))) for u in uniq] + [None], dtype=object)
+    out = mapped[codes]
+    unknown = rows & org_type.notna().to_numpy(bool) & pd.isna(out)
+    note = ""
+    if unknown.any():
+        seen = sorted({str(x) for x in org_type[unknown]})[:5]
+        note = (
+            f"partner_type: {int(unknown.sum()):,} ties of an unknown organisation type "
+            f"({', '.join(seen)}) are NA; add the type to horizon_org_types.csv"
+        )
+    return out, note
+
+
+def _project_values(
+    ids: pd.Series, home_ok: np.ndarray, v: dict[str, np.ndarray], notes: list[str]
+) -> pd.Series:
+    """Per agreement id: the home's EC contribution per year of the project (first home row)."""
+    idx = np.flatnonzero(home_ok)
+    start, end, ec = v["start"][idx], v["end"][idx], v["ec"][idx]
+    days = (end - start).astype("timedelta64[D]").astype(np.float64) + 1.0
+    per_year = ec / (days / _DAYS_PER_YEAR)
+    per_year[np.isnat(end) | np.isnat(start)] = np.nan
+    s = pd.Series(per_year, index=ids.to_numpy(object)[idx])
+    s = s[~s.index.duplicated(keep="first")]
+    no_ec = int(np.isnan(ec).sum())
+    if len(idx):
+        notes.append(
+            "value_eur: the home organisation's EC contribution per year of the project "
+            "(contribution / ((end - start + 1 day) / 365.25)), on every tie of the project"
+            + (f"; NA for {no_ec} projects where the home row has no contribution" if no_ec else "")
+        )
+    return s
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def _table(
+    t: pd.DataFrame,
+    ids: pd.Series,
+    pic: pd.Series,
+    tie: np.ndarray,
+    v: dict[str, np.ndarray],
+    value: pd.Series,
+    prov: pd.DataFrame,
+    faculty: str,
+    notes: list[str],
+) -> pd.DataFrame:
+    """The ties in the canonical partnerships columns, then the identifier columns the schema
+    lacks (``partner_type``, ``erasmus_code``, ``pic``, ``ror``)."""
+    idx = np.flatnonzero(tie)
+    k = len(idx)
+    agreement = ids.to_numpy(object)[idx]
+    na = [pd.NA] * k
+    cols: dict[str, Any] = {
+        "agreement_id": agreement,
+        "partner": t["organisation"].to_numpy(object)[idx],
+        "partner_key": na,
+        "country": v["country"][idx],
+        "faculty": [faculty] * k,
+        "kind": ["research"] * k,
+        "level": ["institutional"] * k,
+        "start": v["start"][idx],
+        "end": v["end"][idx],
+        "status": na,
+        "value_eur": value.reindex(agreement).to_numpy(np.float64) if k else np.zeros(0),
+        "financial_flows": na,
+        "data_exchange": na,
+        "fields": na,
+        "partner_type": v["partner_type"][idx],
+        "erasmus_code": na,
+        "pic": pic.to_numpy(object)[idx],
+        "ror": na,
+    }
+    for c in schemas.PROVENANCE:
+        cols[c] = prov[c].to_numpy(object)[idx]
+    spec = dict(schemas.PARTNERSHIPS)
+    spec.update({c: schemas.TEXT for c in EXTRA_COLUMNS if c not in spec})
+    spec["partner_type"] = _partner_type_dtype()
+    out = pd.DataFrame({c: pd.Series(cols[c], dtype=object).astype(d) for c, d in spec.items()})  # type: ignore[call-overload]
+    if k and out["value_eur"].isna().all():
+        notes.append("value_eur: NA on every tie (no contribution or no end date on the home rows)")
+    return out
+
+
+def _whole_rows(rejects: pd.DataFrame, pos: np.ndarray, files: Sequence[_File]) -> pd.DataFrame:
+    """The rejects with every original cell of their rows under the file's own headers."""
+    if not len(rejects):
+        return rejects
+    parts = []
+    starts = np.concatenate([[0], np.cumsum([f.rows for f in files])])
+    for fi, f in enumerate(files):
+        sel = (pos >= starts[fi]) & (pos < starts[fi + 1])
+        if not sel.any():
+            continue
+        lines = f.body[pos[sel] - starts[fi]]
+        names = _unique_headers(f.header.cells, set(rejects.columns))
+        cells = f.grid.cells.iloc[lines, : len(names)]
+        cells.columns = names[: cells.shape[1]]
+        parts.append(cells.reset_index(drop=True).set_index(np.flatnonzero(sel)))
+    original = pd.concat(parts).sort_index().astype("string")
+    original = original.loc[:, original.columns != ""]
+    return pd.concat([rejects.reset_index(drop=True), original.reset_index(drop=True)], axis=1)
+
+
+def _unique_headers(cells: list[str], taken: set[str]) -> list[str]:
+    """Header texts as column names: blank ones dropped (""), repeats and clashes numbered."""
+    out: list[str] = []
+    seen = set(taken)
+    for c in cells:
+        name = str(c).strip()
+        if not name:
+            out.append("")
+            continue
+        base, i = name, 2
+        while name in seen:
+            name, i = f"{base} ({i})", i + 1
+        seen.add(name)
+        out.append(name)
+    return out
