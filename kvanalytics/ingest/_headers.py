@@ -53,6 +53,8 @@ IGNORED = "ignored"
 AUX_FIELDS: dict[str, str] = {"country_name": "country"}
 #: The concepts that mark a header as a code column or a name column (``header_words.csv``).
 CODE_CONCEPT, NAME_CONCEPT = "CODE", "NAME"
+#: Longest header text whose words are analysed (a longer cell is data, not a header).
+MAX_HEADER_CHARS = 80
 #: A claim by words beats another by words on one field only with this much more score.
 WORDS_MARGIN = 2
 _STRENGTH = {EXPLICIT: 3, SYNONYM: 2, WORDS: 1}
@@ -195,6 +197,8 @@ def word_candidates(text: str, table: str, fields: frozenset[str]) -> tuple[Cand
     A rule naming fallbacks (``ror|partner_key``) gives the first the table has; a rule whose
     field the table lacks gives a candidate with ``present=False``.
     """
+    if len(text) > MAX_HEADER_CHARS:
+        return ()
     a = analyse_header(text)
     best: dict[str, Candidate] = {}
     for rule in header_rules(table):

@@ -75,12 +75,13 @@ def header_words() -> dict[str, Word]:
     """Folded word -> :class:`Word` (``header_words.csv``; a word may mean several concepts,
     as ``data`` is DATE in Italian and DATA in English).
     """
+    df = _data("header_words.csv")
     out: dict[str, tuple[set[str], set[str]]] = {}
-    for row in _data("header_words.csv").itertuples(index=False):
-        concepts, langs = out.setdefault(key(str(row.word)), (set(), set()))
-        concepts.add(str(row.concept))
-        langs.add(str(row.language))
-    return {w: Word(frozenset(c), frozenset(lang)) for w, (c, lang) in out.items()}
+    for word, concept, lang in zip(df["word"], df["concept"], df["language"], strict=True):
+        concepts, langs = out.setdefault(key(word), (set(), set()))
+        concepts.add(concept)
+        langs.add(lang)
+    return {w: Word(frozenset(c), frozenset(ls)) for w, (c, ls) in out.items()}
 
 
 @lru_cache(maxsize=1)

@@ -58,13 +58,15 @@ def header_tokens(text: str) -> tuple[str, ...]:
     return tuple(folded.split())
 
 
-def split_compound(token: str, known: frozenset[str]) -> tuple[str, ...] | None:
+def split_compound(
+    token: str, known: frozenset[str], longest: int | None = None
+) -> tuple[str, ...] | None:
     """The known words a compound is made of, fewest parts first; None when it is not one.
 
     ``known`` holds the vocabulary's words (folded). A token that is itself known is not split.
     Parts are at least :data:`MIN_PART` letters (or one of :data:`SHORT_PARTS`), a linking
     element (:data:`LINKERS`) may sit between two parts and an ending (:data:`SUFFIXES`) after
-    the last.
+    the last. ``longest``: the longest known word's length (computed when not given).
 
     Examples
     --------
@@ -76,7 +78,8 @@ def split_compound(token: str, known: frozenset[str]) -> tuple[str, ...] | None:
     """
     if token in known or len(token) < 2 * MIN_PART - 1:
         return None
-    longest = max((len(w) for w in known), default=0)
+    if longest is None:
+        longest = max((len(w) for w in known), default=0)
     best = _segment(token, known, longest)
     return best[1] if best and len(best[1]) > 1 else None
 
@@ -140,9 +143,10 @@ def _segment(
 
 def cached_splitter(known: frozenset[str]) -> Callable[[str], tuple[str, ...] | None]:
     """:func:`split_compound` over one vocabulary, memoised per token."""
+    longest = max((len(w) for w in known), default=0)
 
     @lru_cache(maxsize=65_536)
     def split(token: str) -> tuple[str, ...] | None:
-        return split_compound(token, known)
+        return split_compound(token, known, longest)
 
     return split
