@@ -1,6 +1,9 @@
 """What ingest knows about words: the package's data files, read once.
 
-- ``header_synonyms.csv``: header text -> canonical column, per table and language.
+- ``header_synonyms.csv``: header text -> canonical column, per table and language (exact).
+- ``header_words.csv``: the words that carry a header's meaning -> a concept (``soort``,
+  ``type``, ``tipo`` -> TYPE), per language; ``header_stop_words.csv``: the words that carry none.
+- ``header_rules.csv``: which concepts make which field (TYPE [+ AGREEMENT] -> kind), per table.
 - ``value_synonyms.csv``: cell text -> canonical value, per field (kind, level, status, group,
   basis, faculty, boolean).
 - ``header_languages.csv``: the date order and decimal mark a header language implies when a
@@ -57,6 +60,68 @@ def header_lookup(table: str) -> dict[str, tuple[str, frozenset[str]]]:
     for col in schemas.TABLES[table]:
         out.setdefault(key(col), (col, frozenset({"en"})))
     return out
+
+
+@dataclass(frozen=True)
+class Word:
+    """A vocabulary word: the concepts it may mean and the languages it is a word of."""
+
+    concepts: frozenset[str]
+    languages: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def header_words() -> dict[str, Word]:
+    """Folded word -> :class:`Word` (``header_words.csv``; a word may mean several concepts,
+    as ``data`` is DATE in Italian and DATA in English).
+    """
+    df = _data("header_words.csv")
+    out: dict[str, tuple[set[str], set[str]]] = {}
+    for word, concept, lang in zip(df["word"], df["concept"], df["language"], strict=True):
+        concepts, langs = out.setdefault(key(word), (set(), set()))
+        concepts.add(concept)
+        langs.add(lang)
+    return {w: Word(frozenset(c), frozenset(ls)) for w, (c, ls) in out.items()}
+
+
+@lru_cache(maxsize=1)
+def header_stop_words() -> frozenset[str]:
+    """Words that carry no meaning in a header (``of``, ``van``, ``der``...)."""
+    df = _data("header_stop_words.csv")
+    return frozenset(w for words in df["words"] for w in key(str(words)).split())
+
+
+@dataclass(frozen=True)
+class HeaderRule:
+    """One row of ``header_rules.csv``: a field and the concepts that make it.
+
+    ``fields``: the field, or fallbacks in order (``ror|partner_key``: the first the table has);
+    ``requires``: each item a set of alternative concepts, every item must be present;
+    ``allows``: further concepts the header may carry without pointing elsewhere.
+    """
+
+    fields: tuple[str, ...]
+    requires: tuple[frozenset[str], ...]
+    allows: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def header_rules(table: str) -> tuple[HeaderRule, ...]:
+    """The rules of ``header_rules.csv`` for ``table``; every concept named must be a word's.
+
+    Raises :class:`IngestError` (a data error, caught by the tests) for an unknown concept.
+    """
+    df = _data("header_rules.csv")
+    known = {c for w in header_words().values() for c in w.concepts}
+    rules = []
+    for row in df[df["table"] == table].itertuples(index=False):
+        requires = tuple(frozenset(item.split("|")) for item in str(row.requires).split())
+        allows = frozenset(str(row.allows).split())
+        unknown = (set().union(*requires) | allows) - known
+        if unknown:
+            raise IngestError(f"header_rules.csv: unknown concepts {sorted(unknown)} in {row}")
+        rules.append(HeaderRule(tuple(str(row.field).split("|")), requires, allows))
+    return tuple(rules)
 
 
 @lru_cache(maxsize=1)
