@@ -401,7 +401,7 @@ def _disagree(
         return
     rows = fails.values.iloc[pos]
     details = [
-        f"country {c!r} is {g} but {source} {s!r} gives {o}"
+        f"country {c!r}{f' is {g}' if c != g else ''} but {source} {s!r} gives {o}"
         for c, g, s, o in zip(
             rows["country"].astype(object) if "country" in rows else country.iloc[pos],
             country.iloc[pos].astype(object),

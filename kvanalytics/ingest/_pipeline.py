@@ -20,13 +20,14 @@ import pandas as pd
 from .. import schemas
 from ..errors import IngestError
 from ._fields import REPEATING, Errors, PathLike, Table, missing_fields
-from ._grid import read_grid
+from ._grid import HEADER_SCAN_ROWS, read_grid
 from ._headers import (
     HeaderMapping,
     check_column_map,
     find_header_row,
     header_probe,
     map_headers,
+    match_header,
     row_cells,
 )
 from ._parse import Fill, parse_defaults, parse_grid
@@ -340,7 +341,7 @@ def _read_file(
     where = f"{grid.path}" + (f" [sheet {grid.sheet!r}]" if grid.sheet else "")
     cells = row_cells(grid.cells, row)
     rest, aux_at, own, notes = _set_aside(cells, aux, table)
-    header = map_headers(rest, table, extra, where=where, path=str(grid.path))
+    header = _map_headers(rest, table, extra, fill, where, str(grid.path))
     mapping = {**header.mapping, **aux_at}
     unmapped = [
         c for i, c in enumerate(cells) if c.strip() and i not in mapping and i not in own
@@ -352,6 +353,22 @@ def _read_file(
     )
     info["notes"] = notes + info["notes"]
     return frame, fails, info, codes, row_source(grid.cells, cells, rows)
+
+
+def _map_headers(
+    cells: list[str], table: Table, extra: dict[str, str], fill: Fill, where: str, path: str
+) -> HeaderMapping:
+    """:func:`map_headers`; when it fails for want of a required column, the error names every
+    field the file still lacks with the ``--set`` / ``columns=`` that gives it."""
+    try:
+        return map_headers(cells, table, extra, where=where, path=path)
+    except IngestError as exc:
+        present = set(match_header(cells, table, extra)[0].values())
+        if set(schemas.REQUIRED[table]) <= present:
+            raise
+        missing = [c for c in schemas.FILLED[table] if c in missing_fields(table, present, fill.given)]
+        found = HeaderMapping(cells, {}, "en", [], ())
+        raise IngestError(_missing_message(table, missing, found, where), path=path) from None
 
 
 def _check_fields(table: Table, header: HeaderMapping, fill: Fill, where: str, path: str) -> None:
@@ -385,14 +402,22 @@ _SET_EXAMPLE = {
 }
 
 
+_DERIVED_NOTE = {
+    "partnerships": " (without an id column each row's id is <file stem>:<row>)",
+    "headcounts": "",
+}
+
+
 def _missing_message(table: Table, missing: list[str], header: HeaderMapping, where: str) -> str:
     found = [h for h in header.cells if h.strip()]
     settable = [c for c in missing if c in schemas.DEFAULTABLE[table]]
     fixed = [c for c in missing if c not in settable]
     parts = [
-        f"{where}: no column gives {', '.join(missing)}; found columns {found or 'none'}. If a "
-        f"column holds it under another header, map it: columns={{'Your header': "
-        f"{missing[0]!r}}} (--columns MAP.yaml)."
+        f"{where}: missing required column(s) {', '.join(missing)}; found columns "
+        f"{found or 'none'} (header looked for in the first {HEADER_SCAN_ROWS} rows); expected "
+        f"{table} columns {', '.join(schemas.FILLED[table])}{_DERIVED_NOTE[table]}. If a column "
+        f"holds it under another header, map it: columns={{'Your header': {missing[0]!r}}} "
+        "(--columns MAP.yaml)."
     ]
     if settable:
         sets = " ".join(f"--set {c}={_SET_EXAMPLE.get(c, 'VALUE')}" for c in settable)
