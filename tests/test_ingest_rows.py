@@ -375,15 +375,16 @@ def test_a_row_of_only_a_label_and_numbers_is_a_summary_row(tmp_path):
         lines(
             "Partner;Country;Plazas;Meses",
             "Universität Wien;AT;2;10",
-            "Rechten;;2;10",
+            ";Rechten;2;10",
             ";;2;10",
             "Total SA;FR;1;5",  # a company named Total: a partner
+            "Rechten;;2;10",  # may be a partner without its country: not taken for a total
         ),
     )
     res = kv.read_partnerships(path, defaults=SET, errors="collect")
     assert res.table["partner"].tolist() == ["Universität Wien", "Total SA"]
-    assert res.rejects["reason"].tolist() == ["summary_row", "summary_row"]
-    assert res.rejects["source_row"].tolist() == [3, 4]
+    assert res.rejects["reason"].tolist() == ["summary_row", "summary_row", "missing_value"]
+    assert res.rejects["source_row"].tolist() == [3, 4, 6]
 
 
 @pytest.mark.parametrize("marker", ["NA", ".", "-", "#N/A", "N/A", "NaN", "NULL", "#NV"])

@@ -265,12 +265,15 @@ def _summary_rows(
     table: Table, grid: Grid, body: _Body, header: HeaderMapping
 ) -> tuple[np.ndarray, list[str]]:
     """Totals and subtotals: rows lacking a required field whose label (first non-number cell)
-    is a summary word (``summary_words.csv``), or that hold only a label and numbers.
+    is a summary word (``summary_words.csv``), or that hold only numbers and at most one label,
+    outside the partner's column.
 
     Only rows with a required field empty are looked at (none in a clean file), one by one.
     """
     lacking = np.zeros(len(body.raw), dtype=bool)
-    for c in schemas.FILLED[table]:
+    # the fields the file's columns must fill: an Erasmus code when it is the country's source
+    source = ("erasmus_code",) if "country" not in body.raw else ()
+    for c in (*schemas.FILLED[table], *source):
         if c in body.raw:
             lacking |= (body.raw[c] == "").to_numpy(dtype=bool)
     found = np.zeros(len(body.raw), dtype=bool)
@@ -278,6 +281,14 @@ def _summary_rows(
     if not lacking.any():
         return found, details
     id_pos = next((i for i, c in header.mapping.items() if c == "agreement_id"), None)
+    # a label and numbers are a subtotal only when the label is not where the partner (the
+    # country of a headcount) is: "Rechten;;2" may be a partner missing its country
+    who = _WHO[table]
+    who_empty = (
+        (body.raw[who] == "").to_numpy(dtype=bool)
+        if who in body.raw
+        else np.ones(len(body.raw), dtype=bool)
+    )
     cand = np.flatnonzero(lacking)
     sub = grid.cells.iloc[body.rows[cand]].astype(object).to_numpy()
     for k, row in zip(cand, sub, strict=True):
@@ -286,7 +297,7 @@ def _summary_rows(
         labels = [v for _j, v in cells if not _NUMBER_CELL.fullmatch(v)]
         if labels and is_summary_label(labels[0]):
             details.append(f"a totals row ({labels[0]!r}), not a {_RECORD[table]}")
-        elif numbers and len(labels) <= 1:
+        elif numbers and len(labels) <= 1 and who_empty[k]:
             what = f"a label ({labels[0]!r}) and numbers" if labels else "numbers"
             details.append(f"a row of only {what}: a total or subtotal, not a {_RECORD[table]}")
         else:
@@ -296,6 +307,8 @@ def _summary_rows(
 
 
 _RECORD = {"partnerships": "partnership", "headcounts": "headcount"}
+#: The field naming what a row is about: a subtotal's label is never in it.
+_WHO = {"partnerships": "partner", "headcounts": "country"}
 
 
 def _parse_fields(

@@ -227,9 +227,11 @@ def parse_identifier(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, lis
     raw = parse_text(s)
     ids = identify_partners(pd.DataFrame({col: raw}))
     values = ids[col].astype(schemas.TEXT).reset_index(drop=True)
-    bad = (raw.notna() & values.isna()).to_numpy(dtype=bool)
+    # a value that is there and not read, with a reason (CORDIS' PIC 0 is a missing PIC: none)
+    noted = ids["identifier_note"].notna().to_numpy(dtype=bool)
+    bad = (raw.notna() & values.isna()).to_numpy(dtype=bool) & noted
     why = ids["identifier_note"].to_numpy(dtype=object, na_value=None)[bad]
-    reasons = [str(w).split(": ", 1)[-1] if w else "not an identifier" for w in why]
+    reasons = [str(w).split(": ", 1)[-1] for w in why]
     country = ids["identifier_country"].astype(schemas.TEXT).reset_index(drop=True)
     return values, bad, reasons, country
 
