@@ -63,7 +63,8 @@ def test_defaults_fill_absent_columns_and_ids_come_from_the_row(tmp_path):
 def test_defaults_are_read_like_data(tmp_path):
     path = write(tmp_path, PARTNERS_ONLY)
     t = kv.read_partnerships(
-        path, defaults={**SET, "kind": "uitwisseling", "data_exchange": "nee", "partner_type": "HES"}
+        path,
+        defaults={**SET, "kind": "uitwisseling", "data_exchange": "nee", "partner_type": "HES"},
     )
     assert t["kind"].tolist() == ["exchange"] * 2
     assert t["data_exchange"].tolist() == [False, False]
@@ -131,7 +132,8 @@ def test_headcount_defaults(tmp_path):
     with pytest.raises(kv.IngestError, match="--set period=2024/25 --set faculty=FACULTY"):
         kv.read_headcounts(path, defaults={"group": "phd"})
     t = kv.read_headcounts(
-        path, defaults={"period": "2024/25", "faculty": "Law", "group": "phd", "basis": "prior_diploma"}
+        path,
+        defaults={"period": "2024/25", "faculty": "Law", "group": "phd", "basis": "prior_diploma"},
     )
     assert set(t["basis"]) == {"prior_diploma"}
 
@@ -338,7 +340,9 @@ def test_partner_type_values(tmp_path):
             "H,NL,spaceship",
         ),
     )
-    res = kv.read_partnerships(path, columns={"Type": "partner_type"}, defaults=SET, errors="collect")
+    res = kv.read_partnerships(
+        path, columns={"Type": "partner_type"}, defaults=SET, errors="collect"
+    )
     assert res.table["partner_type"].astype(object).fillna("NA").tolist() == [
         "education", "research", "company", "public", "other", "hospital", "NA",
     ]  # fmt: skip
@@ -444,7 +448,9 @@ def test_cli_set_and_ties_and_whole_row_rejects(tmp_path, capsys):
     assert (summary["read"], summary["accepted"], summary["rejected"]) == (3, 2, 1)
     rejects = pd.read_csv(out / "partnerships_rejects.csv", dtype=str, keep_default_na=False)
     assert list(rejects.columns) == [*schemas.REJECTS, "Agreement ID", "Partner", "Country"]
-    assert rejects[["Agreement ID", "Partner", "Country"]].values.tolist() == [["P-1", "Uni C", "Atlantis"]]
+    assert rejects[["Agreement ID", "Partner", "Country"]].values.tolist() == [
+        ["P-1", "Uni C", "Atlantis"]
+    ]
     table = pd.read_parquet(out / "partnerships.parquet")
     assert set(table["faculty"]) == {"ETSIT"}
 

@@ -49,7 +49,9 @@ REPEATING = frozenset(
 )
 
 
-def missing_fields(table: Table, present: Collection[str], defaults: Mapping[str, str]) -> list[str]:
+def missing_fields(
+    table: Table, present: Collection[str], defaults: Mapping[str, str]
+) -> list[str]:
     """The fields every row needs (``schemas.FILLED``) that neither a column (``present``), a
     default nor a derivation gives, in the table's order.
 

@@ -44,12 +44,12 @@ from ._values import (
     blank_markers,
     fill_basis,
     is_summary_label,
-    parse_identifier,
     parse_boolean,
     parse_category,
     parse_country,
     parse_dates,
     parse_faculty,
+    parse_identifier,
     parse_numbers,
     parse_period,
     parse_text,
@@ -64,7 +64,7 @@ _PARALLEL_ROWS = 100_000
 
 #: One failure check of a column: (row mask, column, reason, detail template or the details of
 #: the masked rows in order).
-_Check = tuple[np.ndarray, str, str, "str | list[str]"]
+_Check = tuple[np.ndarray, str, str, Any]
 #: A parsed column: its values, its failure checks and its notes for the report.
 _Parsed = tuple[pd.Series, list[_Check], list[str]]
 
@@ -344,7 +344,7 @@ def _gather(
     body: _Body,
     parsed: dict[str, _Parsed],
     fails: Failures,
-    fill: _Fill,
+    fill: Fill,
 ) -> tuple[dict[str, Any], list[str]]:
     """The table's columns and notes, checks recorded in the schema's column order (whatever
     ran first); a column the file lacks is its default, derived, or NA.
@@ -385,7 +385,7 @@ def _derived_ids(stem: str, lines: np.ndarray) -> pd.Series:
 
 
 def _cross_checks(
-    table: Table, body: _Body, out: dict[str, Any], fails: Failures, fill: _Fill
+    table: Table, body: _Body, out: dict[str, Any], fails: Failures, fill: Fill
 ) -> list[str]:
     """The checks across columns: end before start; the country from or against the Erasmus
     code, then against the country's name (auxiliary, dropped); the basis of headcounts."""
@@ -454,9 +454,7 @@ def _country_against_name(raw: pd.DataFrame, out: dict[str, Any], fails: Failure
     """A country's name beside its code must name the same country; then the name is dropped."""
     iso, unknown = parse_country(raw["country_name"])
     country = out["country"]
-    differ = (country.notna() & iso.notna() & (country != iso)).to_numpy(
-        dtype=bool, na_value=False
-    )
+    differ = (country.notna() & iso.notna() & (country != iso)).to_numpy(dtype=bool, na_value=False)
     _disagree(fails, differ, country, iso, "country_name")
     notes = ["country_name: cross-checked against country, then dropped"]
     if unknown.any():

@@ -303,7 +303,7 @@ def _set_aside(
     found = {c.strip() for c in cells}
     own = (
         [i for i, c in enumerate(cells) if c.strip() in schemas.REJECTS]
-        if _REJECTS_SIGNATURE <= found
+        if found >= _REJECTS_SIGNATURE
         else []
     )
     # a header spelled as the auxiliary field itself
@@ -332,8 +332,11 @@ def _read_file(
     fill: Fill,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, np.ndarray | None, RowSource]:
     """One file: its grid, header, the fields checked, the parse (see :func:`~._parse.parse_grid`)."""
+
     def qualifies(found: set[str]) -> bool:  # a sheet holds what the defaults leave to the file
-        return set(schemas.REQUIRED[table]) <= found and not missing_fields(table, found, fill.given)
+        return set(schemas.REQUIRED[table]) <= found and not missing_fields(
+            table, found, fill.given
+        )
 
     probe = header_probe(table, extra)
     grid = read_grid(path, table, probe, sheet=sheet, repeating=REPEATING, qualifies=qualifies)
@@ -343,9 +346,7 @@ def _read_file(
     rest, aux_at, own, notes = _set_aside(cells, aux, table)
     header = _map_headers(rest, table, extra, fill, where, str(grid.path))
     mapping = {**header.mapping, **aux_at}
-    unmapped = [
-        c for i, c in enumerate(cells) if c.strip() and i not in mapping and i not in own
-    ]
+    unmapped = [c for i, c in enumerate(cells) if c.strip() and i not in mapping and i not in own]
     header = replace(header, cells=cells, mapping=mapping, unmapped=unmapped)
     _check_fields(table, header, fill, where, str(grid.path))
     frame, fails, info, codes, rows = parse_grid(
@@ -362,11 +363,13 @@ def _map_headers(
     field the file still lacks with the ``--set`` / ``columns=`` that gives it."""
     try:
         return map_headers(cells, table, extra, where=where, path=path)
-    except IngestError as exc:
+    except IngestError:
         present = set(match_header(cells, table, extra)[0].values())
         if set(schemas.REQUIRED[table]) <= present:
             raise
-        missing = [c for c in schemas.FILLED[table] if c in missing_fields(table, present, fill.given)]
+        missing = [
+            c for c in schemas.FILLED[table] if c in missing_fields(table, present, fill.given)
+        ]
         found = HeaderMapping(cells, {}, "en", [], ())
         raise IngestError(_missing_message(table, missing, found, where), path=path) from None
 

@@ -52,7 +52,10 @@ def _word_list(name: str) -> pd.DataFrame:
 def partner_type_lookup() -> dict[str, str]:
     """Folded partner-type text -> category (``partner_type_synonyms.csv``, plus any
     ``partner_type`` rows of ``value_synonyms.csv`` and the categories' own names)."""
-    out = {key(r.synonym): str(r.value) for r in _word_list("partner_type_synonyms.csv").itertuples()}
+    out = {
+        key(str(r.synonym)): str(r.value)
+        for r in _word_list("partner_type_synonyms.csv").itertuples()
+    }
     out.update(value_lookup().get("partner_type", {}))
     return out
 
@@ -230,7 +233,7 @@ def parse_identifier(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, lis
     # a value that is there and not read, with a reason (CORDIS' PIC 0 is a missing PIC: none)
     noted = ids["identifier_note"].notna().to_numpy(dtype=bool)
     bad = (raw.notna() & values.isna()).to_numpy(dtype=bool) & noted
-    why = ids["identifier_note"].to_numpy(dtype=object, na_value=None)[bad]
+    why = ids["identifier_note"].fillna("").to_numpy(dtype=object)[bad]
     reasons = [str(w).split(": ", 1)[-1] for w in why]
     country = ids["identifier_country"].astype(schemas.TEXT).reset_index(drop=True)
     return values, bad, reasons, country
