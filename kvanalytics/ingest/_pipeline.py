@@ -364,9 +364,10 @@ def _map_headers(
     try:
         return map_headers(cells, table, extra, where=where, path=path)
     except IngestError:
-        present = set(match_header(cells, table, extra)[0].values())
-        if set(schemas.REQUIRED[table]) <= present:
-            raise
+        fields = list(match_header(cells, table, extra)[0].values())
+        present = set(fields)
+        if set(schemas.REQUIRED[table]) <= present or len(present) < len(fields):
+            raise  # not for want of a column (two headers claim one field, ...): as it said
         missing = [
             c for c in schemas.FILLED[table] if c in missing_fields(table, present, fill.given)
         ]
