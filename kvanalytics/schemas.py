@@ -182,9 +182,7 @@ PARTNERSHIPS_SCHEMA = pa.DataFrameSchema(
         # added with issue #10: a table built before them (or by hand) may lack them (all NA)
         "partner_type": pa.Column(PARTNER_TYPE_DTYPE, nullable=True, required=False),
         "erasmus_code": pa.Column(TEXT, nullable=True, required=False),
-        "pic": pa.Column(
-            TEXT, pa.Check.str_matches(r"^[0-9]{9}$"), nullable=True, required=False
-        ),
+        "pic": pa.Column(TEXT, pa.Check.str_matches(r"^[0-9]{9}$"), nullable=True, required=False),
         "ror": pa.Column(
             TEXT, pa.Check.str_matches(r"^0[0-9a-z]{6}[0-9]{2}$"), nullable=True, required=False
         ),
