@@ -298,7 +298,8 @@ def _set_aside(
     cells: list[str], aux: Mapping[str, str], table: Table
 ) -> tuple[list[str], dict[int, str], list[int], list[str]]:
     """Header cells the field mapping must not see: auxiliary columns (position -> field), and
-    a rejects file's own columns (their positions). Returns the header with both emptied."""
+    a rejects file's own columns (their positions). Returns the header with both emptied, the
+    auxiliary positions, the rejects file's column positions and the notes for the report."""
     aux_at = {i: aux[key(c)] for i, c in enumerate(cells) if c.strip() and key(c) in aux}
     found = {c.strip() for c in cells}
     own = (
@@ -307,7 +308,9 @@ def _set_aside(
         else []
     )
     # a header spelled as the auxiliary field itself
-    aux_at.update({i: c for i, c in enumerate(cells) if c.strip() in schemas.AUXILIARY[table]})
+    aux_at.update(
+        {i: c.strip() for i, c in enumerate(cells) if c.strip() in schemas.AUXILIARY[table]}
+    )
     hidden = set(aux_at) | set(own)
     rest = ["" if i in hidden else c for i, c in enumerate(cells)]
     notes = []
