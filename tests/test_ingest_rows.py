@@ -233,7 +233,7 @@ def test_rejects_go_to_an_excel_sheet(tmp_path):
     path = write(tmp_path, lines("Partner,Country,Notes", "X,Atlantis,été"))
     rejects = kv.read_partnerships(path, defaults=SET, errors="collect").rejects
     out = to_excel({"partnerships_rejects": rejects}, tmp_path / "rejects.xlsx")
-    back = pd.read_excel(out, sheet_name=None, dtype=str)
+    back = pd.read_excel(out, sheet_name=None, dtype=str, engine="calamine")
     sheet = next(df for name, df in back.items() if name != "About")
     assert list(sheet.columns) == list(rejects.columns)
     assert sheet["Notes"].tolist() == ["été"]
