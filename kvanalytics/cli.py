@@ -169,6 +169,19 @@ def _add_ingest(ing: argparse.ArgumentParser) -> None:
     ing.add_argument("--out", type=Path, required=True, help="output directory")
     ing.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
     ing.add_argument("--sheet", help="workbook sheet to read")
+    ing.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a file without that column (repeatable): "
+        "--set faculty=ETSIT --set kind=exchange --set start=2026-09-01",
+    )
+    ing.add_argument(
+        "--ties",
+        action="store_true",
+        help="several partners per agreement: (agreement_id, partner) is unique, not the id",
+    )
     ing.add_argument("--json", action="store_true", help="print one JSON summary object")
     ing.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
     ing.set_defaults(func=_cmd_ingest)
@@ -346,6 +359,19 @@ def _read_columns_yaml(path: Path | None) -> dict[str, str] | None:
     return {str(k): v for k, v in data.items()}
 
 
+def _parse_sets(items: Sequence[str]) -> dict[str, str]:
+    """``--set field=value`` options as a defaults mapping."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise OptionError(f"--set {item}: expected FIELD=VALUE, e.g. --set kind=exchange.")
+        if name.strip() in out:
+            raise OptionError(f"--set {name.strip()} is given twice; give it once.")
+        out[name.strip()] = value.strip()
+    return out
+
+
 def _read_table(path: Path, table: str, option: str) -> pd.DataFrame:
     """Canonical tables from parquet written by ``ingest``, or raw exports read strictly."""
     _input_file(path, option, _TABLE)
@@ -394,7 +420,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     files = [_input_file(f, f"ingest {args.table} FILE") for f in args.files]
     out = _output_dir(args.out, "--out")
     columns = _read_columns_yaml(args.columns)
-    result = _READERS[args.table](files, columns=columns, sheet=args.sheet, errors="collect")
+    options: dict[str, Any] = {"defaults": _parse_sets(args.set)}
+    if args.ties:
+        if args.table != "partnerships":
+            raise OptionError("--ties is for partnerships (several partners per agreement).")
+        options["ties"] = True
+    result = _READERS[args.table](
+        files, columns=columns, sheet=args.sheet, errors="collect", **options
+    )
     out.mkdir(parents=True, exist_ok=True)
     table_path = out / f"{args.table}.parquet"
     rejects_path = out / f"{args.table}_rejects.csv"

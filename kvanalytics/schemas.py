@@ -18,6 +18,9 @@ LEVELS = ("institutional", "faculty", "individual")
 STATUSES = ("active", "suspended", "ended", "planned")
 GROUPS = ("degree_student", "exchange_in", "exchange_out", "phd", "academic_staff", "support_staff")
 BASES = ("nationality", "prior_diploma", "destination")
+#: What kind of organisation a partner is (DESIGN.md): a Horizon organisation type (HES, REC,
+#: PRC, PUB, OTH), a ROR type or a stated name rule; NA = unknown.
+PARTNER_TYPES = ("education", "research", "company", "public", "hospital", "other")
 STUDENT_GROUPS = ("degree_student", "exchange_in", "exchange_out", "phd")
 STAFF_GROUPS = ("academic_staff", "support_staff")
 #: Columns that are row sums of people groups (exposure tables, dashboards).
@@ -55,6 +58,7 @@ LEVEL_DTYPE = pd.CategoricalDtype(list(LEVELS))
 STATUS_DTYPE = pd.CategoricalDtype(list(STATUSES))
 GROUP_DTYPE = pd.CategoricalDtype(list(GROUPS))
 BASIS_DTYPE = pd.CategoricalDtype(list(BASES))
+PARTNER_TYPE_DTYPE = pd.CategoricalDtype(list(PARTNER_TYPES))
 #: Text columns use the pd.NA-aware string dtype so that "unknown" is always pd.NA.
 TEXT = pd.StringDtype("pyarrow")
 DATE: Final = "datetime64[us]"
@@ -77,10 +81,26 @@ PARTNERSHIPS: dict[str, object] = {
     "financial_flows": "boolean",
     "data_exchange": "boolean",
     "fields": TEXT,
+    "partner_type": PARTNER_TYPE_DTYPE,
+    # partner identifiers (DESIGN.md), normalised by kvanalytics.identifiers; NA when absent
+    "erasmus_code": TEXT,
+    "pic": TEXT,
+    "ror": TEXT,
     **PROVENANCE,
 }
-#: Columns an export must have; the others are optional and NA when absent.
-PARTNERSHIPS_REQUIRED = ("agreement_id", "partner", "country", "faculty", "kind", "start")
+#: The partnerships identifier columns, in order.
+IDENTIFIERS = ("erasmus_code", "pic", "ror")
+
+# What a file must give, in one place. Every accepted row has its table's FILLED fields (an
+# empty cell is a ``missing_value`` reject). Each comes from a column of the file; a file
+# without the column gets it from a default the user gives (``defaults=`` / ``--set
+# field=value``: the DEFAULTABLE fields), or, for the DERIVED fields, from another column. Only
+# the REQUIRED fields must be columns of the file, whatever the defaults.
+
+#: partnerships: the columns an export must have (a default never stands in for the partner).
+PARTNERSHIPS_REQUIRED = ("partner",)
+#: partnerships: the fields of every accepted row.
+PARTNERSHIPS_FILLED = ("agreement_id", "partner", "country", "faculty", "kind", "start")
 
 HEADCOUNTS: dict[str, object] = {
     "period": TEXT,
@@ -91,7 +111,10 @@ HEADCOUNTS: dict[str, object] = {
     "headcount": "Int64",
     **PROVENANCE,
 }
-HEADCOUNTS_REQUIRED = ("period", "faculty", "group", "country", "headcount")
+#: headcounts: the columns an export must have.
+HEADCOUNTS_REQUIRED = ("headcount",)
+#: headcounts: the fields of every accepted row (a blank headcount is NA: unknown, suppressed).
+HEADCOUNTS_FILLED = ("period", "faculty", "group", "country", "headcount")
 
 #: The rejects table: one row per rejected input row.
 REJECTS: dict[str, object] = {
@@ -106,6 +129,24 @@ REJECTS: dict[str, object] = {
 
 TABLES = {"partnerships": PARTNERSHIPS, "headcounts": HEADCOUNTS}
 REQUIRED = {"partnerships": PARTNERSHIPS_REQUIRED, "headcounts": HEADCOUNTS_REQUIRED}
+FILLED = {"partnerships": PARTNERSHIPS_FILLED, "headcounts": HEADCOUNTS_FILLED}
+#: The fields a default may fill, one value for every row of a file that lacks the column. Not
+#: the partner, its country (partnerships), ids, identifiers, money or counts: those vary by row.
+DEFAULTABLE = {
+    "partnerships": (
+        "faculty", "kind", "level", "start", "end", "status", "financial_flows", "data_exchange",
+        "fields", "partner_type",
+    ),
+    "headcounts": ("period", "faculty", "group", "country", "basis"),
+}  # fmt: skip
+#: FILLED fields a file without their column gets from elsewhere: field -> from what.
+DERIVED = {
+    "partnerships": {"agreement_id": "<file stem>:<row>", "country": "erasmus_code"},
+    "headcounts": {},
+}
+#: Columns a header may map to that are not fields of the table: read to cross-check a field,
+#: then dropped (``country_name``: a country's name beside its code, checked against it).
+AUXILIARY = {"partnerships": ("country_name",), "headcounts": ("country_name",)}
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -124,7 +165,7 @@ _ISO2 = r"^[A-Z]{2}$"
 
 PARTNERSHIPS_SCHEMA = pa.DataFrameSchema(
     {
-        "agreement_id": pa.Column(TEXT, unique=True, nullable=False),
+        "agreement_id": pa.Column(TEXT, nullable=False),
         "partner": pa.Column(TEXT, nullable=False),
         "partner_key": pa.Column(TEXT, nullable=True),
         "country": pa.Column(TEXT, pa.Check.str_matches(_ISO2), nullable=False),
@@ -138,7 +179,16 @@ PARTNERSHIPS_SCHEMA = pa.DataFrameSchema(
         "financial_flows": pa.Column("boolean", nullable=True),
         "data_exchange": pa.Column("boolean", nullable=True),
         "fields": pa.Column(TEXT, nullable=True),
+        # added with issue #10: a table built before them (or by hand) may lack them (all NA)
+        "partner_type": pa.Column(PARTNER_TYPE_DTYPE, nullable=True, required=False),
+        "erasmus_code": pa.Column(TEXT, nullable=True, required=False),
+        "pic": pa.Column(TEXT, pa.Check.str_matches(r"^[0-9]{9}$"), nullable=True, required=False),
+        "ror": pa.Column(
+            TEXT, pa.Check.str_matches(r"^0[0-9a-z]{6}[0-9]{2}$"), nullable=True, required=False
+        ),
     },
+    # a tie is unique: an agreement with several partners has one row per partner (DESIGN.md)
+    unique=["agreement_id", "partner"],
     checks=[
         pa.Check(
             lambda df: df["end"].isna() | (df["end"] >= df["start"]),
@@ -252,6 +302,7 @@ PARTNERSHIPS_ENTRY: dict[str, tuple[_Test, str]] = {
     "level": _among(LEVELS),
     "status": _among(STATUSES),
     "value_eur": (_non_negative, "must be numbers >= 0 (NA for unknown)"),
+    "partner_type": _among(PARTNER_TYPES),
 }
 HEADCOUNTS_ENTRY: dict[str, tuple[_Test, str]] = {
     **{c: _TEXT_RULE for c in ("period", "faculty", "country")},

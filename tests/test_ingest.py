@@ -606,6 +606,7 @@ def test_missing_required_column_lists_found_and_expected(tmp_path):
     assert "missing required column(s) start" in message
     assert "'Begins'" in message and "'Agreement ID'" in message
     assert "agreement_id, partner, country, faculty, kind, start" in message
+    assert "--set start=YYYY-MM-DD" in message and "defaults={'start': " in message
     assert info.value.path == str(path)
 
 
@@ -842,7 +843,9 @@ def test_collect_accounting_and_rejects_table(tmp_path):
     assert (r.read, r.accepted, r.rejected) == (4, 1, 3)
     assert r.by_reason == {"unknown_country": 2, "end_before_start": 1}
     assert r.to_dict() == {"read": 4, "accepted": 1, "rejected": 3, "by_reason": r.by_reason}
-    assert list(rejects.columns) == list(schemas.REJECTS)
+    # ingest's columns, then every original cell of the row under the file's own headers
+    header = _two_bad(tmp_path).read_text().splitlines()[0].split(",")
+    assert list(rejects.columns) == list(schemas.REJECTS) + header
     assert rejects["source_row"].tolist() == [3, 4, 5]
     assert rejects["value"].tolist() == ["Atlantis", "Narnia", "2021-01-01"]
     assert table.attrs["kv_ingest"] == r.to_dict()

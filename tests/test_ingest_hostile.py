@@ -1,6 +1,7 @@
 """The hostile corpus: every file in tests/data/hostile/ against its hand-reasoned outcome.
 
-``hostile/expected.csv`` holds one row per file: the table to read it as, the row accounting
+``hostile/expected.csv`` holds one row per file: the table to read it as, the reader's options
+(JSON: ``columns``, ``defaults``, ``ties``; empty for none), the row accounting
 (``read, accepted, rejected, blank_rows``), the rejects per reason (``reason:n;...``), the
 rejected rows as a spreadsheet user counts them, and for files that must fail as a whole a
 substring (or several, separated by `` | ``) of the IngestError message. One parametrised test
@@ -11,6 +12,7 @@ by ``tests/data/make_hostile.py``; ``test_corpus_is_generated`` keeps the two in
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +27,8 @@ EXPECTED = pd.read_csv(HOSTILE / "expected.csv", dtype=str, keep_default_na=Fals
 REASONS = (
     "missing_value", "unknown_country", "unknown_category", "invalid_boolean", "invalid_date",
     "impossible_date", "invalid_number", "negative_value", "invalid_period", "end_before_start",
-    "duplicate_id", "duplicate_key", "value_too_long", "malformed_row",
+    "duplicate_id", "duplicate_key", "value_too_long", "malformed_row", "summary_row",
+    "inconsistent_country", "invalid_identifier",
 )  # fmt: skip
 READERS = {"partnerships": kv.read_partnerships, "headcounts": kv.read_headcounts}
 
@@ -62,7 +65,11 @@ def test_corpus_covers_every_reject_reason():
 @pytest.mark.parametrize("case", EXPECTED.to_dict("records"), ids=list(EXPECTED["file"]))
 def test_hostile_file(case):
     path = HOSTILE / case["file"]
-    read = READERS[case["table"]]
+    options = json.loads(case["options"]) if case["options"] else {}
+
+    def read(p, **kw):
+        return READERS[case["table"]](p, **options, **kw)
+
     if case["error"]:
         with pytest.raises(kv.IngestError) as info:
             read(path, errors="collect")

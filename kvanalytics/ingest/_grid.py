@@ -66,12 +66,14 @@ def read_grid(
     *,
     sheet: str | None = None,
     repeating: Collection[str] = (),
+    qualifies: Callable[[set[str]], bool] | None = None,
 ) -> Grid:
     """Read a CSV or XLSX file (told apart by content) into a :class:`Grid`.
 
     ``probe`` recognises header cells; ``repeating`` names the fields whose CSV columns are read
-    dictionary-encoded (categoricals). Raises :class:`IngestError` for a file that cannot be
-    read, naming the file.
+    dictionary-encoded (categoricals); ``qualifies`` says whether a sheet whose header holds
+    these fields can be read (by default: the table's required columns). Raises
+    :class:`IngestError` for a file that cannot be read, naming the file.
     """
     name = str(path)
     if not path.exists():
@@ -83,7 +85,7 @@ def read_grid(
     if not head:
         raise IngestError(f"{name}: the file is empty", path=name)
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, table, probe, sheet)
+        return _read_xlsx(path, table, probe, sheet, qualifies)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError(
             f"{name}: legacy Excel .xls (or another OLE file); save it as .xlsx or CSV", path=name
@@ -420,7 +422,13 @@ def _list_column(parts: pa.Array, lengths: np.ndarray, j: int) -> pd.Series:
 _Sheets = list[tuple[str, list[list[str]]]]
 
 
-def _read_xlsx(path: Path, table: str, probe: HeaderProbe, sheet: str | None) -> Grid:
+def _read_xlsx(
+    path: Path,
+    table: str,
+    probe: HeaderProbe,
+    sheet: str | None,
+    qualifies: Callable[[set[str]], bool] | None,
+) -> Grid:
     name = str(path)
     try:
         sheets = _calamine_sheets(path)
@@ -429,7 +437,7 @@ def _read_xlsx(path: Path, table: str, probe: HeaderProbe, sheet: str | None) ->
             sheets = _openpyxl_sheets(path)
         except Exception:
             raise IngestError(f"{name}: not a readable .xlsx workbook ({exc})", path=name) from None
-    sname, rows = _choose_sheet(name, sheets, table, probe, sheet)
+    sname, rows = _choose_sheet(name, sheets, table, probe, sheet, qualifies)
     width = max((len(r) for r in rows), default=0)
     keep = [i for i, r in enumerate(rows) if any(c != "" for c in r)]
     cells = pd.DataFrame(
@@ -442,7 +450,12 @@ def _read_xlsx(path: Path, table: str, probe: HeaderProbe, sheet: str | None) ->
 
 
 def _choose_sheet(
-    name: str, sheets: _Sheets, table: str, probe: HeaderProbe, sheet: str | None
+    name: str,
+    sheets: _Sheets,
+    table: str,
+    probe: HeaderProbe,
+    sheet: str | None,
+    qualifies: Callable[[set[str]], bool] | None = None,
 ) -> tuple[str, list[list[str]]]:
     """The sheet asked for, else the one sheet whose header holds the required columns."""
     names = [s for s, _ in sheets]
@@ -454,6 +467,8 @@ def _choose_sheet(
             )
         return next((s, r) for s, r in sheets if s == sheet)
     required = set(schemas.REQUIRED[table])
+    if qualifies is None:
+        qualifies = required.issubset
     chosen = []
     found_by_sheet = {}
     for s, rows in sheets:
@@ -461,7 +476,7 @@ def _choose_sheet(
             (set(probe(r).values()) for r in rows[:HEADER_SCAN_ROWS]), key=len, default=set()
         )
         found_by_sheet[s] = best
-        if required <= best:
+        if qualifies(best):
             chosen.append((s, rows))
     if len(chosen) > 1:
         raise IngestError(
@@ -473,7 +488,8 @@ def _choose_sheet(
         detail = "; ".join(f"{s!r}: {sorted(f) or 'none'}" for s, f in found_by_sheet.items())
         raise IngestError(
             f"{name}: no sheet holds the required {table} columns "
-            f"({', '.join(schemas.REQUIRED[table])}); recognised per sheet: {detail}",
+            f"({', '.join(schemas.FILLED[table])}, unless given as defaults); recognised per "
+            f"sheet: {detail}",
             path=name,
         )
     return chosen[0]

@@ -1,7 +1,9 @@
 """What ingest says it did: the report, the result of ``errors="collect"``, the rejects table.
 
 Parsers record failures as (row positions, column, reason, detail template) in a
-:class:`Failures`; :func:`rejects_from` turns them into one rejects row per failing input row;
+:class:`Failures`; :func:`rejects_from` turns them into one rejects row per failing input row,
+beside every original cell of the row under the file's own headers (:class:`RowSource`, only the
+rejected rows' cells are copied);
 :func:`rejects_message` is the message of ``errors="raise"``; :func:`file_entry` is the report's
 entry for one file. Every message of the report is written here.
 """
@@ -135,14 +137,20 @@ class Failures:
         self.values = values
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, mask: np.ndarray | pd.Series, column: str, reason: str, template: str) -> None:
-        """Record a failure of ``column`` for the rows of ``mask``."""
+    def add(
+        self, mask: np.ndarray | pd.Series, column: str, reason: str, template: str | list[str]
+    ) -> None:
+        """Record a failure of ``column`` for the rows of ``mask``; ``template`` is formatted
+        over each row's cells, or is the list of the rows' details (in order)."""
         m = np.asarray(mask, dtype=bool)
         if not m.any():
             return
         pos = np.flatnonzero(m)
         sub = self.values.iloc[pos].astype(object).to_dict("records")
-        details = [template.format_map(r) for r in sub]
+        if isinstance(template, str):
+            details = [template.format_map(r) for r in sub]
+        else:
+            details = list(template)
         val = [r.get(column, pd.NA) for r in sub]
         self.parts.append(
             pd.DataFrame(
@@ -163,8 +171,77 @@ class Failures:
         return pd.concat(self.parts, ignore_index=True)
 
 
-def rejects_from(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """One rejects row per failing input row: the first failure is the reason, all are the detail.
+@dataclass(frozen=True)
+class RowSource:
+    """Where the records of one file are in its grid, to copy a rejected row's original cells.
+
+    ``rows`` holds each record's row in ``cells`` (blank rows are no records); ``names`` is the
+    rejects column of each grid column: the file's own header, else ``(column C)``.
+    """
+
+    cells: pd.DataFrame
+    rows: np.ndarray
+    names: list[str]
+
+
+def row_source(cells: pd.DataFrame, header: list[str], rows: np.ndarray) -> RowSource:
+    """The :class:`RowSource` of a grid: each column named by its header cell (stripped); an
+    empty header is ``(column C)``, a repeated one gets `` (2)``, and a header equal to a
+    rejects column of ingest's own (``reason``) becomes ``original_reason``."""
+    names: list[str] = []
+    for j in range(cells.shape[1]):
+        h = header[j].strip() if j < len(header) else ""
+        name = h or f"(column {_letters(j)})"
+        if name in schemas.REJECTS:
+            name = f"original_{name}"
+        if name in names:
+            k = 2
+            while f"{name} ({k})" in names:
+                k += 1
+            name = f"{name} ({k})"
+        names.append(name)
+    return RowSource(cells, rows, names)
+
+
+def _letters(j: int) -> str:
+    name, j = "", j + 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        name = chr(65 + r) + name
+    return name
+
+
+def original_cells(sources: list[tuple[int, RowSource]], pos: np.ndarray) -> pd.DataFrame:
+    """The original cells, as text exactly as read, of the records at ``pos`` (positions in the
+    files read one after another; ``sources`` holds each file's first position). A column with
+    no header and no content in these rows is left out; files' columns are united in order."""
+    parts = []
+    starts = np.array([start for start, _ in sources] + [np.iinfo(np.int64).max])
+    for k, (start, src) in enumerate(sources):
+        mine = pos[(pos >= start) & (pos < starts[k + 1])] - start
+        if not len(mine):
+            continue
+        sub = src.cells.iloc[src.rows[mine]].astype("string").reset_index(drop=True)
+        sub.columns = src.names
+        keep = [
+            name
+            for name in src.names
+            if not name.startswith("(column ") or (sub[name].fillna("").str.strip() != "").any()
+        ]
+        parts.append(sub[keep])
+    if not parts:
+        return pd.DataFrame(index=range(len(pos)))
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return out.astype(schemas.TEXT)
+
+
+def rejects_from(
+    failures: pd.DataFrame,
+    frame: pd.DataFrame,
+    sources: list[tuple[int, RowSource]] | None = None,
+) -> pd.DataFrame:
+    """One rejects row per failing input row: the first failure is the reason, all are the detail,
+    then the row's original cells under the file's headers (with ``sources``).
 
     The rejected rows' positions in ``frame`` are in ``attrs["pos"]``.
     """
@@ -187,6 +264,8 @@ def rejects_from(failures: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
             "detail": details.loc[pos].to_numpy(),
         }
     ).astype(schemas.REJECTS)  # type: ignore[arg-type]
+    if sources:
+        out = pd.concat([out, original_cells(sources, pos)], axis=1)
     out.attrs["pos"] = pos
     return out
 

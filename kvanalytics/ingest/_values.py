@@ -10,7 +10,8 @@ numpy kernels rather than a Python object per cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import normalise, schemas
+from ..config import PACKAGE_DATA
+from ..identifiers import identify_partners
 from ._fields import CATEGORY_COLUMNS
 from ._grid import ARROW_STR
 from ._vocab import convention, currency_pattern, key, value_lookup
@@ -33,6 +36,86 @@ _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _DATE_YMD_SLASH = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _YEAR = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+
+
+# --------------------------------------------------------------------------------------------
+# Word lists of the package data (partner types, missing markers, summary-row words)
+# --------------------------------------------------------------------------------------------
+
+
+def _word_list(name: str) -> pd.DataFrame:
+    # keep_default_na=False: the markers "NA", "NaN", "NULL" are the data, not missing values
+    return pd.read_csv(PACKAGE_DATA / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def partner_type_lookup() -> dict[str, str]:
+    """Folded partner-type text -> category (``partner_type_synonyms.csv``, plus any
+    ``partner_type`` rows of ``value_synonyms.csv`` and the categories' own names)."""
+    out = {
+        key(str(r.synonym)): str(r.value)
+        for r in _word_list("partner_type_synonyms.csv").itertuples()
+    }
+    out.update(value_lookup().get("partner_type", {}))
+    return out
+
+
+@lru_cache(maxsize=1)
+def missing_markers() -> tuple[str, ...]:
+    """The cell texts that mean "no value" (``missing_markers.csv``: R, Stata, SPSS, Excel, SQL)."""
+    return tuple(_word_list("missing_markers.csv")["marker"])
+
+
+@lru_cache(maxsize=1)
+def summary_words() -> tuple[tuple[str, ...], ...]:
+    """The words and phrases that label a totals row (``summary_words.csv``), folded, as tuples
+    of words, longest first."""
+    phrases = {tuple(key(w).split()) for w in _word_list("summary_words.csv")["word"]}
+    return tuple(sorted((p for p in phrases if p), key=len, reverse=True))
+
+
+def is_summary_label(text: str) -> bool:
+    """Whether a cell reads as the label of a totals row: its first or last words are a summary
+    word or phrase (``TOTAL``, ``Subtotaal Rechten``, ``PLAZAS TOTALES``, ``Yhteensä``).
+
+    Examples
+    --------
+    >>> is_summary_label("PLAZAS TOTALES"), is_summary_label("Totalt"), is_summary_label("Totalia")
+    (True, True, False)
+    """
+    words = tuple(key(text).split())
+    return any(words[: len(p)] == p or words[-len(p) :] == p for p in summary_words())
+
+
+def blank_markers(s: pd.Series) -> tuple[pd.Series, int, list[str]]:
+    """A trimmed column with its missing markers (``NA``, ``.``, ``#N/A`` ...) made empty: the
+    column, how many cells were markers, and which markers were found."""
+    markers = pa.array(missing_markers(), pa.string())
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = pa.array(np.asarray(s.cat.categories, dtype=object), pa.string())
+        hit = pc.is_in(cats, value_set=markers).to_numpy(zero_copy_only=False)
+        if not hit.any():
+            return s, 0, []
+        found = [str(c) for c in np.asarray(s.cat.categories)[hit]]
+        cats = [str(c) for c in s.cat.categories]
+        if "" not in cats:
+            cats.append("")
+        codes = s.cat.codes.to_numpy().copy()
+        marked = np.isin(codes, np.flatnonzero(hit))
+        codes[marked] = cats.index("")
+        out = pd.Series(
+            pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype="str"), validate=False)
+        )
+        n = int(marked.sum())
+        return out, n, found
+    t = arrow_text(s)
+    hit_arr = pc.is_in(t, value_set=markers)
+    n = int(pc.sum(hit_arr).as_py() or 0)
+    if not n:
+        return s, 0, []
+    found = sorted(set(pc.unique(pc.filter(t, hit_arr)).to_pylist()))
+    blanked = pc.if_else(hit_arr, pa.scalar("", pa.string()), t)
+    return pd.Series(pd.array(blanked, dtype=ARROW_STR)), n, found
 
 
 # --------------------------------------------------------------------------------------------
@@ -139,14 +222,34 @@ def parse_country(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return iso.astype("string"), (~empty) & iso.isna().to_numpy()
 
 
+def parse_identifier(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, list[str], pd.Series]:
+    """Partner identifiers normalised by :func:`kvanalytics.identifiers.identify_partners`:
+    the values (NA where blank), which non-blank cells are no valid identifier, why (one text per
+    such cell, in order), and the country each Erasmus code gives (all NA for a PIC or ROR).
+    """
+    raw = parse_text(s)
+    ids = identify_partners(pd.DataFrame({col: raw}))
+    values = ids[col].astype(schemas.TEXT).reset_index(drop=True)
+    # a value that is there and not read, with a reason (CORDIS' PIC 0 is a missing PIC: none)
+    noted = ids["identifier_note"].notna().to_numpy(dtype=bool)
+    bad = (raw.notna() & values.isna()).to_numpy(dtype=bool) & noted
+    why = ids["identifier_note"].fillna("").to_numpy(dtype=object)[bad]
+    reasons = [str(w).split(": ", 1)[-1] for w in why]
+    country = ids["identifier_country"].astype(schemas.TEXT).reset_index(drop=True)
+    return values, bad, reasons, country
+
+
 # --------------------------------------------------------------------------------------------
 # Categories and booleans
 # --------------------------------------------------------------------------------------------
 
 
-def parse_category(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray]:
+def parse_category(
+    s: pd.Series, col: str, lookup: Mapping[str, str] | None = None
+) -> tuple[pd.Series, np.ndarray]:
     """The column's categories (value synonyms folded) and which non-blank values are unknown."""
-    lookup = value_lookup().get(col, {})
+    if lookup is None:
+        lookup = partner_type_lookup() if col == "partner_type" else value_lookup().get(col, {})
     dtype = CATEGORY_COLUMNS[col]
     position = {c: i for i, c in enumerate(dtype.categories)}
     codes, uniques = pd.factorize(s, use_na_sentinel=True)

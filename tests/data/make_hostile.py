@@ -508,10 +508,73 @@ def corpus() -> dict[str, bytes]:
         "2021-2022;Rechtsgeleerdheid;obp;België;1.200",
     )
 
+    files.update(_rows_as_exported())
     out: dict[str, bytes] = {}
     for name, content in files.items():
         out[name] = content if isinstance(content, bytes) else content.encode("utf-8")
     return out
+
+
+def _rows_as_exported() -> dict[str, str | bytes]:
+    """Totals rows, missing markers, files that need defaults, identifiers (issue #10)."""
+    files: dict[str, str | bytes] = {}
+    files["summary_rows.csv"] = _lines(
+        "Agreement ID;Partner;Country;Faculty;Kind;Start;Value (EUR)",
+        "SR-1;Universität Wien;Oostenrijk;Law;research;2021-01-01;1.000,00",
+        "Subtotal Law;;;;;;1.000,00",
+        "SR-2;Universiteit Gent;België;Science;research;2021-01-01;500,00",
+        "Totaal;;;;;;1.500,00",
+        "Gesamt;;;;;;1.500,00",
+        "Summe;;;;;;1.500,00",
+        "Yhteensä;;;;;;1.500,00",
+        "PLAZAS TOTALES;;;;;;2",
+        ";;;Science;;;500,00",  # only a label and a number: a subtotal
+        "SR-3;Total Energies Research;France;Science;research;2021-01-01;",  # a partner
+        "SR-4;;France;Science;research;2021-01-01;",  # no partner: missing, not a total
+    )
+    files["missing_markers.csv"] = _lines(
+        "Agreement ID,Partner,Country,Faculty,Kind,Start,End,Value (EUR),Data exchange",
+        "MM-1,NA,Germany,Law,research,2021-01-01,,,",  # a partner named NA: missing
+        "MM-2,University of Namibia,NA,Law,research,2021-01-01,NA,NA,NA",  # Namibia; NA elsewhere
+        "MM-3,Universität Wien,Austria,#N/A,research,2021-01-01,,,",  # faculty missing
+        "MM-4,TU Graz,Austria,Law,research,2021-01-01,.,.,.",  # Stata's missing
+        "MM-5,Universität Graz,Austria,Law,-,2021-01-01,-,-,-",  # kind missing
+        "MM-6,JKU Linz,Austria,Law,research,NaN,NULL,N/A,#N/A",  # start missing
+        "MM-7,Universität Salzburg,#N/A,Law,research,2021-01-01,,,",  # not a country
+    )
+    files["defaults_needed.csv"] = _lines(  # a partner list with no faculty, kind, start, id
+        "Partner;Country;Places",
+        "Universität Wien;Austria;2",
+        "Universiteit Gent;België;1",
+        "Universidad de Chile;Atlantis;1",
+        "TOTAL;;4",
+    )
+    files["defaults_missing.csv"] = files["defaults_needed.csv"]  # the same, read without them
+    files["erasmus_no_country.csv"] = _lines(
+        "Institution;Erasmus code;Places",
+        "Universität Wien;A  WIEN01;2",
+        "Helsingin yliopisto;SF\u00a0HELSINK01;1",  # a no-break space, as the EU list has
+        "University College London;UK LONDON029;1",
+        "Aristotle University of Thessaloniki;G  THESSAL01;1",
+        "Unknown;ZZ NOWHERE01;1",  # no such prefix
+        "No code;;1",
+    )
+    files["inconsistent_country.csv"] = _lines(
+        "Agreement ID,Partner,Country,Country name,Erasmus code,Faculty,Kind,Start",
+        "IC-1,Universität Wien,AT,Austria,A  WIEN01,Law,research,2021-01-01",
+        "IC-2,Universiteit Gent,BE,France,B  GENT01,Law,research,2021-01-01",  # name disagrees
+        "IC-3,TU Delft,NL,Netherlands,D  DELFT01,Law,research,2021-01-01",  # code disagrees
+        "IC-4,Maastricht University,NL,Netherlands,NL MAASTRI01,Law,research,2021-01-01",
+        "IC-5,University of Namibia,NA,Namibia,,Law,research,2021-01-01",
+    )
+    files["invalid_identifier.csv"] = _lines(
+        "Agreement ID,Partner,Country,Faculty,Kind,Start,PIC,ROR",
+        "II-1,Universität Wien,AT,Law,research,2021-01-01,999 977 948,https://ror.org/03yrm5c26",
+        "II-2,TU Graz,AT,Law,research,2021-01-01,12345,",  # 5 digits
+        "II-3,Universität Graz,AT,Law,research,2021-01-01,#N/A,03yrm5c27",  # bad checksum
+        "II-4,JKU Linz,AT,Law,research,2021-01-01,0,",  # CORDIS' 0: no PIC
+    )
+    return files
 
 
 def main(out: Path = OUT) -> None:
