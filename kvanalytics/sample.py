@@ -515,6 +515,12 @@ def make_partnerships(
             "financial_flows": pd.arrays.BooleanArray(ff[order], ff_na[order]),
             "data_exchange": pd.arrays.BooleanArray(de[order], de_na[order]),
             "fields": _text_take(tag_names, fields_code[order]),
+            "partner_type": pd.Categorical.from_codes(
+                np.full(n, -1), dtype=schemas.PARTNER_TYPE_DTYPE
+            ),
+            "erasmus_code": _text_take([], np.full(n, -1)),
+            "pic": _text_take([], np.full(n, -1)),
+            "ror": _text_take([], np.full(n, -1)),
             "source_file": _text_take([GENERATOR], np.zeros(n, dtype=np.int64)),
             "source_sheet": _text_take([], np.full(n, -1)),
             "source_row": _missing_int(n),

@@ -565,11 +565,11 @@ def test_headers_ignore_case_accents_whitespace_and_punctuation(tmp_path, header
 
 
 def test_columns_argument_maps_unknown_headers(tmp_path):
-    header = "Kenmerk;Naam van de partner;Land;Faculteit;Soort;Startdatum"
+    header = "Kenmerk;Wederpartij;Land;Faculteit;Soort;Startdatum"
     path = write(tmp_path, lines(header, "A-1;Uni;België;Recht;onderzoek;2021-01-01"))
     with pytest.raises(kv.IngestError, match="missing required column"):
         collect(path)
-    res = collect(path, columns={"Naam van de partner": "partner"})
+    res = collect(path, columns={"Wederpartij": "partner"})
     assert res.table["partner"].tolist() == ["Uni"]
     # the brief's example: a mapping that repeats a known synonym is harmless
     header = "Kenmerk;Naam partner;Land;Faculteit;Soort;Startdatum"
@@ -592,19 +592,19 @@ def test_unmapped_columns_are_reported_and_ignored(tmp_path):
 
 
 def test_duplicate_mapped_columns_name_both(tmp_path):
-    header = "Kenmerk;Partnerinstelling;Land;Faculteit;Soort;Startdatum;Landcode"
+    header = "Kenmerk;Partnerinstelling;Land;Faculteit;Soort;Startdatum;Partnerland"
     path = write(tmp_path, lines(header, "A-1;Uni;België;Recht;onderzoek;2021-01-01;BE"))
-    with pytest.raises(kv.IngestError, match=r"country <- 'Land', 'Landcode'"):
+    with pytest.raises(kv.IngestError, match=r"country <- 'Land', 'Partnerland'"):
         collect(path)
 
 
 def test_missing_required_column_lists_found_and_expected(tmp_path):
-    path = write(tmp_path, lines("Agreement ID,Partner,Country,Faculty,Kind,Begins", ROW))
+    path = write(tmp_path, lines("Agreement ID,Partner,Country,Faculty,Kind,Opens", ROW))
     with pytest.raises(kv.IngestError) as info:
         collect(path)
     message = str(info.value)
     assert "missing required column(s) start" in message
-    assert "'Begins'" in message and "'Agreement ID'" in message
+    assert "'Opens'" in message and "'Agreement ID'" in message
     assert "agreement_id, partner, country, faculty, kind, start" in message
     assert "--set start=YYYY-MM-DD" in message and "defaults={'start': " in message
     assert info.value.path == str(path)

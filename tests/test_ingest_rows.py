@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -139,12 +140,14 @@ def test_headcount_defaults(tmp_path):
 
 
 def test_defaults_choose_the_sheet_that_qualifies(tmp_path):
-    from tests.test_ingest import xlsx
-
-    path = xlsx(
-        tmp_path,
-        {"Notes": [["Partner list 2026"]], "Socios": [["Partner", "Country"], ["TU Wien", "AT"]]},
-    )
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Partner list 2026"])
+    socios = wb.create_sheet("Socios")
+    for row in (["Partner", "Country"], ["TU Wien", "AT"]):
+        socios.append(row)
+    path = tmp_path / "export.xlsx"
+    wb.save(path)
     assert kv.read_partnerships(path, defaults=SET)["partner"].tolist() == ["TU Wien"]
 
 

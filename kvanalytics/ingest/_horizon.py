@@ -46,8 +46,7 @@ from python_calamine import CalamineWorkbook
 from .. import schemas
 from ..config import PACKAGE_DATA
 from ..errors import IngestError
-from ..normalise import normalise_pic
-from ..normalise import fold
+from ..normalise import fold, normalise_pic
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
 from ._headers import HeaderDecision, HeaderMapping

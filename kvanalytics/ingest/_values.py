@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from .. import normalise, schemas
 from ..config import PACKAGE_DATA
-from ..identifiers import identify_partners
+from ..normalise import identify_partners
 from ._fields import CATEGORY_COLUMNS
 from ._grid import ARROW_STR
 from ._vocab import convention, currency_pattern, key, value_lookup
