@@ -251,3 +251,14 @@ def test_an_ambiguous_alias_file_is_refused(monkeypatch):
         ReferenceDataError, match=r"2 problem\(s\).*'xx'.*'kongo' -> (CG, CD|CD, CG)"
     ):
         _countries._aliases.__wrapped__()
+
+
+def test_real_freedom_house_countries_all_resolve(realdata):
+    # Freedom in the World 2013-2024: every row marked "c" (country) is an ISO country; the
+    # territories ("t": Crimea, Tibet, Somaliland...) mostly are not and stay unknown
+    path = realdata / "freedomhouse" / "All_data_FIW_2013-2024.xlsx"
+    fiw = pd.read_excel(path, sheet_name="FIW13-24", header=1, engine="calamine")
+    names = fiw.loc[fiw["C/T"] == "c", "Country/Territory"].drop_duplicates()
+    assert len(names) == 195
+    assert unknown_countries(names).empty, unknown_countries(names)
+    assert to_iso2(names).is_unique
