@@ -1,7 +1,8 @@
-"""Countries: names and codes in five languages to ISO 3166-1 alpha-2, display names, the table.
+"""Countries: names and codes in 13 languages to ISO 3166-1 alpha-2, display names, the table.
 
 The must-match / must-not-match cases are data files (tests/data/countries_must_*.csv), run by one
-parametrised test each, as in country_converter.
+parametrised test each, as in country_converter. Each must-match case names the language it was
+written for (``code`` for ISO codes); each must-not-match case may say why it is not a country.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def test_case_files_are_large_and_distinct():
     assert not MUST_MATCH["input"].duplicated().any()
     assert not MUST_NOT_MATCH["input"].duplicated().any()
     assert set(MUST_MATCH["iso2"]) <= set(country_table()["iso2"])
+    assert set(MUST_MATCH["language"]) <= {*COUNTRY_LANGUAGES, "code"}
+    per_language = MUST_MATCH["language"].value_counts()
+    # the languages added with the header languages of issue #10: at least 15 cases each
+    for lang in ("es", "it", "pt", "sv", "da", "fi", "pl"):
+        assert per_language.get(lang, 0) >= 15, lang
 
 
 @pytest.mark.parametrize(
@@ -113,6 +119,23 @@ def test_country_name_in_english_and_dutch():
         country_name(["RU"], "xx")
 
 
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("es", ["Rusia", "Países Bajos", "Reino Unido", "Estados Unidos", "Hong Kong"]),
+        ("it", ["Russia", "Paesi Bassi", "Regno Unito", "Stati Uniti", "Hong Kong"]),
+        ("pt", ["Rússia", "Países Baixos", "Reino Unido", "Estados Unidos", "Hong Kong"]),
+        ("sv", ["Ryssland", "Nederländerna", "Storbritannien", "USA", "Hongkong"]),
+        ("da", ["Rusland", "Nederlandene", "Storbritannien", "USA", "Hongkong"]),
+        ("fi", ["Venäjä", "Alankomaat", "Iso-Britannia", "Yhdysvallat", "Hongkong"]),
+        ("pl", ["Rosja", "Holandia", "Wielka Brytania", "Stany Zjednoczone", "Hongkong"]),
+    ],
+)
+def test_country_name_in_the_other_header_languages(lang, names):
+    # CLDR short names; Hong Kong shortened from CLDR's "RAE de Hong Kong (China)" and the like
+    assert country_name(["RU", "NL", "GB", "US", "HK"], lang).tolist() == names
+
+
 @pytest.mark.parametrize("lang", COUNTRY_LANGUAGES)
 def test_every_country_has_a_display_name_that_reads_back(lang):
     codes = country_table()["iso2"]
@@ -136,6 +159,39 @@ def test_alias_file_has_no_ambiguous_alias():
     assert unresolved == {}
     assert set(aliases["language"]) <= set(COUNTRY_LANGUAGES)
     assert aliases["iso2"].str.fullmatch("[A-Z]{2}").all()
+
+
+def test_a_name_meaning_two_countries_across_languages_is_left_out(monkeypatch):
+    # "Kongo" is CG in German and CD in Norwegian CLDR: without an alias row settling it, neither
+    names = pd.DataFrame(
+        {
+            "name": ["Kongo", "Kongo", "Namibia", "Republik Kongo"],
+            "iso2": ["CG", "CD", "NA", "CG"],
+            "language": ["de", "nb", "en", "de"],
+        }
+    )
+    no_aliases = _countries._aliases().iloc[:0]
+    monkeypatch.setattr(_countries, "_pycountry_names", lambda: names)
+    monkeypatch.setattr(_countries, "_aliases", lambda: no_aliases)
+    exact, stripped, unresolved = _countries._lookups.__wrapped__()
+    assert "kongo" not in exact and "kongo" not in stripped
+    assert unresolved == {"kongo": {"CG", "CD"}}
+    assert exact["namibia"] == "NA" and exact["republik kongo"] == "CG"
+
+
+def test_aliases_overrule_pycountry_only_where_its_catalogue_is_wrong():
+    # an alias whose pycountry name belongs to another country would hide an ambiguity; the one
+    # such row settles a translation error (pt_BR gives Pakistan's official name to Afghanistan)
+    aliases = _countries._aliases()
+    names = _countries._pycountry_names()
+    codes = names.assign(key=names["name"].map(fold)).groupby("key")["iso2"].agg(set)
+    clash = {
+        key
+        for key, code in zip(aliases["key"], aliases["iso2"], strict=True)
+        if key in codes.index and codes[key] != {code}
+    }
+    assert clash == {"republica islamica do paquistao"}
+    assert to_iso2(["República Islâmica do Paquistão", "Afeganistão"]).tolist() == ["PK", "AF"]
 
 
 def test_country_table():
@@ -195,3 +251,14 @@ def test_an_ambiguous_alias_file_is_refused(monkeypatch):
         ReferenceDataError, match=r"2 problem\(s\).*'xx'.*'kongo' -> (CG, CD|CD, CG)"
     ):
         _countries._aliases.__wrapped__()
+
+
+def test_real_freedom_house_countries_all_resolve(realdata):
+    # Freedom in the World 2013-2024: every row marked "c" (country) is an ISO country; the
+    # territories ("t": Crimea, Tibet, Somaliland...) mostly are not and stay unknown
+    path = realdata / "freedomhouse" / "All_data_FIW_2013-2024.xlsx"
+    fiw = pd.read_excel(path, sheet_name="FIW13-24", header=1, engine="calamine")
+    names = fiw.loc[fiw["C/T"] == "c", "Country/Territory"].drop_duplicates()
+    assert len(names) == 195
+    assert unknown_countries(names).empty, unknown_countries(names)
+    assert to_iso2(names).is_unique
