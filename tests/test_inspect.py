@@ -202,6 +202,25 @@ def test_without_a_partner_column_nothing_is_parsed(tmp_path: Path) -> None:
     assert "nothing parsed: no column for partner" in str(ins)
 
 
+def test_a_workbook_whose_sheet_lacks_fields_is_inspected(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["Exported from the partner database"])
+    sheet = wb.create_sheet("Partners")
+    sheet.append(["Partner", "Land"])
+    sheet.append(["Universität Wien", "Oostenrijk"])
+    p = tmp_path / "partners.xlsx"
+    wb.save(p)
+    with pytest.raises(IngestError, match="no sheet holds"):
+        kv.read_partnerships(p)
+    ins = kv.inspect_export(p)
+    assert ins.sheet == "Partners" and list(ins.missing["field"]) == ["faculty", "kind", "start"]
+    assert ins.preview["country"].tolist() == ["AT"]
+    ok = kv.inspect_export(p, defaults=SETS)
+    assert ok.ready and ok.sheet == "Partners"
+
+
 def test_headcounts_missing_period(tmp_path: Path) -> None:
     p = tmp_path / "hc.csv"
     p.write_text("Faculteit;Groep;Nationaliteit;Aantal\nRechten;phd;RU;3\n", encoding="utf-8")
