@@ -42,7 +42,7 @@ from .errors import (
 )
 from .excel import to_excel
 from .exposure import KEYS, exposure
-from .ingest import Ingested, read_headcounts, read_horizon, read_partnerships
+from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
 from .reference import load_risk_profile
 from .report import render_report
@@ -154,6 +154,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(title="commands", dest="command", metavar="COMMAND", required=True)
     commands = [
         ("ingest", "read exports into canonical tables + rejects", _add_ingest),
+        (
+            "inspect",
+            "dry run of ingest on one file: headers, decisions, what is missing",
+            _add_inspect,
+        ),
         ("exposure", "exposure table at a date", _add_exposure),
         ("impact", "freeze impact of a scenario", _add_impact),
         ("report", "render the quarterly report (HTML, charts, Excel)", _add_report),
@@ -185,6 +190,31 @@ def _add_ingest(ing: argparse.ArgumentParser) -> None:
     ing.add_argument("--json", action="store_true", help="print one JSON summary object")
     ing.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
     ing.set_defaults(func=_cmd_ingest)
+
+
+def _add_inspect(ins: argparse.ArgumentParser) -> None:
+    ins.add_argument("file", type=Path, metavar="FILE")
+    ins.add_argument(
+        "--table", choices=[*_READERS, "horizon"], default="partnerships", help="read it as"
+    )
+    ins.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
+    ins.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a file without that column (repeatable), as for ingest",
+    )
+    ins.add_argument("--sheet", help="workbook sheet to read")
+    ins.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    ins.add_argument(
+        "--write-mapping",
+        type=Path,
+        metavar="MAP.yaml",
+        help="write the header decisions as an editable mapping for --columns",
+    )
+    ins.add_argument("--json", action="store_true", help="print one JSON object")
+    ins.set_defaults(func=_cmd_inspect)
 
 
 def _add_exposure(exp: argparse.ArgumentParser) -> None:
@@ -458,6 +488,61 @@ def _cmd_ingest_horizon(args: argparse.Namespace) -> int:
         print(result.report)
         print(f"wrote {table_path} and {rejects_path}")
     return EXIT_OK
+
+
+def _cmd_inspect(args: argparse.Namespace) -> int:
+    """``inspect FILE``: what ingest would find, decide, accept and reject; writes nothing but
+    the ``--write-mapping`` file."""
+    path = _input_file(args.file, "inspect FILE")
+    columns = _read_columns_yaml(args.columns)
+    sets = _parse_sets(args.set)
+    if args.table == "horizon" and (columns or sets or args.write_mapping):
+        given = [o for o, v in [("--columns", columns), ("--set", sets)] if v]
+        given += ["--write-mapping"] if args.write_mapping else []
+        raise OptionError(
+            f"inspect --table horizon: {', '.join(given)} do not apply (a participation table is "
+            "read by fixed column aliases); give FILE [--sheet S] [--home PIC]."
+        )
+    if args.home is not None and args.table != "horizon":
+        raise OptionError(f"--home is for --table horizon, not {args.table}.")
+    if args.write_mapping is not None:
+        _mapping_path(args.write_mapping)
+    result = inspect_export(
+        path,
+        table=args.table,
+        columns=columns,
+        defaults=sets,
+        sheet=args.sheet,
+        home=args.home,
+    )
+    wrote = None
+    if args.write_mapping is not None:
+        try:
+            wrote = result.write_mapping(args.write_mapping)
+        except OSError as exc:
+            raise OutputPathError(
+                f"--write-mapping {args.write_mapping}: cannot write it ({exc.strerror or exc})."
+            ) from exc
+    if args.json:
+        doc = result.to_dict()
+        doc["wrote_mapping"] = str(wrote) if wrote else None
+        print(json.dumps(doc, ensure_ascii=False, default=str))
+    else:
+        print(result)
+        if wrote:
+            print(f"\nwrote {wrote}: pass it back with --columns {wrote}")
+    return EXIT_OK
+
+
+def _mapping_path(out: Path) -> None:
+    """``--write-mapping`` names a file in an existing folder."""
+    if out.is_dir():
+        raise OutputPathError(f"--write-mapping {out}: is a directory; give a file name in it.")
+    if not out.parent.is_dir():
+        raise OutputPathError(
+            f"--write-mapping {out}: the folder {out.parent} does not exist; create it or "
+            "choose another."
+        )
 
 
 def _cmd_exposure(args: argparse.Namespace) -> int:

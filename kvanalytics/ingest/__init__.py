@@ -15,6 +15,9 @@ The pipeline per file, one private module per step:
 - ``_parse``: one file's columns parsed (on a thread pool when large), every failure collected;
 - ``_pipeline``: the public readers, duplicates across files, the row accounting;
 - ``_report``: :class:`IngestReport`, :class:`Ingested`, the rejects table and messages;
+- ``_inspect``: :func:`inspect_export`, a dry run on one file (header decisions, missing fields
+  with the ``--set`` to add, the first rows as accepted, rejects by reason) as an
+  :class:`Inspection`; its mapping written back as the YAML ``--columns`` reads;
 - ``_horizon``: :func:`read_horizon`, Horizon participation tables (project × participant) to
   the home organisation's ties, on the pieces above;
 - ``_vocab``: the package data files (header and value synonyms, header languages, currency
@@ -22,6 +25,7 @@ The pipeline per file, one private module per step:
 """
 
 from ._horizon import HorizonReport, read_horizon
+from ._inspect import Inspection, inspect_export
 from ._pipeline import read_headcounts, read_partnerships
 from ._report import Ingested, IngestReport
 
@@ -29,6 +33,8 @@ __all__ = [
     "HorizonReport",
     "IngestReport",
     "Ingested",
+    "Inspection",
+    "inspect_export",
     "read_headcounts",
     "read_horizon",
     "read_partnerships",

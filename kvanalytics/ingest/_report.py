@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import schemas
 from ._grid import Grid
-from ._headers import HeaderMapping
+from ._headers import EXPLICIT, IGNORED, SYNONYM, HeaderDecision, HeaderMapping
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class IngestReport:
         ``"partnerships"`` or ``"headcounts"``.
     files : list of dict
         Per file: path, format, encoding, separator, sheet, header row, header language, column
-        mapping, unmapped columns, blank rows skipped, decimal and date decisions with evidence.
+        mapping, each header's decision with its rule (``headers``, see :func:`header_entries`),
+        unmapped columns, blank rows skipped, decimal and date decisions with evidence.
     read, accepted, rejected : int
         Row accounting; ``read == accepted + rejected`` always.
     by_reason : dict
@@ -303,8 +304,56 @@ def file_entry(
         "header_row": int(grid.line[header_row]) if len(grid.line) else 1,
         "language": header.language,
         "mapping": {str(grid.cells.iloc[header_row, i]): c for i, c in header.mapping.items()},
+        "headers": header_entries(header),
         "unmapped": header.unmapped,
         "blank_rows": blank + int((grid.empty > top).sum()),
         "rows": rows,
         "notes": [n for n in notes if n],
     }
+
+
+#: Why a column of ingest's own rejects file, read again, is ignored.
+REJECTS_OWN = "a column of a kvanalytics rejects file (its provenance), not data"
+
+
+def header_entries(header: HeaderMapping) -> list[dict[str, Any]]:
+    """Each non-empty header cell's decision as plain data: position, header, field (None:
+    ignored), rule (``explicit``, ``synonym``, ``words``, ``ignored``; ``horizon alias``), the
+    words of a ``words`` decision and a note.
+
+    A column the pipeline mapped beside :func:`~._headers.map_headers` (an auxiliary column set
+    aside, ``country_name``) is ``synonym`` when its header is the field's own name, else
+    ``explicit`` (the user's ``columns=``); a rejects file's own column is ignored with a note.
+
+    Examples
+    --------
+    >>> from kvanalytics.ingest._headers import map_headers
+    >>> header_entries(map_headers(["Partner", "Soort overeenkomst"], "partnerships"))[1]
+    {'position': 1, 'header': 'Soort overeenkomst', 'field': 'kind', 'rule': 'words', \
+'words': ['soort', 'overeenkomst'], 'note': ''}
+    """
+    decided = {d.position: d for d in header.decisions}
+    out = []
+    for i, cell in enumerate(header.cells):
+        if not cell.strip():
+            continue
+        d = decided.get(i)
+        field = header.mapping.get(i)
+        if d is None or (field is not None and d.field != field):
+            rule = SYNONYM if cell.strip() == field else EXPLICIT
+            d = (
+                HeaderDecision(i, cell, field, rule)
+                if field is not None
+                else HeaderDecision(i, cell, None, IGNORED, note=REJECTS_OWN)
+            )
+        out.append(
+            {
+                "position": i,
+                "header": d.header,
+                "field": d.field,
+                "rule": d.rule,
+                "words": list(d.words),
+                "note": d.note,
+            }
+        )
+    return out
