@@ -335,11 +335,6 @@ def test_mapping_round_trip_is_exact(path: Path, kw: dict, tmp_path: Path) -> No
     } == columns
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an explicit mapping drops the header's language from the vote (_headers._claim), so "
-    "a date order or decimal decided only by the header language changes; see the report",
-)
 def test_mapping_round_trip_keeps_the_header_language(tmp_path: Path) -> None:
     p = tmp_path / "no_evidence.csv"
     p.write_text(

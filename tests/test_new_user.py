@@ -6,8 +6,8 @@
    and ties counted apart (``read_horizon`` then ``exposure``), checked against a count made
    here from the raw sheet.
 3. A Spanish Erasmus partner list is read with ``--set`` only through the command line, its
-   totals row rejected whole as ``summary_row``. (Spanish country names do not resolve yet on
-   this branch, so its ``País`` holds ISO codes, cross-checked against the Erasmus codes.)
+   totals row rejected whole as ``summary_row``; its ``País`` holds Spanish country names
+   (Alemania, Países Bajos...), cross-checked against the Erasmus codes.
 4. ``inspect`` explains each of the three: the rules, the decisions, the missing and the added
    fields.
 """

@@ -355,9 +355,10 @@ def _claim(
 ) -> _Claim | HeaderDecision | tuple[str, list[Candidate]]:
     """One header cell's claim, its ignored decision, or (header, tied candidates)."""
     k = key(cell)
-    if k in extra:
-        return _Claim(i, cell, extra[k], EXPLICIT)
     lookup = header_lookup(table)
+    if k in extra:  # the header's own language still votes (day-first dates, decimal comma)
+        own = lookup[k][1] if k in lookup else analyse_header(cell).languages or None
+        return _Claim(i, cell, extra[k], EXPLICIT, languages=own)
     if k in lookup:
         return _Claim(i, cell, lookup[k][0], SYNONYM, languages=lookup[k][1])
     cands = word_candidates(cell, table, fields)
