@@ -53,7 +53,14 @@ from .config import PACKAGE_DATA
 from .errors import SchemaError
 
 # The one place screening imports institution-name matching (moving to kvanalytics.normalise).
-from .normalise import fold, match_institutions, normalise_name, normalise_names, to_iso2
+from .normalise import (
+    IDENTIFIER_COLUMNS,
+    fold,
+    match_institutions,
+    normalise_name,
+    normalise_names,
+    to_iso2,
+)
 from .reference import load_watchlist
 from .schemas import DATE, TEXT, check_partnerships
 
@@ -379,11 +386,19 @@ def _prepare_partners(partnerships: pd.DataFrame) -> pd.DataFrame:
             return pd.Series([pd.NaT] * n, dtype=_DATE)
         return pd.to_datetime(partnerships[c].reset_index(drop=True), errors="coerce").astype(_DATE)
 
+    # Every identifier the export carries is a key: the matched partner_key and the ROR id, PIC
+    # and Erasmus code kept by ingest, so a list entry with that identifier is a hit before any
+    # name is compared (step 3).
+    partner_key = text("partner_key")
+    for c in IDENTIFIER_COLUMNS:
+        more = text(c)
+        joined = partner_key.where(more.isna() | (more == partner_key), partner_key + "; " + more)
+        partner_key = joined.fillna(more)
     return pd.DataFrame(
         {
             "partner": text("partner"),
             "country": text("country").str.upper(),
-            "partner_key": text("partner_key"),
+            "partner_key": partner_key.astype(TEXT),
             "agreement_id": text("agreement_id"),
             "start": date("start"),
             "end": date("end"),

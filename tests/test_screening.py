@@ -304,3 +304,34 @@ def test_screen_rejects_wrong_partnerships_naming_every_column():
         screen(bad, "rur-2022-signatories")
     assert "2 bad column(s)" in str(err.value)
     assert "'country'" in str(err.value) and "'end'" in str(err.value)
+
+
+def test_identifiers_kept_by_ingest_are_matched_before_any_name():
+    """A PIC, ROR id or Erasmus code in the export finds the list entry whatever the names say."""
+    partners = pd.DataFrame(
+        {
+            "partner": ["Some Obscure Name", "Other", "Third"],
+            "country": ["RU", "DE", "NL"],
+            "partner_key": [pd.NA, "k1", pd.NA],
+            "pic": ["999999999", pd.NA, pd.NA],
+            "ror": [pd.NA, pd.NA, pd.NA],
+            "erasmus_code": [pd.NA, pd.NA, "NL DELFT01"],
+        }
+    )
+    entries = pd.DataFrame(
+        {
+            "list": ["t", "t"],
+            "kind": ["designation", "assessment"],
+            "entry_id": ["e1", "e2"],
+            "name": ["Totally Different Institute", "Yet Another Name"],
+            "is_alias": [False, False],
+            "country": ["RU", "NL"],
+            "identifiers": ["999999999", "NL DELFT01"],
+            "listed_on": [pd.NaT, pd.NaT],
+        }
+    )
+    hits = match_watchlist(partners, entries)
+    got = hits.set_index("partner")[["entry_id", "method", "score"]]
+    assert got.loc["Some Obscure Name"].tolist() == ["e1", "identifier", 100.0]
+    assert got.loc["Third"].tolist() == ["e2", "identifier", 100.0]
+    assert "Other" not in got.index
