@@ -458,12 +458,20 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     result = _READERS[args.table](
         files, columns=columns, sheet=args.sheet, errors="collect", **options
     )
+    return _write_ingested(
+        result, out, f"{args.table}.parquet", f"{args.table}_rejects.csv", args.json
+    )
+
+
+def _write_ingested(
+    result: Any, out: Path, table_name: str, rejects_name: str, as_json: bool
+) -> int:
+    """Write the table (parquet) and its rejects (CSV) into ``out`` and print the report."""
     out.mkdir(parents=True, exist_ok=True)
-    table_path = out / f"{args.table}.parquet"
-    rejects_path = out / f"{args.table}_rejects.csv"
+    table_path, rejects_path = out / table_name, out / rejects_name
     result.table.to_parquet(table_path, index=False)
     result.rejects.to_csv(rejects_path, index=False)
-    if args.json:
+    if as_json:
         print(json.dumps(result.report.to_dict()))
     else:
         print(result.report)
@@ -478,16 +486,9 @@ def _cmd_ingest_horizon(args: argparse.Namespace) -> int:
     files = [_input_file(f, "ingest horizon FILE") for f in args.files]
     out = _output_dir(args.out, "--out")
     result = read_horizon(files, home=args.home, sheet=args.sheet, errors="collect")
-    out.mkdir(parents=True, exist_ok=True)
-    table_path, rejects_path = out / "horizon_partnerships.parquet", out / "horizon_rejects.csv"
-    result.table.to_parquet(table_path, index=False)
-    result.rejects.to_csv(rejects_path, index=False)
-    if args.json:
-        print(json.dumps(result.report.to_dict()))
-    else:
-        print(result.report)
-        print(f"wrote {table_path} and {rejects_path}")
-    return EXIT_OK
+    return _write_ingested(
+        result, out, "horizon_partnerships.parquet", "horizon_rejects.csv", args.json
+    )
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:

@@ -877,33 +877,6 @@ def test_path_scenario_file(tmp_path, partnerships):
     assert _point(imp, "agreements_frozen") == 7  # RU active incl. A04 and A16: no exemption
 
 
-def test_published_hides_costs_and_totals_that_would_give_a_small_count_back():
-    rows = [
-        ("support_population", "people", 83.0),
-        ("support_cost_eur", "eur", 1245.0),
-        ("support_population_BY", "people", 3.0),
-        ("support_cost_eur_BY", "eur", 45.0),
-        ("support_population_RU", "people", 80.0),
-        ("support_cost_eur_RU", "eur", 1200.0),
-        ("agreements_frozen", "agreements", 2.0),
-    ]
-    df = pd.DataFrame(
-        {
-            "scenario": "s",
-            "metric": [r[0] for r in rows],
-            "unit": [r[1] for r in rows],
-            **{c: [r[2] for r in rows] for c in ("low", "central", "high")},
-        }
-    )
-    shown = published(df).set_index("metric")["central"]
-    assert shown["support_population_BY"] == "<5"
-    # cost = population × fixed rates, and total − RU = BY: both would give the 3 back
-    assert shown["support_cost_eur_BY"] == "x"
-    assert shown["support_population"] == "x" and shown["support_cost_eur"] == "x"
-    assert shown["support_population_RU"] == 80 and shown["support_cost_eur_RU"] == 1200.0
-    assert shown["agreements_frozen"] == 2.0  # not people: untouched
-
-
 def test_impact_to_dict_publishes_people_unless_told_not_to(partnerships, headcounts):
     be = _run("be-2022-rur-signatories", partnerships, headcounts)
     shown = be.to_dict()["metrics"]["exchange_in_stopped"]
