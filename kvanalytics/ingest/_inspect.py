@@ -42,7 +42,7 @@ from ._horizon import HorizonReport, read_horizon
 from ._horizon import _read_file as _read_horizon_file
 from ._parse import parse_defaults
 from ._pipeline import _SET_EXAMPLE, _set_aside, _split_columns, read_headcounts, read_partnerships
-from ._report import Ingested, header_entries
+from ._report import Ingested, column_letters, header_entries
 
 __all__ = ["Inspection", "inspect_export"]
 
@@ -445,14 +445,6 @@ def _unparsed(
     )
 
 
-def _letters(j: int) -> str:
-    name, j = "", j + 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        name = chr(65 + r) + name
-    return name
-
-
 def _header_frame(entries: list[dict[str, Any]], table: str) -> pd.DataFrame:
     """The report's header entries as a tidy frame; an ignored header no rule spoke for says so,
     with the words the vocabulary found in it."""
@@ -468,7 +460,7 @@ def _header_frame(entries: list[dict[str, Any]], table: str) -> pd.DataFrame:
                 note = NO_RULE + (f" ({'+'.join(words)})" if words else " (no known words)")
         rows.append(
             {
-                "column": _letters(int(e["position"])),
+                "column": column_letters(int(e["position"])),
                 "header": e["header"],
                 "field": e["field"],
                 "rule": e["rule"],

@@ -192,7 +192,7 @@ def row_source(cells: pd.DataFrame, header: list[str], rows: np.ndarray) -> RowS
     names: list[str] = []
     for j in range(cells.shape[1]):
         h = header[j].strip() if j < len(header) else ""
-        name = h or f"(column {_letters(j)})"
+        name = h or f"(column {column_letters(j)})"
         if name in schemas.REJECTS:
             name = f"original_{name}"
         if name in names:
@@ -204,7 +204,8 @@ def row_source(cells: pd.DataFrame, header: list[str], rows: np.ndarray) -> RowS
     return RowSource(cells, rows, names)
 
 
-def _letters(j: int) -> str:
+def column_letters(j: int) -> str:
+    """Spreadsheet column letters of 0-based position ``j`` (0 -> A, 26 -> AA)."""
     name, j = "", j + 1
     while j:
         j, r = divmod(j - 1, 26)
