@@ -19,6 +19,7 @@ from ..errors import OptionError, UnknownNameError
 from ..privacy import published
 from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
+from ._economics import ECONOMIC_METRICS, _with_economics, economic_note, missing_assumptions
 from ._metrics import METRICS, TIE_METRICS, _unit_of
 from ._model import _Model, _model
 from ._spec import Assumptions, Range, Scenario
@@ -250,7 +251,9 @@ def impact(
     check_partnerships(partnerships, where="impact", required=_REQUIRED_PARTNERSHIPS)
     if headcounts is not None:
         check_headcounts(headcounts, where="impact")
-    m = _model(scenario, partnerships, headcounts, watchlists, risk_profile)
+    m = _with_economics(
+        scenario, _model(scenario, partnerships, headcounts, watchlists, risk_profile)
+    )
     det = _factor_values_det(m.ranges)
     fine, fine_vals = _evaluate(m.terms, ["metric", "faculty", "country"], det)
     evaluated, samples = _evaluate_summary(scenario, m, fine, fine_vals, draws, seed)
@@ -314,11 +317,12 @@ def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd
     A people metric whose measure is off (or exempt) is 0 with or without headcounts.
     """
     meas = scenario.measures.on()
+    degree_off = "stop_exchange_in" not in meas or scenario.exemptions.degree_students
     off = {
         "exchange_out_recalled": "recall_exchange_out" not in meas,
         "exchange_in_stopped": "stop_exchange_in" not in meas,
-        "degree_students_lost": "stop_exchange_in" not in meas
-        or scenario.exemptions.degree_students,
+        "degree_students_lost": degree_off,
+        **dict.fromkeys(ECONOMIC_METRICS, degree_off),
     }
     got = {
         str(name): (lo, ce, hi)
@@ -332,10 +336,11 @@ def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd
     }
     rows = []
     for name in _metric_order(scenario.assumptions):  # a dozen metrics, not agreements
-        unknown = (_unit_of(name) == "people" or name.startswith("support_")) and not off.get(
-            name, False
-        )
+        from_people = _unit_of(name) == "people" or name.startswith("support_")
+        unknown = (from_people or name in ECONOMIC_METRICS) and not off.get(name, False)
         missing = (pd.NA,) * 3 if unknown and not m.have_headcounts else (0.0,) * 3
+        if unknown and name in ECONOMIC_METRICS and missing_assumptions(scenario.assumptions, name):
+            missing = (pd.NA,) * 3  # not computed: the note names the assumptions to add
         rows.append((name, _unit_of(name), *got.get(name, missing)))
     summary = pd.DataFrame(rows, columns=["metric", "unit", "low", "central", "high"])
     for c in ("low", "central", "high"):
@@ -357,6 +362,7 @@ _MEASURE_OF = {
     "exchange_out_recalled": ("recall_exchange_out",),
     "exchange_in_stopped": ("stop_exchange_in",),
     "degree_students_lost": ("stop_exchange_in",),
+    **dict.fromkeys(ECONOMIC_METRICS, ("stop_exchange_in",)),
 }
 
 
@@ -399,10 +405,13 @@ def _metric_note(m: str, scenario: Scenario, model: _Model, c: Callable[[str, st
     base = TIE_METRICS.get(base, base)  # a tie count's note is its agreement count's
     if base in _MEASURE_OF and not any(x in meas for x in _MEASURE_OF[base]):
         return "measure not in scenario"
-    if base == "degree_students_lost" and ex.degree_students:
+    if base in ("degree_students_lost", *ECONOMIC_METRICS) and ex.degree_students:
         return "exempt: degree_students"
-    if not model.have_headcounts and (_unit_of(m) == "people" or base.startswith("support_")):
+    from_people = _unit_of(m) == "people" or base.startswith("support_") or base in ECONOMIC_METRICS
+    if not model.have_headcounts and from_people:
         return "no headcounts given"
+    if base in ECONOMIC_METRICS:
+        return economic_note(scenario.assumptions, base)
     bits: list[str] = []
     if base in ("agreements_frozen", "value_eur_stopped", "data_exchange_stopped"):
         bits.append(f"active at {d.date()}")
