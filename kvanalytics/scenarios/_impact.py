@@ -130,12 +130,16 @@ class Impact:
         return table
 
     def to_dict(self, *, suppress: bool = True) -> dict[str, Any]:
-        """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty``.
+        """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty,
+        by_country, assumptions``.
 
         ``metrics`` maps each summary metric to ``{"low", "central", "high"}`` (None where
-        unknown); ``by_faculty`` is a list of ``{"faculty", "metric", "low", "central", "high"}``.
-        People counts are published (see :func:`published`: whole people, 1..4 as ``"<5"``)
-        unless ``suppress=False`` (internal use).
+        unknown); ``by_faculty`` (``by_country``) is a list of ``{"faculty" ("country"),
+        "metric", "low", "central", "high"}``; ``assumptions`` lists ``{"name", "low",
+        "central", "high", "value", "source", "citation"}`` as used (the economic figures with
+        their source texts). People counts are published (see :func:`published`: whole people,
+        1..4 as ``"<5"``, money computed from a hidden count as ``"x"``) unless
+        ``suppress=False`` (internal use).
 
         Parameters
         ----------
@@ -149,29 +153,36 @@ class Impact:
         Examples
         --------
         >>> sorted(imp.to_dict())  # doctest: +SKIP
-        ['by_faculty', 'effective', 'metrics', 'scenario']
+        ['assumptions', 'by_country', 'by_faculty', 'effective', 'metrics', 'scenario']
         """
         s = published(self.summary) if suppress else self.summary
-        by_fac = published(self.by_faculty) if suppress else self.by_faculty
         metrics = {
             str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
             for r in s.itertuples(index=False)
         }
-        by_faculty = [
-            {
-                "faculty": _text_or_none(r.faculty),
-                "metric": str(r.metric),
-                "low": _num(r.low),
-                "central": _num(r.central),
-                "high": _num(r.high),
-            }
-            for r in by_fac.itertuples(index=False)
+        units = {}
+        for unit, table in (("faculty", self.by_faculty), ("country", self.by_country)):
+            shown = published(table) if suppress else table
+            units[f"by_{unit}"] = [
+                {
+                    unit: _text_or_none(getattr(r, unit)),
+                    "metric": str(r.metric),
+                    "low": _num(r.low),
+                    "central": _num(r.central),
+                    "high": _num(r.high),
+                }
+                for r in shown.itertuples(index=False)
+            ]
+        assumptions = [
+            {k: (_num(v) if k in ("low", "central", "high") else str(v)) for k, v in row.items()}
+            for row in self.assumptions.to_dict("records")
         ]
         return {
             "scenario": self.scenario.name,
             "effective": self.scenario.effective.isoformat(),
             "metrics": metrics,
-            "by_faculty": by_faculty,
+            **units,
+            "assumptions": assumptions,
         }
 
     def _repr_html_(self) -> str:
@@ -191,8 +202,51 @@ class Impact:
             f"&lt;{config.SUPPRESSION_THRESHOLD}; raw values in <code>.summary</code>.</small></p>"
             f"<p>{len(self.affected)} agreements affected "
             "(see <code>.affected</code>, <code>.by_faculty</code>, <code>.timeline</code>)</p>"
+            + self._economic_html()
             + (f"<ul>{notes}</ul>" if notes else "")
         )
+
+    def economic_table(self, by: str = "faculty") -> pd.DataFrame:
+        """The economic value at stake per faculty (or country), published: one row per unit,
+        one column per computed metric (degree students lost and not admitted, tuition, public
+        funding, direct contribution), cells ``"central (low–high)"``; ``"x"`` where the count
+        it is computed from is hidden, ``"<5"`` for a small count.
+
+        Examples
+        --------
+        >>> imp.economic_table("faculty")  # doctest: +SKIP
+        """
+        if by not in ("faculty", "country"):
+            raise UnknownNameError(f"by={by!r}: an economic table is by 'faculty' or 'country'.")
+        t = published(self.by_faculty if by == "faculty" else self.by_country)
+        rows = t.loc[t["metric"].isin(["degree_students_lost", *ECONOMIC_METRICS])]
+        cell = [_range_text(r.low, r.central, r.high) for r in rows.itertuples(index=False)]
+        table = rows.assign(cell=cell).pivot(index=by, columns="metric", values="cell")
+        order = [c for c in ("degree_students_lost", *ECONOMIC_METRICS) if c in table.columns]
+        table = table[order].fillna("0")
+        table.columns.name = None
+        return table
+
+    def _economic_html(self) -> str:
+        econ = self.summary.loc[self.summary["metric"].isin(list(ECONOMIC_METRICS))]
+        if econ.empty or econ["central"].fillna(0).eq(0).all():
+            return ""
+        return (
+            "<h5>Economic value at stake, per faculty (central, low–high)</h5>"
+            + self.economic_table().to_html(na_rep="NA")
+            + "<p><small>Figures and their sources: the notes of the summary and "
+            "<code>.assumptions</code>; money is hidden (x) where the headcount it is computed "
+            "from is.</small></p>"
+        )
+
+
+def _range_text(low: Any, central: Any, high: Any) -> str:
+    """``"central (low–high)"`` of a published cell (text such as ``"<5"`` kept as it is)."""
+    f = [
+        x if isinstance(x, str) else "NA" if pd.isna(x) else _fmt(float(x))
+        for x in (low, central, high)
+    ]
+    return f[1] if f[0] == f[1] == f[2] else f"{f[1]} ({f[0]}–{f[2]})"
 
 
 def _fmt(x: float) -> str:
