@@ -650,7 +650,7 @@ def _hide_derived_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:
         flags = hidden.get((DERIVED_FROM_PEOPLE.get(str(m), ""), *k))
         for c, hide in zip(cols, flags or (), strict=False):
             if hide:
-                out.iat[i, out.columns.get_loc(c)] = "x"
+                out.iat[i, list(out.columns).index(c)] = "x"
 
 
 def _hide_costs_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:

@@ -114,7 +114,7 @@ def benefit_cost_ratio(a: Assumptions) -> tuple[Range, str]:
     """
     if a.benefit_cost_ratio is not None:
         return a.benefit_cost_ratio, dict(a.sources).get("benefit_cost_ratio", "")
-    row = _seed_defaults().loc["benefit_cost_ratio"]
+    row = {str(k): str(v) for k, v in _seed_defaults().loc["benefit_cost_ratio"].items()}
     r = Range(float(row["low"]), float(row["central"]), float(row["high"]))
     return r, f"{row['source']}: “{row['quote']}” ({row['scope']})"
 
