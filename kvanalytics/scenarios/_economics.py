@@ -197,6 +197,8 @@ def economic_note(a: Assumptions, metric: str) -> str:
         r = assumption_range(a, name)
         assert r is not None
         shown = f"{r.low:g}" if r.is_point else f"{r.low:g}–{r.high:g}"
-        src = benefit_cost_ratio(a)[1] if name == "benefit_cost_ratio" else sources.get(name, "")
+        src = sources.get(name, "")
+        if name == "benefit_cost_ratio" and a.benefit_cost_ratio is None:
+            src = str(_seed_defaults().loc[name, "short"])  # the full quote: .assumptions
         cited.append(f"{name} {shown} ({src or 'source not given'})")
     return f"{formula}; " + "; ".join(cited)
