@@ -571,7 +571,9 @@ def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -
     Rows whose ``unit`` is ``people`` get ``low, central, high`` rounded to whole people (a
     central allocated by share is an expectation) and passed through :func:`suppress_counts`
     (1..threshold-1 -> ``"<5"``); other rows keep their numbers. Where a support population is
-    hidden, its support cost and the totals over nationalities are hidden too (``"x"``). For a
+    hidden, its support cost and the totals over nationalities are hidden too (``"x"``).
+    So are the economic metrics computed from a hidden ``degree_students_lost`` count
+    (:data:`DERIVED_FROM_PEOPLE`): money = count × figures the reader is shown. For a
     faculty × nationality table with totals use ``Impact.support_table`` and :func:`suppress`.
 
     Parameters
@@ -604,7 +606,51 @@ def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -
         out[cols] = out[cols].astype(object)
         out.loc[people, cols] = shown.to_numpy()
         _hide_costs_of_hidden_people(out, cols)
+        _hide_derived_of_hidden_people(out, cols)
     return out
+
+
+#: Metrics computed as one people count × figures the reader is shown (rates, years, ratios:
+#: the economic value of degree students, kvanalytics.scenarios._economics). Where that count is
+#: hidden, so is each of them (``"x"``), or it would give the count back.
+DERIVED_FROM_PEOPLE: dict[str, str] = dict.fromkeys(
+    (
+        "degree_students_not_admitted",
+        "tuition_eur_lost",
+        "tuition_eur_not_admitted",
+        "public_funding_eur_lost",
+        "public_funding_eur_not_admitted",
+        "direct_contribution_eur_lost",
+        "direct_contribution_eur_not_admitted",
+    ),
+    "degree_students_lost",
+)
+
+
+def _hide_derived_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:
+    """Hide (``"x"``) each :data:`DERIVED_FROM_PEOPLE` cell whose people cell (same metric
+    row keys, same column) is hidden."""
+    if "metric" not in out.columns:
+        return
+    keys = [c for c in out.columns if c not in {*cols, "metric", "unit", "note"}]
+    metric = out["metric"].astype("string").fillna("")
+    hidden = {
+        (str(m), *k): [isinstance(v, str) for v in vals]
+        for m, k, vals in zip(
+            metric,
+            out[keys].itertuples(index=False, name=None),
+            out[cols].itertuples(index=False, name=None),
+            strict=True,
+        )
+        if str(m) in set(DERIVED_FROM_PEOPLE.values())
+    }
+    for i, (m, k) in enumerate(
+        zip(metric, out[keys].itertuples(index=False, name=None), strict=True)
+    ):
+        flags = hidden.get((DERIVED_FROM_PEOPLE.get(str(m), ""), *k))
+        for c, hide in zip(cols, flags or (), strict=False):
+            if hide:
+                out.iat[i, list(out.columns).index(c)] = "x"
 
 
 def _hide_costs_of_hidden_people(out: pd.DataFrame, cols: list[str]) -> None:

@@ -19,6 +19,7 @@ from ..errors import OptionError, UnknownNameError
 from ..privacy import published
 from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
+from ._economics import ECONOMIC_METRICS, _with_economics, economic_note, missing_assumptions
 from ._metrics import METRICS, TIE_METRICS, _unit_of
 from ._model import _Model, _model
 from ._spec import Assumptions, Range, Scenario
@@ -129,12 +130,16 @@ class Impact:
         return table
 
     def to_dict(self, *, suppress: bool = True) -> dict[str, Any]:
-        """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty``.
+        """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty,
+        by_country, assumptions``.
 
         ``metrics`` maps each summary metric to ``{"low", "central", "high"}`` (None where
-        unknown); ``by_faculty`` is a list of ``{"faculty", "metric", "low", "central", "high"}``.
-        People counts are published (see :func:`published`: whole people, 1..4 as ``"<5"``)
-        unless ``suppress=False`` (internal use).
+        unknown); ``by_faculty`` (``by_country``) is a list of ``{"faculty" ("country"),
+        "metric", "low", "central", "high"}``; ``assumptions`` lists ``{"name", "low",
+        "central", "high", "value", "source", "citation"}`` as used (the economic figures with
+        their source texts). People counts are published (see :func:`published`: whole people,
+        1..4 as ``"<5"``, money computed from a hidden count as ``"x"``) unless
+        ``suppress=False`` (internal use).
 
         Parameters
         ----------
@@ -148,29 +153,36 @@ class Impact:
         Examples
         --------
         >>> sorted(imp.to_dict())  # doctest: +SKIP
-        ['by_faculty', 'effective', 'metrics', 'scenario']
+        ['assumptions', 'by_country', 'by_faculty', 'effective', 'metrics', 'scenario']
         """
         s = published(self.summary) if suppress else self.summary
-        by_fac = published(self.by_faculty) if suppress else self.by_faculty
         metrics = {
             str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
             for r in s.itertuples(index=False)
         }
-        by_faculty = [
-            {
-                "faculty": _text_or_none(r.faculty),
-                "metric": str(r.metric),
-                "low": _num(r.low),
-                "central": _num(r.central),
-                "high": _num(r.high),
-            }
-            for r in by_fac.itertuples(index=False)
+        units = {}
+        for unit, table in (("faculty", self.by_faculty), ("country", self.by_country)):
+            shown = published(table) if suppress else table
+            units[f"by_{unit}"] = [
+                {
+                    unit: _text_or_none(getattr(r, unit)),
+                    "metric": str(r.metric),
+                    "low": _num(r.low),
+                    "central": _num(r.central),
+                    "high": _num(r.high),
+                }
+                for r in shown.itertuples(index=False)
+            ]
+        assumptions = [
+            {k: (_num(v) if k in ("low", "central", "high") else str(v)) for k, v in row.items()}
+            for row in self.assumptions.to_dict("records")
         ]
         return {
             "scenario": self.scenario.name,
             "effective": self.scenario.effective.isoformat(),
             "metrics": metrics,
-            "by_faculty": by_faculty,
+            **units,
+            "assumptions": assumptions,
         }
 
     def _repr_html_(self) -> str:
@@ -190,8 +202,51 @@ class Impact:
             f"&lt;{config.SUPPRESSION_THRESHOLD}; raw values in <code>.summary</code>.</small></p>"
             f"<p>{len(self.affected)} agreements affected "
             "(see <code>.affected</code>, <code>.by_faculty</code>, <code>.timeline</code>)</p>"
+            + self._economic_html()
             + (f"<ul>{notes}</ul>" if notes else "")
         )
+
+    def economic_table(self, by: str = "faculty") -> pd.DataFrame:
+        """The economic value at stake per faculty (or country), published: one row per unit,
+        one column per computed metric (degree students lost and not admitted, tuition, public
+        funding, direct contribution), cells ``"central (low–high)"``; ``"x"`` where the count
+        it is computed from is hidden, ``"<5"`` for a small count.
+
+        Examples
+        --------
+        >>> imp.economic_table("faculty")  # doctest: +SKIP
+        """
+        if by not in ("faculty", "country"):
+            raise UnknownNameError(f"by={by!r}: an economic table is by 'faculty' or 'country'.")
+        t = published(self.by_faculty if by == "faculty" else self.by_country)
+        rows = t.loc[t["metric"].isin(["degree_students_lost", *ECONOMIC_METRICS])]
+        cell = [_range_text(r.low, r.central, r.high) for r in rows.itertuples(index=False)]
+        table = rows.assign(cell=cell).pivot(index=by, columns="metric", values="cell")
+        order = [c for c in ("degree_students_lost", *ECONOMIC_METRICS) if c in table.columns]
+        table = table[order].fillna("0")
+        table.columns.name = None
+        return table
+
+    def _economic_html(self) -> str:
+        econ = self.summary.loc[self.summary["metric"].isin(list(ECONOMIC_METRICS))]
+        if econ.empty or econ["central"].fillna(0).eq(0).all():
+            return ""
+        return (
+            "<h5>Economic value at stake, per faculty (central, low–high)</h5>"
+            + self.economic_table().to_html(na_rep="NA")
+            + "<p><small>Figures and their sources: the notes of the summary and "
+            "<code>.assumptions</code>; money is hidden (x) where the headcount it is computed "
+            "from is.</small></p>"
+        )
+
+
+def _range_text(low: Any, central: Any, high: Any) -> str:
+    """``"central (low–high)"`` of a published cell (text such as ``"<5"`` kept as it is)."""
+    f = [
+        x if isinstance(x, str) else "NA" if pd.isna(x) else _fmt(float(x))
+        for x in (low, central, high)
+    ]
+    return f[1] if f[0] == f[1] == f[2] else f"{f[1]} ({f[0]}–{f[2]})"
 
 
 def _fmt(x: float) -> str:
@@ -250,7 +305,9 @@ def impact(
     check_partnerships(partnerships, where="impact", required=_REQUIRED_PARTNERSHIPS)
     if headcounts is not None:
         check_headcounts(headcounts, where="impact")
-    m = _model(scenario, partnerships, headcounts, watchlists, risk_profile)
+    m = _with_economics(
+        scenario, _model(scenario, partnerships, headcounts, watchlists, risk_profile)
+    )
     det = _factor_values_det(m.ranges)
     fine, fine_vals = _evaluate(m.terms, ["metric", "faculty", "country"], det)
     evaluated, samples = _evaluate_summary(scenario, m, fine, fine_vals, draws, seed)
@@ -314,11 +371,12 @@ def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd
     A people metric whose measure is off (or exempt) is 0 with or without headcounts.
     """
     meas = scenario.measures.on()
+    degree_off = "stop_exchange_in" not in meas or scenario.exemptions.degree_students
     off = {
         "exchange_out_recalled": "recall_exchange_out" not in meas,
         "exchange_in_stopped": "stop_exchange_in" not in meas,
-        "degree_students_lost": "stop_exchange_in" not in meas
-        or scenario.exemptions.degree_students,
+        "degree_students_lost": degree_off,
+        **dict.fromkeys(ECONOMIC_METRICS, degree_off),
     }
     got = {
         str(name): (lo, ce, hi)
@@ -332,10 +390,11 @@ def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd
     }
     rows = []
     for name in _metric_order(scenario.assumptions):  # a dozen metrics, not agreements
-        unknown = (_unit_of(name) == "people" or name.startswith("support_")) and not off.get(
-            name, False
-        )
+        from_people = _unit_of(name) == "people" or name.startswith("support_")
+        unknown = (from_people or name in ECONOMIC_METRICS) and not off.get(name, False)
         missing = (pd.NA,) * 3 if unknown and not m.have_headcounts else (0.0,) * 3
+        if unknown and name in ECONOMIC_METRICS and missing_assumptions(scenario.assumptions, name):
+            missing = (pd.NA,) * 3  # not computed: the note names the assumptions to add
         rows.append((name, _unit_of(name), *got.get(name, missing)))
     summary = pd.DataFrame(rows, columns=["metric", "unit", "low", "central", "high"])
     for c in ("low", "central", "high"):
@@ -357,6 +416,7 @@ _MEASURE_OF = {
     "exchange_out_recalled": ("recall_exchange_out",),
     "exchange_in_stopped": ("stop_exchange_in",),
     "degree_students_lost": ("stop_exchange_in",),
+    **dict.fromkeys(ECONOMIC_METRICS, ("stop_exchange_in",)),
 }
 
 
@@ -399,10 +459,13 @@ def _metric_note(m: str, scenario: Scenario, model: _Model, c: Callable[[str, st
     base = TIE_METRICS.get(base, base)  # a tie count's note is its agreement count's
     if base in _MEASURE_OF and not any(x in meas for x in _MEASURE_OF[base]):
         return "measure not in scenario"
-    if base == "degree_students_lost" and ex.degree_students:
+    if base in ("degree_students_lost", *ECONOMIC_METRICS) and ex.degree_students:
         return "exempt: degree_students"
-    if not model.have_headcounts and (_unit_of(m) == "people" or base.startswith("support_")):
+    from_people = _unit_of(m) == "people" or base.startswith("support_") or base in ECONOMIC_METRICS
+    if not model.have_headcounts and from_people:
         return "no headcounts given"
+    if base in ECONOMIC_METRICS:
+        return economic_note(scenario.assumptions, base)
     bits: list[str] = []
     if base in ("agreements_frozen", "value_eur_stopped", "data_exchange_stopped"):
         bits.append(f"active at {d.date()}")

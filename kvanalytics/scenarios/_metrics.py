@@ -20,6 +20,14 @@ METRICS: dict[str, str] = {
     "exchange_out_recalled": "people",
     "exchange_in_stopped": "people",
     "degree_students_lost": "people",
+    # economic value of the degree students lost or not admitted (see _economics)
+    "degree_students_not_admitted": "people",
+    "tuition_eur_lost": "eur",
+    "tuition_eur_not_admitted": "eur",
+    "public_funding_eur_lost": "eur",
+    "public_funding_eur_not_admitted": "eur",
+    "direct_contribution_eur_lost": "eur",
+    "direct_contribution_eur_not_admitted": "eur",
     "support_population": "people",
     "support_cost_eur": "eur",
 }

@@ -63,6 +63,16 @@ ASSUMPTIONS: dict[str, tuple[str, Any, str]] = {
     "support_months": ("amount", None, "months >= 0"),
     "support_nationalities": ("iso2_list", (), "a list of ISO 3166-1 alpha-2 codes"),
     "support_groups": ("group_list", _SUPPORT_GROUPS_DEFAULT, "a list of " + ", ".join(GROUPS)),
+    # economic value of degree students (econ; see scenarios/_economics.py). Each may be given
+    # as {value: ..., source: "..."}; the source text is kept and shown with the figure.
+    "tuition_eur_per_year": ("amount", None, "EUR per student per year >= 0"),
+    "public_funding_eur_per_year": ("amount", None, "EUR per student per year >= 0"),
+    "cost_eur_per_year": ("amount", None, "EUR per student per year >= 0 (the seed's costs)"),
+    "benefit_cost_ratio": ("amount", "seed 002", "a ratio >= 0 (default 2.6-3.3, seed 002)"),
+    "study_years": ("amount", None, "years of a degree programme > 0"),
+    "years_remaining": ("amount", None, "years a student lost would still have studied >= 0"),
+    "horizon_years": ("amount", None, "years of intake not admitted >= 0"),
+    "sources": ("source_map", (), "a mapping assumption name -> source text"),
 }
 _SUPPORT_RANGES = ("support_take_up_rate", "monthly_support_eur", "support_months")
 
@@ -184,6 +194,16 @@ class Assumptions:
     support_months: Range | None = None
     support_nationalities: tuple[str, ...] = ()
     support_groups: tuple[str, ...] = _SUPPORT_GROUPS_DEFAULT
+    # economic value (econ): per student per year in EUR, years; None = not given (the metric
+    # is absent with a note), except benefit_cost_ratio: None = seed 002's 2.6-3.3
+    tuition_eur_per_year: Range | None = None
+    public_funding_eur_per_year: Range | None = None
+    cost_eur_per_year: Range | None = None
+    benefit_cost_ratio: Range | None = None
+    study_years: Range | None = None
+    years_remaining: Range | None = None
+    horizon_years: Range | None = None
+    sources: tuple[tuple[str, str], ...] = ()  # (assumption name, source text)
 
 
 @dataclass(frozen=True)
@@ -313,7 +333,9 @@ class Scenario:
         assumptions: dict[str, Any] = {}
         for name in ASSUMPTIONS:
             v = getattr(a, name)
-            if isinstance(v, Range):
+            if name == "sources" and v:
+                assumptions[name] = dict(v)
+            elif isinstance(v, Range):
                 assumptions[name] = v.as_list()
             elif isinstance(v, tuple) and v:
                 assumptions[name] = list(v)
@@ -667,10 +689,13 @@ def _parse_assumptions(P: _Problems, a: Any) -> Assumptions:
         return Assumptions()
     P.unknown_keys("assumptions", a, tuple(ASSUMPTIONS))
     values: dict[str, Any] = {}
+    sources = _parse_sources(P, a)
     for name, (kind, _default, allowed) in ASSUMPTIONS.items():
-        if name not in a:
+        if name not in a or kind == "source_map":
             continue
         v, path = a[name], f"assumptions.{name}"
+        if isinstance(v, Mapping) and name in _SOURCED:
+            v, path = v.get("value", _MISSING), path + ".value"
         if kind == "iso2_list":
             values[name] = _iso2_list(P, path, v)
         elif kind == "group_list":
@@ -693,4 +718,47 @@ def _parse_assumptions(P: _Problems, a: Any) -> Assumptions:
                     "needed when support_nationalities is given",
                     ASSUMPTIONS[name][2] + " or [low, central, high]",
                 )
+    if sources:
+        values["sources"] = tuple(sorted(sources.items()))
+    years = values.get("study_years")
+    if years is not None and years.low <= 0:
+        P.add("assumptions.study_years", a["study_years"], "zero years", "years > 0")
+        del values["study_years"]
     return Assumptions(**values)
+
+
+#: The economic assumptions (econ), each a number, [low, central, high] or {value, source}.
+_SOURCED = (
+    "tuition_eur_per_year",
+    "public_funding_eur_per_year",
+    "cost_eur_per_year",
+    "benefit_cost_ratio",
+    "study_years",
+    "years_remaining",
+    "horizon_years",
+)
+
+
+def _parse_sources(P: _Problems, a: Mapping[str, Any]) -> dict[str, str]:
+    """Source texts of the economic assumptions: ``sources: {name: text}`` and ``{value, source}``."""
+    out: dict[str, str] = {}
+    given = a.get("sources", {}) or {}
+    if not isinstance(given, Mapping):
+        P.add("assumptions.sources", given, "not a mapping", ASSUMPTIONS["sources"][2])
+        given = {}
+    for name, v in (
+        *given.items(),
+        *((n, a[n]) for n in _SOURCED if isinstance(a.get(n), Mapping)),
+    ):
+        if isinstance(v, Mapping):
+            P.unknown_keys(f"assumptions.{name}", v, ("value", "source"))
+            v = v.get("source", "")
+        if name not in _SOURCED:
+            P.add(
+                f"assumptions.sources.{name}", v, "not an economic assumption", ", ".join(_SOURCED)
+            )
+        elif not isinstance(v, str):
+            P.add(f"assumptions.{name}.source", v, "not text", "a citation (report, table, year)")
+        elif v.strip():
+            out[str(name)] = v.strip()
+    return out

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._economics import benefit_cost_ratio
 from ._metrics import _METRIC_ORDER, _PER_NATIONALITY, _TIMELINE_UNITS, METRICS
 from ._model import _Model
 from ._spec import ASSUMPTIONS, Assumptions, Range, Scenario
@@ -182,29 +183,32 @@ def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.Dat
 
 
 def _assumption_table(scenario: Scenario, observed_value: Range) -> pd.DataFrame:
+    """``name, low, central, high, value, source, citation``: every assumption as used.
+
+    ``source`` says where the figure comes from (scenario, default, observed, seed 002),
+    ``citation`` the source text given with it (the economic figures)."""
     a = scenario.assumptions
     given = _given_assumptions(scenario)
+    cited = dict(a.sources)
     rows = []
     for name in ASSUMPTIONS:
         v = getattr(a, name)
+        origin = "scenario" if name in given else "default"
+        if name == "sources":
+            continue
         if name == "unknown_value_eur" and v is None:
-            rows.append((name, *observed_value.as_list(), "", "observed"))
+            rows.append((name, *observed_value.as_list(), "", "observed", ""))
+        elif name == "benefit_cost_ratio" and v is None:
+            r, text = benefit_cost_ratio(a)
+            rows.append((name, *r.as_list(), "", "seed 002", text))
         elif isinstance(v, Range):
-            rows.append((name, *v.as_list(), "", "scenario" if name in given else "default"))
+            rows.append((name, *v.as_list(), "", origin, cited.get(name, "")))
         elif v is None:
             continue
         else:
-            rows.append(
-                (
-                    name,
-                    math.nan,
-                    math.nan,
-                    math.nan,
-                    ", ".join(v),
-                    "scenario" if name in given else "default",
-                )
-            )
-    out = pd.DataFrame(rows, columns=["name", "low", "central", "high", "value", "source"])
+            rows.append((name, math.nan, math.nan, math.nan, ", ".join(v), origin, ""))
+    cols = ["name", "low", "central", "high", "value", "source", "citation"]
+    out = pd.DataFrame(rows, columns=cols)
     for c in ("low", "central", "high"):
         out[c] = out[c].astype("Float64")
     return out
