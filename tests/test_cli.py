@@ -197,7 +197,14 @@ def test_impact_json_shape_and_published_people(capsys):
     raw = Path(__file__).resolve().parents[1] / "data" / "raw"
     assert main(["impact", "be-2022-rur-signatories", "--data", str(raw), "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"scenario", "effective", "metrics", "by_faculty"}
+    assert set(doc) == {
+        "scenario",
+        "effective",
+        "metrics",
+        "by_faculty",
+        "by_country",
+        "assumptions",
+    }
     assert doc["scenario"] == "be-2022-rur-signatories" and doc["effective"] == "2022-03-10"
     for name in ("agreements_frozen", "value_eur_stopped", "exchange_out_recalled"):
         assert set(doc["metrics"][name]) == {"low", "central", "high"}

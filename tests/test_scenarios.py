@@ -651,7 +651,14 @@ def test_inputs_not_mutated(partnerships, headcounts):
 def test_impact_to_dict_shape(partnerships, headcounts):
     imp = _run("nl-2022-freeze", partnerships, headcounts)
     d = imp.to_dict()
-    assert set(d) == {"scenario", "effective", "metrics", "by_faculty"}
+    assert set(d) == {
+        "scenario",
+        "effective",
+        "metrics",
+        "by_faculty",
+        "by_country",
+        "assumptions",
+    }
     assert d["scenario"] == "nl-2022-freeze" and d["effective"] == "2022-03-04"
     assert d["metrics"]["agreements_frozen"] == {"low": 6.0, "central": 6.5, "high": 7.0}
     assert d["metrics"]["support_population_BY"] == {"low": None, "central": None, "high": None}
