@@ -17,7 +17,8 @@ Per-list facts (kind, source, date, file, number of entries) are in ``df.attrs["
 
 Readers exist for the real formats (``formats/``): the US Consolidated Screening List CSV
 (:func:`read_csl`), OFAC's legacy ``sdn.csv`` (:func:`read_sdn`), the UN Security Council
-consolidated list XML (:func:`read_un_xml`); and a simple CSV for institution lists
+consolidated list XML (:func:`read_un_xml`), OpenSanctions FollowTheMoney entity files
+(:func:`read_ftm`); and a simple CSV for institution lists
 (:func:`read_watchlist`).
 
 **Registries** of institutions serve as the ``reference=`` of partner matching: the Erasmus
@@ -37,7 +38,7 @@ module                      holds
 ``_canonical``              the canonical profile and watchlist tables, name variants
 ``_freedom_house``          Freedom in the World facts and the profile derived from them
 ``_profiles``               reading, listing, loading profiles; :func:`risk_tiers`
-``formats/``                the real list formats (CSL, SDN, UN) and which one a file is
+``formats/``                the real list formats (CSL, SDN, UN, FtM) and which one a file is
 ``_watchlists``             the simple watchlist CSV, bundled lists, :func:`load_watchlist`
 ``_registries``             institution registries: the Erasmus Charter holders list
 ==========================  ===============================================================
@@ -68,7 +69,7 @@ from ._watchlists import (
     load_watchlist,
     read_watchlist,
 )
-from .formats import read_csl, read_sdn, read_un_xml
+from .formats import read_csl, read_ftm, read_sdn, read_un_xml
 
 __all__ = [
     "ERASMUS_CHARTER_COLUMNS",
@@ -92,6 +93,7 @@ __all__ = [
     "lookup_identifiers",
     "read_csl",
     "read_erasmus_charter",
+    "read_ftm",
     "read_risk_profile",
     "read_sdn",
     "read_un_xml",
