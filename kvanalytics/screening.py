@@ -179,9 +179,11 @@ class Screening:
         (score >= score_cutoff) or ``review``; ``status`` is always "unadjudicated name match";
         ``timing`` is one of :data:`TIMINGS` or NA (no listing date in the list).
     coverage : DataFrame
-        One row per list checked: ``list, kind, list_date, entries, entries_not_screened,
-        name_variants, partners_screened, partners_with_identifier,
-        partners_without_identifier, partners_with_hit, partners_no_hit, note``.
+        One row per list checked: ``list, kind, list_date, edition_age_years`` (at ``as_of``),
+        ``source`` (the citation), ``entries, entries_not_screened, name_variants,
+        partners_screened, partners_with_identifier, partners_without_identifier,
+        partners_not_identifiable`` (no identifier and no distinctive word in the name, such
+        as "State University"), ``partners_with_hit, partners_no_hit, note``.
     as_of : Timestamp or None
         The date listings were checked against (None: every listing counts).
     score_cutoff, review_cutoff : float
@@ -365,6 +367,10 @@ def _as_watchlist(watchlists: Any) -> pd.DataFrame:
     if "is_alias" not in wl.columns:
         wl["is_alias"] = False
     wl["is_alias"] = wl["is_alias"].fillna(False).astype(bool)
+    # per-list facts (source, description) of every list read, for the coverage table
+    wl.attrs["watchlists"] = {
+        k: dict(v) for f in loaded for k, v in f.attrs.get("watchlists", {}).items()
+    }
     return wl
 
 
@@ -526,7 +532,7 @@ def screen(
     hits = _empty_hits() if m.pairs.empty else _placed_in_time(m, asof)
     return Screening(
         hits=hits,
-        coverage=_coverage(m.wl_all, m.screened_mask, m.wl, m.distinct, hits),
+        coverage=_coverage(m, hits, asof),
         as_of=asof,
         score_cutoff=float(score_cutoff),
         review_cutoff=float(review_cutoff),
@@ -635,6 +641,7 @@ class _Matched:
     wl: pd.DataFrame  # the name variants screened, ``_e`` = entry
     entries: pd.DataFrame  # one row per entry (its listed name)
     pairs: pd.DataFrame
+    not_identifiable: int  # distinct partners with no identifier and no distinctive name word
 
 
 def _as_of(as_of: Any) -> pd.Timestamp | None:
@@ -667,7 +674,9 @@ def _match(
     pairs = pd.DataFrame()
     if cand is not None and len(cand):
         pairs = _decided(cand, distinct, p_norm, wl, v_norm, score_cutoff, review_cutoff)
-    return _Matched(p, distinct, wl_all, screened_mask, wl, entries, pairs)
+    no_word = np.array([not _distinctive(str(x)) for x in p_norm], dtype=bool)
+    not_identifiable = int((no_word & distinct["partner_key"].isna().to_numpy(bool)).sum())
+    return _Matched(p, distinct, wl_all, screened_mask, wl, entries, pairs, not_identifiable)
 
 
 def _screened_entries(
@@ -1002,15 +1011,32 @@ def _sorted_hits(out: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _coverage(
-    wl_all: pd.DataFrame,
-    screened_mask: pd.Series,
-    wl: pd.DataFrame,
-    distinct: pd.DataFrame,
-    hits: pd.DataFrame,
-) -> pd.DataFrame:
+def _list_facts(wl_all: pd.DataFrame, idx: pd.Index, asof: pd.Timestamp | None) -> dict:
+    """Per list: its citation (the bundled index's source, else the reader's) and the age of
+    its edition in years at ``asof`` (NA without ``asof`` or an edition date)."""
+    meta = wl_all.attrs.get("watchlists", {})
+    dates = wl_all.groupby("list", sort=True)["list_date"].max().reindex(idx)
+    source = [
+        (meta.get(k, {}).get("bundled_source") or meta.get(k, {}).get("source") or pd.NA)
+        for k in idx
+    ]
+    age = [
+        round((asof - d).days / 365.25, 1) if asof is not None and pd.notna(d) else pd.NA
+        for d in dates
+    ]
+    return {
+        "source": pd.array(source, dtype=TEXT),
+        "edition_age_years": pd.array(age, dtype="Float64"),
+    }
+
+
+def _coverage(m: _Matched, hits: pd.DataFrame, asof: pd.Timestamp | None) -> pd.DataFrame:
+    """One row per list checked: edition, citation, entries, partners screened, with and
+    without identifier, not identifiable, with and without hit, and the no-hit note."""
+    wl_all, wl, distinct = m.wl_all, m.wl, m.distinct
     n = len(distinct)
     with_id = int(distinct["partner_key"].notna().sum())
+    unnamed = int((m.p["_p"] < 0).sum())
     all_lists = wl_all.groupby("list", sort=True).agg(
         kind=("kind", lambda s: "; ".join(sorted(s.dropna().unique()))),
         list_date=("list_date", "max"),
@@ -1030,14 +1056,19 @@ def _coverage(
     notes = [
         f"{NO_HIT_NOTE}: {nh} of {n} partner(s) had no name match on this list; names can be "
         f"transliterated, renamed or missing from the list, and {n - with_id} partner(s) had no "
-        "identifier to check." + ("" if pd.notna(ld) else " The list edition date is unknown.")
+        "identifier to check."
+        + (f" Edition of {ld.date()}." if pd.notna(ld) else " The list edition date is unknown.")
+        + (f" {unnamed} tie(s) without a partner name were not screened." if unnamed else "")
         for nh, ld in zip(no_hit, all_lists["list_date"], strict=True)
     ]
+    facts = _list_facts(wl_all, idx, asof)
     out = pd.DataFrame(
         {
             "list": pd.Series(idx, dtype=TEXT),
             "kind": all_lists["kind"].astype(TEXT).to_numpy(),
             "list_date": all_lists["list_date"].astype(_DATE).to_numpy(),
+            "edition_age_years": facts["edition_age_years"],
+            "source": facts["source"],
             "entries": pd.array(entries.to_numpy(), dtype="Int64"),
             "entries_not_screened": pd.array(
                 (total_entries.reindex(idx).fillna(0).astype(int) - entries).to_numpy(),
@@ -1049,6 +1080,7 @@ def _coverage(
             "partners_screened": pd.array([n] * len(idx), dtype="Int64"),
             "partners_with_identifier": pd.array([with_id] * len(idx), dtype="Int64"),
             "partners_without_identifier": pd.array([n - with_id] * len(idx), dtype="Int64"),
+            "partners_not_identifiable": pd.array([m.not_identifiable] * len(idx), dtype="Int64"),
             "partners_with_hit": pd.array(with_hit.to_numpy(), dtype="Int64"),
             "partners_no_hit": pd.array(no_hit.to_numpy(), dtype="Int64"),
             "note": pd.Series(notes, dtype=TEXT).to_numpy(),
