@@ -44,16 +44,22 @@ WATCHLIST_CSV_OPTIONAL = (
     "note",
     "program",
     "list_date",
+    "category",
+    "tier",
 )
+#: Optional columns kept after the canonical ones when a file has them (an assessment list's
+#: own category, and the tier 0..3 its index description documents per category).
+WATCHLIST_EXTRA_COLUMNS = ("category", "tier")
 
 
 def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, pd.Series]:
     """The entries of a watchlist CSV (one row per entry), every row checked, and the text of
-    their ``aliases`` column."""
+    their ``aliases`` column; ``category`` and ``tier`` only when the file has them."""
     file = str(path)
     raw = _read_text_csv(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     _check_columns(raw, file, WATCHLIST_CSV_REQUIRED, WATCHLIST_CSV_OPTIONAL)
+    extra = [c for c in WATCHLIST_EXTRA_COLUMNS if c in raw.columns]
     for c in WATCHLIST_CSV_OPTIONAL:
         if c not in raw.columns:
             raw[c] = ""
@@ -71,6 +77,9 @@ def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, 
     entry_id = _blank_to_na(raw["entry_id"]).fillna(rows.astype(str).astype(TEXT))
     dup = pd.DataFrame({"l": list_name, "e": entry_id}).duplicated(keep="first").to_numpy(bool)
     P.add_mask(raw, dup, "entry_id", "an entry_id unique within its list", rows)
+    tier = _blank_to_na(raw["tier"])
+    tier_ok = tier.isna() | tier.isin(["0", "1", "2", "3"])
+    P.add_mask(raw, ~tier_ok.to_numpy(bool), "tier", "a tier 0, 1, 2 or 3 (or empty)", rows)
     P.raise_if_any("the watchlist", "Fix the rows listed and read the file again.")
     text = {c: _blank_to_na(raw[c]).to_numpy() for c in ("identifiers", "program", "source")}
     entries = pd.DataFrame(
@@ -90,6 +99,10 @@ def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, 
             "note": _blank_to_na(raw["note"]).to_numpy(),
         }
     )
+    if "category" in extra:
+        entries["category"] = _blank_to_na(raw["category"]).to_numpy()
+    if "tier" in extra:
+        entries["tier"] = pd.array(pd.to_numeric(tier).to_numpy(), dtype="Int64")
     return entries, _blank_to_na(raw["aliases"])
 
 
@@ -118,7 +131,9 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     by ``|``), ``country`` (ISO2, ``NA`` is Namibia), ``identifiers`` (e.g. ROR ids, separated
     by ``;``), ``listed_on`` and ``list_date`` (``YYYY-MM-DD``), ``source``, ``list`` (list
     name; default ``name=`` or the file name), ``entry_id`` (default: the row number; unique per
-    list), ``program``, ``reason`` and ``note``. Any other column is an error, so that a typo
+    list), ``program``, ``reason`` and ``note``; ``category`` (an assessment list's own
+    category) and ``tier`` (0..3, the tier the list's description documents for it) are kept
+    as two more columns when the file has them. Any other column is an error, so that a typo
     (``alias``) cannot silently drop data.
 
     Parameters
@@ -149,9 +164,12 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     """
     path = Path(path)
     entries, aliases = _checked_watchlist_csv(path, name)
-    return _finish_watchlist(
-        _variants(entries, _split_list(aliases, "|")), _csv_list_meta(entries, str(path))
-    )
+    variants = _variants(entries, _split_list(aliases, "|"))
+    out = _finish_watchlist(variants, _csv_list_meta(entries, str(path)))
+    for c in WATCHLIST_EXTRA_COLUMNS:
+        if c in variants.columns:
+            out[c] = pd.Series(variants[c].to_numpy(), dtype="Int64" if c == "tier" else TEXT)
+    return out
 
 
 def list_watchlists() -> pd.DataFrame:
@@ -165,7 +183,7 @@ def list_watchlists() -> pd.DataFrame:
     Examples
     --------
     >>> list_watchlists()["name"].tolist()
-    ['example-institutions', 'rur-2022-signatories']
+    ['example-institutions', 'rur-2022-signatories', 'aspi-china-defence-universities']
     """
     idx = _read_index(WATCHLIST_DIR)
     counts = [load_watchlist(n)["entry_id"].nunique() for n in idx["name"]]
