@@ -12,7 +12,12 @@ import pytest
 
 from kvanalytics.config import PACKAGE_DATA
 from kvanalytics.errors import ReferenceDataError
-from kvanalytics.reference import list_watchlists, load_watchlist, read_watchlist
+from kvanalytics.reference import (
+    list_watchlists,
+    load_risk_profile,
+    load_watchlist,
+    read_watchlist,
+)
 from kvanalytics.screening import match_watchlist
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,3 +92,62 @@ def test_watchlist_tier_must_be_0_to_3(tmp_path: Path) -> None:
     p.write_text("name,kind,tier\nA,assessment,4\n", encoding="utf-8")
     with pytest.raises(ReferenceDataError, match="tier"):
         read_watchlist(p)
+
+
+# --------------------------------------------------------------------------------------------
+# Every EU regime
+# --------------------------------------------------------------------------------------------
+EU = "eu-restrictive-measures"
+
+
+@pytest.fixture(scope="module")
+def eu_source(realdata: Path) -> Path:
+    return realdata / "eu" / "sanctions_map_programs.csv"
+
+
+def test_eu_bundled_files_are_the_script_output(eu_source: Path) -> None:
+    script = _script("build_eu_profile")
+    bundled = (PACKAGE_DATA / "risk_profiles" / f"{EU}.csv").read_text(encoding="utf-8")
+    assert script.profile(eu_source) == bundled
+    regimes = (PACKAGE_DATA / "eu_sanctions_regimes.csv").read_text(encoding="utf-8")
+    assert script.regimes_table(eu_source) == regimes
+
+
+def test_eu_every_country_regime_has_a_tier(eu_source: Path) -> None:
+    profile = load_risk_profile(EU).set_index("country")
+    src = pd.read_csv(eu_source, dtype=str, keep_default_na=False)
+    regimes = pd.read_csv(
+        PACKAGE_DATA / "eu_sanctions_regimes.csv", dtype=str, keep_default_na=False
+    )
+    assert sorted(regimes["regime_id"]) == sorted(src["regime_id"])  # every regime classified
+    country = regimes[regimes["category"] == "country"]
+    assert set(country["country"]) == set(profile.index)
+    assert {"CN", "TR", "NE", "GN", "GW", "BI", "BA", "RU", "BY", "KP", "IR"} <= set(profile.index)
+    assert (profile["tier"] >= 1).all()
+    assert profile["reason"].notna().all() and profile["reason"].str.contains("regime").all()
+    # every country has its CELEX references, except China's 1989 declaration (no legal act)
+    no_celex = profile.index[profile["celex"].isna()].tolist()
+    assert no_celex == ["CN"]
+    assert "27 June 1989" in profile.loc["CN", "reason"]
+    for regime_id in profile.loc["RU", "regimes"].split(";"):
+        celex = src.set_index("regime_id").loc[regime_id, "framework_celexes"].split(";")
+        assert set(celex) <= set(profile.loc["RU", "celex"].split(";"))
+
+
+def test_eu_tiers_by_what_regimes_touch() -> None:
+    tier = load_risk_profile(EU).set_index("country")["tier"]
+    assert tier[["KP", "RU", "BY", "IR"]].tolist() == [3, 3, 3, 3]
+    assert tier[["SY", "MM", "VE", "LY"]].tolist() == [2, 2, 2, 2]
+    assert tier[["CN", "TR", "NE"]].tolist() == [1, 1, 1]
+    kp = load_risk_profile(EU).set_index("country").loc["KP", "reason"]
+    assert "2321" in kp
+
+
+def test_eu_thematic_regimes_are_not_country_tiers() -> None:
+    regimes = pd.read_csv(
+        PACKAGE_DATA / "eu_sanctions_regimes.csv", dtype=str, keep_default_na=False
+    ).set_index("regime_id")
+    for rid in ("5", "6", "46", "47", "50", "60"):  # ISIL/AQ, terrorism, chemical, cyber, HR
+        assert regimes.loc[rid, "category"] == "thematic"
+        assert regimes.loc[rid, "country"] == "" and regimes.loc[rid, "celex"]
+    assert regimes.loc["55", "category"] == "protective"  # Moldova is protected, not targeted
