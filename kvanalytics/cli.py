@@ -719,8 +719,10 @@ def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
             print(hits[_SCREEN_TABLE_HITS].to_string(index=False) if len(hits) else "(no hit)")
             print("\nCoverage (no hit is not clearance)")
             print(coverage[_SCREEN_TABLE_COVERAGE].to_string(index=False))
-        for note in coverage["note"]:
-            print(f"- {note}")
+        for lst, note, regimes in coverage[["list", "note", "eu_regimes"]].itertuples(index=False):
+            print(f"- {lst}: {note}")
+            if isinstance(regimes, str):
+                print(f"  EU regimes named by its programmes: {regimes}")
 
 
 def _coverage_rows(coverage: pd.DataFrame) -> pd.DataFrame:

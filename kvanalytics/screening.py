@@ -61,7 +61,7 @@ from .normalise import (
     normalise_names,
     to_iso2,
 )
-from .reference import load_watchlist
+from .reference import eu_sanctions_regimes, load_watchlist
 from .schemas import DATE, TEXT, check_partnerships
 
 _DATE = np.dtype(DATE)  # datetime64[us], as a dtype object for astype
@@ -180,7 +180,8 @@ class Screening:
         ``timing`` is one of :data:`TIMINGS` or NA (no listing date in the list).
     coverage : DataFrame
         One row per list checked: ``list, kind, list_date, edition_age_years`` (at ``as_of``),
-        ``source`` (the citation), ``entries, entries_not_screened, name_variants,
+        ``source`` (the citation), ``eu_regimes`` (the EU regimes, with their CELEX
+        references, that the list's programmes name, e.g. OpenSanctions ``EU-UKR``), ``entries, entries_not_screened, name_variants,
         partners_screened, partners_with_identifier, partners_without_identifier,
         partners_not_identifiable`` (no identifier and no distinctive word in the name, such
         as "State University"), ``partners_with_hit, partners_no_hit, note``.
@@ -1027,7 +1028,28 @@ def _list_facts(wl_all: pd.DataFrame, idx: pd.Index, asof: pd.Timestamp | None) 
     return {
         "source": pd.array(source, dtype=TEXT),
         "edition_age_years": pd.array(age, dtype="Float64"),
+        "eu_regimes": pd.array(_eu_regimes_named(wl_all, idx), dtype=TEXT),
     }
+
+
+def _eu_regimes_named(wl_all: pd.DataFrame, idx: pd.Index) -> list[Any]:
+    """Per list, the EU regimes its entries' programmes name (OpenSanctions ``EU-<key>``):
+    ``"36 Restrictive measures in respect of ... [32014D0145;32014R0269]"``, or NA. A key
+    several regimes share (``UKR``: regimes 35 and 36) names all of them."""
+    progs = wl_all[["list", "program"]].dropna().drop_duplicates()
+    keys = progs.assign(key=progs["program"].str.split(";")).explode("key")
+    keys["key"] = keys["key"].str.strip()
+    keys = keys[keys["key"].str.startswith("EU-")].assign(key=lambda f: f["key"].str[3:])
+    if keys.empty:
+        return [pd.NA] * len(idx)
+    reg = eu_sanctions_regimes().dropna(subset=["program_keys"])
+    reg = reg.assign(key=reg["program_keys"].str.split(";")).explode("key")
+    named = keys.merge(reg, on="key")
+    text = named.assign(
+        t=named["regime_id"] + " " + named["name"] + " [" + named["celex"].fillna("") + "]"
+    )
+    by_list = text.groupby("list")["t"].agg(lambda t: "; ".join(sorted(set(t))))
+    return [by_list.get(k, pd.NA) for k in idx]
 
 
 def _coverage(m: _Matched, hits: pd.DataFrame, asof: pd.Timestamp | None) -> pd.DataFrame:
@@ -1069,6 +1091,7 @@ def _coverage(m: _Matched, hits: pd.DataFrame, asof: pd.Timestamp | None) -> pd.
             "list_date": all_lists["list_date"].astype(_DATE).to_numpy(),
             "edition_age_years": facts["edition_age_years"],
             "source": facts["source"],
+            "eu_regimes": facts["eu_regimes"],
             "entries": pd.array(entries.to_numpy(), dtype="Int64"),
             "entries_not_screened": pd.array(
                 (total_entries.reindex(idx).fillna(0).astype(int) - entries).to_numpy(),

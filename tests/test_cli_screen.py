@@ -49,6 +49,10 @@ def test_json_hits_and_coverage(export, ftm, capsys):
     assert cov.loc["rur-2022-signatories", "edition_age_years"] == pytest.approx(1.8)
     assert "Russian Union of Rectors" in cov.loc["rur-2022-signatories", "source"]
     assert doc["as_of"] == "2024-01-01"
+    # the EU regimes the FtM programmes name (EU-UKR), with their CELEX references
+    assert "36 Restrictive measures in respect of actions" in zala["eu_regimes"]
+    assert "32014R0269" in zala["eu_regimes"]
+    assert pd.isna(cov.loc["rur-2022-signatories", "eu_regimes"])
 
 
 def test_table_prints_hits_coverage_and_note(export, capsys):

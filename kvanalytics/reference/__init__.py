@@ -62,9 +62,11 @@ from ._profiles import (
 )
 from ._registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 from ._watchlists import (
+    EU_REGIMES_FILE,
     WATCHLIST_CSV_OPTIONAL,
     WATCHLIST_CSV_REQUIRED,
     WATCHLIST_DIR,
+    eu_sanctions_regimes,
     list_watchlists,
     load_watchlist,
     read_watchlist,
@@ -73,6 +75,7 @@ from .formats import read_csl, read_ftm, read_sdn, read_un_xml
 
 __all__ = [
     "ERASMUS_CHARTER_COLUMNS",
+    "EU_REGIMES_FILE",
     "FH_RELEASE",
     "FH_STATUS",
     "FREEDOM_HOUSE_FACTS",
@@ -85,6 +88,7 @@ __all__ = [
     "WATCHLIST_CSV_OPTIONAL",
     "WATCHLIST_CSV_REQUIRED",
     "WATCHLIST_DIR",
+    "eu_sanctions_regimes",
     "freedom_house_facts",
     "list_risk_profiles",
     "list_watchlists",

@@ -29,6 +29,8 @@ from ._validate import (
 from .formats import READERS, sniff_format
 
 WATCHLIST_DIR = PACKAGE_DATA / "watchlists"
+#: Every EU sanctions regime, classified (built by ``scripts/build_eu_profile.py``).
+EU_REGIMES_FILE = PACKAGE_DATA / "eu_sanctions_regimes.csv"
 
 #: Columns of the simple watchlist CSV (:func:`read_watchlist`).
 WATCHLIST_CSV_REQUIRED = ("name", "kind")
@@ -249,4 +251,31 @@ def load_watchlist(name_or_path: str | PathLike[str] | pd.DataFrame) -> pd.DataF
         return READERS[fmt](path) if fmt is not None else read_watchlist(path)
     raise UnknownNameError(
         f"{key!r} is not a bundled watchlist ({', '.join(idx.index)}) nor an existing file."
+    )
+
+
+def eu_sanctions_regimes() -> pd.DataFrame:
+    """Every EU sanctions regime with its category, country, tier and CELEX references.
+
+    ``category`` is ``country`` (the country has a tier in the ``eu-restrictive-measures``
+    profile), ``thematic`` (terrorism, ISIL/Al-Qaida, Hamas/PIJ, chemical weapons, cyber,
+    human rights: designations anywhere), ``protective``, ``misappropriation``, ``territory``,
+    ``claims`` or ``blocking`` (designation regimes, no country tier). ``program_keys`` are the
+    Sanctions Map keys (``UKR``); OpenSanctions programme ids are ``EU-<key>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``regime_id, name, category, country, tier, measures, program_keys, has_lists, celex``.
+
+    Examples
+    --------
+    >>> r = eu_sanctions_regimes().set_index("regime_id")
+    >>> r.loc["47", ["category", "celex"]].tolist()
+    ['thematic', '32019D0797;32019R0796']
+    """
+    out = _read_text_csv(EU_REGIMES_FILE)
+    return out.assign(
+        **{c: _blank_to_na(out[c]) for c in ("country", "program_keys", "celex")},
+        tier=pd.array(pd.to_numeric(_blank_to_na(out["tier"])).to_numpy(), dtype="Int64"),
     )
