@@ -26,7 +26,10 @@ How partners are matched, per distinct (partner name, country):
    characters hit only when equal ("EPFL" is no hit for the alias "EPL"); an acronym hits
    when it is a listed variant found in the partner name, or is the whole partner name;
 5. ``decision`` is ``match`` when the score and the distinctive-word similarity are both at or
-   above ``score_cutoff`` (or an identifier matched), otherwise ``review``.
+   above ``score_cutoff`` and every distinctive word of a variant of the entry has a close
+   word (ratio >= 80) in the partner name ("Nanjing University of Aeronautics and
+   Astronautics" is only a ``review`` for "Beijing University of Aeronautics and
+   Astronautics"), or an identifier matched; otherwise ``review``.
 
 Where both the partner and the entry know their country, only entries of that country are
 candidates; entries with addresses in several countries are candidates for any of them, and
@@ -161,6 +164,8 @@ _CHUNK = 256
 #: Fuzzy evidence needs names of at least this many characters (normalised) on both sides;
 #: shorter names (acronyms) hit only through the matcher's exact, acronym or alias evidence.
 _FUZZY_MIN_CHARS = 8
+#: A distinctive word of a list entry is found in a partner name at this ``fuzz.ratio``.
+_WORD_CUTOFF = 80
 
 
 # --------------------------------------------------------------------------------------------
@@ -917,11 +922,24 @@ def _checked(
     pairs = pairs.assign(
         _s=[fuzz.token_sort_ratio(a, b) for a, b in zip(pn, vn, strict=True)], _ok=ok, _d=d
     )
-    agg = pairs.groupby(["_p", "_e"]).agg(_ok=("_ok", "any"), _d=("_d", "max")).reset_index()
+    pairs["_cov"] = [_covered(x, y) for x, y in zip(dp, dv, strict=True)]
+    agg = (
+        pairs.groupby(["_p", "_e"])
+        .agg(_ok=("_ok", "any"), _d=("_d", "max"), _cov=("_cov", "any"))
+        .reset_index()
+    )
     best = pairs.sort_values(["_p", "_e", "_s", "_v"], ascending=[True, True, False, True])
     best = best.drop_duplicates(["_p", "_e"], keep="first")[["_p", "_e", "_v"]]
     c = cand.merge(agg, on=["_p", "_e"]).merge(best, on=["_p", "_e"])
     return c[c["_ok"].to_numpy(bool)].drop(columns="_ok")
+
+
+def _covered(partner_words: str, entry_words: str) -> bool:
+    """Every distinctive word of the entry's variant has a close word (ratio >= 80) among the
+    partner's: "nanjing aeronautics astronautics" does not cover "beijing aeronautics
+    astronautics", although the two score 93 as wholes."""
+    mine = partner_words.split()
+    return all(any(fuzz.ratio(t, u) >= _WORD_CUTOFF for u in mine) for t in entry_words.split())
 
 
 def _decided(
@@ -939,7 +957,9 @@ def _decided(
         return pd.DataFrame()
     # a match needs the score and agreement of the distinctive words (or an identifier)
     strong = (c["score"] >= score_cutoff).to_numpy(bool) & (c["_d"] >= score_cutoff).to_numpy(bool)
-    return c.assign(decision=np.where(strong, "match", "review"))
+    # ... and every distinctive word of a variant found in the partner name (or an identifier)
+    strong &= c["_cov"].to_numpy(bool) | (c["method"] == "identifier").to_numpy(bool)
+    return c.assign(decision=np.where(strong, "match", "review")).drop(columns="_cov")
 
 
 def _placed_in_time(m: _Matched, asof: pd.Timestamp | None) -> pd.DataFrame:

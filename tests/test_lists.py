@@ -151,3 +151,16 @@ def test_eu_thematic_regimes_are_not_country_tiers() -> None:
         assert regimes.loc[rid, "category"] == "thematic"
         assert regimes.loc[rid, "country"] == "" and regimes.loc[rid, "celex"]
     assert regimes.loc["55", "category"] == "protective"  # Moldova is protected, not targeted
+
+
+def test_aspi_a_different_city_is_review_not_match() -> None:
+    p = pd.DataFrame(
+        {"partner": ["Nanjing University of Aeronautics and Astronautics"], "country": ["CN"]}
+    )
+    hits = match_watchlist(p, ASPI).set_index("entry_id")
+    assert (
+        hits.loc["aspi-nanjing-university-of-aeronautics-and-astronautics", "decision"] == "match"
+    )
+    # "Beijing University of Aeronautics and Astronautics" (Beihang) scores 93, but Beijing is
+    # not in the partner name: a review for an analyst, not a match
+    assert hits.loc["aspi-beihang-university", "decision"] == "review"
