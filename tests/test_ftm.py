@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kvanalytics.errors import ReferenceDataError
-from kvanalytics.reference import WATCHLIST_COLUMNS, load_watchlist, read_ftm
+from kvanalytics.reference import WATCHLIST_COLUMNS, load_watchlist, read_ftm, read_watchlist
 from kvanalytics.reference.formats import sniff_format
 from kvanalytics.screening import match_watchlist
 
@@ -132,3 +132,8 @@ def test_missing_id_and_empty_file(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(ReferenceDataError):
         read_ftm(empty)
+
+
+def test_read_watchlist_reads_ftm_too(realdata: Path) -> None:
+    wl = read_watchlist(realdata / "opensanctions" / "zala_entities.ftm.json", name="zala")
+    assert set(wl["list"]) == {"zala"} and wl["entry_id"].nunique() == 14

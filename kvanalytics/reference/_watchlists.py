@@ -26,7 +26,7 @@ from ._validate import (
     _read_text_csv,
     _spreadsheet_rows,
 )
-from .formats import READERS, sniff_format
+from .formats import READERS, read_ftm, sniff_format
 
 WATCHLIST_DIR = PACKAGE_DATA / "watchlists"
 #: Every EU sanctions regime, classified (built by ``scripts/build_eu_profile.py``).
@@ -138,6 +138,9 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     as two more columns when the file has them. Any other column is an error, so that a typo
     (``alias``) cannot silently drop data.
 
+    An OpenSanctions FollowTheMoney file (JSON lines) is read with
+    :func:`kvanalytics.reference.read_ftm` instead.
+
     Parameters
     ----------
     path : str or PathLike
@@ -165,6 +168,8 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     [['Example Institute of Fictional Physics', False], ['EIFP', True]]
     """
     path = Path(path)
+    if sniff_format(path) == "ftm":  # JSON lines can never be this CSV: read them as FtM
+        return read_ftm(path, name=name)
     entries, aliases = _checked_watchlist_csv(path, name)
     variants = _variants(entries, _split_list(aliases, "|"))
     out = _finish_watchlist(variants, _csv_list_meta(entries, str(path)))
