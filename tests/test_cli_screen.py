@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -107,3 +110,50 @@ def test_bad_watchlist_file_exit_2(export, tmp_path, capsys):
     assert main(["screen", "--partnerships", str(export), "--watchlist", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "row 2" in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(export, tmp_path, capsys):
+    assert main(["screen", "--partnerships", str(export)]) == 2  # no --watchlist
+    assert "--watchlist" in capsys.readouterr().err
+    out = tmp_path / "no" / "dir" / "s.json"
+    args = ["screen", "--partnerships", str(export), "--watchlist", "rur-2022-signatories"]
+    assert main([*args, "--format", "json", "--out", str(out)]) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_real_process_unknown_list_no_traceback(export):
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kvanalytics.cli",
+            "screen",
+            "--partnerships",
+            str(export),
+            "--watchlist",
+            "no-such-list",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=root,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "not a bundled watchlist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_several_partnership_files(export, tmp_path, capsys):
+    second = tmp_path / "q.csv"
+    second.write_text(
+        "agreement_id,partner,country,faculty,kind,level,start,end,status\n"
+        "B1,Saint Petersburg State University,RU,Law,exchange,institutional,2021-09-01,,active\n",
+        encoding="utf-8",
+    )
+    args = ["screen", "--partnerships", str(export), str(second), "--watchlist"]
+    assert main([*args, "rur-2022-signatories", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["coverage"][0]["partners_screened"] == 5
+    assert doc["coverage"][0]["partners_with_hit"] == 2
