@@ -38,7 +38,11 @@ def test_counts_and_what_is_kept(zala: pd.DataFrame) -> None:
     assert meta["not_read"]["non-target Ownership"] == 14
     assert "Sanction" not in str(meta["not_read"])
     assert meta["list_date"] == pd.Timestamp("2026-04-29")
-    assert set(entries["kind"]) == {"designation"}
+    kinds = entries.set_index("entry_id")["kind"]
+    # linked to a sanctioned party, not itself designated: OpenSanctions' assessment
+    assert kinds["NK-SiYwWfxwLVrVeFswsvAvsm"] == "assessment"
+    assert (kinds.drop("NK-SiYwWfxwLVrVeFswsvAvsm") == "designation").all()
+    assert meta["kind"] == "assessment; designation"
 
 
 def test_known_entity_names_ids_programme_date(zala: pd.DataFrame) -> None:
@@ -111,6 +115,12 @@ def test_unknown_schema_kept_out_with_note(tmp_path: Path) -> None:
             "target": True,
             "properties": {"name": ["Watchers"], "topics": ["poi"], "country": ["zz"]},
         },
+        {
+            "id": "c1",
+            "schema": "Company",
+            "target": True,
+            "properties": {"name": ["Fraud Co"], "topics": ["crime.fin"]},
+        },
     ]
     wl = read_ftm(_write(tmp_path, objs), name="syn")
     meta = wl.attrs["watchlists"]["syn"]
@@ -122,6 +132,7 @@ def test_unknown_schema_kept_out_with_note(tmp_path: Path) -> None:
     # poi only: OpenSanctions' assessment; a non-ISO country gives no country (never blocked)
     assert e.loc["r1", "kind"] == "assessment" and pd.isna(e.loc["r1", "countries"])
     assert meta["kind"] == "assessment; designation"
+    assert e.loc["c1", "kind"] == "assessment"  # "crime.fin": the "crime" family
 
 
 def test_missing_id_and_empty_file(tmp_path: Path) -> None:

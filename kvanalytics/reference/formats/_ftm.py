@@ -88,12 +88,8 @@ def _entity_type(schema: Any) -> str | None:
 
 def _kind(topics: list[str], sanctioned: bool) -> str:
     kinds = _vocabulary()["topic"]
-    found = {
-        kinds[k]
-        for t in topics
-        for k in (t, t.split(".", 1)[0])  # "role.pep" or its family "role"
-        if k in kinds
-    }
+    # the topic itself ("sanction.linked"), else its family ("crime.fin" -> "crime")
+    found = {kinds.get(t, kinds.get(t.split(".", 1)[0])) for t in topics}
     return "designation" if sanctioned or "designation" in found else "assessment"
 
 
