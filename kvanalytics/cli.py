@@ -44,10 +44,11 @@ from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
-from .reference import load_risk_profile
+from .reference import load_risk_profile, load_watchlist
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
 from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
+from .screening import Screening, screen
 
 __all__ = ["main"]
 
@@ -161,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
         ("exposure", "exposure table at a date", _add_exposure),
         ("impact", "freeze impact of a scenario", _add_impact),
+        ("screen", "screen partners against watchlists: hits and coverage", _add_screen),
         ("report", "render the quarterly report (HTML, charts, Excel)", _add_report),
     ]
     for name, help_, add_options in commands:
@@ -646,6 +648,89 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
             parameters={"scenario": scenario.name, "effective": str(scenario.effective)},
         )
         print(f"wrote {args.out}")
+
+
+# ------------------------------------------------------------------------------------------------
+# screen: partners against watchlists (hits with evidence, and the coverage of every list)
+# ------------------------------------------------------------------------------------------------
+
+#: Columns of the hits shown by ``screen`` (partner_key and status are in the JSON and CSV).
+_SCREEN_TABLE_HITS = ["kind", "list", "partner", "country", "entry_name", "matched_name"]
+_SCREEN_TABLE_HITS += ["score", "method", "decision", "listed_on", "timing", "n_agreements"]
+_SCREEN_TABLE_COVERAGE = ["list", "kind", "list_date", "edition_age_years", "entries"]
+_SCREEN_TABLE_COVERAGE += ["partners_screened", "partners_with_identifier"]
+_SCREEN_TABLE_COVERAGE += ["partners_not_identifiable", "partners_with_hit", "source"]
+
+
+def _add_screen(scr: argparse.ArgumentParser) -> None:
+    scr.add_argument(
+        "--partnerships", type=Path, required=True, nargs="+", action="extend", metavar="F"
+    )
+    scr.add_argument(
+        "--watchlist",
+        required=True,
+        nargs="+",
+        action="extend",
+        metavar="NAME|PATH",
+        help="bundled watchlist name or a list file (CSV, CSL, SDN, UN XML, OpenSanctions FtM)",
+    )
+    scr.add_argument("--as-of", help="date (YYYY-MM-DD) the listings are checked against")
+    scr.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    scr.add_argument("--out", type=Path, help="output file (csv or json); default stdout")
+    scr.set_defaults(func=_cmd_screen)
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    if args.format == "table" and args.out is not None:
+        raise OptionError("--out needs --format csv or json; --format table prints.")
+    _output_file(args.out, args.format)
+    as_of = _parse_date(args.as_of, "--as-of") if args.as_of is not None else None
+    lists = [_named("--watchlist", load_watchlist, w) for w in args.watchlist]
+    tables = [_read_table(f, "partnerships", "--partnerships") for f in args.partnerships]
+    partnerships = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    # institutions only: person-type entries are never matched against a partner name
+    result = screen(partnerships, lists, as_of=as_of, entity_types=("entity",))
+    _emit_screen(result, args)
+    return EXIT_OK
+
+
+def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
+    """Hits and coverage: no headcount is in either (a partner name is not personal data)."""
+    hits, coverage = result.hits, result.coverage
+    if args.format == "json":
+        doc = {
+            "as_of": None if result.as_of is None else str(result.as_of.date()),
+            "status": "every hit is an unadjudicated name match; no hit is not clearance",
+            "hits": json.loads(hits.to_json(orient="records", date_format="iso")),
+            "coverage": json.loads(coverage.to_json(orient="records", date_format="iso")),
+        }
+        _write_text(json.dumps(doc, ensure_ascii=False, indent=2), args.out)
+    elif args.format == "csv":
+        _emit(
+            pd.concat([hits.assign(table="hit"), _coverage_rows(coverage)]),
+            "csv",
+            args.out,
+            name="screen",
+        )
+    else:
+        when = "any date" if result.as_of is None else str(result.as_of.date())
+        print(f"Screening as of {when}: {len(hits)} hit(s), each an unadjudicated name match.")
+        with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+            print(hits[_SCREEN_TABLE_HITS].to_string(index=False) if len(hits) else "(no hit)")
+            print("\nCoverage (no hit is not clearance)")
+            print(coverage[_SCREEN_TABLE_COVERAGE].to_string(index=False))
+        for lst, note, regimes in coverage[["list", "note", "eu_regimes"]].itertuples(index=False):
+            print(f"- {lst}: {note}")
+            if isinstance(regimes, str):
+                print(f"  EU regimes named by its programmes: {regimes}")
+
+
+def _coverage_rows(coverage: pd.DataFrame) -> pd.DataFrame:
+    """Coverage rows for the one CSV with the hits: ``table`` = coverage, columns prefixed."""
+    shared = {"list", "kind"}
+    return coverage.rename(
+        columns={c: f"coverage_{c}" for c in coverage if c not in shared}
+    ).assign(table="coverage")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -26,7 +26,10 @@ How partners are matched, per distinct (partner name, country):
    characters hit only when equal ("EPFL" is no hit for the alias "EPL"); an acronym hits
    when it is a listed variant found in the partner name, or is the whole partner name;
 5. ``decision`` is ``match`` when the score and the distinctive-word similarity are both at or
-   above ``score_cutoff`` (or an identifier matched), otherwise ``review``.
+   above ``score_cutoff`` and every distinctive word of a variant of the entry has a close
+   word (ratio >= 80) in the partner name ("Nanjing University of Aeronautics and
+   Astronautics" is only a ``review`` for "Beijing University of Aeronautics and
+   Astronautics"), or an identifier matched; otherwise ``review``.
 
 Where both the partner and the entry know their country, only entries of that country are
 candidates; entries with addresses in several countries are candidates for any of them, and
@@ -61,7 +64,7 @@ from .normalise import (
     normalise_names,
     to_iso2,
 )
-from .reference import load_watchlist
+from .reference import eu_sanctions_regimes, load_watchlist
 from .schemas import DATE, TEXT, check_partnerships
 
 _DATE = np.dtype(DATE)  # datetime64[us], as a dtype object for astype
@@ -161,6 +164,8 @@ _CHUNK = 256
 #: Fuzzy evidence needs names of at least this many characters (normalised) on both sides;
 #: shorter names (acronyms) hit only through the matcher's exact, acronym or alias evidence.
 _FUZZY_MIN_CHARS = 8
+#: A distinctive word of a list entry is found in a partner name at this ``fuzz.ratio``.
+_WORD_CUTOFF = 80
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,9 +184,12 @@ class Screening:
         (score >= score_cutoff) or ``review``; ``status`` is always "unadjudicated name match";
         ``timing`` is one of :data:`TIMINGS` or NA (no listing date in the list).
     coverage : DataFrame
-        One row per list checked: ``list, kind, list_date, entries, entries_not_screened,
-        name_variants, partners_screened, partners_with_identifier,
-        partners_without_identifier, partners_with_hit, partners_no_hit, note``.
+        One row per list checked: ``list, kind, list_date, edition_age_years`` (at ``as_of``),
+        ``source`` (the citation), ``eu_regimes`` (the EU regimes, with their CELEX
+        references, that the list's programmes name, e.g. OpenSanctions ``EU-UKR``), ``entries, entries_not_screened, name_variants,
+        partners_screened, partners_with_identifier, partners_without_identifier,
+        partners_not_identifiable`` (no identifier and no distinctive word in the name, such
+        as "State University"), ``partners_with_hit, partners_no_hit, note``.
     as_of : Timestamp or None
         The date listings were checked against (None: every listing counts).
     score_cutoff, review_cutoff : float
@@ -365,6 +373,10 @@ def _as_watchlist(watchlists: Any) -> pd.DataFrame:
     if "is_alias" not in wl.columns:
         wl["is_alias"] = False
     wl["is_alias"] = wl["is_alias"].fillna(False).astype(bool)
+    # per-list facts (source, description) of every list read, for the coverage table
+    wl.attrs["watchlists"] = {
+        k: dict(v) for f in loaded for k, v in f.attrs.get("watchlists", {}).items()
+    }
     return wl
 
 
@@ -526,7 +538,7 @@ def screen(
     hits = _empty_hits() if m.pairs.empty else _placed_in_time(m, asof)
     return Screening(
         hits=hits,
-        coverage=_coverage(m.wl_all, m.screened_mask, m.wl, m.distinct, hits),
+        coverage=_coverage(m, hits, asof),
         as_of=asof,
         score_cutoff=float(score_cutoff),
         review_cutoff=float(review_cutoff),
@@ -635,6 +647,7 @@ class _Matched:
     wl: pd.DataFrame  # the name variants screened, ``_e`` = entry
     entries: pd.DataFrame  # one row per entry (its listed name)
     pairs: pd.DataFrame
+    not_identifiable: int  # distinct partners with no identifier and no distinctive name word
 
 
 def _as_of(as_of: Any) -> pd.Timestamp | None:
@@ -667,7 +680,9 @@ def _match(
     pairs = pd.DataFrame()
     if cand is not None and len(cand):
         pairs = _decided(cand, distinct, p_norm, wl, v_norm, score_cutoff, review_cutoff)
-    return _Matched(p, distinct, wl_all, screened_mask, wl, entries, pairs)
+    no_word = np.array([not _distinctive(str(x)) for x in p_norm], dtype=bool)
+    not_identifiable = int((no_word & distinct["partner_key"].isna().to_numpy(bool)).sum())
+    return _Matched(p, distinct, wl_all, screened_mask, wl, entries, pairs, not_identifiable)
 
 
 def _screened_entries(
@@ -907,11 +922,24 @@ def _checked(
     pairs = pairs.assign(
         _s=[fuzz.token_sort_ratio(a, b) for a, b in zip(pn, vn, strict=True)], _ok=ok, _d=d
     )
-    agg = pairs.groupby(["_p", "_e"]).agg(_ok=("_ok", "any"), _d=("_d", "max")).reset_index()
+    pairs["_cov"] = [_covered(x, y) for x, y in zip(dp, dv, strict=True)]
+    agg = (
+        pairs.groupby(["_p", "_e"])
+        .agg(_ok=("_ok", "any"), _d=("_d", "max"), _cov=("_cov", "any"))
+        .reset_index()
+    )
     best = pairs.sort_values(["_p", "_e", "_s", "_v"], ascending=[True, True, False, True])
     best = best.drop_duplicates(["_p", "_e"], keep="first")[["_p", "_e", "_v"]]
     c = cand.merge(agg, on=["_p", "_e"]).merge(best, on=["_p", "_e"])
     return c[c["_ok"].to_numpy(bool)].drop(columns="_ok")
+
+
+def _covered(partner_words: str, entry_words: str) -> bool:
+    """Every distinctive word of the entry's variant has a close word (ratio >= 80) among the
+    partner's: "nanjing aeronautics astronautics" does not cover "beijing aeronautics
+    astronautics", although the two score 93 as wholes."""
+    mine = partner_words.split()
+    return all(any(fuzz.ratio(t, u) >= _WORD_CUTOFF for u in mine) for t in entry_words.split())
 
 
 def _decided(
@@ -929,7 +957,9 @@ def _decided(
         return pd.DataFrame()
     # a match needs the score and agreement of the distinctive words (or an identifier)
     strong = (c["score"] >= score_cutoff).to_numpy(bool) & (c["_d"] >= score_cutoff).to_numpy(bool)
-    return c.assign(decision=np.where(strong, "match", "review"))
+    # ... and every distinctive word of a variant found in the partner name (or an identifier)
+    strong &= c["_cov"].to_numpy(bool) | (c["method"] == "identifier").to_numpy(bool)
+    return c.assign(decision=np.where(strong, "match", "review")).drop(columns="_cov")
 
 
 def _placed_in_time(m: _Matched, asof: pd.Timestamp | None) -> pd.DataFrame:
@@ -1002,15 +1032,53 @@ def _sorted_hits(out: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _coverage(
-    wl_all: pd.DataFrame,
-    screened_mask: pd.Series,
-    wl: pd.DataFrame,
-    distinct: pd.DataFrame,
-    hits: pd.DataFrame,
-) -> pd.DataFrame:
+def _list_facts(wl_all: pd.DataFrame, idx: pd.Index, asof: pd.Timestamp | None) -> dict:
+    """Per list: its citation (the bundled index's source, else the reader's) and the age of
+    its edition in years at ``asof`` (NA without ``asof`` or an edition date)."""
+    meta = wl_all.attrs.get("watchlists", {})
+    dates = wl_all.groupby("list", sort=True)["list_date"].max().reindex(idx)
+    source = [
+        (meta.get(k, {}).get("bundled_source") or meta.get(k, {}).get("source") or pd.NA)
+        for k in idx
+    ]
+    age = [
+        round((asof - d).days / 365.25, 1) if asof is not None and pd.notna(d) else pd.NA
+        for d in dates
+    ]
+    return {
+        "source": pd.array(source, dtype=TEXT),
+        "edition_age_years": pd.array(age, dtype="Float64"),
+        "eu_regimes": pd.array(_eu_regimes_named(wl_all, idx), dtype=TEXT),
+    }
+
+
+def _eu_regimes_named(wl_all: pd.DataFrame, idx: pd.Index) -> list[Any]:
+    """Per list, the EU regimes its entries' programmes name (OpenSanctions ``EU-<key>``):
+    ``"36 Restrictive measures in respect of ... [32014D0145;32014R0269]"``, or NA. A key
+    several regimes share (``UKR``: regimes 35 and 36) names all of them."""
+    progs = wl_all[["list", "program"]].dropna().drop_duplicates()
+    keys = progs.assign(key=progs["program"].str.split(";")).explode("key")
+    keys["key"] = keys["key"].str.strip()
+    keys = keys[keys["key"].str.startswith("EU-")].assign(key=lambda f: f["key"].str[3:])
+    if keys.empty:
+        return [pd.NA] * len(idx)
+    reg = eu_sanctions_regimes().dropna(subset=["program_keys"])
+    reg = reg.assign(key=reg["program_keys"].str.split(";")).explode("key")
+    named = keys.merge(reg, on="key")
+    text = named.assign(
+        t=named["regime_id"] + " " + named["name"] + " [" + named["celex"].fillna("") + "]"
+    )
+    by_list = text.groupby("list")["t"].agg(lambda t: "; ".join(sorted(set(t))))
+    return [by_list.get(k, pd.NA) for k in idx]
+
+
+def _coverage(m: _Matched, hits: pd.DataFrame, asof: pd.Timestamp | None) -> pd.DataFrame:
+    """One row per list checked: edition, citation, entries, partners screened, with and
+    without identifier, not identifiable, with and without hit, and the no-hit note."""
+    wl_all, wl, distinct = m.wl_all, m.wl, m.distinct
     n = len(distinct)
     with_id = int(distinct["partner_key"].notna().sum())
+    unnamed = int((m.p["_p"] < 0).sum())
     all_lists = wl_all.groupby("list", sort=True).agg(
         kind=("kind", lambda s: "; ".join(sorted(s.dropna().unique()))),
         list_date=("list_date", "max"),
@@ -1030,14 +1098,20 @@ def _coverage(
     notes = [
         f"{NO_HIT_NOTE}: {nh} of {n} partner(s) had no name match on this list; names can be "
         f"transliterated, renamed or missing from the list, and {n - with_id} partner(s) had no "
-        "identifier to check." + ("" if pd.notna(ld) else " The list edition date is unknown.")
+        "identifier to check."
+        + (f" Edition of {ld.date()}." if pd.notna(ld) else " The list edition date is unknown.")
+        + (f" {unnamed} tie(s) without a partner name were not screened." if unnamed else "")
         for nh, ld in zip(no_hit, all_lists["list_date"], strict=True)
     ]
+    facts = _list_facts(wl_all, idx, asof)
     out = pd.DataFrame(
         {
             "list": pd.Series(idx, dtype=TEXT),
             "kind": all_lists["kind"].astype(TEXT).to_numpy(),
             "list_date": all_lists["list_date"].astype(_DATE).to_numpy(),
+            "edition_age_years": facts["edition_age_years"],
+            "source": facts["source"],
+            "eu_regimes": facts["eu_regimes"],
             "entries": pd.array(entries.to_numpy(), dtype="Int64"),
             "entries_not_screened": pd.array(
                 (total_entries.reindex(idx).fillna(0).astype(int) - entries).to_numpy(),
@@ -1049,6 +1123,7 @@ def _coverage(
             "partners_screened": pd.array([n] * len(idx), dtype="Int64"),
             "partners_with_identifier": pd.array([with_id] * len(idx), dtype="Int64"),
             "partners_without_identifier": pd.array([n - with_id] * len(idx), dtype="Int64"),
+            "partners_not_identifiable": pd.array([m.not_identifiable] * len(idx), dtype="Int64"),
             "partners_with_hit": pd.array(with_hit.to_numpy(), dtype="Int64"),
             "partners_no_hit": pd.array(no_hit.to_numpy(), dtype="Int64"),
             "note": pd.Series(notes, dtype=TEXT).to_numpy(),

@@ -17,7 +17,8 @@ Per-list facts (kind, source, date, file, number of entries) are in ``df.attrs["
 
 Readers exist for the real formats (``formats/``): the US Consolidated Screening List CSV
 (:func:`read_csl`), OFAC's legacy ``sdn.csv`` (:func:`read_sdn`), the UN Security Council
-consolidated list XML (:func:`read_un_xml`); and a simple CSV for institution lists
+consolidated list XML (:func:`read_un_xml`), OpenSanctions FollowTheMoney entity files
+(:func:`read_ftm`); and a simple CSV for institution lists
 (:func:`read_watchlist`).
 
 **Registries** of institutions serve as the ``reference=`` of partner matching: the Erasmus
@@ -37,7 +38,7 @@ module                      holds
 ``_canonical``              the canonical profile and watchlist tables, name variants
 ``_freedom_house``          Freedom in the World facts and the profile derived from them
 ``_profiles``               reading, listing, loading profiles; :func:`risk_tiers`
-``formats/``                the real list formats (CSL, SDN, UN) and which one a file is
+``formats/``                the real list formats (CSL, SDN, UN, FtM) and which one a file is
 ``_watchlists``             the simple watchlist CSV, bundled lists, :func:`load_watchlist`
 ``_registries``             institution registries: the Erasmus Charter holders list
 ==========================  ===============================================================
@@ -61,17 +62,20 @@ from ._profiles import (
 )
 from ._registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 from ._watchlists import (
+    EU_REGIMES_FILE,
     WATCHLIST_CSV_OPTIONAL,
     WATCHLIST_CSV_REQUIRED,
     WATCHLIST_DIR,
+    eu_sanctions_regimes,
     list_watchlists,
     load_watchlist,
     read_watchlist,
 )
-from .formats import read_csl, read_sdn, read_un_xml
+from .formats import read_csl, read_ftm, read_sdn, read_un_xml
 
 __all__ = [
     "ERASMUS_CHARTER_COLUMNS",
+    "EU_REGIMES_FILE",
     "FH_RELEASE",
     "FH_STATUS",
     "FREEDOM_HOUSE_FACTS",
@@ -84,6 +88,7 @@ __all__ = [
     "WATCHLIST_CSV_OPTIONAL",
     "WATCHLIST_CSV_REQUIRED",
     "WATCHLIST_DIR",
+    "eu_sanctions_regimes",
     "freedom_house_facts",
     "list_risk_profiles",
     "list_watchlists",
@@ -92,6 +97,7 @@ __all__ = [
     "lookup_identifiers",
     "read_csl",
     "read_erasmus_charter",
+    "read_ftm",
     "read_risk_profile",
     "read_sdn",
     "read_un_xml",

@@ -26,9 +26,11 @@ from ._validate import (
     _read_text_csv,
     _spreadsheet_rows,
 )
-from .formats import READERS, sniff_format
+from .formats import READERS, read_ftm, sniff_format
 
 WATCHLIST_DIR = PACKAGE_DATA / "watchlists"
+#: Every EU sanctions regime, classified (built by ``scripts/build_eu_profile.py``).
+EU_REGIMES_FILE = PACKAGE_DATA / "eu_sanctions_regimes.csv"
 
 #: Columns of the simple watchlist CSV (:func:`read_watchlist`).
 WATCHLIST_CSV_REQUIRED = ("name", "kind")
@@ -44,16 +46,22 @@ WATCHLIST_CSV_OPTIONAL = (
     "note",
     "program",
     "list_date",
+    "category",
+    "tier",
 )
+#: Optional columns kept after the canonical ones when a file has them (an assessment list's
+#: own category, and the tier 0..3 its index description documents per category).
+WATCHLIST_EXTRA_COLUMNS = ("category", "tier")
 
 
 def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, pd.Series]:
     """The entries of a watchlist CSV (one row per entry), every row checked, and the text of
-    their ``aliases`` column."""
+    their ``aliases`` column; ``category`` and ``tier`` only when the file has them."""
     file = str(path)
     raw = _read_text_csv(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     _check_columns(raw, file, WATCHLIST_CSV_REQUIRED, WATCHLIST_CSV_OPTIONAL)
+    extra = [c for c in WATCHLIST_EXTRA_COLUMNS if c in raw.columns]
     for c in WATCHLIST_CSV_OPTIONAL:
         if c not in raw.columns:
             raw[c] = ""
@@ -71,6 +79,9 @@ def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, 
     entry_id = _blank_to_na(raw["entry_id"]).fillna(rows.astype(str).astype(TEXT))
     dup = pd.DataFrame({"l": list_name, "e": entry_id}).duplicated(keep="first").to_numpy(bool)
     P.add_mask(raw, dup, "entry_id", "an entry_id unique within its list", rows)
+    tier = _blank_to_na(raw["tier"])
+    tier_ok = tier.isna() | tier.isin(["0", "1", "2", "3"])
+    P.add_mask(raw, ~tier_ok.to_numpy(bool), "tier", "a tier 0, 1, 2 or 3 (or empty)", rows)
     P.raise_if_any("the watchlist", "Fix the rows listed and read the file again.")
     text = {c: _blank_to_na(raw[c]).to_numpy() for c in ("identifiers", "program", "source")}
     entries = pd.DataFrame(
@@ -90,6 +101,10 @@ def _checked_watchlist_csv(path: Path, name: str | None) -> tuple[pd.DataFrame, 
             "note": _blank_to_na(raw["note"]).to_numpy(),
         }
     )
+    if "category" in extra:
+        entries["category"] = _blank_to_na(raw["category"]).to_numpy()
+    if "tier" in extra:
+        entries["tier"] = pd.array(pd.to_numeric(tier).to_numpy(), dtype="Int64")
     return entries, _blank_to_na(raw["aliases"])
 
 
@@ -118,8 +133,13 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     by ``|``), ``country`` (ISO2, ``NA`` is Namibia), ``identifiers`` (e.g. ROR ids, separated
     by ``;``), ``listed_on`` and ``list_date`` (``YYYY-MM-DD``), ``source``, ``list`` (list
     name; default ``name=`` or the file name), ``entry_id`` (default: the row number; unique per
-    list), ``program``, ``reason`` and ``note``. Any other column is an error, so that a typo
+    list), ``program``, ``reason`` and ``note``; ``category`` (an assessment list's own
+    category) and ``tier`` (0..3, the tier the list's description documents for it) are kept
+    as two more columns when the file has them. Any other column is an error, so that a typo
     (``alias``) cannot silently drop data.
+
+    An OpenSanctions FollowTheMoney file (JSON lines) is read with
+    :func:`kvanalytics.reference.read_ftm` instead.
 
     Parameters
     ----------
@@ -148,10 +168,15 @@ def read_watchlist(path: PathArg, *, name: str | None = None) -> pd.DataFrame:
     [['Example Institute of Fictional Physics', False], ['EIFP', True]]
     """
     path = Path(path)
+    if sniff_format(path) == "ftm":  # JSON lines can never be this CSV: read them as FtM
+        return read_ftm(path, name=name)
     entries, aliases = _checked_watchlist_csv(path, name)
-    return _finish_watchlist(
-        _variants(entries, _split_list(aliases, "|")), _csv_list_meta(entries, str(path))
-    )
+    variants = _variants(entries, _split_list(aliases, "|"))
+    out = _finish_watchlist(variants, _csv_list_meta(entries, str(path)))
+    for c in WATCHLIST_EXTRA_COLUMNS:
+        if c in variants.columns:
+            out[c] = pd.Series(variants[c].to_numpy(), dtype="Int64" if c == "tier" else TEXT)
+    return out
 
 
 def list_watchlists() -> pd.DataFrame:
@@ -165,7 +190,7 @@ def list_watchlists() -> pd.DataFrame:
     Examples
     --------
     >>> list_watchlists()["name"].tolist()
-    ['example-institutions', 'rur-2022-signatories']
+    ['example-institutions', 'rur-2022-signatories', 'aspi-china-defence-universities']
     """
     idx = _read_index(WATCHLIST_DIR)
     counts = [load_watchlist(n)["entry_id"].nunique() for n in idx["name"]]
@@ -231,4 +256,31 @@ def load_watchlist(name_or_path: str | PathLike[str] | pd.DataFrame) -> pd.DataF
         return READERS[fmt](path) if fmt is not None else read_watchlist(path)
     raise UnknownNameError(
         f"{key!r} is not a bundled watchlist ({', '.join(idx.index)}) nor an existing file."
+    )
+
+
+def eu_sanctions_regimes() -> pd.DataFrame:
+    """Every EU sanctions regime with its category, country, tier and CELEX references.
+
+    ``category`` is ``country`` (the country has a tier in the ``eu-restrictive-measures``
+    profile), ``thematic`` (terrorism, ISIL/Al-Qaida, Hamas/PIJ, chemical weapons, cyber,
+    human rights: designations anywhere), ``protective``, ``misappropriation``, ``territory``,
+    ``claims`` or ``blocking`` (designation regimes, no country tier). ``program_keys`` are the
+    Sanctions Map keys (``UKR``); OpenSanctions programme ids are ``EU-<key>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``regime_id, name, category, country, tier, measures, program_keys, has_lists, celex``.
+
+    Examples
+    --------
+    >>> r = eu_sanctions_regimes().set_index("regime_id")
+    >>> r.loc["47", ["category", "celex"]].tolist()
+    ['thematic', '32019D0797;32019R0796']
+    """
+    out = _read_text_csv(EU_REGIMES_FILE)
+    return out.assign(
+        **{c: _blank_to_na(out[c]) for c in ("country", "program_keys", "celex")},
+        tier=pd.array(pd.to_numeric(_blank_to_na(out["tier"])).to_numpy(), dtype="Int64"),
     )
