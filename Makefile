@@ -23,15 +23,15 @@ report: $(STAMP)
 
 ## Lint, format check, type check, layer contract (import-linter), tests (including every notebook)
 test: $(STAMP)
-	$(BIN)/ruff check kvanalytics tests benchmarks notebooks
-	$(BIN)/ruff format --check kvanalytics tests benchmarks notebooks
+	$(BIN)/ruff check kvanalytics tests benchmarks notebooks scripts
+	$(BIN)/ruff format --check kvanalytics tests benchmarks notebooks scripts
 	$(BIN)/mypy kvanalytics
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -n 2 tests --nbmake notebooks
 
 lint: $(STAMP)
-	$(BIN)/ruff check kvanalytics tests benchmarks notebooks
-	$(BIN)/ruff format --check kvanalytics tests benchmarks notebooks
+	$(BIN)/ruff check kvanalytics tests benchmarks notebooks scripts
+	$(BIN)/ruff format --check kvanalytics tests benchmarks notebooks scripts
 
 ## Regenerate the committed synthetic sample in data/raw/ (deterministic)
 sample: $(STAMP)
