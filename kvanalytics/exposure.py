@@ -367,11 +367,12 @@ def exposure_over_time(
     base = _prepare(partnerships, keys, None, regions, valid_only=True)
     window = _window(base, start, end, academic_year)
     risk = _risk(risk_profile, window.q_end)
-    prep = base if risk is None else _retier(base, _tiers_of(risk, 0))
+    codes = None if risk is None else _country_codes(base.country)
+    prep = base if risk is None else _retier(base, _tiers_of(risk, 0), codes)
     m = _measures_over(prep, w, window)
     for e in range(1, 0 if risk is None else len(risk.tiers)):
         # another edition in the window: its risk measures, for its quarters only
-        m_e = _measures_over(_retier(base, _tiers_of(risk, e)), w, window)
+        m_e = _measures_over(_retier(base, _tiers_of(risk, e), codes), w, window, risk_only=True)
         cols = risk.of_time == e  # type: ignore[union-attr]
         for k in _RISK_MEASURES:
             m[k][:, cols] = m_e[k][:, cols]
@@ -412,13 +413,16 @@ def _window(prep: _Prepared, start: Any, end: Any, academic_year: bool) -> _Wind
     return _Window(off, q0, q1, labels, q_end)
 
 
-def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np.ndarray]:
+def _measures_over(
+    prep: _Prepared, w: np.ndarray, win: _Window, *, risk_only: bool = False
+) -> dict[str, np.ndarray]:
     """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows.
 
     Agreements count once per unit: the quarters in which any of their ties in the unit is
     active (merged intervals, :func:`_segments`); ``ties`` counts rows. Flows count agreements:
     ``started`` in the quarter of their first start in the unit, ``ended`` in that of their last
-    end (when every tie has one).
+    end (when every tie has one). ``risk_only``: only the measures of :data:`_RISK_MEASURES`
+    (another profile edition's; the others do not depend on tiers).
     """
     nf, nq, q0, q1, off = prep.n_fine, win.n, win.q0, win.q1, win.off
     qs = _quarter(prep.start, off)
@@ -442,6 +446,9 @@ def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np
         return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
 
     user = prep.user_of_fine[prep.fine]
+    if risk_only:
+        seg_f = _segments(prep.fine, prep, rows, lo, hi, width)
+        return _risk_measures(prep, w, stock(seg_f), stock(seg_f, prep.cents))
     seg_u = _segments(user, prep, rows, lo, hi, width)
     seg_f = _segments(prep.fine, prep, rows, lo, hi, width) if prep.agreement is not None else seg_u
     m = _measures(
@@ -785,7 +792,8 @@ def _prepare(
     n = len(p)
     ids, labels = _codes_table(p, keys, regions)
     n_users = len(labels)
-    fine, user_of_fine, tier_of_fine = _fine_groups(ids, n_users, p.get("country"), tiers)
+    codes = None if tiers is None else _country_codes(p.get("country"))
+    fine, user_of_fine, tier_of_fine = _fine_groups(ids, n_users, codes, tiers)
     if "value_eur" in p.columns:
         v = pd.to_numeric(p["value_eur"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
     else:
@@ -812,30 +820,40 @@ def _prepare(
     )
 
 
-def _fine_groups(
-    ids: np.ndarray, n_users: int, country: pd.Series | None, tiers: pd.Series | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fine group of each row (unit x tier with a profile, else the unit), and the unit and
-    tier code of each fine group (sorted by unit)."""
-    n = len(ids)
-    if tiers is None:
-        return ids, np.arange(n_users), np.full(n_users, _UNKNOWN_TIER)
+def _country_codes(country: pd.Series | None) -> tuple[np.ndarray, pd.Series]:
+    """Country code per row and the labels (factorized once, mapped to each edition's tiers)."""
     if country is None:
         raise SchemaError(
             "exposure: a risk profile needs the partnerships' country column; build the table "
             "with kvanalytics.read_partnerships()."
         )
-    ccodes, clabels = factorize(country)
+    return factorize(country)
+
+
+def _fine_groups(
+    ids: np.ndarray,
+    n_users: int,
+    codes: tuple[np.ndarray, pd.Series] | None,
+    tiers: pd.Series | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fine group of each row (unit x tier with a profile, else the unit), and the unit and
+    tier code of each fine group (sorted by unit)."""
+    n = len(ids)
+    if tiers is None or codes is None:
+        return ids, np.arange(n_users), np.full(n_users, _UNKNOWN_TIER)
+    ccodes, clabels = codes
     tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
     tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
     fine, table = _group_rows([(ids, pd.Series(range(n_users))), (tier, pd.Series(range(5)))], n)
     return fine, table[:, 0], table[:, 1]
 
 
-def _retier(prep: _Prepared, tiers: pd.Series | None) -> _Prepared:
+def _retier(
+    prep: _Prepared, tiers: pd.Series | None, codes: tuple[np.ndarray, pd.Series] | None
+) -> _Prepared:
     """The prepared rows regrouped by the tiers of another profile edition."""
     ids = prep.user_of_fine[prep.fine]
-    fine, user_of_fine, tier_of_fine = _fine_groups(ids, prep.n_users, prep.country, tiers)
+    fine, user_of_fine, tier_of_fine = _fine_groups(ids, prep.n_users, codes, tiers)
     return replace(
         prep,
         fine=fine.astype(np.int64),
@@ -897,20 +915,32 @@ def _measures(
     def reduce(a: np.ndarray) -> np.ndarray:
         return _reduce_units(prep, a)
 
-    wt = w[prep.tier_of_fine][:, None]
-    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
     out = {
         "active": np.rint(reduce(count)).astype(np.int64),
         "value": reduce(value),
         "value_unknown": np.rint(reduce(value_unknown)).astype(np.int64),
-        "rw": reduce(rc * wt),
-        "rwv": reduce(rv * wt),
-        "tier_unknown": np.rint(reduce(rc * unknown_tier)).astype(np.int64),
-        "tier_known": np.rint(reduce(rc * ~unknown_tier)).astype(np.int64),
+        **_risk_measures(prep, w, rc, rv),
     }
     if suspended is not None:
         out["suspended"] = np.rint(reduce(suspended)).astype(np.int64)
     return out
+
+
+def _risk_measures(
+    prep: _Prepared, w: np.ndarray, rc: np.ndarray, rv: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The measures of :data:`_RISK_MEASURES` from per fine group stocks of agreements (``rc``,
+    once per unit and tier) and their cents (``rv``)."""
+    if prep.n_fine == 0:
+        return {k: np.zeros((0, rc.shape[1])) for k in _RISK_MEASURES}
+    wt = w[prep.tier_of_fine][:, None]
+    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
+    return {
+        "rw": _reduce_units(prep, rc * wt),
+        "rwv": _reduce_units(prep, rv * wt),
+        "tier_unknown": np.rint(_reduce_units(prep, rc * unknown_tier)).astype(np.int64),
+        "tier_known": np.rint(_reduce_units(prep, rc * ~unknown_tier)).astype(np.int64),
+    }
 
 
 def _reduce_units(prep: _Prepared, a: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ within one lens stays an error. ``risk_tiers([a, b], at=d)`` is ``combine_profil
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -452,7 +453,21 @@ def risk_tiers(profile: ProfilesArg, *, at: Any = None) -> pd.DataFrame:
     """
     if _is_several(profile):
         return combine_profiles(profile, at=at)  # type: ignore[arg-type]
-    one: ProfileArg = profile  # type: ignore[assignment]  # not several (checked above)
+    return _select(_checked(profile), at)  # type: ignore[arg-type]  # not several
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A profile checked once: every row (all editions), its validity dates, its facts."""
+
+    table: pd.DataFrame  # country, tier, reason, source
+    valid_from: pd.Series | None  # None: undated
+    valid_to: pd.Series | None
+    meta: dict[str, Any]
+
+
+def _checked(one: ProfileArg) -> _Checked:
+    """Load and check a profile (every problem collected and raised once)."""
     frame = one if isinstance(one, pd.DataFrame) else load_risk_profile(one)
     where = _frame_label(frame) if isinstance(one, pd.DataFrame) else str(one)
     missing = [c for c in ("country", "tier") if c not in frame.columns]
@@ -477,18 +492,25 @@ def risk_tiers(profile: ProfilesArg, *, at: Any = None) -> pd.DataFrame:
             "source": _text_column(frame, "source").astype(TEXT).to_numpy(),
         }
     ).astype(TIER_COLUMNS)  # type: ignore[arg-type]
-    meta = dict(frame.attrs.get("profile", {}))
-    if vf is not None and vt is not None:
+    return _Checked(out, vf, vt, dict(frame.attrs.get("profile", {})))
+
+
+def _select(c: _Checked, at: Any) -> pd.DataFrame:
+    """The rows in force at ``at`` (all of an undated profile), ``attrs["profile"]`` set."""
+    out, meta = c.table, dict(c.meta)
+    if c.valid_from is not None and c.valid_to is not None:
         day = _day(at)
-        keep, edition = _in_force(vf, vt, day)
+        keep, edition = _in_force(c.valid_from, c.valid_to, day)
         out = out.loc[keep].reset_index(drop=True)
         meta.update(edition=edition, at=day)
         meta["note"] = (
             f"edition of {edition.date()} in force on {day.date()}"
             if edition is not None
             else f"no edition in force on {day.date()} (the first is of "
-            f"{vf.min().date()}): every country untiered"
+            f"{c.valid_from.min().date()}): every country untiered"
         )
+    else:
+        out = out.copy()
     out.attrs["profile"] = meta
     return out
 
@@ -574,31 +596,48 @@ def combine_profiles(
             f"combine_profiles: rule {rule!r} is not one of {', '.join(COMBINE_RULES)}."
         )
     lenses = _lenses(profiles)
-    parts, metas = [], []
-    for name, frame in lenses:
-        t = risk_tiers(frame, at=at)
-        metas.append({"lens": name, **t.attrs.get("profile", {})})
-        parts.append(t.assign(lens=name))
-    long = pd.concat(parts, ignore_index=True)
+    return _combine([(name, risk_tiers(frame, at=at)) for name, frame in lenses], rule)
+
+
+def _combine(tables: Sequence[tuple[str, pd.DataFrame]], rule: str) -> pd.DataFrame:
+    """The lenses' tier tables (in lens order) combined by ``rule`` (see combine_profiles)."""
+    metas = [{"lens": name, **t.attrs.get("profile", {})} for name, t in tables]
+    long = pd.concat([t.assign(lens=name) for name, t in tables], ignore_index=True)
     code, countries = pd.factorize(long["country"])
-    long["_c"] = code
-    tier = long.groupby("_c", sort=True)["tier"].max()
-    top = long["tier"].to_numpy() == tier.to_numpy()[code]
+    tier = np.full(len(countries), -1, np.int64)
+    np.maximum.at(tier, code, long["tier"].to_numpy(np.int64))
     why = long["lens"] + " (tier " + long["tier"].astype(str) + ")"
-    long["_why"] = (why + ": " + long["reason"]).fillna(why)
-    grouped = long.groupby("_c", sort=True)
+    why = (why + ": " + long["reason"]).fillna(why)
+    reason: list[list[str]] = [[] for _ in countries]
+    source: list[dict[str, None]] = [{} for _ in countries]
+    lens: list[list[str]] = [[] for _ in countries]
+    # one pass over a few hundred rows (countries x lenses) to join the texts per country
+    for c, w, src, name, t in zip(
+        code.tolist(),
+        why.tolist(),
+        long["source"].tolist(),
+        long["lens"].tolist(),
+        long["tier"].tolist(),
+        strict=True,
+    ):
+        reason[c].append(w)
+        if not pd.isna(src):
+            source[c][src] = None
+        if t == tier[c]:
+            lens[c].append(name)
     out = pd.DataFrame(
         {
             "country": pd.Series(countries, dtype=TEXT),
-            "tier": tier.to_numpy(),
-            "reason": grouped["_why"].agg(_LENS_SEP.join).to_numpy(),
-            "source": grouped["source"].agg(_distinct_joined).to_numpy(),
-            "lens": long.loc[top].groupby("_c", sort=True)["lens"].agg("; ".join).to_numpy(),
+            "tier": tier,
+            "reason": [_LENS_SEP.join(r) for r in reason],
+            "source": [_LENS_SEP.join(x) or None for x in source],
+            "lens": ["; ".join(x) for x in lens],
         }
     ).astype(COMBINED_COLUMNS)  # type: ignore[arg-type]
+    names = [n for n, _ in tables]
     out.attrs["profile"] = {
-        "name": "+".join(n for n, _ in lenses),
-        "description": f"The {rule} tier of the lenses {', '.join(n for n, _ in lenses)}.",
+        "name": "+".join(names),
+        "description": f"The {rule} tier of the lenses {', '.join(names)}.",
         "source": _LENS_SEP.join(str(m.get("source")) for m in metas if m.get("source")),
         "rule": rule,
         "lenses": metas,
@@ -606,20 +645,14 @@ def combine_profiles(
     return out
 
 
-def _distinct_joined(values: pd.Series) -> Any:
-    """The distinct non-NA values joined by ``" | "`` (NA when none)."""
-    joined = _LENS_SEP.join(dict.fromkeys(str(v) for v in values.dropna()))
-    return joined or pd.NA
-
-
-def _changes(frames: Sequence[pd.DataFrame]) -> np.ndarray:
-    """The days on which a dated profile's tiers may change: every ``valid_from`` and the day
-    after every ``valid_to``, sorted (``datetime64[D]``)."""
+def _changes(checked: Sequence[_Checked]) -> np.ndarray:
+    """The days on which the lenses' tiers may change: every ``valid_from`` and the day after
+    every ``valid_to``, sorted (``datetime64[D]``)."""
     days: list[np.ndarray] = []
-    for f in frames:
-        for col, shift in (("valid_from", 0), ("valid_to", 1)):
-            if col in f.columns:
-                d = pd.to_datetime(f[col], errors="coerce").dropna().unique()
+    for c in checked:
+        for col, shift in ((c.valid_from, 0), (c.valid_to, 1)):
+            if col is not None:
+                d = col.dropna().unique()
                 days.append(np.asarray(d, "datetime64[D]") + np.timedelta64(shift, "D"))
     return np.unique(np.concatenate(days)) if days else np.zeros(0, "datetime64[D]")
 
@@ -647,17 +680,17 @@ def risk_tiers_at(profile: ProfilesArg, days: Any) -> tuple[list[pd.DataFrame], 
     """
     several = _is_several(profile)
     lenses = _lenses(profile if several else [profile])  # type: ignore[arg-type, list-item]
-    frames = [f for _, f in lenses]
+    checked = [_checked(f) for _, f in lenses]  # each lens checked once
     d = np.asarray(pd.to_datetime(pd.Series(days)).to_numpy(), "datetime64[D]")
-    changes = _changes(frames)
+    changes = _changes(checked)
     period = np.searchsorted(changes, d, side="right")  # 0: before the first change
     used, which = np.unique(period, return_inverse=True)
-    given: Any = dict(lenses) if several else frames[0]
     tables = []
     for k in used:
         if len(changes) == 0:
             rep = d[0] if len(d) else None
         else:
             rep = changes[k - 1] if k > 0 else changes[0] - np.timedelta64(1, "D")
-        tables.append(risk_tiers(given, at=rep))
+        parts = [(name, _select(c, rep)) for (name, _), c in zip(lenses, checked, strict=True)]
+        tables.append(_combine(parts, "highest") if several else parts[0][1])
     return tables, which.reshape(-1).astype(np.int64)
