@@ -32,8 +32,10 @@ within one lens stays an error. ``risk_tiers([a, b], at=d)`` is ``combine_profil
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -304,6 +306,14 @@ def list_risk_profiles() -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=16)
+def _bundled(key: str) -> pd.DataFrame:
+    """A bundled profile by name, built once per session (package data does not change; the
+    dated Freedom House profile takes a dozen editions to build). Callers get copies."""
+    idx = _read_index(RISK_PROFILE_DIR).set_index("name")
+    return _load_bundled(key, idx.loc[key])  # type: ignore[arg-type]  # unique index
+
+
 def _load_bundled(key: str, row: pd.Series) -> pd.DataFrame:
     """A bundled profile, its facts taken from the index row (name, description, source...)."""
     if row["format"] == "freedom-house-facts":
@@ -331,7 +341,8 @@ def load_risk_profile(name_or_path: ProfileArg) -> pd.DataFrame:
     ----------
     name_or_path : str, PathLike or DataFrame
         A name from :func:`list_risk_profiles` (``"nl-2022-freeze"``,
-        ``"eu-restrictive-measures"``, ``"freedom-house-2024"``) or a CSV path (see
+        ``"eu-restrictive-measures"``, ``"freedom-house-2024"``, the dated
+        ``"freedom-house"``) or a CSV path (see
         :func:`read_risk_profile`). A DataFrame is returned as a copy (check it with
         :func:`risk_tiers`).
 
@@ -355,7 +366,10 @@ def load_risk_profile(name_or_path: ProfileArg) -> pd.DataFrame:
     idx = _read_index(RISK_PROFILE_DIR).set_index("name")
     key = str(name_or_path)
     if key in idx.index:
-        return _load_bundled(key, idx.loc[key])  # type: ignore[arg-type]  # unique index
+        cached = _bundled(key)
+        out = cached.copy()
+        out.attrs = copy.deepcopy(cached.attrs)
+        return out
     path = Path(name_or_path)
     if key.strip() and path.exists():  # "" would be the current directory
         return read_risk_profile(path)
