@@ -304,3 +304,30 @@ def test_scenario_tiers_take_several_profiles_and_the_date():
     at_2018 = scenario_tiers(None, Target(), pd.Timestamp("2018-12-31"))  # type: ignore[arg-type]
     assert at_2018 is not None and at_2018["NI"] == 1
     assert np.isnan(at_2018.get("XX", np.nan))
+
+
+def test_quarters_before_the_first_edition_are_untiered(ties, tmp_path):
+    path = _write(tmp_path, DATED)
+    s = exposure_over_time(ties, start="2019-07-01", end="2020-03-31", risk_profile=path)
+    before = s[s["quarter"] == "2019Q4"]
+    after = s[(s["quarter"] == "2020Q1") & (s["active"] > 0)].set_index("country")
+    assert before["risk_tier"].isna().all() and before["risk_weighted"].isna().all()
+    assert before["risk_tier_unknown"].sum() == before["active"].sum()
+    assert after.loc["RU", "risk_tier"] == 2 and after.loc["CN", "risk_tier"] == 1
+    assert any("no edition in force" in n for n in s.attrs["risk_notes"])
+
+
+def test_a_lens_supplied_by_the_user_in_the_documented_format(ties, tmp_path):
+    """The threat-assessment lens is not bundled (no citable list): a user's file combines."""
+    text = "country,tier,reason,source,valid_from\nXX,2,x,y,2023-01-01\n"
+    with pytest.raises(ReferenceDataError, match="ISO 3166-1"):
+        exposure(ties, at="2024-06-30", risk_profile=["freedom-house", _write(tmp_path, text)])
+    text = "country,tier,reason,source,valid_from\nGB,2,named in assessment A,Agency A 2023,2023-02-01\n"
+    user = _write(tmp_path, text, "countries-of-concern.csv")
+    e = exposure(ties, at="2024-06-30", risk_profile=["freedom-house", user]).set_index("country")
+    assert e.loc["GB", "risk_tier"] == 2
+    assert e.loc["GB", "risk_reasons"].endswith(
+        "countries-of-concern (tier 2): named in assessment A"
+    )
+    early = exposure(ties, at="2022-06-30", risk_profile=["freedom-house", user])
+    assert early.set_index("country").loc["GB", "risk_tier"] == 0  # before the user's edition
