@@ -185,7 +185,8 @@ def freedom_house_facts(
     ("St." is read as "Saint"). Countries (``C/T`` = ``c``) must all map. Territories (``t``)
     that have no ISO code of their own (Crimea, Gaza Strip, Tibet...) or whose code a country
     already has are left out and listed in ``attrs["freedom_house"]["excluded"]``. This is how
-    the bundled ``data/freedom_house_2024.csv`` was generated (the workbook is not shipped).
+    the bundled ``data/freedom_house_2013-2024.csv`` was generated, one edition at a time, by
+    ``scripts/build_freedom_house.py`` (the workbook is not shipped).
 
     Parameters
     ----------
