@@ -367,15 +367,7 @@ def exposure_over_time(
     base = _prepare(partnerships, keys, None, regions, valid_only=True)
     window = _window(base, start, end, academic_year)
     risk = _risk(risk_profile, window.q_end)
-    codes = None if risk is None else _country_codes(base.country)
-    prep = base if risk is None else _retier(base, _tiers_of(risk, 0), codes)
-    m = _measures_over(prep, w, window)
-    for e in range(1, 0 if risk is None else len(risk.tiers)):
-        # another edition in the window: its risk measures, for its quarters only
-        m_e = _measures_over(_retier(base, _tiers_of(risk, e), codes), w, window, risk_only=True)
-        cols = risk.of_time == e  # type: ignore[union-attr]
-        for k in _RISK_MEASURES:
-            m[k][:, cols] = m_e[k][:, cols]
+    m = _measures_over_editions(base, w, window, risk)
     keep = np.asarray(
         (m["active"] > 0).any(axis=1)
         | (m["started"] > 0).any(axis=1)
@@ -383,8 +375,59 @@ def exposure_over_time(
         dtype=bool,
     )
     people = _people(headcounts, keys, window.q_end, basis, regions)
-    out = _assemble(prep, m, keep, people, window.q_end, labels=window.labels, risk=risk)
+    out = _assemble(base, m, keep, people, window.q_end, labels=window.labels, risk=risk)
     return out.drop(columns=["_t"])
+
+
+def _measures_over_editions(
+    base: _Prepared, w: np.ndarray, window: _Window, risk: _Risk | None
+) -> dict[str, np.ndarray]:
+    """:func:`_measures_over` with each quarter's profile edition.
+
+    When every row is its own agreement, the rows are grouped once by unit x *tier signature*
+    (a country's tiers in every edition of the window) and each quarter weighs a group by its
+    edition's tier: one pass. Otherwise (agreements with several ties, counted once per unit
+    and tier) each further edition recomputes only the risk measures, for its quarters.
+    """
+    if risk is None:
+        return _measures_over(base, w, window)
+    codes = _country_codes(base.country)
+    if len(risk.tiers) > 1 and base.agreement is None:
+        return _measures_over(_signature_groups(base, risk, codes), w, window)
+    m = _measures_over(_retier(base, risk.tiers[0], codes), w, window)
+    for e in range(1, len(risk.tiers)):
+        m_e = _measures_over(_retier(base, risk.tiers[e], codes), w, window, risk_only=True)
+        cols = risk.of_time == e
+        for k in _RISK_MEASURES:
+            m[k][:, cols] = m_e[k][:, cols]
+    return m
+
+
+def _signature_groups(
+    base: _Prepared, risk: _Risk, codes: tuple[np.ndarray, pd.Series]
+) -> _Prepared:
+    """Rows grouped by unit x tier signature; ``tier_of_fine`` per fine group and quarter."""
+    ccodes, clabels = codes
+    per_label = np.stack(
+        [
+            clabels.map(t).astype("Float64").fillna(_UNKNOWN_TIER).to_numpy(np.int64)
+            for t in risk.tiers
+        ],
+        axis=1,
+    )  # labels x editions
+    sigs, sig_of_label = np.unique(per_label, axis=0, return_inverse=True)
+    sig = sig_of_label.reshape(-1)[ccodes] if len(ccodes) else np.zeros(0, np.int64)
+    ids = base.user_of_fine[base.fine]
+    fine, table = _group_rows(
+        [(ids, pd.Series(range(base.n_users))), (sig, pd.Series(range(len(sigs))))], len(ids)
+    )
+    return replace(
+        base,
+        fine=fine.astype(np.int64),
+        n_fine=len(table),
+        user_of_fine=table[:, 0],
+        tier_of_fine=sigs[table[:, 1]][:, risk.of_time],  # fine groups x quarters
+    )
 
 
 @dataclass(frozen=True)
@@ -759,7 +802,7 @@ class _Prepared:
     fine: np.ndarray  # per row: fine group (unit x tier when a profile is given)
     n_fine: int
     user_of_fine: np.ndarray  # unit of each fine group (non-decreasing)
-    tier_of_fine: np.ndarray  # tier code 0..3, 4 unknown, of each fine group
+    tier_of_fine: np.ndarray  # tier code 0..3, 4 unknown, of each fine group (x time: 2-D)
     n_users: int
     start: np.ndarray  # datetime64[D]
     end: np.ndarray  # datetime64[D], NaT open-ended
@@ -933,8 +976,9 @@ def _risk_measures(
     once per unit and tier) and their cents (``rv``)."""
     if prep.n_fine == 0:
         return {k: np.zeros((0, rc.shape[1])) for k in _RISK_MEASURES}
-    wt = w[prep.tier_of_fine][:, None]
-    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
+    tof = prep.tier_of_fine if prep.tier_of_fine.ndim == 2 else prep.tier_of_fine[:, None]
+    wt = w[tof]
+    unknown_tier = tof == _UNKNOWN_TIER
     return {
         "rw": _reduce_units(prep, rc * wt),
         "rwv": _reduce_units(prep, rv * wt),
