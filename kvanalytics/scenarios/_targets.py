@@ -102,19 +102,24 @@ def _join(parts: Sequence[pd.Series], n: int, sep: str = "; ") -> pd.Series:
     return pd.Series(texts[inv.reshape(-1)], dtype="string")
 
 
-def _risk_tiers(
-    risk_profile: pd.DataFrame | str | None, target: RiskTarget | None
-) -> pd.Series | None:
-    """Tier per partner country (float) of the profile in use; None without a profile.
+def _risk_tiers(risk_profile: Any, target: RiskTarget | None, at: Any = None) -> pd.Series | None:
+    """Tier per partner country (float) of the profile(s) in use at ``at``; None without one.
 
-    ``risk_profile`` (a frame with ``country, tier``, a profile name or path) replaces the
-    target's profile. The tiers follow :func:`kvanalytics.reference.risk_tiers`, the one rule
-    for every caller: a country listed twice is an error, a country not listed has no tier.
+    ``risk_profile`` (a frame with ``country, tier``, a profile name or path, or a list/mapping
+    of them: several lenses) replaces the target's profile; the target's ``name`` may be one
+    profile name or a list of names (lenses), and a spec may also give them as ``names``. The
+    tiers follow :func:`kvanalytics.reference.risk_tiers`, the one rule for every caller: a
+    country listed twice in a lens is an error, a country not listed has no tier, several
+    lenses combine by the highest tier, and a dated profile gives its edition in force at
+    ``at`` (the scenario's effective date).
     """
-    given = risk_profile if risk_profile is not None else (target.name if target else None)
+    given = risk_profile
+    if given is None and target is not None:
+        names = getattr(target, "names", None) or target.name
+        given = list(names) if isinstance(names, list | tuple) else names
     if given is None:
         return None
-    tiers = risk_tiers(given)
+    tiers = risk_tiers(given, at=at)
     return tiers.set_index("country")["tier"].astype(float).sort_index()
 
 
@@ -220,7 +225,7 @@ def _target(
 ) -> _Targeting:
     """Countries, risk tiers and watchlists unioned; fields unioned or intersected with them."""
     n = len(p)
-    tiers = _risk_tiers(risk_profile, t.risk_profile)
+    tiers = _risk_tiers(risk_profile, t.risk_profile, d)
     tier = np.full(n, np.nan)
     tier_by_country = pd.Series(dtype=float) if tiers is None else tiers
     if tiers is not None:
