@@ -189,7 +189,10 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
         cats = pd.Categorical.from_codes(np.r_[np.arange(k), -1], dtype=dtype)
         return codes, pd.Series(cats)
     if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        enc = pc.dictionary_encode(pa.array(values.array), null_encoding="encode")
+        arr = pa.array(values.array)
+        if isinstance(arr, pa.ChunkedArray):  # a frame built by pd.concat holds several chunks
+            arr = arr.combine_chunks()
+        enc = pc.dictionary_encode(arr, null_encoding="encode")
         codes = np.asarray(enc.indices.to_numpy(zero_copy_only=False))
         return codes, pd.Series(enc.dictionary.to_pylist(), dtype=TEXT)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)

@@ -13,6 +13,7 @@ from kvanalytics import config
 from kvanalytics.errors import SchemaError
 from kvanalytics.people import (
     choose_basis,
+    factorize,
     headcounts_in_force,
     in_force,
     period_reference,
@@ -312,3 +313,12 @@ def test_exposure_people_equal_impact_population(sample, name: str, day: str) ->
         assert not imp.by_country["metric"].isin([*PEOPLE_METRICS, "support_population"]).any()
     elif name in ("nl-2022-freeze",):
         assert compared > 0
+
+
+def test_factorize_text_of_a_concatenated_frame():
+    # pd.concat leaves text columns as multi-chunk Arrow arrays; "NA" is Namibia, a value.
+    parts = [pd.Series(v, dtype="string[pyarrow]") for v in (["BE", "NA"], ["NA", None, "BE"])]
+    codes, labels = factorize(pd.concat(parts, ignore_index=True))
+    decoded = labels.iloc[codes].tolist()
+    assert decoded[:3] == ["BE", "NA", "NA"] and decoded[4] == "BE"
+    assert pd.isna(decoded[3]) and len(set(codes.tolist())) == 3
