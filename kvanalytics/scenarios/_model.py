@@ -15,7 +15,14 @@ from .. import config
 from ..exposure import is_active
 from ._headcounts import _headcounts_in_force
 from ._spec import _MOBILITY_GROUPS, Assumptions, Range, Scenario, Scope, Targets
-from ._targets import _prepare_partnerships, _scope_mask, _target, _Targeting
+from ._targets import (
+    RiskProfileArg,
+    _prepare_partnerships,
+    _scope_mask,
+    _target,
+    _Targeting,
+    _vocabulary_notes,
+)
 from ._terms import (
     _F_MONTHLY,
     _F_MONTHS,
@@ -64,6 +71,8 @@ class _Bearing:
     bears: dict[str, np.ndarray]
     exempt: np.ndarray
     level_unc: np.ndarray  # level unknown, with individual ties exempt: a range
+    level_unc_by: dict[str, np.ndarray]  # the same per agreement metric
+    maybe: np.ndarray  # target status unknown: a range
     is_exchange: np.ndarray
     frozen: np.ndarray
     cancelled: np.ndarray
@@ -78,7 +87,7 @@ def _model(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame | None,
     watchlists: Mapping[str, pd.DataFrame] | None,
-    risk_profile: pd.DataFrame | str | None,
+    risk_profile: RiskProfileArg,
 ) -> _Model:
     d = pd.Timestamp(scenario.effective)
     notes: list[str] = []
@@ -86,6 +95,7 @@ def _model(
     p = _prepare_partnerships(partnerships)
     active, upcoming = _when(p, d)
     tg = _target(scenario.targets, p, d, watchlists, risk_profile, notes)
+    _vocabulary_notes(scenario, p, notes)
     b = _bear(scenario, p, tg, active, upcoming)
     observed_value = _observed_value(p, active)
     parts = [_agreement_part(p, b)]
@@ -154,7 +164,16 @@ def _bear(
     individual = (level == "individual").fillna(False).to_numpy(bool)
     level_na = level.isna().to_numpy(bool)
     exempt = individual & ex.individual_ties
-    level_unc = level_na & ex.individual_ties
+
+    def unc(m: str) -> np.ndarray:
+        """Unknown level is a range where individual ties escape measure ``m``."""
+        sc = meas.get(m)
+        escapes = ex.individual_ties or (
+            sc is not None and bool(sc.levels) and "individual" not in sc.levels
+        )
+        return level_na & escapes
+
+    level_unc = unc("freeze_institutional") | unc("cancel_planned")
     is_exchange = (p["kind"] == "exchange").fillna(False).to_numpy(bool)
     temporal = {
         "freeze_institutional": active,
@@ -177,10 +196,24 @@ def _bear(
             out |= bears.get(m, none)
         return out & ~exempt
 
+    by_metric = {
+        "agreements_frozen": unc("freeze_institutional"),
+        "ties_frozen": unc("freeze_institutional"),
+        "agreements_cancelled": unc("cancel_planned"),
+        "ties_cancelled": unc("cancel_planned"),
+        "agreements_reviewed": unc("review"),
+        "ties_reviewed": unc("review"),
+        "agreements_conditioned": unc("condition"),
+        "ties_conditioned": unc("condition"),
+        "value_eur_stopped": unc("freeze_institutional") | unc("stop_financial_flows"),
+        "data_exchange_stopped": unc("freeze_institutional") | unc("stop_data_exchange"),
+    }
     return _Bearing(
         bears=bears,
         exempt=exempt,
         level_unc=level_unc,
+        level_unc_by=by_metric,
+        maybe=tg.maybe,
         is_exchange=is_exchange,
         frozen=hit_by("freeze_institutional"),
         cancelled=hit_by("cancel_planned"),
@@ -206,11 +239,11 @@ def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
     may_share = p["data_exchange"].fillna(True).to_numpy(bool)
 
     def per_agreement(sel: np.ndarray) -> np.ndarray:
-        return _agreement_share(codes, sel)
+        return _agreement_share(codes, sel, b.maybe)
 
     return _agreement_terms(
         p,
-        b.level_unc,
+        b.level_unc_by,
         [
             ("agreements_frozen", b.frozen, None, False, per_agreement(b.frozen)),
             ("ties_frozen", b.frozen, None, False, None),
@@ -235,6 +268,7 @@ def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
                 per_agreement(b.data & may_share),
             ),
         ],
+        b.maybe,
     )
 
 
@@ -297,19 +331,20 @@ def _people_specs(
         if m not in meas or (metric == "degree_students_lost" and ex.degree_students):
             continue
         scope = meas[m]
-        full = _whole_countries(t, scope, tg.tier_by_country) if t.fields_mode == "union" else set()
+        full = _whole_countries(t, scope, tg) if t.fields_mode == "union" else set()
         share = _exchange_share(p, active, b.is_exchange, b.bears.get(m, none) & ~b.exempt)
         specs.append((metric, groups, full, share))
     return specs
 
 
-def _whole_countries(t: Targets, scope: Scope, tier_by_country: pd.Series) -> set[str]:
+def _whole_countries(t: Targets, scope: Scope, tg: _Targeting) -> set[str]:
     """Countries targeted as a whole by a measure (none when the measure is scoped by fields)."""
     if scope.fields:
         return set()
+    tier_by_country = tg.tier_by_country
     whole = set(t.countries)
     if t.risk_profile is not None:
-        whole |= set(tier_by_country.index[tier_by_country >= t.risk_profile.min_tier])
+        whole |= set(tg.risk_countries)
     if scope.min_tier is not None:
         whole &= set(tier_by_country.index[tier_by_country >= scope.min_tier])
     if scope.countries:
