@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import config
 from ..exposure import is_active
+from ..schemas import STAFF_GROUPS
 from ._headcounts import _headcounts_in_force
 from ._spec import _MOBILITY_GROUPS, Assumptions, Range, Scenario, Scope, Targets
 from ._targets import (
@@ -305,7 +306,24 @@ def _people_parts(
         _people_terms(hc, metric, groups, full, share) for metric, groups, full, share in specs
     ]
     support, people_notes = _support_parts(hc, a, notes)
+    if "recall_exchange_out" in scenario.measures.on():
+        _staff_abroad_note(headcounts, notes)
     return parts + support, people_notes
+
+
+def _staff_abroad_note(headcounts: pd.DataFrame, notes: list[str]) -> None:
+    """Recall counts outgoing exchange students; say whether the headcounts know staff abroad."""
+    staff = headcounts["group"].isin(STAFF_GROUPS) & (headcounts["basis"] == "destination")
+    n = int(staff.fillna(False).sum())
+    notes.append(
+        "exchange_out_recalled counts outgoing exchange students (basis destination); "
+        + (
+            f"the headcounts have {n:,} staff row(s) by destination, not counted in it."
+            if n
+            else "the headcounts have no staff abroad (staff rows by destination), so staff "
+            "in the targeted countries are not counted."
+        )
+    )
 
 
 def _people_specs(
