@@ -108,6 +108,7 @@ def make_scenario(
     min_tier: int = 2,
     fields: Iterable[str] = (),
     fields_mode: str = "union",
+    partner_types: Iterable[str] = (),
     measures: Iterable[str] | Mapping[str, Any] = ("freeze_institutional",),
     exemptions: Iterable[str] | Mapping[str, Any] = (),
     assumptions: Mapping[str, Any] | None = None,
@@ -129,6 +130,8 @@ def make_scenario(
     risk_profile : str, optional
         Profile name; targets tier >= ``min_tier``.
     fields_mode : {"union", "intersect"}
+    partner_types : iterable of str
+        Keep only partners of these types (education, research, ...); unknown type: a range.
     measures, exemptions : iterable of names, or mapping as in YAML
     assumptions : mapping, optional
         As in YAML; tuples are accepted for ranges.
@@ -159,6 +162,8 @@ def make_scenario(
         targets["risk_profile"] = {"name": risk_profile, "min_tier": min_tier}
     if fields:
         targets["fields"] = list(fields)
+    if partner_types:
+        targets["partner_types"] = list(partner_types)
     m = dict(measures) if isinstance(measures, Mapping) else {k: True for k in measures}
     e = dict(exemptions) if isinstance(exemptions, Mapping) else {k: True for k in exemptions}
     a = {k: list(v) if isinstance(v, tuple) else v for k, v in (assumptions or {}).items()}

@@ -28,6 +28,7 @@ from ._terms import (
     _F_MONTHLY,
     _F_MONTHS,
     _F_TAKEUP,
+    _UNKNOWN_TARGET_DEFAULT,
     _aggregate_terms,
     _agreement_codes,
     _agreement_share,
@@ -299,11 +300,12 @@ def _people_parts(
     specs = _people_specs(scenario, p, active, b, tg)
     need_groups = {g for _, gs, _, _ in specs for g in gs} | set(a.support_groups)
     need_countries = set(a.support_nationalities)
-    for _, _, full, share in specs:
+    for _, _, full, (share, _sure) in specs:
         need_countries |= full | {c for c, x in share.items() if x > 0}
     hc = _headcounts_in_force(headcounts, d, notes, need_groups, need_countries)
     parts = [
-        _people_terms(hc, metric, groups, full, share) for metric, groups, full, share in specs
+        _people_terms(hc, metric, groups, full, share, sure)
+        for metric, groups, full, (share, sure) in specs
     ]
     support, people_notes = _support_parts(hc, a, notes)
     if "recall_exchange_out" in scenario.measures.on():
@@ -332,11 +334,14 @@ def _people_specs(
     active: np.ndarray,
     b: _Bearing,
     tg: _Targeting,
-) -> list[tuple[str, list[str], set[str], dict[str, float]]]:
-    """Per people metric whose measure is on: (metric, groups, whole countries, share hit).
+) -> list[tuple[str, list[str], set[str], tuple[dict[str, float], dict[str, float]]]]:
+    """Per people metric whose measure is on: (metric, groups, whole countries, (central
+    share hit, sure share hit)).
 
     Exchange students of a country targeted as a whole count in full; elsewhere they are
-    allocated by the share of the country's active exchange agreements hit.
+    allocated by the share of the country's active exchange agreements hit (maybe-targeted
+    ones at the central unknown-target share; the low end is a point only when the sure ones
+    alone hit every agreement).
     """
     t, meas, ex = scenario.targets, scenario.measures.on(), scenario.exemptions
     none = np.zeros(len(p), bool)
@@ -350,8 +355,15 @@ def _people_specs(
             continue
         scope = meas[m]
         full = _whole_countries(t, scope, tg) if t.fields_mode == "union" else set()
-        share = _exchange_share(p, active, b.is_exchange, b.bears.get(m, none) & ~b.exempt)
-        specs.append((metric, groups, full, share))
+        hit = b.bears.get(m, none) & ~b.exempt
+        share = _exchange_share(p, active, b.is_exchange, hit)
+        if b.maybe.any():  # maybe-targeted ties: the low end counts the sure ones only
+            sure = _exchange_share(p, active, b.is_exchange, hit & ~b.maybe)
+            c = (scenario.assumptions.share_unknown_target_true or _UNKNOWN_TARGET_DEFAULT).central
+            central = {k: sure[k] + (v - sure[k]) * c for k, v in share.items()}
+            specs.append((metric, groups, full, (central, sure)))
+        else:
+            specs.append((metric, groups, full, (share, share)))
     return specs
 
 

@@ -287,15 +287,20 @@ def _people_terms(
     groups: Sequence[str],
     full: set[str],
     share: Mapping[str, float],
+    sure: Mapping[str, float] | None = None,
 ) -> _Terms:
-    """People terms: whole countries in ``full``; elsewhere allocated by ``share`` (a range)."""
+    """People terms: whole countries in ``full``; elsewhere allocated by ``share`` (a range:
+    low 0, central headcount × share, high the headcount; a point when ``sure``, the share of
+    surely targeted agreements, is 1)."""
     wanted = set(groups)
     rows = np.flatnonzero([g in wanted for g in hc["group"]])
     c = hc["country"][rows]
     s = np.array([1.0 if x in full else share.get(x, 0.0) for x in c], dtype=float)
+    sure = share if sure is None else sure
+    s_sure = np.array([1.0 if x in full else sure.get(x, 0.0) for x in c], dtype=float)
     keep = s > 0
     h = hc["headcount"][rows]
-    point = s >= 1.0
+    point = s_sure >= 1.0
     return _terms(
         metric,
         faculty=hc["faculty"][rows][keep],
