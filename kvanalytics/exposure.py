@@ -27,7 +27,12 @@ Semantics (DESIGN.md, "Semantics"):
   date is NA (unknown), never a later year's count; a unit without rows in a period in force
   has 0 people.
 - **Risk weighting** multiplies each active agreement by the weight of its country's tier in a
-  risk profile (:data:`DEFAULT_RISK_WEIGHTS`).
+  risk profile (:data:`DEFAULT_RISK_WEIGHTS`). Several profiles (*lenses*) combine by the
+  highest tier (:func:`kvanalytics.reference.combine_profiles`); ``risk_reasons`` says which
+  lens gave which tier and why. A **dated** profile (Freedom House editions) gives each day its
+  edition in force: :func:`exposure` the edition at ``at``, :func:`exposure_over_time` each
+  quarter end its own (quarters are mapped to editions, the risk measures computed once per
+  edition in the window; before the first edition no country has a tier).
 
 Everything is computed with vectorised group codes, ``numpy.bincount`` and difference arrays
 (one pass over the rows, whatever the number of quarters), so a sector's 10^6 agreements and
@@ -37,7 +42,7 @@ Everything is computed with vectorised group codes, ``numpy.bincount`` and diffe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -48,7 +53,7 @@ from . import config
 from .errors import KvError, SchemaError
 from .normalise import country_table
 from .people import code_dtype, factorize, in_force
-from .reference import risk_tiers
+from .reference import ProfilesArg, risk_tiers_at
 from .schemas import (
     DATE,
     GROUPS,
@@ -88,6 +93,8 @@ _KEY_DTYPES: dict[str, Any] = {
     "region": TEXT,
 }
 _UNKNOWN_TIER = 4  # tier code of a country not in the risk profile
+#: Measures that depend on the tiers (recomputed per profile edition in a series).
+_RISK_MEASURES = ("rw", "rwv", "tier_unknown", "tier_known")
 _ONE_DAY = np.timedelta64(1, "D")
 
 
@@ -144,7 +151,7 @@ def exposure(
     *,
     by: Sequence[str] = ("country",),
     at: Any = None,
-    risk_profile: pd.DataFrame | str | None = None,
+    risk_profile: ProfilesArg | None = None,
     weights: Mapping[int, float] | None = None,
     basis: str | None = None,
 ) -> pd.DataFrame:
@@ -164,8 +171,10 @@ def exposure(
         Keys among :data:`KEYS`; ``region`` maps ``country`` to its UN region.
     at : date-like, optional
         The day counted; ``None`` means today.
-    risk_profile : DataFrame or str, optional
-        Columns ``country`` and ``tier`` (0-3), or the name of a bundled profile.
+    risk_profile : str, path, DataFrame, or a list/mapping of them, optional
+        A profile (columns ``country`` and ``tier`` 0-3, or a bundled name or a CSV path), or
+        several lenses combined by the highest tier. A dated profile gives its edition in force
+        at ``at`` (:func:`kvanalytics.reference.risk_tiers`).
     weights : mapping, optional
         Tier -> weight, overriding :data:`DEFAULT_RISK_WEIGHTS` for the tiers given.
     basis : str, optional
@@ -187,7 +196,9 @@ def exposure(
         - ``value_eur`` (sum of known values of active agreements, each agreement's value once
           per unit: that of its first active tie), ``value_eur_unknown`` (active agreements
           whose value is NA);
-        - ``risk_tier`` (only when ``country`` is a key; NA when not in the profile),
+        - ``risk_tier`` (only when ``country`` is a key; NA when not in the profile; with several
+          lenses the highest) and ``risk_reasons`` (with ``risk_tier``: the profile's reason,
+          or every lens's ``"<lens> (tier <t>): <reason>"`` joined by ``" | "``),
           ``risk_weighted`` (sum of tier weights of active agreements; an agreement with
           ties in two tiers of one unit carries both weights),
           ``risk_weighted_value_eur`` (sum of weight x value), ``risk_tier_unknown`` (active
@@ -206,13 +217,14 @@ def exposure(
     ...                                                       "2024-06-30").sum())
     True
     """
-    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
+    keys, w, regions = _inputs(partnerships, headcounts, by, weights)
     d = _as_day(at)
-    prep = _prepare(partnerships, keys, tiers, regions, valid_only=False)
+    risk = _risk(risk_profile, np.array([d]))
+    prep = _prepare(partnerships, keys, _tiers_of(risk, 0), regions, valid_only=False)
     m = _measures_at(prep, w, is_active(partnerships, d).to_numpy())
     keep = m["active"][:, 0] > 0
     people = _people(headcounts, keys, np.array([d]), basis, regions)
-    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, tiers=tiers)
+    out = _assemble(prep, m, keep, people, np.array([d]), labels=None, risk=risk)
     return _ranked(_with_share(out.drop(columns=["_t"])), keys)
 
 
@@ -220,17 +232,16 @@ def _inputs(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame | None,
     by: Sequence[str] | str,
-    risk_profile: pd.DataFrame | str | None,
     weights: Mapping[int, float] | None,
-) -> tuple[tuple[str, ...], pd.Series | None, np.ndarray, pd.Series | None]:
-    """Checked keys, tiers, weights and regions of an exposure call (tables validated)."""
+) -> tuple[tuple[str, ...], np.ndarray, pd.Series | None]:
+    """Checked keys, weights and regions of an exposure call (tables validated)."""
     keys = _check_by(by, partnerships)
     check_partnerships(partnerships, where="exposure")
     if headcounts is not None:
         check_headcounts(headcounts, where="exposure")
-    tiers = _risk_tiers(risk_profile)
+    w = _weights(weights)
     regions = _regions() if "region" in keys else None
-    return keys, tiers, _weights(weights), regions
+    return keys, w, regions
 
 
 def _measures_at(prep: _Prepared, w: np.ndarray, active: np.ndarray) -> dict[str, np.ndarray]:
@@ -296,7 +307,7 @@ def exposure_over_time(
     end: Any = None,
     by: Sequence[str] = ("country",),
     academic_year: bool = False,
-    risk_profile: pd.DataFrame | str | None = None,
+    risk_profile: ProfilesArg | None = None,
     weights: Mapping[int, float] | None = None,
     basis: str | None = None,
 ) -> pd.DataFrame:
@@ -324,7 +335,10 @@ def exposure_over_time(
     academic_year : bool
         Academic-year quarters (Q1 = September-November, ..., Q4 = June-August), labelled
         ``"2024/25 Q1"``, instead of calendar quarters ``"2024Q3"``.
-    risk_profile, weights, basis
+    risk_profile
+        As in :func:`exposure`; a dated profile gives each quarter the edition in force at its
+        last day (``risk_tier``, ``risk_reasons`` and the risk sums change with the edition).
+    weights, basis
         As in :func:`exposure`.
 
     Returns
@@ -349,10 +363,19 @@ def exposure_over_time(
     """
     if str(freq).upper() not in ("Q", "QE", "Q-DEC", "QE-DEC"):
         raise ValueError(f"freq must be 'Q' (quarters); got {freq!r}.")
-    keys, tiers, w, regions = _inputs(partnerships, headcounts, by, risk_profile, weights)
-    prep = _prepare(partnerships, keys, tiers, regions, valid_only=True)
-    window = _window(prep, start, end, academic_year)
+    keys, w, regions = _inputs(partnerships, headcounts, by, weights)
+    base = _prepare(partnerships, keys, None, regions, valid_only=True)
+    window = _window(base, start, end, academic_year)
+    risk = _risk(risk_profile, window.q_end)
+    codes = None if risk is None else _country_codes(base.country)
+    prep = base if risk is None else _retier(base, _tiers_of(risk, 0), codes)
     m = _measures_over(prep, w, window)
+    for e in range(1, 0 if risk is None else len(risk.tiers)):
+        # another edition in the window: its risk measures, for its quarters only
+        m_e = _measures_over(_retier(base, _tiers_of(risk, e), codes), w, window, risk_only=True)
+        cols = risk.of_time == e  # type: ignore[union-attr]
+        for k in _RISK_MEASURES:
+            m[k][:, cols] = m_e[k][:, cols]
     keep = np.asarray(
         (m["active"] > 0).any(axis=1)
         | (m["started"] > 0).any(axis=1)
@@ -360,7 +383,7 @@ def exposure_over_time(
         dtype=bool,
     )
     people = _people(headcounts, keys, window.q_end, basis, regions)
-    out = _assemble(prep, m, keep, people, window.q_end, labels=window.labels, tiers=tiers)
+    out = _assemble(prep, m, keep, people, window.q_end, labels=window.labels, risk=risk)
     return out.drop(columns=["_t"])
 
 
@@ -390,13 +413,16 @@ def _window(prep: _Prepared, start: Any, end: Any, academic_year: bool) -> _Wind
     return _Window(off, q0, q1, labels, q_end)
 
 
-def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np.ndarray]:
+def _measures_over(
+    prep: _Prepared, w: np.ndarray, win: _Window, *, risk_only: bool = False
+) -> dict[str, np.ndarray]:
     """Per unit x quarter measures: stock at quarter ends from difference arrays, and flows.
 
     Agreements count once per unit: the quarters in which any of their ties in the unit is
     active (merged intervals, :func:`_segments`); ``ties`` counts rows. Flows count agreements:
     ``started`` in the quarter of their first start in the unit, ``ended`` in that of their last
-    end (when every tie has one).
+    end (when every tie has one). ``risk_only``: only the measures of :data:`_RISK_MEASURES`
+    (another profile edition's; the others do not depend on tiers).
     """
     nf, nq, q0, q1, off = prep.n_fine, win.n, win.q0, win.q1, win.off
     qs = _quarter(prep.start, off)
@@ -420,6 +446,9 @@ def _measures_over(prep: _Prepared, w: np.ndarray, win: _Window) -> dict[str, np
         return np.cumsum(diff.reshape(nf, width), axis=1)[:, :nq]
 
     user = prep.user_of_fine[prep.fine]
+    if risk_only:
+        seg_f = _segments(prep.fine, prep, rows, lo, hi, width)
+        return _risk_measures(prep, w, stock(seg_f), stock(seg_f, prep.cents))
     seg_u = _segments(user, prep, rows, lo, hi, width)
     seg_f = _segments(prep.fine, prep, rows, lo, hi, width) if prep.agreement is not None else seg_u
     m = _measures(
@@ -577,14 +606,52 @@ def _quarter_labels(q: np.ndarray, off: int, academic: bool) -> tuple[np.ndarray
     return np.array(labels, dtype=object), q_end
 
 
-def _risk_tiers(risk_profile: pd.DataFrame | str | None) -> pd.Series | None:
-    """Country -> tier (Int64) by :func:`kvanalytics.reference.risk_tiers`; None without one."""
+@dataclass(frozen=True)
+class _Risk:
+    """The tier tables in force over the days counted (by :func:`reference.risk_tiers_at`)."""
+
+    tiers: list[pd.Series]  # per edition: country -> tier (Int64)
+    reasons: list[pd.Series]  # per edition: country -> reason text
+    of_time: np.ndarray  # per day counted: its edition
+    notes: list[str]  # per edition: what is in force (dated profiles)
+
+
+def _risk(risk_profile: ProfilesArg | None, days: np.ndarray) -> _Risk | None:
+    """Country -> tier and reason of each edition in force on ``days``; None without a profile.
+
+    One profile or several lenses, dated or not, all by :func:`kvanalytics.reference.risk_tiers`
+    (the one rule): each distinct table once, and which one each day uses."""
     if risk_profile is None:
         return None
-    tiers = risk_tiers(risk_profile)
-    return pd.Series(
-        tiers["tier"].to_numpy(), index=pd.Index(tiers["country"], dtype=TEXT), name="tier"
-    )
+    tables, of_time = risk_tiers_at(risk_profile, days)
+    tiers, reasons, notes = [], [], []
+    for e, t in enumerate(tables):
+        idx = pd.Index(t["country"], dtype=TEXT)
+        tiers.append(pd.Series(t["tier"].to_numpy(), index=idx, name="tier"))
+        reasons.append(pd.Series(t["reason"].astype(TEXT).to_numpy(), index=idx, name="reason"))
+        notes.append(_edition_note(t.attrs.get("profile", {}), days[of_time == e]))
+    return _Risk(tiers, reasons, of_time, notes)
+
+
+def _edition_note(meta: Mapping[str, Any], days: np.ndarray) -> str:
+    """``"2019-03-31 to 2019-12-31: freedom-house edition of 2019-02-04"`` for the dated lenses
+    of one tier table ("" when no lens is dated)."""
+    parts = []
+    for m in meta.get("lenses", [meta]):
+        if "edition" not in m:
+            continue
+        ed = m["edition"]
+        what = f"edition of {ed.date()}" if ed is not None else "no edition in force (untiered)"
+        parts.append(f"{m.get('name', 'risk profile')} {what}")
+    if not parts or not len(days):
+        return ""
+    first, last = str(days.min())[:10], str(days.max())[:10]
+    span = first if first == last else f"{first} to {last}"
+    return f"{span}: {'; '.join(parts)}"
+
+
+def _tiers_of(risk: _Risk | None, e: int) -> pd.Series | None:
+    return None if risk is None else risk.tiers[e]
 
 
 def _weights(weights: Mapping[int, float] | None) -> np.ndarray:
@@ -703,6 +770,7 @@ class _Prepared:
     #: its own agreement (ids unique or absent), so ties and agreements are the same rows
     agreement: np.ndarray | None = None
     n_agreements: int = 0
+    country: pd.Series | None = None  # per row (the rows kept): partner country, for _retier
 
 
 def _prepare(
@@ -724,18 +792,8 @@ def _prepare(
     n = len(p)
     ids, labels = _codes_table(p, keys, regions)
     n_users = len(labels)
-    if tiers is not None:
-        ccodes, clabels = factorize(p["country"])
-        tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
-        tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
-        fine, table = _group_rows(
-            [(ids, pd.Series(range(n_users))), (tier, pd.Series(range(5)))], n
-        )
-        user_of_fine, tier_of_fine = table[:, 0], table[:, 1]
-    else:
-        fine = ids
-        user_of_fine = np.arange(n_users)
-        tier_of_fine = np.full(n_users, _UNKNOWN_TIER)
+    codes = None if tiers is None else _country_codes(p.get("country"))
+    fine, user_of_fine, tier_of_fine = _fine_groups(ids, n_users, codes, tiers)
     if "value_eur" in p.columns:
         v = pd.to_numeric(p["value_eur"], errors="coerce").to_numpy(np.float64, na_value=np.nan)
     else:
@@ -758,6 +816,50 @@ def _prepare(
         suspended=_status_is(p, "suspended"),
         agreement=agreement,
         n_agreements=n_agreements,
+        country=p["country"],
+    )
+
+
+def _country_codes(country: pd.Series | None) -> tuple[np.ndarray, pd.Series]:
+    """Country code per row and the labels (factorized once, mapped to each edition's tiers)."""
+    if country is None:
+        raise SchemaError(
+            "exposure: a risk profile needs the partnerships' country column; build the table "
+            "with kvanalytics.read_partnerships()."
+        )
+    return factorize(country)
+
+
+def _fine_groups(
+    ids: np.ndarray,
+    n_users: int,
+    codes: tuple[np.ndarray, pd.Series] | None,
+    tiers: pd.Series | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fine group of each row (unit x tier with a profile, else the unit), and the unit and
+    tier code of each fine group (sorted by unit)."""
+    n = len(ids)
+    if tiers is None or codes is None:
+        return ids, np.arange(n_users), np.full(n_users, _UNKNOWN_TIER)
+    ccodes, clabels = codes
+    tier_of_label = clabels.map(tiers).astype("Float64").fillna(_UNKNOWN_TIER)
+    tier = tier_of_label.to_numpy(np.int64)[ccodes] if n else np.zeros(0, np.int64)
+    fine, table = _group_rows([(ids, pd.Series(range(n_users))), (tier, pd.Series(range(5)))], n)
+    return fine, table[:, 0], table[:, 1]
+
+
+def _retier(
+    prep: _Prepared, tiers: pd.Series | None, codes: tuple[np.ndarray, pd.Series] | None
+) -> _Prepared:
+    """The prepared rows regrouped by the tiers of another profile edition."""
+    ids = prep.user_of_fine[prep.fine]
+    fine, user_of_fine, tier_of_fine = _fine_groups(ids, prep.n_users, codes, tiers)
+    return replace(
+        prep,
+        fine=fine.astype(np.int64),
+        n_fine=len(user_of_fine),
+        user_of_fine=user_of_fine,
+        tier_of_fine=tier_of_fine,
     )
 
 
@@ -813,20 +915,32 @@ def _measures(
     def reduce(a: np.ndarray) -> np.ndarray:
         return _reduce_units(prep, a)
 
-    wt = w[prep.tier_of_fine][:, None]
-    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
     out = {
         "active": np.rint(reduce(count)).astype(np.int64),
         "value": reduce(value),
         "value_unknown": np.rint(reduce(value_unknown)).astype(np.int64),
-        "rw": reduce(rc * wt),
-        "rwv": reduce(rv * wt),
-        "tier_unknown": np.rint(reduce(rc * unknown_tier)).astype(np.int64),
-        "tier_known": np.rint(reduce(rc * ~unknown_tier)).astype(np.int64),
+        **_risk_measures(prep, w, rc, rv),
     }
     if suspended is not None:
         out["suspended"] = np.rint(reduce(suspended)).astype(np.int64)
     return out
+
+
+def _risk_measures(
+    prep: _Prepared, w: np.ndarray, rc: np.ndarray, rv: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The measures of :data:`_RISK_MEASURES` from per fine group stocks of agreements (``rc``,
+    once per unit and tier) and their cents (``rv``)."""
+    if prep.n_fine == 0:
+        return {k: np.zeros((0, rc.shape[1])) for k in _RISK_MEASURES}
+    wt = w[prep.tier_of_fine][:, None]
+    unknown_tier = (prep.tier_of_fine == _UNKNOWN_TIER)[:, None]
+    return {
+        "rw": _reduce_units(prep, rc * wt),
+        "rwv": _reduce_units(prep, rv * wt),
+        "tier_unknown": np.rint(_reduce_units(prep, rc * unknown_tier)).astype(np.int64),
+        "tier_known": np.rint(_reduce_units(prep, rc * ~unknown_tier)).astype(np.int64),
+    }
 
 
 def _reduce_units(prep: _Prepared, a: np.ndarray) -> np.ndarray:
@@ -924,7 +1038,7 @@ def _assemble(
     days: np.ndarray,
     *,
     labels: np.ndarray | None,
-    tiers: pd.Series | None,
+    risk: _Risk | None,
 ) -> pd.DataFrame:
     """Union the units of agreements and people, and lay the measures out long (time x unit)."""
     keys = list(prep.keys)
@@ -950,13 +1064,15 @@ def _assemble(
     for k in keys:
         long[k] = units[k].astype(_KEY_DTYPES[k]).array.take(tiled)
     long.update(_agreement_columns(lay, quarterly=labels is not None))
-    long.update(_risk_columns(lay, units, t, tiers, keys))
+    long.update(_risk_columns(lay, units, t, risk, keys))
     if people is not None:
         long.update(_people_columns(people, units, p_rows, t))
     out = pd.DataFrame(long)
     if people is not None:
         out.attrs["people_basis"] = dict(people.basis)
         out.attrs["people_notes"] = list(people.notes)
+    if risk is not None:
+        out.attrs["risk_notes"] = [n for n in dict.fromkeys(risk.notes) if n]
     return out
 
 
@@ -1004,28 +1120,40 @@ def _agreement_columns(lay: Any, *, quarterly: bool) -> dict[str, Any]:
 
 
 def _risk_columns(
-    lay: Any, units: pd.DataFrame, t: int, tiers: pd.Series | None, keys: Sequence[str]
+    lay: Any, units: pd.DataFrame, t: int, risk: _Risk | None, keys: Sequence[str]
 ) -> dict[str, Any]:
-    """``risk_tier`` (with a country key) and the risk-weighted sums."""
+    """``risk_tier`` and ``risk_reasons`` (with a country key; each time its edition's) and
+    the risk-weighted sums."""
     cols: dict[str, Any] = {}
     if "country" in keys:
-        tier = (
-            units["country"].map(tiers).astype("Int64")
-            if tiers is not None
-            else pd.Series(pd.NA, index=units.index, dtype="Int64")
-        )
-        cols["risk_tier"] = pd.array(np.tile(tier.to_numpy(), t), dtype="Int64")
+        u = len(units)
+        if risk is None:
+            cols["risk_tier"] = pd.array([pd.NA] * (u * t), dtype="Int64")
+            cols["risk_reasons"] = pd.array([pd.NA] * (u * t), dtype=TEXT)
+        else:
+            country = units["country"]
+            tier = np.stack(
+                [
+                    country.map(x).astype("Float64").to_numpy(np.float64, na_value=np.nan)
+                    for x in risk.tiers
+                ]
+            ).reshape(len(risk.tiers), u)
+            why = np.stack(
+                [country.map(x).astype(object).to_numpy() for x in risk.reasons]
+            ).reshape(len(risk.reasons), u)
+            cols["risk_tier"] = _int_na(tier[risk.of_time].reshape(-1))
+            cols["risk_reasons"] = pd.array(why[risk.of_time].reshape(-1), dtype=TEXT)
     active = lay("active")
     tier_unknown = lay("tier_unknown")
     # NA without a profile, or when every active agreement of the unit has an unknown tier.
-    na = np.ones(active.shape, bool) if tiers is None else (lay("tier_known") == 0) & (active > 0)
+    na = np.ones(active.shape, bool) if risk is None else (lay("tier_known") == 0) & (active > 0)
     rw = np.where(na, np.nan, lay("rw", np.float64))
     rwv = np.where(na, np.nan, lay("rwv", np.float64) / 100.0)
     cols["risk_weighted"] = _float_na(_flat(rw))
     cols["risk_weighted_value_eur"] = _float_na(_flat(rwv))
     tier_unknown_flat = _flat(tier_unknown).astype(np.int64)
     cols["risk_tier_unknown"] = pd.arrays.IntegerArray(
-        tier_unknown_flat, np.full(len(tier_unknown_flat), tiers is None)
+        tier_unknown_flat, np.full(len(tier_unknown_flat), risk is None)
     )
     return cols
 

@@ -271,7 +271,7 @@ def test_no_lenses_combine_by_highest_tier(portfolio):
     imp = sc.impact("no-2023-risk-based", portfolio)
     a = imp.affected.set_index("agreement_id")
     # RU: Freedom House 3, EU 3 -> both lenses named; combined tier is the highest
-    assert "risk:freedom-house-2024 tier 3" in a.loc["P1", "targets"]
+    assert "risk:freedom-house tier 3" in a.loc["P1", "targets"]
     assert "risk:eu-restrictive-measures tier 3" in a.loc["P1", "targets"]
     assert a.loc["P1", "tier"] == 3
 

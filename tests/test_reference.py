@@ -80,11 +80,16 @@ def test_freedom_house_facts_leave_out_territories_and_keep_namibia(facts):
     assert {"HK", "XK", "KN", "VC"} <= set(facts["iso2"])  # territory with a code, Kosovo, "St."
 
 
-def test_bundled_facts_equal_what_the_workbook_gives(facts):
+def test_bundled_facts_equal_what_the_workbook_gives():
+    """Every bundled edition is exactly what freedom_house_facts reads from the workbook (so
+    scripts/build_freedom_house.py is reproducible)."""
     bundled = _read_facts_csv(ref.FREEDOM_HOUSE_FACTS)
-    derived = facts.reset_index(drop=True)
-    derived.attrs = {}
-    pd.testing.assert_frame_equal(bundled, derived)
+    assert sorted(bundled["edition"].unique().tolist()) == list(range(2013, 2025))
+    for ed in (2013, 2019, 2024):
+        derived = ref.freedom_house_facts(_need(FIW), ed).reset_index(drop=True)
+        derived.attrs = {}
+        got = bundled[bundled["edition"] == ed].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, derived)
 
 
 def test_freedom_house_profile_default_tiers(facts):
@@ -106,14 +111,13 @@ def test_bundled_freedom_house_profile_matches_the_workbook():
     assert bundled.attrs["profile"]["date"] == pd.Timestamp("2024-02-29")
 
 
-def test_other_editions_read_without_a_release_date():
+def test_other_editions_read_with_their_release_date():
     profile = ref.risk_profile_from_freedom_house(_need(FIW), edition=2013)
     assert profile.attrs["profile"]["name"] == "freedom-house-2013"
-    assert (
-        profile["date"].isna().all()
-        and profile["reason"].str.startswith("Freedom House 2013").all()
-    )
+    assert (profile["date"] == pd.Timestamp("2013-01-16")).all()
+    assert profile["reason"].str.startswith("Freedom House 2013").all()
     assert profile.set_index("country").loc["NO", "tier"] == 0
+    assert sorted(ref.FH_RELEASE) == list(range(2013, 2025))
 
 
 FACTS = pd.DataFrame(
@@ -219,13 +223,18 @@ def test_bundled_profiles_are_listed_with_sources_and_dates():
         "nl-2022-freeze",
         "eu-restrictive-measures",
         "freedom-house-2024",
+        "freedom-house",
     ]
     assert table["source"].notna().all() and table["date"].notna().all()
     assert table["url"].notna().all()
+    assert table.set_index("name").loc["freedom-house", "countries"] == 198
     for name in table["name"]:
         profile = ref.load_risk_profile(name)
-        assert list(profile.columns) == list(ref.PROFILE_COLUMNS)
-        assert profile["country"].is_unique and profile["reason"].notna().all()
+        dated = name == "freedom-house"
+        extra = ["valid_from", "edition"] if dated else []
+        assert list(profile.columns) == [*ref.PROFILE_COLUMNS, *extra]
+        key = ["country", "valid_from"] if dated else ["country"]
+        assert not profile.duplicated(key).any() and profile["reason"].notna().all()
         assert profile.attrs["profile"]["name"] == name and profile.attrs["profile"]["source"]
 
 

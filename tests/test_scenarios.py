@@ -189,9 +189,9 @@ def test_seed_dates_and_targets():
     assert nl.targets.countries == ("RU", "BY")
     assert nl.assumptions.support_nationalities == ("UA", "RU", "BY")
     assert be.targets.watchlists[0].name == "rur-2022-signatories"
-    assert no.targets.risk_profile == sc.RiskTarget("freedom-house-2024", 2, "academic freedom")
+    assert no.targets.risk_profile == sc.RiskTarget("freedom-house", 2, "academic freedom")
     assert [r.name for r in no.targets.risk_lenses] == [
-        "freedom-house-2024",
+        "freedom-house",
         "countries-of-concern",
         "eu-restrictive-measures",
     ]
@@ -401,7 +401,7 @@ def test_no_risk_based_counts(partnerships, headcounts):
     assert affected.loc["A15", "outcome"] == "reviewed"
     assert affected.loc["A15", "targets"] == "field:dual_use_listed"  # the vocabulary code
     assert affected.loc["A04", "exemption"] is pd.NA or pd.isna(affected.loc["A04", "exemption"])
-    assert "risk:freedom-house-2024 tier 3" in affected.loc["A09", "targets"]
+    assert "risk:freedom-house tier 3" in affected.loc["A09", "targets"]
 
 
 def test_seed_policies_give_different_results(partnerships, headcounts):

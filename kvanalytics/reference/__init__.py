@@ -2,10 +2,19 @@
 
 **Risk profiles** map countries to a tier (0 none, 1 watch, 2 high, 3 restricted) with a reason,
 source and date per country; profile-level facts (name, description, source, date) are in
-``df.attrs["profile"]``. Bundled: ``nl-2022-freeze``, ``eu-restrictive-measures`` and
-``freedom-house-2024`` (:func:`list_risk_profiles`). The tier of a country in a profile is
-decided in one place, :func:`risk_tiers` (one row per country; a country given twice is an
-error; a country not in the profile has no tier), used by exposure and impact alike.
+``df.attrs["profile"]``. Bundled: ``nl-2022-freeze``, ``eu-restrictive-measures``,
+``freedom-house-2024`` and the dated ``freedom-house`` (editions 2013-2024, each in force from
+its release date) (:func:`list_risk_profiles`). The tier of a country in a profile is decided in
+one place, :func:`risk_tiers` (one row per country, per edition in a dated profile; a country
+given twice is an error; a country not in the profile has no tier; ``at=`` picks the edition in
+force, none before the first), used by exposure and impact alike. Several profiles (*lenses*)
+combine by the highest tier, every lens's reason kept (:func:`combine_profiles`;
+``risk_tiers([...])``); :func:`risk_tiers_at` gives the tables in force over many days at once.
+
+A lens "countries of concern in national threat assessments" (Norway's guidelines, seed 003,
+name the assessments of E-tjenesten, PST and NSM but no country list) is not bundled: no citable
+list is available to the project. Supply it as a profile CSV (``country,tier,reason,source``,
+optionally ``valid_from``/``valid_to`` per edition) citing the assessment each row comes from.
 
 **Watchlists** are tidy tables with one row per *name variant* (the listed name and each alias):
 ``list, kind, entry_id, name, is_alias, country, identifiers, listed_on, program, source,
@@ -48,16 +57,22 @@ from ._freedom_house import (
     FH_RELEASE,
     FH_STATUS,
     FREEDOM_HOUSE_FACTS,
+    dated_profile_from_freedom_house,
     freedom_house_facts,
     risk_profile_from_freedom_house,
 )
 from ._profiles import (
+    COMBINE_RULES,
+    COMBINED_COLUMNS,
     RISK_PROFILE_DIR,
     TIER_COLUMNS,
+    ProfilesArg,
+    combine_profiles,
     list_risk_profiles,
     load_risk_profile,
     read_risk_profile,
     risk_tiers,
+    risk_tiers_at,
 )
 from ._registries import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
 from ._watchlists import (
@@ -71,6 +86,8 @@ from ._watchlists import (
 from .formats import read_csl, read_sdn, read_un_xml
 
 __all__ = [
+    "COMBINED_COLUMNS",
+    "COMBINE_RULES",
     "ERASMUS_CHARTER_COLUMNS",
     "FH_RELEASE",
     "FH_STATUS",
@@ -84,6 +101,9 @@ __all__ = [
     "WATCHLIST_CSV_OPTIONAL",
     "WATCHLIST_CSV_REQUIRED",
     "WATCHLIST_DIR",
+    "ProfilesArg",
+    "combine_profiles",
+    "dated_profile_from_freedom_house",
     "freedom_house_facts",
     "list_risk_profiles",
     "list_watchlists",
@@ -98,4 +118,5 @@ __all__ = [
     "read_watchlist",
     "risk_profile_from_freedom_house",
     "risk_tiers",
+    "risk_tiers_at",
 ]

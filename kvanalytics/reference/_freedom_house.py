@@ -1,8 +1,12 @@
 """Freedom House "Freedom in the World": the facts per country (status, total score, D3 academic
 freedom) from the official workbook or the bundled CSV, and the risk profile derived from them.
 
-The rule from facts to tiers lives in :func:`_tier_by_status_and_d3`; the bundled
-``freedom-house-2024`` profile is that rule applied to ``data/freedom_house_2024.csv``.
+The rule from facts to tiers lives in :func:`_tier_by_status_and_d3`, used by
+:func:`risk_profile_from_freedom_house` (one edition) and :func:`dated_profile_from_freedom_house`
+(every edition, each in force from its release date). The bundled ``freedom-house`` (dated,
+editions 2013-2024) and ``freedom-house-2024`` (its 2024 edition) profiles are that rule applied to
+``data/freedom_house_2013-2024.csv``, which ``scripts/build_freedom_house.py`` writes from the
+official all-data workbook.
 """
 
 from __future__ import annotations
@@ -32,13 +36,31 @@ from ._validate import (
     _spreadsheet_rows,
 )
 
-FREEDOM_HOUSE_FACTS = PACKAGE_DATA / "freedom_house_2024.csv"
+#: The bundled facts: every edition 2013-2024 of the all-data workbook (one row per edition and
+#: country), written by ``scripts/build_freedom_house.py``.
+FREEDOM_HOUSE_FACTS = PACKAGE_DATA / "freedom_house_2013-2024.csv"
 
 #: Freedom House status codes and names.
 FH_STATUS = {"F": "Free", "PF": "Partly Free", "NF": "Not Free"}
-#: Release dates of Freedom in the World editions (the 2024 edition covers 2023 and was
-#: released on 29 February 2024); other editions get no date.
-FH_RELEASE = {2024: "2024-02-29"}
+#: Release dates of the Freedom in the World editions: edition N rates the events of year N-1
+#: and is published early in year N (the 2024 edition covers 2023 and was released on 29
+#: February 2024). A dated profile puts each edition in force from its release date, the day an
+#: analyst could first have used it, until the next edition's. Dates from Freedom House's
+#: announcements of each edition; an edition not listed here gets no date.
+FH_RELEASE = {
+    2013: "2013-01-16",
+    2014: "2014-01-23",
+    2015: "2015-01-28",
+    2016: "2016-01-27",
+    2017: "2017-01-31",
+    2018: "2018-01-16",
+    2019: "2019-02-04",
+    2020: "2020-03-04",
+    2021: "2021-03-03",
+    2022: "2022-02-24",
+    2023: "2023-03-09",
+    2024: "2024-02-29",
+}
 
 #: Columns of the all-data workbook that are read, and of a facts table.
 _FIW_COLUMNS = ("Country/Territory", "C/T", "Edition", "Status", "D3", "Total")
@@ -233,8 +255,9 @@ def _read_facts_csv(path: Path) -> pd.DataFrame:
     rows = _spreadsheet_rows(len(raw))
     P = _Problems(file)
     iso = _check_iso2(raw, "iso2", P, rows, required=True)
-    dup = (iso.duplicated(keep="first") & iso.notna()).to_numpy(bool)
-    P.add_mask(raw, dup, "iso2", "one row per country", rows)
+    key = pd.DataFrame({"iso2": iso, "edition": raw["edition"].str.strip()})
+    dup = (key.duplicated(keep="first") & iso.notna()).to_numpy(bool)
+    P.add_mask(raw, dup, "iso2", "one row per country and edition", rows)
     status = _blank_to_na(raw["status"])
     P.add_mask(
         raw, ~status.isin(FH_STATUS).fillna(False).to_numpy(bool), "status", "F, PF or NF", rows
@@ -272,14 +295,26 @@ def _check_thresholds(tiers: dict[str, int], d3_max: dict[str, int | None]) -> N
 
 
 def _facts_from(path: PathArg | pd.DataFrame, edition: int) -> tuple[pd.DataFrame, str, list[str]]:
-    """The facts table, where it came from, and the territories the workbook left out."""
+    """The facts table of ``edition`` (a table of several editions is cut to that one), where
+    it came from, and the territories the workbook left out."""
     if isinstance(path, pd.DataFrame):
-        return path, "DataFrame", []
-    p = Path(path)
-    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        facts = freedom_house_facts(p, edition)
-        return facts, str(p), list(facts.attrs["freedom_house"]["excluded"])
-    return _read_facts_csv(p), str(p), []
+        facts, origin = path, "DataFrame"
+    else:
+        p = Path(path)
+        if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            facts = freedom_house_facts(p, edition)
+            return facts, str(p), list(facts.attrs["freedom_house"]["excluded"])
+        facts, origin = _read_facts_csv(p), str(p)
+    eds = pd.to_numeric(pd.Series(facts["edition"]), errors="coerce")
+    if eds.nunique() > 1:
+        if not (eds == edition).any():
+            found = sorted(eds.dropna().astype(int).unique().tolist())
+            raise ReferenceDataError(
+                f"{origin}, column 'edition': no rows for edition {edition}; editions found: "
+                f"{found}. Pass edition= one of them."
+            )
+        facts = facts.loc[(eds == edition).to_numpy(bool)].reset_index(drop=True)
+    return facts, origin, []
 
 
 def _tier_by_status_and_d3(
@@ -365,7 +400,7 @@ def risk_profile_from_freedom_house(
         The "Freedom in the World" all-data workbook (``.xlsx``, read with
         :func:`freedom_house_facts`), a facts CSV as bundled, or a facts DataFrame.
     edition : int
-        Edition to read from a workbook.
+        Edition to read from a workbook, or from a facts table holding several editions.
     not_free_tier, partly_free_tier, free_tier : int
         Tiers (0..3) by status.
     d3_restricted_max, d3_high_max, d3_watch_max : int or None
@@ -388,7 +423,7 @@ def risk_profile_from_freedom_house(
     Examples
     --------
     >>> from kvanalytics.config import PACKAGE_DATA
-    >>> p = risk_profile_from_freedom_house(PACKAGE_DATA / "freedom_house_2024.csv")
+    >>> p = risk_profile_from_freedom_house(PACKAGE_DATA / "freedom_house_2013-2024.csv")
     >>> p.set_index("country").loc[["RU", "NL"], "tier"].tolist()
     [3, 0]
     """
@@ -430,3 +465,84 @@ def risk_profile_from_freedom_house(
         pd.Series([date] * len(facts), dtype=_DATE).to_numpy(),
         meta,
     )
+
+
+def dated_profile_from_freedom_house(
+    path: PathArg | pd.DataFrame,
+    *,
+    editions: list[int] | None = None,
+    name: str = "freedom-house",
+    **thresholds: Any,
+) -> pd.DataFrame:
+    """A dated risk profile: every edition's tiers, each in force from its release date.
+
+    Each edition goes through :func:`risk_profile_from_freedom_house` (the one rule, with the
+    same ``thresholds``); its rows get ``valid_from`` = the edition's release date
+    (:data:`FH_RELEASE`) and no ``valid_to``: an edition is in force until the next one is
+    released (:func:`kvanalytics.reference.risk_tiers` with ``at=`` picks it).
+
+    Parameters
+    ----------
+    path : str, PathLike or DataFrame
+        The all-data workbook, or a facts CSV/table with several editions (as bundled).
+    editions : list of int, optional
+        Editions to use; default every edition of a facts table, 2013-2024 of a workbook.
+    name : str
+        Profile name.
+    **thresholds
+        Tier thresholds of :func:`risk_profile_from_freedom_house` (``not_free_tier``...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country, tier, reason, source, date, valid_from, edition``; ``attrs["profile"]``
+        lists the ``editions`` and the thresholds.
+
+    Raises
+    ------
+    ReferenceDataError
+        An edition without a release date in :data:`FH_RELEASE` (a dated edition needs one),
+        or facts that do not check.
+
+    Examples
+    --------
+    >>> from kvanalytics.config import PACKAGE_DATA
+    >>> p = dated_profile_from_freedom_house(PACKAGE_DATA / "freedom_house_2013-2024.csv")
+    >>> str(p["valid_from"].min().date()), str(p["valid_from"].max().date())
+    ('2013-01-16', '2024-02-29')
+    """
+    if editions is None:
+        if isinstance(path, pd.DataFrame) or Path(path).suffix.lower() not in (".xlsx", ".xls"):
+            facts = path if isinstance(path, pd.DataFrame) else _read_facts_csv(Path(path))
+            path = facts
+            eds = pd.to_numeric(pd.Series(facts["edition"]), errors="coerce").dropna()
+            editions = sorted(eds.astype(int).unique().tolist())
+        else:
+            editions = sorted(FH_RELEASE)
+    undated = [e for e in editions if e not in FH_RELEASE]
+    if undated:
+        raise ReferenceDataError(
+            f"Freedom in the World edition(s) {undated} have no release date in FH_RELEASE; "
+            "a dated profile puts each edition in force from its release date. Add the date."
+        )
+    parts = []
+    meta: dict[str, Any] = {}
+    for ed in editions:  # one pass per edition (a dozen), each vectorised over countries
+        one = risk_profile_from_freedom_house(path, edition=ed, name=name, **thresholds)
+        meta = dict(one.attrs["profile"])
+        parts.append(one.assign(valid_from=pd.Timestamp(FH_RELEASE[ed]), edition=ed))
+    out = pd.concat(parts, ignore_index=True)
+    out["valid_from"] = out["valid_from"].astype(_DATE)
+    out["edition"] = out["edition"].astype("Int64")
+    meta.update(
+        name=name,
+        description=meta.get("description", "").replace(
+            f"Freedom in the World {editions[-1]}",
+            f"Freedom in the World {editions[0]}-{editions[-1]}, each edition in force from "
+            "its release date",
+        ),
+        source=f"Freedom House, Freedom in the World {editions[0]}-{editions[-1]}",
+        editions=list(editions),
+    )
+    out.attrs["profile"] = meta
+    return out

@@ -242,19 +242,24 @@ def _join(parts: Sequence[pd.Series], n: int, sep: str = "; ") -> pd.Series:
     return pd.Series(texts[inv.reshape(-1)], dtype="string")
 
 
-def _risk_tiers(
-    risk_profile: pd.DataFrame | str | None, target: RiskTarget | None
-) -> pd.Series | None:
-    """Tier per partner country (float) of the profile in use; None without a profile.
+def _risk_tiers(risk_profile: Any, target: RiskTarget | None, at: Any = None) -> pd.Series | None:
+    """Tier per partner country (float) of the profile(s) in use at ``at``; None without one.
 
-    ``risk_profile`` (a frame with ``country, tier``, a profile name or path) replaces the
-    target's profile. The tiers follow :func:`kvanalytics.reference.risk_tiers`, the one rule
-    for every caller: a country listed twice is an error, a country not listed has no tier.
+    ``risk_profile`` (a frame with ``country, tier``, a profile name or path, or a list/mapping
+    of them: several lenses) replaces the target's profile; the target's ``name`` may be one
+    profile name or a list of names (lenses), and a spec may also give them as ``names``. The
+    tiers follow :func:`kvanalytics.reference.risk_tiers`, the one rule for every caller: a
+    country listed twice in a lens is an error, a country not listed has no tier, several
+    lenses combine by the highest tier, and a dated profile gives its edition in force at
+    ``at`` (the scenario's effective date).
     """
-    given = risk_profile if risk_profile is not None else (target.name if target else None)
+    given = risk_profile
+    if given is None and target is not None:
+        names = getattr(target, "names", None) or target.name
+        given = list(names) if isinstance(names, list | tuple) else names
     if given is None:
         return None
-    tiers = risk_tiers(given)
+    tiers = risk_tiers(given, at=at)
     return tiers.set_index("country")["tier"].astype(float).sort_index()
 
 
@@ -366,18 +371,27 @@ class _Lenses:
     used: bool
 
 
-def _lenses(t: Targets, p: pd.DataFrame, risk_profile: RiskProfileArg, notes: list[str]) -> _Lenses:
-    """Tiers of every lens, combined by the highest tier (each lens's hit and label kept).
+def _lenses(
+    t: Targets, p: pd.DataFrame, d: pd.Timestamp, risk_profile: RiskProfileArg, notes: list[str]
+) -> _Lenses:
+    """Tiers of every lens in force at ``d``, combined by the highest tier (each lens's hit and
+    label kept).
 
-    ``risk_profile`` not a mapping replaces the scenario's profile (one lens, as before); a
-    mapping supplies lenses by name. A lens ``supplied_by_user`` that nobody supplied adds
-    nothing, and a note says the counts that depend on it are lower bounds.
+    ``risk_profile`` replaces the scenario's profile(s) (one lens, as before; a list or a
+    mapping whose keys name no lens of the scenario: several combined), or, a mapping whose
+    keys name lenses of the scenario, supplies those lenses. A lens ``supplied_by_user`` that
+    nobody supplied adds nothing, and a note says the counts that depend on it are lower bounds.
     """
     n = len(p)
-    given = risk_profile if isinstance(risk_profile, Mapping) else {}
-    override = None if isinstance(risk_profile, Mapping) else risk_profile
+    names = {lens.name for lens in t.risk_lenses}
+    supplies = isinstance(risk_profile, Mapping) and bool(names & set(risk_profile))
+    given: Mapping[str, Any] = risk_profile if supplies else {}  # type: ignore[assignment]
+    override = None if supplies else risk_profile
     lenses: Sequence[RiskTarget | None] = t.risk_lenses or ([None] if override is not None else [])
+    if override is not None:
+        lenses = lenses[:1]  # the override is the one lens (a list or mapping: combined)
     combined: list[pd.Series] = []
+    sources: list[Any] = []
     hit, labels, countries = np.zeros(n, bool), [], set()
     absent: list[RiskTarget] = []
     for lens in lenses:
@@ -385,10 +399,11 @@ def _lenses(t: Targets, p: pd.DataFrame, risk_profile: RiskProfileArg, notes: li
         if source is None and lens is not None and lens.supplied_by_user:
             absent.append(lens)
             continue
-        tiers = _risk_tiers(source, lens)
+        tiers = _risk_tiers(source, lens, d)
         if tiers is None:
             continue
         combined.append(tiers)
+        sources.append(source if source is not None else lens.name if lens else None)
         if lens is None:
             continue
         tier_l = p["country"].map(tiers).astype(float).to_numpy()
@@ -404,14 +419,15 @@ def _lenses(t: Targets, p: pd.DataFrame, risk_profile: RiskProfileArg, notes: li
                 f"risk profile {name}: no tier for partner countries {', '.join(sorted(unknown))} "
                 "(not targeted by the risk target)."
             )
-    # the combination rule (highest tier) of reference.combine_profiles once it is merged
+    # several lenses: the one combination rule (reference.combine_profiles, highest tier)
     by_country = (
-        pd.concat(combined).groupby(level=0).max().sort_index()
+        _risk_tiers(sources, None, d)
         if len(combined) > 1
         else combined[0]
         if combined
         else pd.Series(dtype=float)
     )
+    assert by_country is not None
     tier = p["country"].map(by_country).astype(float).to_numpy() if combined else np.full(n, np.nan)
     for lens in absent:
         _absent_lens_note(lens, p, hit, notes)
@@ -523,7 +539,7 @@ def _target(
     then restricted to ``partner_types``. Ties a target may or may not hit (a partial list's
     population, an unknown partner type) are ``maybe``: targeted, and a range."""
     n = len(p)
-    lz = _lenses(t, p, risk_profile, notes)
+    lz = _lenses(t, p, d, risk_profile, notes)
     labels: list[pd.Series] = []
     base, maybe = np.zeros(n, bool), np.zeros(n, bool)
     if t.countries:
