@@ -64,6 +64,7 @@ class _Model:
     people_notes: dict[str, str]
     stop_date: dict[str, pd.Timestamp]
     have_headcounts: bool
+    maybe: np.ndarray  # targeted ties whose target status is unknown (the _F_TARGET factor)
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ def _model(
         people_notes=people_notes,
         stop_date=stop_date,
         have_headcounts=headcounts is not None,
+        maybe=tg.maybe,
     )
 
 
