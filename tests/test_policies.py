@@ -155,6 +155,7 @@ def test_nl_range_ends_trace_to_partner_types(portfolio):
     # individual ties are judged case by case: counted and listed, not exempt
     assert _m(imp, "ties_reviewed") == (1.0, 1.0, 1.0)
     assert a.loc["P6", "outcome"] == "reviewed"
+    assert any(n.startswith("review: 1 tie(s) of level individual") for n in imp.notes)
     note = next(n for n in imp.notes if n.startswith("partner types"))
     assert "2 of unknown type" in note and "by the name rule" in note
 

@@ -100,6 +100,7 @@ def _model(
     tg = _target(scenario.targets, p, d, watchlists, risk_profile, notes)
     _vocabulary_notes(scenario, p, notes)
     b = _bear(scenario, p, tg, active, upcoming)
+    _review_note(scenario, p, b, notes)
     observed_value = _observed_value(p, active)
     parts = [_agreement_part(p, b)]
     people_notes: dict[str, str] = {}
@@ -134,6 +135,21 @@ def _model(
         stop_date=stop_date,
         have_headcounts=headcounts is not None,
         maybe=tg.maybe,
+    )
+
+
+def _review_note(scenario: Scenario, p: pd.DataFrame, b: _Bearing, notes: list[str]) -> None:
+    """A review scoped by level lists the ties "to be judged case by case" (NL, seed 000)."""
+    scope = scenario.measures.review
+    if scope is None or not scope.levels:
+        return
+    reviewed = b.reviewed
+    known = reviewed & p["level"].isin(scope.levels).fillna(False).to_numpy(bool)
+    unknown = reviewed & p["level"].isna().to_numpy(bool)
+    notes.append(
+        f"review: {int(known.sum()):,} tie(s) of level {', '.join(scope.levels)} and "
+        f"{int(unknown.sum()):,} of unknown level are to be judged case by case (counted in "
+        "ties_reviewed and listed in .affected with outcome 'reviewed'), not exempt."
     )
 
 
