@@ -187,15 +187,18 @@ def _name_rule() -> tuple[tuple[str, str], ...]:
     return tuple(zip(t["canonical"], t["partner_type"], strict=True))
 
 
-def _partner_types(p: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _partner_types(p: pd.DataFrame, rows: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Partner type of each tie and where it comes from (``data``, ``name rule``, NA).
 
     The data's ``partner_type`` (export, Horizon organisation type, ROR type as ingested) wins;
     where it is NA the name rule reads the canonical organisation-type tokens of
-    :func:`kvanalytics.normalise.normalise_names` (first rule row whose token occurs).
+    :func:`kvanalytics.normalise.normalise_names` (first rule row whose token occurs). The rule
+    runs on ``rows`` only (the ties a target reaches; others keep the data's type).
     """
     given = p["partner_type"].astype("string")
     na = given.isna().to_numpy(bool)
+    if rows is not None:
+        na = na & rows
     by_name = pd.Series(pd.NA, index=p.index, dtype="string")
     if na.any():
         names = normalise_names(p.loc[na, "partner"])
@@ -206,8 +209,9 @@ def _partner_types(p: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             typed[name] = next((pt for tok, pt in rule if tok in words), pd.NA)
         by_name.loc[na] = names.map(typed).astype("string")
     types = given.fillna(by_name)
+    from_data = given.notna().to_numpy(bool)
     source = pd.Series(
-        np.where(~na, "data", np.where(by_name.notna().to_numpy(bool), "name rule", "")),
+        np.where(from_data, "data", np.where(by_name.notna().to_numpy(bool), "name rule", "")),
         dtype="string",
     ).replace("", pd.NA)
     return types.reset_index(drop=True), source
@@ -549,21 +553,34 @@ def _target(
     if t.risk_profile is not None:
         base |= lz.hit
         labels += lz.labels
-    need_types = bool(t.partner_types) or any(w.has_partial_scope for w in t.watchlists)
-    types, source = _partner_types(p) if need_types else (p["partner_type"], p["partner_type"])
+    lists = []
     for wt in t.watchlists:
         wl = _watchlist_frame(wt, watchlists)
         hit, lab = _watchlist_hits(wt, wl, p, d, notes)
         base |= hit
         labels.append(lab)
-        unknown, lab = _partial_list(wt, wl, p, hit, types, notes)
-        maybe |= unknown
-        labels.append(lab)
+        lists.append((wt, wl, hit, len(labels)))
     field_hit = np.zeros(n, bool)
     for tag in t.fields:
         hit = _tag_mask(p["fields_match"], [tag])
         field_hit |= hit
         labels.append(pd.Series(np.where(hit, f"field:{tag}", ""), dtype="string"))
+    # the name rule runs only on the ties a partner-type rule can bear on
+    need = np.zeros(n, bool)
+    if t.partner_types:
+        need |= base | field_hit
+    for wt, _, _, _ in lists:
+        if wt.has_partial_scope:
+            need |= p["country"].isin(wt.partial_countries).to_numpy(bool) | (
+                not wt.partial_countries
+            )
+    types, source = (
+        _partner_types(p, need) if need.any() else (p["partner_type"], p["partner_type"])
+    )
+    for wt, wl, hit, at in reversed(lists):  # reversed: inserting keeps the earlier positions
+        unknown, lab = _partial_list(wt, wl, p, hit, types, notes)
+        maybe |= unknown
+        labels.insert(at, lab)
     if t.fields_mode == "intersect":
         sure, maybe = base & field_hit, maybe & field_hit
     else:
