@@ -156,12 +156,15 @@ def _unmapped_tags(fields: pd.Series) -> pd.Series:
 
 
 def _vocabulary_notes(scenario: Scenario, p: pd.DataFrame, notes: list[str]) -> None:
-    """When a scenario names vocabulary codes: which data tags map onto none of them."""
+    """When a scenario's fields are all vocabulary codes: which data tags map onto none.
+
+    (A scenario naming free tags, such as the what-ifs, matches tags as written: no note.)
+    """
     codes, _ = _field_vocabulary()
     named = set(scenario.targets.fields)
     for scope in scenario.measures.on().values():
         named |= set(scope.fields)
-    if not named & codes:
+    if not named or not named <= codes:
         return
     unmapped = _unmapped_tags(p["fields"])
     if unmapped.empty:
