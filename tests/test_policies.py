@@ -160,6 +160,31 @@ def test_nl_range_ends_trace_to_partner_types(portfolio):
     assert "2 of unknown type" in note and "by the name rule" in note
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_nl_range_ends_on_random_types(seed):
+    """Random partner types (some NA) and levels: low = sure ties, high = sure + unknown type."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    types = rng.choice(["education", "research", "company", "public", None], n)
+    levels = rng.choice(["institutional", "faculty", "individual"], n)
+    rows = [
+        (f"R{i}", f"Org {i} PJSC", rng.choice(["RU", "BY", "DE"]), "Science", "research",
+         levels[i], "2019-01-01", None, "active", 100, True, True, None, types[i])
+        for i in range(n)
+    ]  # fmt: skip
+    p = _table(rows)
+    imp = sc.impact("nl-2022-freeze", p)
+    target = p["country"].isin(["RU", "BY"]).to_numpy(bool) & (levels != "individual")
+    sure = target & np.isin(types, ["education", "research"])
+    unknown = target & pd.isna(types)  # "Org i PJSC": no name-rule word
+    lo, _, hi = _m(imp, "ties_frozen")
+    assert (lo, hi) == (sure.sum(), sure.sum() + unknown.sum())
+    indiv = p["country"].isin(["RU", "BY"]).to_numpy(bool) & (levels == "individual")
+    lo, _, hi = _m(imp, "ties_reviewed")
+    assert lo == (indiv & np.isin(types, ["education", "research"])).sum()
+    assert hi == (indiv & (np.isin(types, ["education", "research"]) | pd.isna(types))).sum()
+
+
 def test_nl_unknown_target_share_is_an_assumption(portfolio):
     d = sc.load_scenario("nl-2022-freeze").to_dict()
     d["assumptions"]["share_unknown_target_true"] = 0.0

@@ -298,7 +298,7 @@ def _people_terms(
     s = np.array([1.0 if x in full else share.get(x, 0.0) for x in c], dtype=float)
     sure = share if sure is None else sure
     s_sure = np.array([1.0 if x in full else sure.get(x, 0.0) for x in c], dtype=float)
-    keep = s > 0
+    keep = (s > 0) | (s_sure > 0)
     h = hc["headcount"][rows]
     point = s_sure >= 1.0
     return _terms(
