@@ -115,6 +115,9 @@ RUR = pd.DataFrame(
         "listed_on": pd.Timestamp("2022-03-04"),
     }
 )
+#: The same list flagged complete (as a user's full signatory list would be): no range.
+RUR_COMPLETE = RUR.copy()
+RUR_COMPLETE.attrs["complete"] = True
 RISK = pd.DataFrame(
     {
         "country": pd.array(["RU", "BY", "CN", "IR", "BE", "CH"], dtype="string"),
@@ -134,7 +137,7 @@ def headcounts() -> pd.DataFrame:
 
 
 def _run(name: str, p: pd.DataFrame, h: pd.DataFrame | None = None, **kw) -> sc.Impact:
-    kw.setdefault("watchlists", {"rur-2022-signatories": RUR})
+    kw.setdefault("watchlists", {"rur-2022-signatories": RUR_COMPLETE})
     kw.setdefault("risk_profile", RISK if name.startswith("no-") else None)
     return sc.impact(name, p, h, **kw)
 
@@ -155,7 +158,7 @@ def _point(imp: sc.Impact, metric: str) -> float:
 BUNDLED = [
     "nl-2022-freeze",
     "be-2022-rur-signatories",
-    "no-2024-risk-based",
+    "no-2023-risk-based",
     "whatif-new-country",
     "whatif-designated-dual-use",
 ]
@@ -186,7 +189,12 @@ def test_seed_dates_and_targets():
     assert nl.targets.countries == ("RU", "BY")
     assert nl.assumptions.support_nationalities == ("UA", "RU", "BY")
     assert be.targets.watchlists[0].name == "rur-2022-signatories"
-    assert no.targets.risk_profile == sc.RiskTarget("freedom-house-2024", 2)
+    assert no.targets.risk_profile == sc.RiskTarget("freedom-house", 2, "academic freedom")
+    assert [r.name for r in no.targets.risk_lenses] == [
+        "freedom-house",
+        "countries-of-concern",
+        "eu-restrictive-measures",
+    ]
     assert no.measures.freeze_institutional is None and no.measures.review is not None
     designated = sc.load_scenario("whatif-designated-dual-use")
     assert designated.targets.fields_mode == "intersect"
@@ -338,15 +346,16 @@ def test_make_scenario_validates():
 # ---------------------------------------------------------------------------------------------
 def test_nl_freeze_counts(partnerships, headcounts):
     imp = _run("nl-2022-freeze", partnerships, headcounts)
-    # RU/BY active at 2022-03-04: A01 A02 A03 A05 A13 A14 frozen; A04 individual: exempt;
-    # A16 level unknown: 6..7; A12 ended: never; A06 planned: cancelled.
+    # RU/BY active at 2022-03-04 (all universities by the name rule): A01 A02 A03 A05 A13 A14
+    # frozen; A16 level unknown: 6..7; A12 ended: never; A06 planned: cancelled. Individual
+    # ties are judged case by case: A04 (individual) and A16 (level unknown) reviewed.
     assert _m(imp, "agreements_frozen") == (6.0, 6.5, 7.0)
     assert _point(imp, "agreements_cancelled") == 1
-    assert _point(imp, "agreements_reviewed") == 0
+    assert _point(imp, "agreements_reviewed") == 2
     affected = imp.affected.set_index("agreement_id")
     assert "A12" not in affected.index
-    assert affected.loc["A04", "outcome"] == "exempt"
-    assert affected.loc["A04", "exemption"] == "individual_ties"
+    assert affected.loc["A04", "outcome"] == "reviewed"
+    assert pd.isna(affected.loc["A04", "exemption"])
     assert affected.loc["A16", "uncertain"] == "level"
     assert affected.loc["A06", "outcome"] == "cancelled"
     # people: whole countries targeted; incoming finish the year, outgoing recalled at once
@@ -378,19 +387,21 @@ def test_be_signatories_counts(partnerships, headcounts):
 
 
 def test_no_risk_based_counts(partnerships, headcounts):
-    imp = _run("no-2024-risk-based", partnerships, headcounts)
+    imp = _run("no-2023-risk-based", partnerships, headcounts)
     assert _point(imp, "agreements_frozen") == 0  # nothing is frozen
     # targeted (tier >= 2 or a sensitive field), active or planned at 2023-08-14: 15 incl. CH
     assert _point(imp, "agreements_reviewed") == 15
     assert _point(imp, "agreements_conditioned") == 14  # all but ETH Zurich (tier 0)
     # sensitive fields with tier >= 2: A04 (RU), A07 (CN), A09 (IR)
     assert _point(imp, "data_exchange_stopped") == 3
-    assert _point(imp, "agreements_cancelled") == 1  # A17: planned, aerospace, IR tier 3
+    # no seed sentence says not to start one: planned A17 (aerospace, IR) is reviewed instead
+    assert _point(imp, "agreements_cancelled") == 0
     affected = imp.affected.set_index("agreement_id")
+    assert affected.loc["A17", "outcome"] == "conditioned"
     assert affected.loc["A15", "outcome"] == "reviewed"
-    assert affected.loc["A15", "targets"] == "field:dual_use"
+    assert affected.loc["A15", "targets"] == "field:dual_use_listed"  # the vocabulary code
     assert affected.loc["A04", "exemption"] is pd.NA or pd.isna(affected.loc["A04", "exemption"])
-    assert "risk:freedom-house-2024 tier 3" in affected.loc["A09", "targets"]
+    assert "risk:freedom-house tier 3" in affected.loc["A09", "targets"]
 
 
 def test_seed_policies_give_different_results(partnerships, headcounts):
@@ -464,7 +475,7 @@ def test_be_exemptions_individual_ties(partnerships, headcounts):
         _be_variant(individual_ties=False),
         partnerships,
         headcounts,
-        watchlists={"rur-2022-signatories": RUR},
+        watchlists={"rur-2022-signatories": RUR_COMPLETE},
     )
     assert _point(with_ex, "agreements_frozen") == 3
     assert _point(without, "agreements_frozen") == 4  # Bauman's individual tie now frozen
@@ -486,7 +497,7 @@ def test_current_mobility_exemption_moves_stop_date(partnerships, headcounts):
         _be_variant(current_mobility_until_end_of_academic_year=False),
         partnerships,
         headcounts,
-        watchlists={"rur-2022-signatories": RUR},
+        watchlists={"rur-2022-signatories": RUR_COMPLETE},
     )
     note = off.summary.set_index("metric")["note"]
     assert "stop date 2022-03-10" in note["exchange_out_recalled"]
@@ -543,10 +554,12 @@ def test_known_inputs_give_points(partnerships):
 def test_unknown_headcount_is_na_never_zero(partnerships, headcounts):
     imp = _run("nl-2022-freeze", partnerships, headcounts)
     assert _point(imp, "support_population_UA") == 9  # degree 7 + phd 2
-    assert _point(imp, "support_population_RU") == 18  # degree 10 + 5 + staff 3 (nationality)
-    assert np.isnan(_m(imp, "support_population_BY")).all()
+    # degree 10 + 5 + staff 3 + incoming exchange 4 (nationality): seed 000 supports "studenten"
+    assert _point(imp, "support_population_RU") == 22
+    lo, ce, hi = _m(imp, "support_population_BY")
+    assert lo == 2 and np.isnan(ce) and np.isnan(hi)  # exchange_in 2; degree students unknown
     lo, ce, hi = _m(imp, "support_population")
-    assert lo == 27 and np.isnan(ce) and np.isnan(hi)  # at least 27; BY unknown
+    assert lo == 33 and np.isnan(ce) and np.isnan(hi)  # at least 33; BY partly unknown
     notes = imp.summary.set_index("metric")["note"]
     assert "unknown: BY" in notes["support_population"]
     assert notes["support_population_BY"].startswith("headcount unknown")
@@ -661,7 +674,7 @@ def test_impact_to_dict_shape(partnerships, headcounts):
     }
     assert d["scenario"] == "nl-2022-freeze" and d["effective"] == "2022-03-04"
     assert d["metrics"]["agreements_frozen"] == {"low": 6.0, "central": 6.5, "high": 7.0}
-    assert d["metrics"]["support_population_BY"] == {"low": None, "central": None, "high": None}
+    assert d["metrics"]["support_population_BY"] == {"low": "<5", "central": None, "high": None}
     assert {"faculty", "metric", "low", "central", "high"} == set(d["by_faculty"][0])
     json.dumps(d)  # JSON-ready
 
@@ -704,7 +717,7 @@ def test_support_table_absent_is_zero_unknown_is_na(partnerships, headcounts):
     assert list(table.columns) == ["UA", "RU", "BY"]
     assert table.loc["Science", "UA"] == 9 and table.loc["Humanities", "UA"] == 0
     assert pd.isna(table.loc["Science", "BY"])  # unknown headcount: NA, not 0
-    assert table.loc["Humanities", "RU"] == 5
+    assert table.loc["Humanities", "RU"] == 5 + 4  # degree students + incoming exchange
     with pytest.raises(UnknownNameError, match="'faculty' or 'country'"):
         nl.support_table(by="planet")
 
@@ -811,7 +824,7 @@ def _portfolio(draw):
     data=_portfolio(),
     effective=_DATES,
     individual=st.booleans(),
-    name=st.sampled_from(["nl-2022-freeze", "no-2024-risk-based"]),
+    name=st.sampled_from(["nl-2022-freeze", "no-2023-risk-based"]),
 )
 def test_impact_never_exceeds_exposure(data, effective, individual, name):
     p, h = data

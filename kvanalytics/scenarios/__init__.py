@@ -14,13 +14,20 @@ YAML schema (every key except ``name``, ``effective``, ``targets`` and ``measure
     effective: 2022-03-04                # ISO date
     targets:                             # unioned, except fields under fields_mode: intersect
       countries: [RU, BY]                # ISO2 of the partner
-      watchlists: [{name: rur-2022-signatories, min_score: 90}]   # name or path, score 0-100
+      partner_types: [education, research]   # only partners of these types (NA type: a range)
+      watchlists:                        # name or path, score 0-100
+        - {name: rur-2022-signatories, min_score: 90, of_about: 300,
+           if_partial: {countries: [RU], partner_types: [education]}}  # partial list: a range
       risk_profile: {name: freedom-house-2024, min_tier: 2}       # tier 1 watch .. 3 restricted
-      fields: [dual_use, export_control] # an agreement is hit when any of its tags is listed
+      # or several lenses, combined by the highest tier, each hitting at its own min_tier:
+      # risk_profile: [{name: freedom-house-2024, min_tier: 2, lens: academic freedom},
+      #                {name: countries-of-concern, min_tier: 1, supplied_by_user: true}]
+      fields: [quantum, dual_use_9]      # tags or field-vocabulary codes; any listed tag hits
       fields_mode: union                 # union (default) | intersect
-    measures:                            # true = every targeted agreement; false = off;
-      freeze_institutional: true         # or a scope {fields: [...], min_tier: n, countries: [...]}
+    measures:                            # true = every targeted agreement; false = off; or a
+      freeze_institutional: true         # scope {fields, min_tier, countries, levels}
       stop_data_exchange: {fields: [dual_use], min_tier: 2}
+      review: {levels: [individual]}     # individual ties judged case by case
     exemptions:
       individual_ties: true              # level "individual" left to the researchers
       degree_students: true              # degree-seeking students stay (not counted as lost)
@@ -39,6 +46,27 @@ YAML schema (every key except ``name``, ``effective``, ``targets`` and ``measure
 them too (``fields_mode: union``), or, with ``fields_mode: intersect``, *restricts* them: an
 agreement is targeted when a country/watchlist/risk target hits it **and** one of its field tags
 is listed ("designated institutions, dual-use fields only").
+
+*Partner types* (``partner_types``) then keep only partners of the listed types: the data's
+``partner_type`` (export, Horizon organisation type), else the name rule of
+``data/knowledge_institution_words.csv`` over the canonical organisation-type tokens of
+:func:`kvanalytics.normalise.normalise_names` ("university" -> education, "institute",
+"academy" -> research). A partner whose type stays unknown is *maybe* targeted: a range (low
+without it, high with it; ``share_unknown_target_true``).
+
+*Partial watchlists*: a watchlist target with ``if_partial: {countries, partner_types}`` and a
+list not flagged complete (``complete: true`` in the target, ``frame.attrs["complete"]``, or
+the watchlist index) counts its hits as the low end and the partners of that population it does
+not hit (status unknown) as the high end; the notes give the list's size (``of_about``).
+
+*Risk lenses*: ``risk_profile`` may be a list; a country's combined tier is its highest; a
+lens ``supplied_by_user`` is passed as ``impact(..., risk_profile={name: profile})`` and, when
+absent, adds nothing (the notes say the counts are lower bounds and by how much at most).
+
+*Field vocabulary*: every tie's tags are kept and the codes of ``data/critical_technologies.csv``
+(the EU critical technology areas of C(2023) 6689 and the dual-use Annex I categories 0-9) they
+map onto through ``data/field_tags.csv`` (en/nl/no synonyms) are added; a scenario naming a
+code gets a note listing the data's tags that map onto none.
 
 **Measures** (each applies to targeted agreements within its optional scope; a scope's
 conditions must all hold):
@@ -64,7 +92,9 @@ counted; "active" is :func:`kvanalytics.exposure.is_active` (an active tie with 
 
 **Exemptions.** ``individual_ties`` waives every measure for level ``individual`` (without it,
 individual ties are frozen too); an agreement of unknown level is a range
-(``share_unknown_level_individual``). ``degree_students``: degree students of targeted countries
+(``share_unknown_level_individual``). A measure scoped by ``levels`` bears only on those levels
+(an unknown level passes: a range where ``individual`` is left out, a point where it is in);
+``review: {levels: [individual]}`` lists individual ties "to be judged case by case". ``degree_students``: degree students of targeted countries
 are never counted as lost. ``current_mobility_until_end_of_academic_year``: exchange students
 already on mobility finish the year, their stop date is the 31 August after the effective date
 (they are still counted; the note gives the stop date).
@@ -94,6 +124,9 @@ share_unknown_financial_flows_true  share of agreements with NA financial_flows 
 share_unknown_data_exchange_true    the same for NA data_exchange                [0, .5, 1]
 share_unknown_level_individual      share of NA-level agreements that are        [0, .5, 1]
                                     individual (only with individual_ties)
+share_unknown_target_true           share of maybe-targeted ties (partner type   [0, .5, 1]
+                                    unknown, not on a partial list) that are
+                                    targeted
 unknown_value_eur                   EUR/year of an agreement with NA value_eur;  observed
                                     ``observed`` = [0, median, 90th percentile]
                                     of known values of active agreements
@@ -127,7 +160,7 @@ Layout of the package (each module imports only from those above it)::
 
 from __future__ import annotations
 
-from ._catalogue import SCENARIO_DIR, list_scenarios, load_scenario, make_scenario
+from ._catalogue import ALIASES, SCENARIO_DIR, list_scenarios, load_scenario, make_scenario
 from ._compare import compare
 from ._impact import Impact, impact, impact_to_dict
 from ._metrics import METRICS
@@ -137,6 +170,7 @@ from ._model import _bench_terms as _bench_terms
 from ._spec import (
     ASSUMPTIONS,
     EXEMPTIONS,
+    LEVELS,
     MEASURES,
     Assumptions,
     Exemptions,
@@ -153,8 +187,10 @@ from ._terms import _evaluate as _evaluate
 from ._terms import _factor_values_mc as _factor_values_mc
 
 __all__ = [
+    "ALIASES",
     "ASSUMPTIONS",
     "EXEMPTIONS",
+    "LEVELS",
     "MEASURES",
     "METRICS",
     "SCENARIO_DIR",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from ._spec import Scenario
 
 #: Bundled scenarios (package data), one YAML file per scenario, named by file stem.
 SCENARIO_DIR = config.PACKAGE_DATA / "scenarios"
+#: Former names of bundled scenarios -> the current name (they load it with a warning).
+ALIASES = {"no-2024-risk-based": "no-2023-risk-based"}
 
 
 def _bundled() -> dict[str, Path]:
@@ -34,6 +37,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     -------
     Scenario
 
+    Warns
+    -----
+    DeprecationWarning
+        For a former name (:data:`ALIASES`, e.g. ``"no-2024-risk-based"``); its scenario loads.
+
     Raises
     ------
     UnknownNameError
@@ -50,6 +58,14 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         return name_or_path
     bundled = _bundled()
     key = str(name_or_path)
+    if key in ALIASES:
+        warnings.warn(
+            f"scenario {key!r} is now {ALIASES[key]!r} (the guidelines were published on "
+            f"14 August 2023); load it by that name, the old one goes in a later release.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        key = ALIASES[key]
     if key in bundled:
         return Scenario.from_yaml(bundled[key])
     path = Path(name_or_path)
@@ -92,6 +108,7 @@ def make_scenario(
     min_tier: int = 2,
     fields: Iterable[str] = (),
     fields_mode: str = "union",
+    partner_types: Iterable[str] = (),
     measures: Iterable[str] | Mapping[str, Any] = ("freeze_institutional",),
     exemptions: Iterable[str] | Mapping[str, Any] = (),
     assumptions: Mapping[str, Any] | None = None,
@@ -113,6 +130,8 @@ def make_scenario(
     risk_profile : str, optional
         Profile name; targets tier >= ``min_tier``.
     fields_mode : {"union", "intersect"}
+    partner_types : iterable of str
+        Keep only partners of these types (education, research, ...); unknown type: a range.
     measures, exemptions : iterable of names, or mapping as in YAML
     assumptions : mapping, optional
         As in YAML; tuples are accepted for ranges.
@@ -143,6 +162,8 @@ def make_scenario(
         targets["risk_profile"] = {"name": risk_profile, "min_tier": min_tier}
     if fields:
         targets["fields"] = list(fields)
+    if partner_types:
+        targets["partner_types"] = list(partner_types)
     m = dict(measures) if isinstance(measures, Mapping) else {k: True for k in measures}
     e = dict(exemptions) if isinstance(exemptions, Mapping) else {k: True for k in exemptions}
     a = {k: list(v) if isinstance(v, tuple) else v for k, v in (assumptions or {}).items()}

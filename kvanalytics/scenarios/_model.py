@@ -13,13 +13,22 @@ import pandas as pd
 
 from .. import config
 from ..exposure import is_active
+from ..schemas import STAFF_GROUPS
 from ._headcounts import _headcounts_in_force
 from ._spec import _MOBILITY_GROUPS, Assumptions, Range, Scenario, Scope, Targets
-from ._targets import _prepare_partnerships, _scope_mask, _target, _Targeting
+from ._targets import (
+    RiskProfileArg,
+    _prepare_partnerships,
+    _scope_mask,
+    _target,
+    _Targeting,
+    _vocabulary_notes,
+)
 from ._terms import (
     _F_MONTHLY,
     _F_MONTHS,
     _F_TAKEUP,
+    _UNKNOWN_TARGET_DEFAULT,
     _aggregate_terms,
     _agreement_codes,
     _agreement_share,
@@ -55,6 +64,7 @@ class _Model:
     people_notes: dict[str, str]
     stop_date: dict[str, pd.Timestamp]
     have_headcounts: bool
+    maybe: np.ndarray  # targeted ties whose target status is unknown (the _F_TARGET factor)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ class _Bearing:
     bears: dict[str, np.ndarray]
     exempt: np.ndarray
     level_unc: np.ndarray  # level unknown, with individual ties exempt: a range
+    level_unc_by: dict[str, np.ndarray]  # the same per agreement metric
+    maybe: np.ndarray  # target status unknown: a range
     is_exchange: np.ndarray
     frozen: np.ndarray
     cancelled: np.ndarray
@@ -78,7 +90,7 @@ def _model(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame | None,
     watchlists: Mapping[str, pd.DataFrame] | None,
-    risk_profile: pd.DataFrame | str | None,
+    risk_profile: RiskProfileArg,
 ) -> _Model:
     d = pd.Timestamp(scenario.effective)
     notes: list[str] = []
@@ -86,7 +98,9 @@ def _model(
     p = _prepare_partnerships(partnerships)
     active, upcoming = _when(p, d)
     tg = _target(scenario.targets, p, d, watchlists, risk_profile, notes)
+    _vocabulary_notes(scenario, p, notes)
     b = _bear(scenario, p, tg, active, upcoming)
+    _review_note(scenario, p, b, notes)
     observed_value = _observed_value(p, active)
     parts = [_agreement_part(p, b)]
     people_notes: dict[str, str] = {}
@@ -120,6 +134,22 @@ def _model(
         people_notes=people_notes,
         stop_date=stop_date,
         have_headcounts=headcounts is not None,
+        maybe=tg.maybe,
+    )
+
+
+def _review_note(scenario: Scenario, p: pd.DataFrame, b: _Bearing, notes: list[str]) -> None:
+    """A review scoped by level lists the ties "to be judged case by case" (NL, seed 000)."""
+    scope = scenario.measures.review
+    if scope is None or not scope.levels:
+        return
+    reviewed = b.reviewed
+    known = reviewed & p["level"].isin(scope.levels).fillna(False).to_numpy(bool)
+    unknown = reviewed & p["level"].isna().to_numpy(bool)
+    notes.append(
+        f"review: {int(known.sum()):,} tie(s) of level {', '.join(scope.levels)} and "
+        f"{int(unknown.sum()):,} of unknown level are to be judged case by case (counted in "
+        "ties_reviewed and listed in .affected with outcome 'reviewed'), not exempt."
     )
 
 
@@ -154,7 +184,16 @@ def _bear(
     individual = (level == "individual").fillna(False).to_numpy(bool)
     level_na = level.isna().to_numpy(bool)
     exempt = individual & ex.individual_ties
-    level_unc = level_na & ex.individual_ties
+
+    def unc(m: str) -> np.ndarray:
+        """Unknown level is a range where individual ties escape measure ``m``."""
+        sc = meas.get(m)
+        escapes = ex.individual_ties or (
+            sc is not None and bool(sc.levels) and "individual" not in sc.levels
+        )
+        return level_na & escapes
+
+    level_unc = unc("freeze_institutional") | unc("cancel_planned")
     is_exchange = (p["kind"] == "exchange").fillna(False).to_numpy(bool)
     temporal = {
         "freeze_institutional": active,
@@ -177,10 +216,24 @@ def _bear(
             out |= bears.get(m, none)
         return out & ~exempt
 
+    by_metric = {
+        "agreements_frozen": unc("freeze_institutional"),
+        "ties_frozen": unc("freeze_institutional"),
+        "agreements_cancelled": unc("cancel_planned"),
+        "ties_cancelled": unc("cancel_planned"),
+        "agreements_reviewed": unc("review"),
+        "ties_reviewed": unc("review"),
+        "agreements_conditioned": unc("condition"),
+        "ties_conditioned": unc("condition"),
+        "value_eur_stopped": unc("freeze_institutional") | unc("stop_financial_flows"),
+        "data_exchange_stopped": unc("freeze_institutional") | unc("stop_data_exchange"),
+    }
     return _Bearing(
         bears=bears,
         exempt=exempt,
         level_unc=level_unc,
+        level_unc_by=by_metric,
+        maybe=tg.maybe,
         is_exchange=is_exchange,
         frozen=hit_by("freeze_institutional"),
         cancelled=hit_by("cancel_planned"),
@@ -206,11 +259,11 @@ def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
     may_share = p["data_exchange"].fillna(True).to_numpy(bool)
 
     def per_agreement(sel: np.ndarray) -> np.ndarray:
-        return _agreement_share(codes, sel)
+        return _agreement_share(codes, sel, b.maybe)
 
     return _agreement_terms(
         p,
-        b.level_unc,
+        b.level_unc_by,
         [
             ("agreements_frozen", b.frozen, None, False, per_agreement(b.frozen)),
             ("ties_frozen", b.frozen, None, False, None),
@@ -235,6 +288,7 @@ def _agreement_part(p: pd.DataFrame, b: _Bearing) -> _Terms:
                 per_agreement(b.data & may_share),
             ),
         ],
+        b.maybe,
     )
 
 
@@ -264,14 +318,32 @@ def _people_parts(
     specs = _people_specs(scenario, p, active, b, tg)
     need_groups = {g for _, gs, _, _ in specs for g in gs} | set(a.support_groups)
     need_countries = set(a.support_nationalities)
-    for _, _, full, share in specs:
+    for _, _, full, (share, _sure) in specs:
         need_countries |= full | {c for c, x in share.items() if x > 0}
     hc = _headcounts_in_force(headcounts, d, notes, need_groups, need_countries)
     parts = [
-        _people_terms(hc, metric, groups, full, share) for metric, groups, full, share in specs
+        _people_terms(hc, metric, groups, full, share, sure)
+        for metric, groups, full, (share, sure) in specs
     ]
     support, people_notes = _support_parts(hc, a, notes)
+    if "recall_exchange_out" in scenario.measures.on():
+        _staff_abroad_note(headcounts, notes)
     return parts + support, people_notes
+
+
+def _staff_abroad_note(headcounts: pd.DataFrame, notes: list[str]) -> None:
+    """Recall counts outgoing exchange students; say whether the headcounts know staff abroad."""
+    staff = headcounts["group"].isin(STAFF_GROUPS) & (headcounts["basis"] == "destination")
+    n = int(staff.fillna(False).sum())
+    notes.append(
+        "exchange_out_recalled counts outgoing exchange students (basis destination); "
+        + (
+            f"the headcounts have {n:,} staff row(s) by destination, not counted in it."
+            if n
+            else "the headcounts have no staff abroad (staff rows by destination), so staff "
+            "in the targeted countries are not counted."
+        )
+    )
 
 
 def _people_specs(
@@ -280,11 +352,14 @@ def _people_specs(
     active: np.ndarray,
     b: _Bearing,
     tg: _Targeting,
-) -> list[tuple[str, list[str], set[str], dict[str, float]]]:
-    """Per people metric whose measure is on: (metric, groups, whole countries, share hit).
+) -> list[tuple[str, list[str], set[str], tuple[dict[str, float], dict[str, float]]]]:
+    """Per people metric whose measure is on: (metric, groups, whole countries, (central
+    share hit, sure share hit)).
 
     Exchange students of a country targeted as a whole count in full; elsewhere they are
-    allocated by the share of the country's active exchange agreements hit.
+    allocated by the share of the country's active exchange agreements hit (maybe-targeted
+    ones at the central unknown-target share; the low end is a point only when the sure ones
+    alone hit every agreement).
     """
     t, meas, ex = scenario.targets, scenario.measures.on(), scenario.exemptions
     none = np.zeros(len(p), bool)
@@ -297,19 +372,27 @@ def _people_specs(
         if m not in meas or (metric == "degree_students_lost" and ex.degree_students):
             continue
         scope = meas[m]
-        full = _whole_countries(t, scope, tg.tier_by_country) if t.fields_mode == "union" else set()
-        share = _exchange_share(p, active, b.is_exchange, b.bears.get(m, none) & ~b.exempt)
-        specs.append((metric, groups, full, share))
+        full = _whole_countries(t, scope, tg) if t.fields_mode == "union" else set()
+        hit = b.bears.get(m, none) & ~b.exempt
+        share = _exchange_share(p, active, b.is_exchange, hit)
+        if b.maybe.any():  # maybe-targeted ties: the low end counts the sure ones only
+            sure = _exchange_share(p, active, b.is_exchange, hit & ~b.maybe)
+            c = (scenario.assumptions.share_unknown_target_true or _UNKNOWN_TARGET_DEFAULT).central
+            central = {k: sure[k] + (v - sure[k]) * c for k, v in share.items()}
+            specs.append((metric, groups, full, (central, sure)))
+        else:
+            specs.append((metric, groups, full, (share, share)))
     return specs
 
 
-def _whole_countries(t: Targets, scope: Scope, tier_by_country: pd.Series) -> set[str]:
+def _whole_countries(t: Targets, scope: Scope, tg: _Targeting) -> set[str]:
     """Countries targeted as a whole by a measure (none when the measure is scoped by fields)."""
     if scope.fields:
         return set()
+    tier_by_country = tg.tier_by_country
     whole = set(t.countries)
     if t.risk_profile is not None:
-        whole |= set(tier_by_country.index[tier_by_country >= t.risk_profile.min_tier])
+        whole |= set(tg.risk_countries)
     if scope.min_tier is not None:
         whole &= set(tier_by_country.index[tier_by_country >= scope.min_tier])
     if scope.countries:

@@ -23,7 +23,7 @@ import pycountry
 import yaml
 
 from ..errors import ScenarioError, UnknownNameError
-from ..schemas import GROUPS
+from ..schemas import GROUPS, PARTNER_TYPES
 
 MEASURES = (
     "freeze_institutional",
@@ -47,8 +47,12 @@ _TOP_KEYS = (
     "exemptions",
     "assumptions",
 )
-_TARGET_KEYS = ("countries", "watchlists", "risk_profile", "fields", "fields_mode")
-_SCOPE_KEYS = ("fields", "min_tier", "countries")
+_TARGET_KEYS = ("countries", "watchlists", "risk_profile", "fields", "fields_mode", "partner_types")
+_SCOPE_KEYS = ("fields", "min_tier", "countries", "levels")
+_WATCHLIST_KEYS = ("name", "min_score", "complete", "of_about", "if_partial")
+_PARTIAL_KEYS = ("countries", "partner_types")
+_LENS_KEYS = ("name", "min_tier", "lens", "supplied_by_user")
+LEVELS = ("institutional", "faculty", "individual")
 _MOBILITY_GROUPS = ("exchange_in", "exchange_out")
 _SUPPORT_GROUPS_DEFAULT = ("degree_student", "phd", "academic_staff", "support_staff")
 
@@ -57,6 +61,8 @@ ASSUMPTIONS: dict[str, tuple[str, Any, str]] = {
     "share_unknown_financial_flows_true": ("share", (0.0, 0.5, 1.0), "a share 0..1"),
     "share_unknown_data_exchange_true": ("share", (0.0, 0.5, 1.0), "a share 0..1"),
     "share_unknown_level_individual": ("share", (0.0, 0.5, 1.0), "a share 0..1"),
+    # ties whose target status is unknown (partner type NA, not on a partial list); None: 0-1
+    "share_unknown_target_true": ("share", None, "a share 0..1"),
     "unknown_value_eur": ("amount", "observed", "EUR >= 0, or 'observed'"),
     "support_take_up_rate": ("share", None, "a share 0..1"),
     "monthly_support_eur": ("amount", None, "EUR >= 0"),
@@ -109,18 +115,40 @@ class Range:
 
 @dataclass(frozen=True)
 class WatchlistTarget:
-    """Partners on watchlist ``name`` (bundled name or path) with a match score >= ``min_score``."""
+    """Partners on watchlist ``name`` (bundled name or path) with a match score >= ``min_score``.
+
+    A *partial* list (``complete`` false, or None and the list not flagged complete, with an
+    ``if_partial`` population) gives a range: its hits are the low end; partners in
+    ``partial_countries`` of a type in ``partial_partner_types`` that it does not hit have an
+    unknown status and make the high end. ``of_about`` is how many names the full list has.
+    """
 
     name: str
     min_score: float = 90.0
+    complete: bool | None = None
+    of_about: int | None = None
+    partial_countries: tuple[str, ...] = ()
+    partial_partner_types: tuple[str, ...] = ()
+
+    @property
+    def has_partial_scope(self) -> bool:
+        """True when the target says whom a partial list leaves unknown."""
+        return bool(self.partial_countries or self.partial_partner_types)
 
 
 @dataclass(frozen=True)
 class RiskTarget:
-    """Partners in countries with tier >= ``min_tier`` in risk profile ``name``."""
+    """Partners in countries with tier >= ``min_tier`` in risk profile ``name`` (one *lens*).
+
+    ``lens`` says what the profile stands for ("academic freedom"); ``supplied_by_user``: no
+    bundled profile is meant, the analyst passes one (``impact(..., risk_profile={name: frame})``);
+    without it the lens adds nothing and the impact is a lower bound (the notes say so).
+    """
 
     name: str
     min_tier: int = 2
+    lens: str = ""
+    supplied_by_user: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,15 @@ class Targets:
     risk_profile: RiskTarget | None = None
     fields: tuple[str, ...] = ()
     fields_mode: str = "union"
+    partner_types: tuple[str, ...] = ()
+    lenses: tuple[RiskTarget, ...] = ()
+
+    @property
+    def risk_lenses(self) -> tuple[RiskTarget, ...]:
+        """Every risk lens: ``lenses`` when several are given, else ``(risk_profile,)``."""
+        if self.lenses:
+            return self.lenses
+        return (self.risk_profile,) if self.risk_profile is not None else ()
 
 
 @dataclass(frozen=True)
@@ -141,11 +178,12 @@ class Scope:
     fields: tuple[str, ...] = ()
     min_tier: int | None = None
     countries: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
 
     @property
     def is_all(self) -> bool:
         """True when the measure applies to every targeted agreement."""
-        return not self.fields and self.min_tier is None and not self.countries
+        return not self.fields and self.min_tier is None and not self.countries and not self.levels
 
 
 @dataclass(frozen=True)
@@ -188,6 +226,7 @@ class Assumptions:
     share_unknown_financial_flows_true: Range = Range(0.0, 0.5, 1.0)
     share_unknown_data_exchange_true: Range = Range(0.0, 0.5, 1.0)
     share_unknown_level_individual: Range = Range(0.0, 0.5, 1.0)
+    share_unknown_target_true: Range | None = None  # None: [0, 0.5, 1] where needed
     unknown_value_eur: Range | None = None
     support_take_up_rate: Range | None = None
     monthly_support_eur: Range | None = None
@@ -303,17 +342,15 @@ class Scenario:
         if t.countries:
             targets["countries"] = list(t.countries)
         if t.watchlists:
-            targets["watchlists"] = [
-                {"name": w.name, "min_score": w.min_score} for w in t.watchlists
-            ]
+            targets["watchlists"] = [_watchlist_dict(w) for w in t.watchlists]
         if t.risk_profile is not None:
-            targets["risk_profile"] = {
-                "name": t.risk_profile.name,
-                "min_tier": t.risk_profile.min_tier,
-            }
+            lenses = [_lens_dict(r) for r in t.risk_lenses]
+            targets["risk_profile"] = lenses if t.lenses else lenses[0]
         if t.fields:
             targets["fields"] = list(t.fields)
         targets["fields_mode"] = t.fields_mode
+        if t.partner_types:
+            targets["partner_types"] = list(t.partner_types)
         measures: dict[str, Any] = {}
         for m, scope in self.measures.on().items():
             if scope.is_all:
@@ -326,6 +363,8 @@ class Scenario:
                     sd["min_tier"] = scope.min_tier
                 if scope.countries:
                     sd["countries"] = list(scope.countries)
+                if scope.levels:
+                    sd["levels"] = list(scope.levels)
                 measures[m] = sd
         e = self.exemptions
         mob = e.current_mobility_until_end_of_academic_year
@@ -360,10 +399,11 @@ class Scenario:
         if t.countries:
             parts.append("countries " + ", ".join(t.countries))
         parts += [f"watchlist {w.name} (score ≥ {w.min_score:g})" for w in t.watchlists]
-        if t.risk_profile:
-            parts.append(f"{t.risk_profile.name} tier ≥ {t.risk_profile.min_tier}")
+        parts += [f"{r.lens or r.name}: {r.name} tier ≥ {r.min_tier}" for r in t.risk_lenses]
         if t.fields:
             parts.append(f"fields ({t.fields_mode}) " + ", ".join(t.fields))
+        if t.partner_types:
+            parts.append("partner types " + ", ".join(t.partner_types))
         ex = [k for k in EXEMPTIONS if getattr(self.exemptions, k)]
         return (
             f"<b>{html.escape(self.name)}</b> (effective {self.effective.isoformat()})<br>"
@@ -372,6 +412,31 @@ class Scenario:
             f"exemptions: {html.escape(', '.join(ex) or 'none')}<br>"
             f"<small>source: {html.escape(self.source)}</small>"
         )
+
+
+def _watchlist_dict(w: WatchlistTarget) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": w.name, "min_score": w.min_score}
+    if w.complete is not None:
+        d["complete"] = w.complete
+    if w.of_about is not None:
+        d["of_about"] = w.of_about
+    if w.has_partial_scope:
+        part: dict[str, Any] = {}
+        if w.partial_countries:
+            part["countries"] = list(w.partial_countries)
+        if w.partial_partner_types:
+            part["partner_types"] = list(w.partial_partner_types)
+        d["if_partial"] = part
+    return d
+
+
+def _lens_dict(r: RiskTarget) -> dict[str, Any]:
+    d: dict[str, Any] = {"name": r.name, "min_tier": r.min_tier}
+    if r.lens:
+        d["lens"] = r.lens
+    if r.supplied_by_user:
+        d["supplied_by_user"] = True
+    return d
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,7 +581,17 @@ def _scope(P: _Problems, path: str, v: Any, has_risk: bool) -> Scope | None:
             "min_tier only together with targets.risk_profile",
         )
     countries = _iso2_list(P, f"{path}.countries", v["countries"]) if "countries" in v else ()
-    return Scope(fields=fields, min_tier=tier, countries=countries)
+    levels = _choice_list(P, f"{path}.levels", v["levels"], LEVELS) if "levels" in v else ()
+    return Scope(fields=fields, min_tier=tier, countries=countries, levels=levels)
+
+
+def _choice_list(P: _Problems, path: str, v: Any, choices: Sequence[str]) -> tuple[str, ...]:
+    """A non-empty list of values from ``choices`` (levels, partner types)."""
+    allowed = "a list of " + ", ".join(choices)
+    if not isinstance(v, list | tuple) or not v or any(x not in choices for x in v):
+        P.add(path, v, "not a list of known values", allowed)
+        return ()
+    return tuple(v)
 
 
 def _parse_targets(P: _Problems, t: Any) -> Targets:
@@ -536,33 +611,16 @@ def _parse_targets(P: _Problems, t: Any) -> Targets:
         P.add("targets.watchlists", wl, "not a list", "a list of {name, min_score}")
         wl = []
     for i, item in enumerate(wl):
-        path = f"targets.watchlists[{i}]"
-        if isinstance(item, str) and item:
-            watchlists.append(WatchlistTarget(item))
-            continue
-        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
-            P.add(
-                path, item, "not a watchlist target", "a name, or {name: <list>, min_score: 0..100}"
-            )
-            continue
-        P.unknown_keys(path, item, ("name", "min_score"))
-        score = item.get("min_score", 90.0)
-        if not _is_number(score) or not 0 <= score <= 100:
-            P.add(f"{path}.min_score", score, "not a score", "a number 0..100")
-            continue
-        watchlists.append(WatchlistTarget(item["name"], float(score)))
-    risk = None
-    if "risk_profile" in t:
-        r = t["risk_profile"]
-        if not isinstance(r, Mapping) or not isinstance(r.get("name"), str):
-            P.add(
-                "targets.risk_profile", r, "not a risk target", "{name: <profile>, min_tier: 1..3}"
-            )
-        else:
-            P.unknown_keys("targets.risk_profile", r, ("name", "min_tier"))
-            tier = _tier(P, "targets.risk_profile.min_tier", r.get("min_tier", _MISSING))
-            if tier is not None:
-                risk = RiskTarget(r["name"], tier)
+        w = _watchlist_target(P, f"targets.watchlists[{i}]", item)
+        if w is not None:
+            watchlists.append(w)
+    lenses = _parse_lenses(P, t["risk_profile"]) if "risk_profile" in t else ()
+    risk = lenses[0] if lenses else None
+    partner_types = (
+        _choice_list(P, "targets.partner_types", t["partner_types"], PARTNER_TYPES)
+        if "partner_types" in t
+        else ()
+    )
     fields = _tag_list(P, "targets.fields", t["fields"]) if "fields" in t else ()
     mode = t.get("fields_mode", "union")
     if mode not in FIELDS_MODES:
@@ -583,7 +641,84 @@ def _parse_targets(P: _Problems, t: Any) -> Targets:
             "intersect needs fields and another target",
             "fields together with countries, watchlists or risk_profile",
         )
-    return Targets(tuple(countries), tuple(watchlists), risk, tuple(fields), mode)
+    return Targets(
+        tuple(countries),
+        tuple(watchlists),
+        risk,
+        tuple(fields),
+        mode,
+        partner_types,
+        lenses if len(lenses) > 1 else (),
+    )
+
+
+def _watchlist_target(P: _Problems, path: str, item: Any) -> WatchlistTarget | None:
+    """One ``targets.watchlists`` item: a name, or ``{name, min_score, complete, of_about,
+    if_partial: {countries, partner_types}}``."""
+    if isinstance(item, str) and item:
+        return WatchlistTarget(item)
+    if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+        P.add(path, item, "not a watchlist target", "a name, or {name: <list>, min_score: 0..100}")
+        return None
+    P.unknown_keys(path, item, _WATCHLIST_KEYS)
+    score = item.get("min_score", 90.0)
+    ok = True
+    if not _is_number(score) or not 0 <= score <= 100:
+        P.add(f"{path}.min_score", score, "not a score", "a number 0..100")
+        ok = False
+    complete = item.get("complete")
+    if complete is not None and not isinstance(complete, bool):
+        P.add(f"{path}.complete", complete, "not true/false", "true or false")
+        ok = False
+    of_about = item.get("of_about")
+    if of_about is not None and (isinstance(of_about, bool) or not isinstance(of_about, int)):
+        P.add(f"{path}.of_about", of_about, "not a count", "a whole number of names")
+        ok = False
+    part = item.get("if_partial", {}) or {}
+    if not isinstance(part, Mapping):
+        P.add(f"{path}.if_partial", part, "not a mapping", ", ".join(_PARTIAL_KEYS))
+        part = {}
+    P.unknown_keys(f"{path}.if_partial", part, _PARTIAL_KEYS)
+    countries = (
+        _iso2_list(P, f"{path}.if_partial.countries", part["countries"])
+        if "countries" in part
+        else ()
+    )
+    types = (
+        _choice_list(P, f"{path}.if_partial.partner_types", part["partner_types"], PARTNER_TYPES)
+        if "partner_types" in part
+        else ()
+    )
+    if not ok:
+        return None
+    return WatchlistTarget(item["name"], float(score), complete, of_about, countries, types)
+
+
+def _parse_lenses(P: _Problems, r: Any) -> tuple[RiskTarget, ...]:
+    """``targets.risk_profile``: one ``{name, min_tier}`` or a list of lenses (combined: a
+    country's tier is its highest; a lens hits at its own ``min_tier``)."""
+    allowed = "{name: <profile>, min_tier: 1..3, lens: <text>, supplied_by_user: bool}, or a list"
+    items = list(r) if isinstance(r, list | tuple) else [r]
+    if not items:
+        P.add("targets.risk_profile", r, "an empty list", allowed)
+    out = []
+    for i, x in enumerate(items):
+        path = "targets.risk_profile" + (f"[{i}]" if isinstance(r, list | tuple) else "")
+        if not isinstance(x, Mapping) or not isinstance(x.get("name"), str):
+            P.add(path, x, "not a risk target", allowed)
+            continue
+        P.unknown_keys(path, x, _LENS_KEYS)
+        tier = _tier(P, f"{path}.min_tier", x.get("min_tier", _MISSING))
+        lens, user = x.get("lens", ""), x.get("supplied_by_user", False)
+        if not isinstance(lens, str):
+            P.add(f"{path}.lens", lens, "not text", "a short description of the lens")
+            lens = ""
+        if not isinstance(user, bool):
+            P.add(f"{path}.supplied_by_user", user, "not true/false", "true or false")
+            user = False
+        if tier is not None:
+            out.append(RiskTarget(x["name"], tier, lens, user))
+    return tuple(out)
 
 
 def _parse_scenario(d: Any, origin: str) -> Scenario:

@@ -20,6 +20,9 @@ from ._spec import Range, Scenario
 # Factor bits: a term's value is its coefficient times the product of the factors it carries.
 _F_LEVEL, _F_FLOW, _F_DATA, _F_VALUE = 1, 2, 4, 8
 _F_TAKEUP, _F_MONTHLY, _F_MONTHS = 16, 32, 64
+_F_TARGET = 128  # a tie whose target status is unknown (partner type NA, not on a partial list)
+_MASK_SPAN = 256  # every factor bit is below it (agreement terms pack keys × _MASK_SPAN + mask)
+_UNKNOWN_TARGET_DEFAULT = Range(0.0, 0.5, 1.0)
 _FACTOR_ASSUMPTION = {
     _F_LEVEL: "share_unknown_level_individual",  # factor = 1 - share
     _F_FLOW: "share_unknown_financial_flows_true",
@@ -28,6 +31,7 @@ _FACTOR_ASSUMPTION = {
     _F_TAKEUP: "support_take_up_rate",
     _F_MONTHLY: "monthly_support_eur",
     _F_MONTHS: "support_months",
+    _F_TARGET: "share_unknown_target_true",
 }
 _COEFS = ("c_low", "c_central", "c_high")
 #: Model terms, column name -> array: ``metric, faculty, country`` (object), ``mask`` (factor
@@ -49,6 +53,7 @@ def _factor_ranges(scenario: Scenario, observed_value: Range) -> dict[int, Range
     out[_F_TAKEUP] = a.support_take_up_rate or nan
     out[_F_MONTHLY] = a.monthly_support_eur or nan
     out[_F_MONTHS] = a.support_months or nan
+    out[_F_TARGET] = a.share_unknown_target_true or _UNKNOWN_TARGET_DEFAULT
     return out
 
 
@@ -186,24 +191,42 @@ def _agreement_codes(p: pd.DataFrame) -> np.ndarray:
     return codes
 
 
-def _agreement_share(codes: np.ndarray, sel: np.ndarray) -> np.ndarray:
+def _agreement_share(
+    codes: np.ndarray, sel: np.ndarray, maybe: np.ndarray | None = None
+) -> np.ndarray:
     """Per tie: 1/k where k is the number of selected ties of its agreement; 0 if not selected.
-    Summed over ties it counts the agreements with at least one selected tie."""
-    k = np.bincount(codes[sel], minlength=int(codes.max(initial=-1)) + 1)
-    return np.where(sel, 1.0 / np.maximum(k[codes], 1), 0.0) if len(codes) else np.zeros(0)
+    Summed over ties it counts the agreements with at least one selected tie.
+
+    With ``maybe`` (selected ties whose target status is unknown), the sure ties of an agreement
+    share 1 among them and its maybe ties weigh 0; an agreement with maybe ties only shares 1
+    among those (they carry the unknown-target factor). So the low end counts the agreements
+    with a sure tie, the high end those with any selected tie."""
+    if not len(codes):
+        return np.zeros(0)
+    size = int(codes.max(initial=-1)) + 1
+    if maybe is None or not (sel & maybe).any():
+        k = np.bincount(codes[sel], minlength=size)
+        return np.where(sel, 1.0 / np.maximum(k[codes], 1), 0.0)
+    sure, unsure = sel & ~maybe, sel & maybe
+    k_sure = np.bincount(codes[sure], minlength=size)
+    k_unsure = np.bincount(codes[unsure], minlength=size)
+    w_unsure = np.where(k_sure[codes] > 0, 0.0, 1.0 / np.maximum(k_unsure[codes], 1))
+    return np.where(sure, 1.0 / np.maximum(k_sure[codes], 1), np.where(unsure, w_unsure, 0.0))
 
 
 def _agreement_terms(
     p: pd.DataFrame,
-    level_unc: np.ndarray,
+    level_unc: np.ndarray | Mapping[str, np.ndarray],
     specs: Sequence[tuple[str, np.ndarray, str | None, bool, np.ndarray | None]],
+    maybe: np.ndarray | None = None,
 ) -> _Terms:
     """Terms of the agreement metrics, summed per metric × faculty × country × factor mask.
 
     ``specs``: (metric, selected ties, flag column or None, money?, weight per tie or None).
     A tie with the flag NA carries the flag's factor bit; with the flag false it drops out; a
     money term with value NA counts 1 × the ``unknown_value_eur`` factor; ``weight`` (1/k of
-    an agreement's k selected ties) multiplies the coefficient and ``n``.
+    an agreement's k selected ties) multiplies the coefficient and ``n``. ``level_unc`` (one
+    mask, or one per metric) carries the unknown-level factor, ``maybe`` the unknown-target one.
     """
     fcode, funiq = pd.factorize(p["faculty"], use_na_sentinel=False)
     ccode, cuniq = pd.factorize(p["country"], use_na_sentinel=False)
@@ -214,8 +237,12 @@ def _agreement_terms(
         for c in ("financial_flows", "data_exchange")
     }
     keys, coefs, weights = [], [], []
-    for j, (_metric, sel, flag, money, weight) in enumerate(specs):  # a few metrics
-        mask = np.where(level_unc, _F_LEVEL, 0)
+    none = np.zeros(len(p), bool)
+    for j, (metric, sel, flag, money, weight) in enumerate(specs):  # a few metrics
+        lvl = level_unc.get(metric, none) if isinstance(level_unc, Mapping) else level_unc
+        mask = np.where(lvl, _F_LEVEL, 0)
+        if maybe is not None:
+            mask |= np.where(maybe, _F_TARGET, 0)
         keep = sel.copy()
         if flag is not None:
             f_na, f_true = flags[flag]
@@ -226,7 +253,7 @@ def _agreement_terms(
             coef = np.where(np.isnan(value), 1.0, value)
             mask |= np.where(np.isnan(value), _F_VALUE, 0)
         idx = np.flatnonzero(keep)
-        keys.append(((j * n_f + fcode[idx]) * n_c + ccode[idx]) * 128 + mask[idx])
+        keys.append(((j * n_f + fcode[idx]) * n_c + ccode[idx]) * _MASK_SPAN + mask[idx])
         share = np.ones(len(idx)) if weight is None else weight[idx]
         coefs.append(coef[idx] * share)
         weights.append(share)
@@ -237,8 +264,8 @@ def _agreement_terms(
     count = np.bincount(
         inv, weights=np.concatenate(weights) if weights else None, minlength=len(uniq)
     ).astype(float)
-    mask = uniq % 128
-    rest = uniq // 128
+    mask = uniq % _MASK_SPAN
+    rest = uniq // _MASK_SPAN
     country_i, rest = rest % n_c, rest // n_c
     faculty_i, metric_i = rest % n_f, rest // n_f
     names = np.array([m for m, *_ in specs], dtype=object)
@@ -260,15 +287,20 @@ def _people_terms(
     groups: Sequence[str],
     full: set[str],
     share: Mapping[str, float],
+    sure: Mapping[str, float] | None = None,
 ) -> _Terms:
-    """People terms: whole countries in ``full``; elsewhere allocated by ``share`` (a range)."""
+    """People terms: whole countries in ``full``; elsewhere allocated by ``share`` (a range:
+    low 0, central headcount × share, high the headcount; a point when ``sure``, the share of
+    surely targeted agreements, is 1)."""
     wanted = set(groups)
     rows = np.flatnonzero([g in wanted for g in hc["group"]])
     c = hc["country"][rows]
     s = np.array([1.0 if x in full else share.get(x, 0.0) for x in c], dtype=float)
-    keep = s > 0
+    sure = share if sure is None else sure
+    s_sure = np.array([1.0 if x in full else sure.get(x, 0.0) for x in c], dtype=float)
+    keep = (s > 0) | (s_sure > 0)
     h = hc["headcount"][rows]
-    point = s >= 1.0
+    point = s_sure >= 1.0
     return _terms(
         metric,
         faculty=hc["faculty"][rows][keep],
