@@ -634,6 +634,8 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
         s = result.scenario
         print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
         print(shown(result.summary).to_string(index=False))
+        for note in result.notes:
+            print(f"note: {note}")
     elif args.format == "csv":
         _emit(shown(result.summary), "csv", args.out, name="impact")
     else:

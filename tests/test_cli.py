@@ -209,7 +209,10 @@ def test_impact_json_shape_and_published_people(capsys):
     for name in ("agreements_frozen", "value_eur_stopped", "exchange_out_recalled"):
         assert set(doc["metrics"][name]) == {"low", "central", "high"}
     assert doc["metrics"]["agreements_frozen"]["central"] > 0
-    assert doc["metrics"]["exchange_in_stopped"]["central"] == "<5"  # 1-4 people: suppressed
+    # 1-4 people in a faculty: suppressed (the partial signatory list makes the total a range)
+    assert any(
+        r["central"] == "<5" for r in doc["by_faculty"] if r["metric"] == "exchange_in_stopped"
+    )
     assert {"faculty", "metric", "low", "central", "high"} == set(doc["by_faculty"][0])
 
 

@@ -249,6 +249,8 @@ def load_watchlist(name_or_path: str | PathLike[str] | pd.DataFrame) -> pd.DataF
         wl = read_watchlist(WATCHLIST_DIR / row["file"], name=key)
         for meta in wl.attrs["watchlists"].values():
             meta.update(description=row["description"], bundled_source=row["source"])
+            if "complete" in row.index and str(row["complete"]).strip():  # the list says so
+                meta["complete"] = str(row["complete"]).strip().lower() == "true"
         return wl
     path = Path(name_or_path)
     if key.strip() and path.exists():  # "" would be the current directory

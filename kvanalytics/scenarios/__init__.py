@@ -135,6 +135,13 @@ support_groups                      headcount groups                            
 support_take_up_rate                share of the population taking support       required
 monthly_support_eur                 EUR per person per month                     with
 support_months                      months of support                            nationalities
+tuition_eur_per_year,               EUR per student per year (each may be        none
+public_funding_eur_per_year,        ``{value: ..., source: "..."}``, or a
+cost_eur_per_year                   ``sources: {name: text}`` mapping)
+benefit_cost_ratio                  direct benefits / costs                      seed 002:
+                                                                                 [2.6, 2.95, 3.3]
+study_years, years_remaining,       years                                        none
+horizon_years
 ==================================  ===========================================  ===========
 
 A metric's *low* uses every assumption at its impact-minimising end, *high* at the other end,
@@ -153,6 +160,7 @@ Layout of the package (each module imports only from those above it)::
     _terms        the term algebra: factor ranges and values, group sums, evaluation
     _headcounts   headcounts in force at a date (moves to kvanalytics.people)
     _model        the model of an impact, in named steps
+    _economics    the economic value of degree students lost or not admitted (seed 002)
     _compare      compare: scenarios side by side
     _tables       by unit, affected agreements, timeline, assumptions
     _impact       Impact, impact(), the summary and its notes, Impact.to_dict
@@ -162,6 +170,7 @@ from __future__ import annotations
 
 from ._catalogue import ALIASES, SCENARIO_DIR, list_scenarios, load_scenario, make_scenario
 from ._compare import compare
+from ._economics import ECONOMIC_METRICS
 from ._impact import Impact, impact, impact_to_dict
 from ._metrics import METRICS
 
@@ -189,6 +198,7 @@ from ._terms import _factor_values_mc as _factor_values_mc
 __all__ = [
     "ALIASES",
     "ASSUMPTIONS",
+    "ECONOMIC_METRICS",
     "EXEMPTIONS",
     "LEVELS",
     "MEASURES",

@@ -24,11 +24,12 @@ from ._metrics import METRICS, TIE_METRICS, _unit_of
 from ._model import _Model, _model
 from ._spec import Assumptions, Range, Scenario
 from ._tables import _affected_table, _assumption_table, _timeline, _unit_table
-from ._targets import _REQUIRED_PARTNERSHIPS
+from ._targets import _REQUIRED_PARTNERSHIPS, RiskProfileArg
 from ._terms import (
     _F_DATA,
     _F_FLOW,
     _F_LEVEL,
+    _F_TARGET,
     _F_VALUE,
     _evaluate,
     _factor_values_det,
@@ -259,7 +260,7 @@ def impact(
     headcounts: pd.DataFrame | None = None,
     *,
     watchlists: Mapping[str, pd.DataFrame] | None = None,
-    risk_profile: pd.DataFrame | str | None = None,
+    risk_profile: RiskProfileArg = None,
     draws: int = 0,
     seed: int = 0,
     quarters: int = 8,
@@ -277,8 +278,11 @@ def impact(
     watchlists : mapping of name -> DataFrame, optional
         Watchlists (tidy, as from :func:`kvanalytics.reference.load_watchlist`) for the names the
         scenario targets; names not given are loaded (bundled name or path).
-    risk_profile : DataFrame or str, optional
-        Replaces the scenario's risk profile (columns ``country, tier``) or names another one.
+    risk_profile : DataFrame, str, list or mapping, optional
+        Replaces the scenario's risk profile (columns ``country, tier``) or names another one;
+        or a mapping lens name -> profile supplying lenses the scenario names (e.g. NO's
+        ``countries-of-concern``); a mapping naming none of them, or a list, replaces them
+        (combined by the highest tier).
     draws : int
         0: deterministic low/central/high. > 0: Monte Carlo over the assumption ranges
         (triangular), summary low/central/high = 5th percentile / median / 95th percentile.
@@ -429,8 +433,8 @@ def _summary_notes(metrics: pd.Series, scenario: Scenario, model: _Model) -> lis
 def _note_counts(terms: Mapping[str, np.ndarray]) -> Callable[[str, str], int]:
     """``count(metric, flag)``: how many agreements (headcount cells) of a metric carry a flag.
 
-    Flags: ``lvl``, ``flow``, ``dat``, ``val`` (an unknown level, financial_flows,
-    data_exchange, value_eur) and ``part`` (a range from the data). Sums of ``n``, not term rows.
+    Flags: ``lvl``, ``flow``, ``dat``, ``val``, ``tgt`` (an unknown level, financial_flows,
+    data_exchange, value_eur, target status) and ``part`` (a range from the data). Sums of ``n``, not term rows.
     """
     codes, names = pd.factorize(terms["metric"])
     mask, n = terms["mask"], terms["n"]
@@ -439,6 +443,7 @@ def _note_counts(terms: Mapping[str, np.ndarray]) -> Callable[[str, str], int]:
         "flow": (mask & _F_FLOW) > 0,
         "dat": (mask & _F_DATA) > 0,
         "val": (mask & _F_VALUE) > 0,
+        "tgt": (mask & _F_TARGET) > 0,
         "part": terms["c_low"] != terms["c_high"],
     }
     where = {str(x): i for i, x in enumerate(names)}
@@ -501,6 +506,12 @@ def _uncertain_bits(
 ) -> list[str]:
     """How many of a metric's agreements have an unknown input, and the assumed range."""
     bits = []
+    if c(m, "tgt"):
+        r = a.share_unknown_target_true or Range(0.0, 0.5, 1.0)
+        bits.append(
+            f"{c(m, 'tgt')} of unknown target status (partner type unknown or not on a partial "
+            f"list; share targeted {r.low:g}–{r.high:g})"
+        )
     if c(m, "lvl"):
         r = a.share_unknown_level_individual
         bits.append(f"{c(m, 'lvl')} of unknown level (share individual {r.low:g}–{r.high:g})")

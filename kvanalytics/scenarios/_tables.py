@@ -19,6 +19,7 @@ from ._targets import _join
 from ._terms import (
     _F_FLOW,
     _F_LEVEL,
+    _F_TARGET,
     _F_VALUE,
     _agreement_codes,
     _agreement_share,
@@ -83,6 +84,7 @@ def _affected_table(m: _Model) -> pd.DataFrame:
     measures = words(list(bears.items()))
     uncertain = words(
         [
+            ("target", m.maybe),
             ("level", m.level_unc),
             ("financial_flows", money_b & p["financial_flows"].isna().to_numpy(bool)),
             ("value_eur", money_b & p["value_eur"].isna().to_numpy(bool)),
@@ -129,7 +131,7 @@ def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.Dat
     value = p["value_eur"].to_numpy(np.float64, na_value=np.nan)
     flow_na = p["financial_flows"].isna().to_numpy(bool)
     flow_true = p["financial_flows"].fillna(False).to_numpy(bool)
-    lvl = np.where(m.level_unc, _F_LEVEL, 0)
+    lvl = np.where(m.level_unc, _F_LEVEL, 0) | np.where(m.maybe, _F_TARGET, 0)
 
     def series(sel: np.ndarray, weight: np.ndarray, masks: np.ndarray) -> np.ndarray:
         """(Q, 3): sum over the selected agreements of weight × factors, per setting."""
@@ -145,8 +147,8 @@ def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.Dat
         return out
 
     codes = _agreement_codes(p)
-    share_f = _agreement_share(codes, m.frozen)[:, None]  # 1/k of an agreement's k ties
-    share_c = _agreement_share(codes, m.cancelled)[:, None]
+    share_f = _agreement_share(codes, m.frozen, m.maybe)[:, None]  # 1/k of its k ties
+    share_c = _agreement_share(codes, m.cancelled, m.maybe)[:, None]
     idx_f, idx_c = np.flatnonzero(m.frozen), np.flatnonzero(m.cancelled)
     runs = open_end[:, None] | (end_f[:, None] >= q_end[None, :])
     frozen = series(np.ones(len(idx_f), bool), runs[idx_f].astype(float), lvl[idx_f])
@@ -156,7 +158,7 @@ def _timeline(m: _Model, quarters: int, det: Mapping[int, np.ndarray]) -> pd.Dat
     cancelled = series(np.ones(len(idx_c), bool), run_c, lvl[idx_c])
     cancelled_a = series(np.ones(len(idx_c), bool), run_c * share_c[idx_c], lvl[idx_c])
     sel_m = m.money & (flow_true | flow_na)
-    share_m = _agreement_share(codes, sel_m)
+    share_m = _agreement_share(codes, sel_m, m.maybe)
     idx_m = np.flatnonzero(sel_m)
     stop = np.minimum(end_f[idx_m, None], q_end[None, :])
     days = (stop - q_start[None, :]).astype("timedelta64[D]").astype(float) + 1.0
