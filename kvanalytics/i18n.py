@@ -31,8 +31,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 

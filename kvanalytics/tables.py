@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from typing import Any
 
 import pandas as pd
@@ -31,7 +32,14 @@ from . import i18n, privacy
 from .i18n import label
 from .normalise import country_name
 
-__all__ = ["VALUE_COLUMNS", "for_people", "format_table", "kinds_for_people", "metric_label"]
+__all__ = [
+    "VALUE_COLUMNS",
+    "for_people",
+    "format_table",
+    "header_label",
+    "kinds_for_people",
+    "metric_label",
+]
 
 #: Columns of a long table whose kind is that of each row's ``unit`` (or ``metric``).
 VALUE_COLUMNS = ("low", "central", "high", "value")
@@ -56,8 +64,10 @@ def _tidy(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
     frame = df.to_frame() if isinstance(df, pd.Series) else df
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"tables take a DataFrame or Series, got {type(df).__name__}")
-    plain = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
-    if not plain and all(n is None for n in frame.index.names) and frame.index.nlevels == 1:
+    unnamed = all(n is None for n in frame.index.names)
+    # an unnamed integer index is row positions left by a filter, not information
+    plain = unnamed and pd.api.types.is_integer_dtype(frame.index.dtype)
+    if not plain and unnamed and frame.index.nlevels == 1:
         frame = frame.rename_axis("row_label")  # an unnamed index (faculties, "Total")
     frame = frame.reset_index(drop=plain, allow_duplicates=True)
     if isinstance(frame.columns, pd.MultiIndex):
@@ -122,7 +132,7 @@ def _row_kinds(df: pd.DataFrame) -> pd.Series:
 def _value_label(column: str, value: Any, lang: str) -> str:
     """An identifier as a label: ``status_active`` style keys, then the value itself."""
     text = str(value)
-    key = f"{column}_{text}".lower().replace(" ", "_")
+    key = re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_")
     if i18n.has_label(key):
         return label(key, lang)
     if column in _LABELLED_VALUES:
@@ -147,6 +157,25 @@ def metric_label(key: str, lang: str = "en") -> str:
         name = country_name([code], lang).iloc[0]
         return f"{label(base, lang)}: {code if pd.isna(name) else name}"
     return label(key, lang)
+
+
+def header_label(name: str, lang: str = "en") -> str:
+    """The label of a column: from ``labels.csv``; a nationality code (``UA``) as its name.
+
+    Examples
+    --------
+    >>> header_label("agreements_active", "nl"), header_label("UA", "nl"), header_label("Total")
+    ('Actieve overeenkomsten', 'Oekraïne', 'Total')
+    """
+    if i18n.has_label(name):
+        return label(name, lang)
+    if re.fullmatch(r"[A-Z]{2}", name):
+        country = country_name([name], lang).iloc[0]
+        if pd.notna(country):
+            return str(country)
+    if i18n.has_label(name.lower()):
+        return label(name.lower(), lang)
+    return metric_label(name, lang)
 
 
 def _countries(values: pd.Series, lang: str) -> list[str | None]:
@@ -193,7 +222,7 @@ def _for_people(df: pd.DataFrame | pd.Series, lang: str) -> tuple[pd.DataFrame, 
         _column_for_people(frame, i, kinds[str(c)], row_kinds, lang)
         for i, c in enumerate(frame.columns)
     ]
-    headers = _unique([metric_label(str(c), lang) for c in frame.columns])
+    headers = _unique([header_label(str(c), lang) for c in frame.columns])
     out = pd.DataFrame(
         {h: pd.Series(col, dtype="str") for h, col in zip(headers, columns, strict=True)}
     )
@@ -267,7 +296,7 @@ def format_table(
     Returns
     -------
     str
-        ``<div class="kv-table">`` holding a ``<table>`` (and the note).
+        ``<div class="kv-table-wrap">`` holding a ``<table>`` (and the note).
 
     Examples
     --------
@@ -284,9 +313,13 @@ def format_table(
     styler.set_uuid(f"kv{digest}")
     styler.format(escape="html").format_index(escape="html", axis=1)
     right = [
-        {"selector": f"td.col{i}, th.col{i}", "props": "text-align: right; white-space: nowrap"}
+        rule
         for i, k in enumerate(kinds)
         if k == "number"
+        for rule in (
+            {"selector": f"td.col{i}", "props": "text-align: right; white-space: nowrap"},
+            {"selector": f"th.col{i}", "props": "text-align: right"},
+        )
     ]
     styler.set_table_styles(
         [*_CSS, *right, {"selector": "td", "props": "font-variant-numeric: tabular-nums"}]
@@ -296,4 +329,4 @@ def format_table(
         styler.set_caption(html.escape(caption))
     body = styler.to_html()
     note = f'<p class="kv-source">{html.escape(source_note)}</p>' if source_note else ""
-    return f'<div class="kv-table">{body}{note}</div>'
+    return f'<div class="kv-table-wrap">{body}{note}</div>'
