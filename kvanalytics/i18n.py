@@ -207,12 +207,8 @@ def format_number(x: Any, lang: str = "en", decimals: int = 0, *, percent: bool 
         return x
     if x is None or pd.isna(x):
         return ""
-    value = float(x) * (100 if percent else 1)
-    text = f"{value:,.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":  # "-0" or "-0.0" after rounding
-        text = text.lstrip("-")
-    if lang == "nl":
-        text = text.translate(str.maketrans(",.", ".,"))
+    value = Decimal(repr(float(x))) * (100 if percent else 1)
+    text = _grouped(_rounded(value, decimals), decimals, lang)
     return text + ("%" if percent else "")
 
 
@@ -395,7 +391,8 @@ def has_label(key: str) -> bool:
 
 def _rounded(x: Any, decimals: int) -> Decimal:
     """``x`` rounded half away from zero (``2.5`` -> 3, ``999999.5`` -> 1000000)."""
-    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exact = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    value = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return value if value != 0 else abs(value)  # no "-0"
 
 

@@ -46,7 +46,7 @@ VALUE_COLUMNS = ("low", "central", "high", "value")
 #: Columns whose values are identifiers written as labels (``metric`` ``agreements_frozen``).
 _LABELLED_VALUES = ("metric", "group")
 
-_CSS = [
+_CSS: list[Any] = [
     {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em"},
     {
         "selector": "th, td",
@@ -111,7 +111,7 @@ def kinds_for_people(df: pd.DataFrame) -> dict[str, str]:
         if long and name in VALUE_COLUMNS:
             kinds[name] = "by_row"
             continue
-        kind = i18n.column_kind(name, values) or "text"
+        kind: str = i18n.column_kind(name, values) or "text"
         if kind in ("text", "code", "tier", "count", "number"):
             kind = _published_kind(values) or kind
         kinds[name] = kind
@@ -312,7 +312,7 @@ def format_table(
     styler = people.style.hide(axis="index")
     styler.set_uuid(f"kv{digest}")
     styler.format(escape="html").format_index(escape="html", axis=1)
-    right = [
+    right: list[Any] = [
         rule
         for i, k in enumerate(kinds)
         if k == "number"
