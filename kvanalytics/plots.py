@@ -455,7 +455,7 @@ def _title(ax: Axes, title: str | None, key: str, lang: str, **fields: Any) -> N
     Wrapped to the figure's width, so a long title (or a long Dutch one) is never clipped.
     """
     text = title if title is not None else label(key, lang, **fields)
-    ax.set_title(_fit(text, ax.figure.get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left")
+    ax.set_title(_fit(text, _figure_of(ax).get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left")
 
 
 def _fit(text: str, inches: float, per_inch: float) -> str:
@@ -1527,7 +1527,9 @@ def plot_impact_comparison(
                 loc="upper left",
                 bbox_to_anchor=(1.01, 1.0),
             )
-            ax.set_title(_fit(heading, ax.figure.get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left")
+            ax.set_title(
+                _fit(heading, _figure_of(ax).get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left"
+            )
             ax.margins(y=0.12)
             return np.asarray([ax], dtype=object)
         k = len(metric_order)
