@@ -52,6 +52,7 @@ from .errors import SchemaError
 from .i18n import LANGS, format_number, label
 from .scenarios import Impact, compare
 from .schemas import GROUPS, is_people_column
+from .tables import value_label
 
 __all__ = [
     "GROUP_COLOURS",
@@ -1508,7 +1509,10 @@ def plot_impact_comparison(
     colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario_order)}
 
     with house_style():
-        legend_handles = [Patch(facecolor=colours[s], label=s) for s in scenario_order]
+        legend_handles = [
+            Patch(facecolor=colours[s], label=value_label("scenario", s, lang))
+            for s in scenario_order
+        ]
         legend_title = f"{label('scenario', lang)} ({label('range_note', lang)})"
         heading = title if title is not None else label("title_impact", lang)
         if ax is not None:
