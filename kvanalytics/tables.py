@@ -220,6 +220,8 @@ def header_label(name: str, lang: str = "en") -> str:
     """
     if name == _ROW_LABEL:
         return ""
+    if " / " in name:  # flattened MultiIndex columns: ("phd", "UA") -> "PhD candidates / Ukraine"
+        return " / ".join(header_label(part, lang) for part in name.split(" / "))
     if i18n.has_label(name):
         return label(name, lang)
     if re.fullmatch(r"[A-Z]{2}", name):

@@ -257,3 +257,11 @@ def test_a_real_horizon_export_reads_as_text_for_people(realdata):
             assert "<NA>" not in html_text and "nan<" not in html_text
         names = for_people(published["exposure"], lang=lang).iloc[:, 0]
         assert names.str.fullmatch(r".+ \([A-Z]{2}\)").all()  # a name beside every code
+
+
+def test_multiindex_columns_are_labelled_part_by_part():
+    m = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("phd", "UA"), ("phd", "RU")]))
+    assert list(for_people(m, lang="nl").columns) == [
+        "Promovendi / Oekraïne",
+        "Promovendi / Rusland",
+    ]
