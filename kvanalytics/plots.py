@@ -285,8 +285,8 @@ def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
 
     Examples
     --------
-    >>> wrap_label("Faculteit der Maatschappij- en Gedragswetenschappen", 28)
-    'Faculteit der Maatschappij-\nen Gedragswetenschappen'
+    >>> wrap_label("Faculteit der Maatschappij- en Gedragswetenschappen", 28).splitlines()
+    ['Faculteit der Maatschappij-', 'en Gedragswetenschappen']
     """
     lines = [
         textwrap.fill(part, max(1, width), break_long_words=False, break_on_hyphens=True)
