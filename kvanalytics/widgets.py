@@ -1,0 +1,808 @@
+"""The live what-if: scenario controls, the published outputs, and the ipywidgets app of notebook 05.
+
+Three plain layers, so that each can be tested and timed without a browser:
+
+* :func:`scenario_from_controls` turns control values (a plain dict) into a
+  :class:`~kvanalytics.scenarios.Scenario`, validated by
+  :func:`~kvanalytics.scenarios.make_scenario`; :func:`controls_from_scenario` is its inverse
+  (picking a bundled scenario fills the controls with it).
+* :func:`whatif_outputs` turns an :class:`~kvanalytics.scenarios.Impact` into what the app
+  shows: the headline (central and range), the per-faculty table and a chart, all published
+  (:mod:`kvanalytics.privacy`).
+* :func:`whatif_app` is the ipywidgets app: every change recomputes once (debounced) and a
+  :class:`~kvanalytics.errors.KvError` (an invalid scenario) shows as a message, never a
+  traceback. ``kvanalytics dashboard`` serves it with Voilà.
+
+The controls are the entries of :data:`CONTROLS`: adding one (a risk lens, an economic value) is
+one :class:`Control` in that tuple — how its widget is made, which value a scenario gives it,
+and how its value goes into the ``make_scenario`` arguments.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+import traitlets
+
+from . import config
+from .errors import InputFileError, KvError, OptionError
+from .i18n import check_lang, format_number, label
+from .ingest import read_headcounts, read_partnerships
+from .normalise import country_name
+from .plots import plot_compare
+from .privacy import published, suppress
+from .reference import list_watchlists
+from .scenarios import (
+    MEASURES,
+    Impact,
+    Range,
+    Scenario,
+    impact,
+    list_scenarios,
+    load_scenario,
+    make_scenario,
+)
+
+__all__ = [
+    "CHART_METRICS",
+    "CONTROLS",
+    "CUSTOM",
+    "ENV_SETTINGS",
+    "HEADLINE_METRICS",
+    "TABLE_METRICS",
+    "Control",
+    "DashboardInputs",
+    "WhatIfApp",
+    "WhatIfOutputs",
+    "controls_from_scenario",
+    "dashboard_inputs",
+    "scenario_from_controls",
+    "whatif_app",
+    "whatif_outputs",
+]
+
+#: The scenario the "custom" what-if starts from (package data, not a bundled scenario).
+CUSTOM_SCENARIO = config.PACKAGE_DATA / "dashboard_custom.yaml"
+#: The picker's value of the custom what-if.
+CUSTOM = ""
+#: Environment variable holding the JSON settings file written by ``kvanalytics dashboard``.
+ENV_SETTINGS = "KVANALYTICS_DASHBOARD"
+#: The headline metrics, in order (those present in the impact are shown).
+HEADLINE_METRICS = (
+    "agreements_frozen",
+    "agreements_cancelled",
+    "value_eur_stopped",
+    "exchange_in_stopped",
+    "exchange_out_recalled",
+    "degree_students_lost",
+    "support_population",
+)
+#: Columns of the per-faculty table (central estimates).
+TABLE_METRICS = (
+    "agreements_frozen",
+    "agreements_cancelled",
+    "value_eur_stopped",
+    "exchange_in_stopped",
+    "exchange_out_recalled",
+)
+#: Panels of the chart (one per metric: its own unit and scale).
+CHART_METRICS = ("agreements_frozen", "agreements_cancelled", "value_eur_stopped")
+_ASSUMPTION_RANGES = (
+    "share_unknown_financial_flows_true",
+    "share_unknown_data_exchange_true",
+    "support_take_up_rate",
+)
+_DEBOUNCE_S = 0.15
+_CHART_DPI = 80
+#: Labels the dashboard needs that kvanalytics/data/labels.csv does not hold yet (en, nl); used
+#: only while the label file lacks the key (the rows are proposed for it; then delete these).
+_PENDING_LABELS: dict[str, tuple[str, str]] = {
+    "countries": ("Countries", "Landen"),
+    "watchlists": ("Watchlists", "Signaleringslijsten"),
+    "effective_date": ("Effective date", "Ingangsdatum"),
+    "measures": ("Measures", "Maatregelen"),
+    "custom_whatif": ("custom what-if", "eigen wat-als"),
+    "total": ("Total", "Totaal"),
+    "freeze_institutional": ("Freeze institutional ties", "Institutionele banden bevriezen"),
+    "stop_financial_flows": ("Stop money flows", "Geldstromen stoppen"),
+    "stop_data_exchange": ("Stop data exchange", "Gegevensuitwisseling stoppen"),
+    "cancel_planned": ("Cancel planned ties", "Geplande banden annuleren"),
+    "recall_exchange_out": ("Recall outgoing exchange students", "Uitgaande studenten terughalen"),
+    "stop_exchange_in": ("Stop incoming exchange", "Inkomende uitwisseling stoppen"),
+    "review": ("Review ties", "Banden beoordelen"),
+    "condition": ("Set conditions", "Voorwaarden stellen"),
+    "share_unknown_financial_flows_true": (
+        "Unknown money: share real",
+        "Onbekend geld: aandeel echt",
+    ),
+    "share_unknown_data_exchange_true": (
+        "Unknown data: share real",
+        "Onbekende data: aandeel echt",
+    ),
+    "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
+    "exchange_in_stopped": ("Incoming exchange stopped", "Inkomende uitwisseling gestopt"),
+    "exchange_out_recalled": ("Outgoing exchange recalled", "Uitgaande uitwisseling teruggehaald"),
+    "degree_students_lost": ("Degree students lost", "Verloren diplomastudenten"),
+    "whatif_note": (
+        "central estimate (low – high); counts of people below {threshold} show as <{threshold}",
+        "centrale schatting (laag – hoog); aantallen personen onder {threshold} tonen als "
+        "<{threshold}",
+    ),
+}
+
+
+def _label(key: str, lang: str, **fields: Any) -> str:
+    """:func:`kvanalytics.i18n.label`, or the pending label while the label file lacks ``key``."""
+    text = label(key, lang, **fields)
+    humanised = key.replace("_", " ").strip()
+    if key in _PENDING_LABELS and text == humanised[:1].upper() + humanised[1:]:
+        en, nl = _PENDING_LABELS[key]
+        text = (nl if lang == "nl" else en).format(**fields)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Controls: widget <-> value <-> scenario
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the controls offer, from the data: partner countries and bundled watchlists."""
+
+    countries: tuple[str, ...]
+    watchlists: tuple[str, ...]
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of the what-if.
+
+    Attributes
+    ----------
+    key : str
+        Its name in the control values (:func:`scenario_from_controls`).
+    make : callable ``(Choices) -> Widget``
+        Builds the widget; the widget's ``value`` trait is the control value.
+    read : callable ``(Scenario) -> value``
+        The value a scenario gives this control (picking a scenario fills it).
+    write : callable ``(kwargs, value, base)``
+        Puts the value into the :func:`~kvanalytics.scenarios.make_scenario` arguments
+        (``kwargs`` starts as the base scenario's own).
+    """
+
+    key: str
+    make: Callable[[Choices], widgets.Widget]
+    read: Callable[[Scenario], Any]
+    write: Callable[[dict[str, Any], Any, Scenario], None]
+
+
+class _Checks(widgets.VBox):
+    """Checkboxes as one widget whose ``value`` is the tuple of ticked keys."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Sequence[tuple[str, str]], **kwargs: Any) -> None:
+        self._boxes = {
+            key: widgets.Checkbox(
+                description=text, indent=False, layout=widgets.Layout(width="auto")
+            )
+            for text, key in options
+        }
+        self._syncing = False
+        super().__init__(list(self._boxes.values()), **kwargs)
+        for box in self._boxes.values():
+            box.observe(self._ticked, "value")
+
+    def _ticked(self, _: Any) -> None:
+        if not self._syncing:  # a click: one new value
+            self.value = tuple(k for k, b in self._boxes.items() if b.value)
+
+    @traitlets.observe("value")
+    def _show(self, change: Any) -> None:
+        self._syncing = True  # a value set in code: tick the boxes without echoing each one
+        try:
+            for k, b in self._boxes.items():
+                b.value = k in change["new"]
+        finally:
+            self._syncing = False
+
+
+def _country_options(codes: Sequence[str], lang: str) -> list[tuple[str, str]]:
+    names = country_name(list(codes), lang)
+    pairs = [(f"{n} ({c})" if pd.notna(n) else c, c) for n, c in zip(names, codes, strict=True)]
+    return sorted(pairs)
+
+
+def _wide(text: str) -> dict[str, Any]:
+    return {
+        "description": text,
+        "style": {"description_width": "9em"},
+        "layout": widgets.Layout(width="100%"),
+    }
+
+
+def _make_countries(c: Choices) -> widgets.Widget:
+    return widgets.SelectMultiple(
+        options=_country_options(c.countries, c.lang), rows=7, **_wide(_label("countries", c.lang))
+    )
+
+
+def _make_watchlists(c: Choices) -> widgets.Widget:
+    return widgets.SelectMultiple(
+        options=[(w, w) for w in c.watchlists], rows=2, **_wide(_label("watchlists", c.lang))
+    )
+
+
+def _make_effective(c: Choices) -> widgets.Widget:
+    return widgets.DatePicker(**_wide(_label("effective_date", c.lang)))
+
+
+def _make_measures(c: Choices) -> widgets.Widget:
+    return _Checks([(_label(m, c.lang), m) for m in MEASURES])
+
+
+def _write_countries(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    kw["countries"] = list(value)
+
+
+def _write_watchlists(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    scores = {w.name: w.min_score for w in base.targets.watchlists}
+    kw["watchlists"] = [{"name": n, "min_score": scores.get(n, 90.0)} for n in value]
+
+
+def _write_effective(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    kw["effective"] = value
+
+
+def _write_measures(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    scoped = kw["measures"]  # a measure the base scopes keeps its scope while ticked
+    kw["measures"] = {m: scoped.get(m, True) for m in MEASURES if m in value}
+
+
+def _range_control(name: str) -> Control:
+    """A low–high slider of assumption ``name``; central is the base's while the ends are the
+    base's, else the midpoint. Disabled (None) where the base does not use it."""
+
+    def make(c: Choices) -> widgets.Widget:
+        return widgets.FloatRangeSlider(
+            min=0.0, max=1.0, step=0.05, readout_format=".0%", **_wide(_label(name, c.lang))
+        )
+
+    def read(s: Scenario) -> Any:
+        r = getattr(s.assumptions, name)
+        return (r.low, r.high) if isinstance(r, Range) else None
+
+    def write(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+        r = getattr(base.assumptions, name)
+        if value is None or not isinstance(r, Range):
+            return
+        low, high = (float(v) for v in value)
+        same = math.isclose(low, r.low) and math.isclose(high, r.high)
+        kw["assumptions"][name] = [low, r.central if same else (low + high) / 2, high]
+
+    return Control(name, make, read, write)
+
+
+#: The controls, in the order they are shown (see :class:`Control` to add one).
+CONTROLS: tuple[Control, ...] = (
+    Control("countries", _make_countries, lambda s: s.targets.countries, _write_countries),
+    Control(
+        "watchlists",
+        _make_watchlists,
+        lambda s: tuple(w.name for w in s.targets.watchlists),
+        _write_watchlists,
+    ),
+    Control("effective", _make_effective, lambda s: s.effective, _write_effective),
+    Control("measures", _make_measures, lambda s: tuple(s.measures.on()), _write_measures),
+    *(_range_control(name) for name in _ASSUMPTION_RANGES),
+)
+
+
+def _make_kwargs(s: Scenario) -> dict[str, Any]:
+    """The :func:`make_scenario` arguments that rebuild ``s``."""
+    d = s.to_dict()
+    t = d["targets"]
+    risk = t.get("risk_profile") or {}
+    return {
+        "name": s.name,
+        "description": s.description,
+        "source": s.source,
+        "effective": s.effective,
+        "countries": t.get("countries", []),
+        "watchlists": t.get("watchlists", []),
+        "risk_profile": risk.get("name"),
+        "min_tier": risk.get("min_tier", 2),
+        "fields": t.get("fields", []),
+        "fields_mode": t["fields_mode"],
+        "measures": d["measures"],
+        "exemptions": d["exemptions"],
+        "assumptions": d["assumptions"],
+    }
+
+
+def _base(base: Scenario | str | None) -> Scenario:
+    if isinstance(base, Scenario):
+        return base
+    return load_scenario(base or CUSTOM_SCENARIO)
+
+
+def controls_from_scenario(scenario: Scenario | str | None = None) -> dict[str, Any]:
+    """The control values a scenario gives (what picking it in the app shows).
+
+    Parameters
+    ----------
+    scenario : Scenario, bundled name, or None
+        None (or ``""``) is the custom what-if (``data/dashboard_custom.yaml``).
+
+    Returns
+    -------
+    dict
+        One value per :data:`CONTROLS` key (None: the control does not apply).
+
+    Examples
+    --------
+    >>> controls_from_scenario("nl-2022-freeze")["countries"]
+    ('RU', 'BY')
+    """
+    s = _base(scenario)
+    return {c.key: c.read(s) for c in CONTROLS}
+
+
+def scenario_from_controls(
+    values: Mapping[str, Any], base: Scenario | str | None = None
+) -> Scenario:
+    """The scenario the controls describe, validated by :func:`~kvanalytics.scenarios.make_scenario`.
+
+    What the controls do not show (risk-profile and field targets, measure scopes, exemptions,
+    support assumptions) is kept from ``base``; with the base's own control values the result
+    is the base itself. A changed scenario is named ``"<base> (what-if)"``.
+
+    Parameters
+    ----------
+    values : mapping
+        Control key -> value (see :func:`controls_from_scenario`); a missing key keeps the base's.
+    base : Scenario, bundled name, or None
+        The scenario picked; None (or ``""``) is the custom what-if.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        The controls describe no valid scenario (every problem listed).
+
+    Examples
+    --------
+    >>> values = controls_from_scenario("nl-2022-freeze")
+    >>> scenario_from_controls({**values, "countries": ("IR",)}, "nl-2022-freeze").name
+    'nl-2022-freeze (what-if)'
+    """
+    b = _base(base)
+    kw = _make_kwargs(b)
+    for c in CONTROLS:
+        if c.key in values:
+            c.write(kw, values[c.key], b)
+    s = make_scenario(**kw)
+    return s if s == b else make_scenario(**{**kw, "name": f"{b.name} (what-if)"})
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs: published headline, per-faculty table, chart
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WhatIfOutputs:
+    """What the app shows for one impact, all published.
+
+    Attributes
+    ----------
+    headline : DataFrame
+        ``metric, label, unit, low, central, high, text`` (published; ``text`` as shown).
+    table : DataFrame
+        One row per faculty (and a total row), one column per metric label, central, published.
+    chart : bytes
+        PNG of :func:`kvanalytics.plots.plot_compare` for :data:`CHART_METRICS`.
+    """
+
+    headline: pd.DataFrame
+    table: pd.DataFrame
+    chart: bytes = field(repr=False)
+
+
+def _format(x: Any, unit: str, lang: str) -> str:
+    if isinstance(x, str):  # a suppressed "<5" or "x"
+        return x
+    if x is None or pd.isna(x):
+        return _label("unknown", lang)
+    text = format_number(x, lang, 0 if abs(float(x)) >= 10 or float(x) == int(x) else 1)
+    return f"€ {text}" if unit.startswith("eur") else text
+
+
+def _headline(imp: Impact, lang: str) -> pd.DataFrame:
+    s = published(imp.summary)
+    s = s.loc[s["metric"].isin(HEADLINE_METRICS)].copy()
+    s["label"] = [_label(m, lang) for m in s["metric"]]
+    texts = []
+    for r in s.itertuples(index=False):
+        central = _format(r.central, str(r.unit), lang)
+        low, high = _format(r.low, str(r.unit), lang), _format(r.high, str(r.unit), lang)
+        texts.append(central if low == high == central else f"{central} ({low} – {high})")
+    s["text"] = texts
+    return s[["metric", "label", "unit", "low", "central", "high", "text"]].reset_index(drop=True)
+
+
+def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
+    """Faculty × metric (central) with a total row; people columns suppressed with it."""
+    bf = imp.by_faculty.loc[imp.by_faculty["metric"].isin(TABLE_METRICS)]
+    bf = bf.assign(faculty=bf["faculty"].fillna(_label("unknown", lang)))
+    metrics = [m for m in TABLE_METRICS if m in set(bf["metric"])]
+    if not metrics:  # nothing hit: an empty table
+        return pd.DataFrame({_label("faculty", lang): pd.Series([], dtype="str")})
+    # rows absent from by_faculty are zero there; an unknown (NA) central stays unknown
+    wide = bf.pivot(index="faculty", columns="metric", values="central").reindex(columns=metrics)
+    present = bf.pivot(index="faculty", columns="metric", values="metric").reindex(columns=metrics)
+    wide = wide.mask(present.isna(), 0.0)
+    units = bf.drop_duplicates("metric").set_index("metric")["unit"]
+    people = [m for m in metrics if units[m] == "people"]
+    other = [m for m in metrics if m not in people]
+    shown = wide[other].astype(object)
+    shown.loc[_label("total", lang)] = wide[other].sum()
+    if people:  # a total row is published, so the people columns get secondary suppression
+        pub = suppress(wide[people].round(0), totals="column", total_label=_label("total", lang))
+        shown = shown.join(pub.table) if other else pub.table
+    shown = shown.reindex(columns=metrics)
+    out = pd.DataFrame(
+        {_label(m, lang): [_format(x, str(units[m]), lang) for x in shown[m]] for m in metrics},
+        index=pd.Index([str(i) for i in shown.index], name=_label("faculty", lang)),
+    )
+    return out.reset_index()
+
+
+def _chart(imp: Impact, lang: str) -> bytes:
+    present = set(imp.summary["metric"])
+    axes = plot_compare([imp], lang=lang, metrics=[m for m in CHART_METRICS if m in present])
+    fig = axes.flat[0].figure
+    fig.set_size_inches(7.0, 2.6)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_CHART_DPI, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def whatif_outputs(imp: Impact, *, lang: str = "en", chart: bool = True) -> WhatIfOutputs:
+    """The headline, the per-faculty table and the chart of an impact, published.
+
+    Parameters
+    ----------
+    imp : Impact
+        From :func:`kvanalytics.scenarios.impact`.
+    lang : {"en", "nl"}
+        Labels and number formats.
+    chart : bool
+        Draw the chart (False: ``chart`` is empty bytes).
+
+    Returns
+    -------
+    WhatIfOutputs
+
+    Examples
+    --------
+    >>> out = whatif_outputs(impact("nl-2022-freeze", partnerships, headcounts))  # doctest: +SKIP
+    >>> out.headline[["label", "text"]]  # doctest: +SKIP
+    """
+    check_lang(lang)
+    return WhatIfOutputs(
+        headline=_headline(imp, lang),
+        table=_faculty_table(imp, lang),
+        chart=_chart(imp, lang) if chart else b"",
+    )
+
+
+def _headline_html(s: Scenario, out: WhatIfOutputs, lang: str) -> str:
+    cards = "".join(
+        f"<div class='kv-card' data-metric='{html.escape(str(r.metric))}'>"
+        f"<div class='kv-card-label'>{html.escape(str(r.label))}</div>"
+        f"<div class='kv-headline-value'>{html.escape(str(r.text))}</div></div>"
+        for r in out.headline.itertuples(index=False)
+    )
+    when = s.effective.isoformat()
+    return (
+        _CSS + f"<div class='kv-scenario'><b>{html.escape(s.name)}</b> · "
+        f"{html.escape(_label('effective_date', lang))} {when}</div>"
+        f"<div class='kv-cards'>{cards}</div>"
+        f"<div class='kv-note'>{html.escape(_range_note(lang))}</div>"
+    )
+
+
+def _range_note(lang: str) -> str:
+    return _label("whatif_note", lang, threshold=config.SUPPRESSION_THRESHOLD)
+
+
+def _table_html(table: pd.DataFrame, lang: str) -> str:
+    """People-ready HTML of the per-faculty table (pandas Styler: no index, numbers right)."""
+    styler = table.style.hide(axis="index").set_table_attributes("class='kv-table'")
+    styler = styler.set_properties(subset=list(table.columns[1:]), **{"text-align": "right"})
+    return styler.to_html()
+
+
+_CSS = """<style>
+.kv-cards{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0}
+.kv-card{border:1px solid #ccc;border-radius:6px;padding:6px 10px;min-width:150px;background:#fafafa}
+.kv-card-label{font-size:12px;color:#444}
+.kv-headline-value{font-size:20px;font-weight:bold;color:#0b3c6f}
+.kv-scenario{font-size:14px;margin:2px 0}
+.kv-note{font-size:11px;color:#666}
+.kv-error{border:1px solid #b00;background:#fff3f3;color:#700;padding:6px 10px;white-space:pre-wrap}
+.kv-table{border-collapse:collapse;font-size:13px}
+.kv-table th,.kv-table td{border-bottom:1px solid #ddd;padding:3px 8px}
+.kv-table th{text-align:left;background:#f2f2f2}
+</style>"""
+
+
+# --------------------------------------------------------------------------------------------
+# The app
+# --------------------------------------------------------------------------------------------
+
+
+class WhatIfApp(widgets.VBox):
+    """The what-if app (an ipywidgets ``VBox``); build it with :func:`whatif_app`.
+
+    Attributes
+    ----------
+    picker : Dropdown
+        Bundled scenarios and "custom"; picking one fills the controls.
+    controls : dict of key -> Widget
+        One per :data:`CONTROLS` entry; set ``.value`` to change it.
+    headline, table, message : HTML
+        The outputs and the error message (empty when the scenario is valid).
+    chart : Image
+        The chart (PNG).
+    impact : Impact or None
+        The last impact computed (None after an error).
+    updates : int
+        How many times the outputs were recomputed.
+    """
+
+    def __init__(
+        self,
+        partnerships: pd.DataFrame,
+        headcounts: pd.DataFrame | None,
+        *,
+        lang: str,
+        scenario: str,
+        debounce: float,
+        impact_options: Mapping[str, Any],
+    ) -> None:
+        self._p, self._h, self._lang = partnerships, headcounts, lang
+        self._debounce, self._options = debounce, dict(impact_options)
+        self._pending: asyncio.TimerHandle | None = None
+        self._filling = False
+        self.impact: Impact | None = None
+        self.updates = 0
+        choices = Choices(
+            countries=tuple(sorted(partnerships["country"].dropna().unique())),
+            watchlists=tuple(list_watchlists()["name"]),
+            lang=lang,
+        )
+        self.picker = widgets.Dropdown(
+            options=[(_label("custom_whatif", lang), CUSTOM)]
+            + [(n, n) for n in list_scenarios()["name"]],
+            **_wide(_label("scenario", lang)),
+        )
+        self.controls = {c.key: c.make(choices) for c in CONTROLS}
+        self.description = widgets.HTML()
+        self.message = widgets.HTML()
+        self.headline = widgets.HTML()
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.table = widgets.HTML()
+        super().__init__(self._layout(), layout=widgets.Layout(width="100%"))
+        self.picker.observe(self._picked, "value")
+        for w in self.controls.values():
+            w.observe(self._changed, "value")
+        self.picker.value = scenario  # fills the controls (and computes) when not "custom"
+        if scenario == CUSTOM:
+            self._fill(CUSTOM)
+
+    def _layout(self) -> list[widgets.Widget]:
+        measures = widgets.VBox(
+            [
+                widgets.HTML(f"<b>{html.escape(_label('measures', self._lang))}</b>"),
+                self.controls["measures"],
+            ]
+        )
+        others = [w for k, w in self.controls.items() if k != "measures"]
+        left = widgets.VBox(
+            [self.picker, self.description, *others, measures],
+            layout=widgets.Layout(width="430px", min_width="380px"),
+        )
+        right = widgets.VBox(
+            [self.message, self.headline, self.chart, self.table],
+            layout=widgets.Layout(flex="1 1 auto", padding="0 0 0 16px", overflow="hidden"),
+        )
+        return [widgets.HBox([left, right], layout=widgets.Layout(width="100%"))]
+
+    def values(self) -> dict[str, Any]:
+        """The current control values (for :func:`scenario_from_controls`)."""
+        return {k: w.value for k, w in self.controls.items()}
+
+    def _picked(self, change: Any) -> None:
+        self._fill(change["new"])
+
+    def _fill(self, name: str) -> None:
+        base = _base(name)
+        self._filling = True  # one recomputation for the whole fill, not one per control
+        try:
+            for c in CONTROLS:
+                value, w = c.read(base), self.controls[c.key]
+                if c.key in ("countries", "watchlists"):
+                    _offer(w, value, self._lang if c.key == "countries" else None)
+                w.disabled = value is None
+                if value is not None:
+                    w.value = value
+        finally:
+            self._filling = False
+        self.description.value = f"<div class='kv-note'>{html.escape(base.description)}</div>"
+        self._changed(None)
+
+    def _changed(self, _: Any) -> None:
+        if self._filling:
+            return
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (a test, a script): recompute now
+            loop = None
+        if loop is None or self._debounce <= 0:
+            self.refresh()
+        else:
+            self._pending = loop.call_later(self._debounce, self.refresh)
+
+    def refresh(self) -> None:
+        """Recompute the impact and every output from the current control values."""
+        self._pending = None
+        self.updates += 1
+        try:
+            s = scenario_from_controls(self.values(), self.picker.value)
+            imp = impact(s, self._p, self._h, **self._options)
+            out = whatif_outputs(imp, lang=self._lang)
+        except KvError as exc:
+            self.impact = None
+            self.message.value = _CSS + f"<div class='kv-error'>{html.escape(str(exc))}</div>"
+            self.headline.value = self.table.value = ""
+            self.chart.value = b""
+            return
+        self.impact = imp
+        self.message.value = ""
+        self.headline.value = _headline_html(s, out, self._lang)
+        self.chart.value = out.chart
+        self.table.value = _table_html(out.table, self._lang)
+
+
+def _offer(w: widgets.Widget, value: Sequence[str], lang: str | None) -> None:
+    """Add the values a scenario targets to a picker's options (a country not in the data);
+    ``lang`` given: the values are country codes, shown with their names."""
+    have = {v for _, v in w.options}
+    extra = [v for v in value if v not in have]
+    if extra:
+        new = _country_options(extra, lang) if lang else [(v, v) for v in extra]
+        w.options = sorted([*w.options, *new])
+
+
+def whatif_app(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None = None,
+    *,
+    lang: str = "en",
+    scenario: str = CUSTOM,
+    debounce: float = _DEBOUNCE_S,
+    **impact_options: Any,
+) -> WhatIfApp:
+    """The live what-if app: pick a scenario or build one, see its published impact.
+
+    Parameters
+    ----------
+    partnerships : DataFrame
+        Canonical partnerships (``kv.read_partnerships``).
+    headcounts : DataFrame, optional
+        Canonical headcounts; without them the people metrics are unknown.
+    lang : {"en", "nl"}
+        Labels and number formats.
+    scenario : str
+        The scenario picked first: a bundled name, or ``""`` for the custom what-if.
+    debounce : float
+        Seconds of quiet after a change before recomputing (0: at once; without an event loop,
+        as in a test, always at once).
+    **impact_options
+        Passed to :func:`kvanalytics.scenarios.impact` (``watchlists=``, ``risk_profile=``).
+
+    Returns
+    -------
+    WhatIfApp
+        An ipywidgets ``VBox``; display it (the last line of a cell).
+
+    Examples
+    --------
+    >>> app = whatif_app(partnerships, headcounts, scenario="nl-2022-freeze")  # doctest: +SKIP
+    >>> app.controls["measures"].value = ("freeze_institutional",)  # doctest: +SKIP
+    """
+    check_lang(lang)
+    return WhatIfApp(
+        partnerships,
+        headcounts,
+        lang=lang,
+        scenario=scenario,
+        debounce=debounce,
+        impact_options=impact_options,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs of the dashboard
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardInputs:
+    """The tables the dashboard works on, and its language."""
+
+    partnerships: pd.DataFrame
+    headcounts: pd.DataFrame | None
+    lang: str = "en"
+    notes: tuple[str, ...] = ()
+
+
+def dashboard_inputs(
+    *, data_dir: str | Path = "", project: str | Path = "", lang: str = "en"
+) -> DashboardInputs:
+    """Read the dashboard's inputs: the settings of ``kvanalytics dashboard`` when it started the
+    notebook (environment variable :data:`ENV_SETTINGS`), else the notebook's parameters.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        A folder with ``sample_partnerships.csv`` (and ``sample_headcounts.xlsx``).
+    project : str or Path
+        A project file (``kvanalytics.yaml``); wins over ``data_dir``.
+    lang : {"en", "nl"}
+
+    Returns
+    -------
+    DashboardInputs
+
+    Examples
+    --------
+    >>> inputs = dashboard_inputs(data_dir="data/raw")  # doctest: +SKIP
+    """
+    settings = os.environ.get(ENV_SETTINGS)
+    if settings:
+        d = json.loads(Path(settings).read_text(encoding="utf-8"))
+        data_dir, project, lang = d.get("data_dir", ""), d.get("project", ""), d.get("lang", lang)
+    check_lang(lang)
+    if project:
+        raise OptionError(f"project {project}: project files are not read yet; give data_dir.")
+    folder = Path(data_dir or config.RAW_DIR)
+    p_file, h_file = folder / "sample_partnerships.csv", folder / "sample_headcounts.xlsx"
+    if not p_file.is_file():
+        raise InputFileError(f"data_dir {folder}: no sample_partnerships.csv in it.")
+    partnerships = read_partnerships(p_file, errors="collect").table
+    headcounts = read_headcounts(h_file, errors="collect").table if h_file.is_file() else None
+    return DashboardInputs(partnerships, headcounts, lang)
