@@ -37,12 +37,12 @@ import pandas as pd
 import traitlets
 
 from . import config
-from .errors import InputFileError, KvError, OptionError
-from .i18n import check_lang, format_number, label
-from .ingest import read_headcounts, read_partnerships
+from .errors import KvError
+from .i18n import check_lang, format_count, format_date, format_money, has_label, label
 from .normalise import country_name
 from .plots import plot_compare
 from .privacy import published, suppress
+from .project import Inputs, load_project, project_from_options, read_inputs
 from .reference import list_watchlists
 from .scenarios import (
     MEASURES,
@@ -54,6 +54,7 @@ from .scenarios import (
     load_scenario,
     make_scenario,
 )
+from .tables import format_table, metric_label
 
 __all__ = [
     "CHART_METRICS",
@@ -135,6 +136,11 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
     "exchange_in_stopped": ("Incoming exchange stopped", "Inkomende uitwisseling gestopt"),
     "exchange_out_recalled": ("Outgoing exchange recalled", "Uitgaande uitwisseling teruggehaald"),
     "degree_students_lost": ("Degree students lost", "Verloren diplomastudenten"),
+    "nothing_hit": ("No agreement is hit.", "Geen overeenkomst geraakt."),
+    "by_faculty_central": (
+        "Per faculty (central estimate)",
+        "Per faculteit (centrale schatting)",
+    ),
     "whatif_note": (
         "central estimate (low – high); counts of people below {threshold} show as <{threshold}",
         "centrale schatting (laag – hoog); aantallen personen onder {threshold} tonen als "
@@ -145,12 +151,10 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
 
 def _label(key: str, lang: str, **fields: Any) -> str:
     """:func:`kvanalytics.i18n.label`, or the pending label while the label file lacks ``key``."""
-    text = label(key, lang, **fields)
-    humanised = key.replace("_", " ").strip()
-    if key in _PENDING_LABELS and text == humanised[:1].upper() + humanised[1:]:
+    if key in _PENDING_LABELS and not has_label(key):
         en, nl = _PENDING_LABELS[key]
-        text = (nl if lang == "nl" else en).format(**fields)
-    return text
+        return (nl if lang == "nl" else en).format(**fields)
+    return metric_label(key, lang) if not fields else label(key, lang, **fields)
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,7 +420,8 @@ class WhatIfOutputs:
     headline : DataFrame
         ``metric, label, unit, low, central, high, text`` (published; ``text`` as shown).
     table : DataFrame
-        One row per faculty (and a total row), one column per metric label, central, published.
+        ``faculty`` and one column per metric (central), a total row; published: numbers, and
+        ``"<5"`` / ``"x"`` where people counts are suppressed.
     chart : bytes
         PNG of :func:`kvanalytics.plots.plot_compare` for :data:`CHART_METRICS`.
     """
@@ -427,12 +432,9 @@ class WhatIfOutputs:
 
 
 def _format(x: Any, unit: str, lang: str) -> str:
-    if isinstance(x, str):  # a suppressed "<5" or "x"
-        return x
-    if x is None or pd.isna(x):
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
         return _label("unknown", lang)
-    text = format_number(x, lang, 0 if abs(float(x)) >= 10 or float(x) == int(x) else 1)
-    return f"€ {text}" if unit.startswith("eur") else text
+    return format_money(x, lang) if unit.startswith("eur") else format_count(x, lang)
 
 
 def _headline(imp: Impact, lang: str) -> pd.DataFrame:
@@ -454,7 +456,7 @@ def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
     bf = bf.assign(faculty=bf["faculty"].fillna(_label("unknown", lang)))
     metrics = [m for m in TABLE_METRICS if m in set(bf["metric"])]
     if not metrics:  # nothing hit: an empty table
-        return pd.DataFrame({_label("faculty", lang): pd.Series([], dtype="str")})
+        return pd.DataFrame({"faculty": pd.Series([], dtype="str")})
     # rows absent from by_faculty are zero there; an unknown (NA) central stays unknown
     wide = bf.pivot(index="faculty", columns="metric", values="central").reindex(columns=metrics)
     present = bf.pivot(index="faculty", columns="metric", values="metric").reindex(columns=metrics)
@@ -462,17 +464,15 @@ def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
     units = bf.drop_duplicates("metric").set_index("metric")["unit"]
     people = [m for m in metrics if units[m] == "people"]
     other = [m for m in metrics if m not in people]
-    shown = wide[other].astype(object)
-    shown.loc[_label("total", lang)] = wide[other].sum()
+    total = _label("total", lang)
+    shown = pd.concat([wide[other], wide[other].sum().to_frame(total).T])
     if people:  # a total row is published, so the people columns get secondary suppression
         pub = suppress(wide[people].round(0), totals="column", total_label=_label("total", lang))
         shown = shown.join(pub.table) if other else pub.table
     shown = shown.reindex(columns=metrics)
-    out = pd.DataFrame(
-        {_label(m, lang): [_format(x, str(units[m]), lang) for x in shown[m]] for m in metrics},
-        index=pd.Index([str(i) for i in shown.index], name=_label("faculty", lang)),
-    )
-    return out.reset_index()
+    shown.index = pd.Index([str(i) for i in shown.index], name="faculty")
+    shown.columns.name = None
+    return shown.reset_index()
 
 
 def _chart(imp: Impact, lang: str) -> bytes:
@@ -522,7 +522,7 @@ def _headline_html(s: Scenario, out: WhatIfOutputs, lang: str) -> str:
         f"<div class='kv-headline-value'>{html.escape(str(r.text))}</div></div>"
         for r in out.headline.itertuples(index=False)
     )
-    when = s.effective.isoformat()
+    when = format_date(s.effective, lang)
     return (
         _CSS + f"<div class='kv-scenario'><b>{html.escape(s.name)}</b> · "
         f"{html.escape(_label('effective_date', lang))} {when}</div>"
@@ -536,10 +536,9 @@ def _range_note(lang: str) -> str:
 
 
 def _table_html(table: pd.DataFrame, lang: str) -> str:
-    """People-ready HTML of the per-faculty table (pandas Styler: no index, numbers right)."""
-    styler = table.style.hide(axis="index").set_table_attributes("class='kv-table'")
-    styler = styler.set_properties(subset=list(table.columns[1:]), **{"text-align": "right"})
-    return styler.to_html()
+    if table.empty:
+        return f"<div class='kv-note'>{html.escape(_label('nothing_hit', lang))}</div>"
+    return format_table(table, lang=lang, caption=_label("by_faculty_central", lang))
 
 
 _CSS = """<style>
@@ -762,7 +761,7 @@ def whatif_app(
 
 @dataclass(frozen=True)
 class DashboardInputs:
-    """The tables the dashboard works on, and its language."""
+    """The tables the dashboard works on, its language, and what a reader should know."""
 
     partnerships: pd.DataFrame
     headcounts: pd.DataFrame | None
@@ -773,13 +772,20 @@ class DashboardInputs:
 def dashboard_inputs(
     *, data_dir: str | Path = "", project: str | Path = "", lang: str = "en"
 ) -> DashboardInputs:
-    """Read the dashboard's inputs: the settings of ``kvanalytics dashboard`` when it started the
-    notebook (environment variable :data:`ENV_SETTINGS`), else the notebook's parameters.
+    """Read the dashboard's inputs: the settings ``kvanalytics dashboard`` wrote when it started
+    the notebook (the file named by environment variable :data:`ENV_SETTINGS`), else the
+    notebook's parameters.
+
+    The settings file is JSON: ``{"project": path}`` or ``{"options": {...}}`` (the keyword
+    arguments of :func:`kvanalytics.project.project_from_options`, paths absolute), and
+    ``"lang"``. Inputs are read by :func:`kvanalytics.project.read_inputs` (unchanged inputs
+    reused from the cache, rejects collected).
 
     Parameters
     ----------
     data_dir : str or Path
-        A folder with ``sample_partnerships.csv`` (and ``sample_headcounts.xlsx``).
+        A folder of sample-style files (``sample_partnerships.csv``, ``sample_headcounts.xlsx``);
+        empty: the bundled sample.
     project : str or Path
         A project file (``kvanalytics.yaml``); wins over ``data_dir``.
     lang : {"en", "nl"}
@@ -793,16 +799,12 @@ def dashboard_inputs(
     >>> inputs = dashboard_inputs(data_dir="data/raw")  # doctest: +SKIP
     """
     settings = os.environ.get(ENV_SETTINGS)
+    options: dict[str, Any] = {"data_dir": data_dir or None}
     if settings:
         d = json.loads(Path(settings).read_text(encoding="utf-8"))
-        data_dir, project, lang = d.get("data_dir", ""), d.get("project", ""), d.get("lang", lang)
+        project, lang = d.get("project") or "", d.get("lang", lang)
+        options = d.get("options") or {}
     check_lang(lang)
-    if project:
-        raise OptionError(f"project {project}: project files are not read yet; give data_dir.")
-    folder = Path(data_dir or config.RAW_DIR)
-    p_file, h_file = folder / "sample_partnerships.csv", folder / "sample_headcounts.xlsx"
-    if not p_file.is_file():
-        raise InputFileError(f"data_dir {folder}: no sample_partnerships.csv in it.")
-    partnerships = read_partnerships(p_file, errors="collect").table
-    headcounts = read_headcounts(h_file, errors="collect").table if h_file.is_file() else None
-    return DashboardInputs(partnerships, headcounts, lang)
+    proj = load_project(project) if project else project_from_options(lang=lang, **options)
+    inputs: Inputs = read_inputs(proj)
+    return DashboardInputs(inputs.partnerships, inputs.headcounts, lang, tuple(inputs.notes))
