@@ -17,12 +17,21 @@ Exit status
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import importlib.util
 import json
 import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 import traceback
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,10 +53,12 @@ from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
+from .project import Project, load_project, project_from_options, read_inputs
 from .reference import load_risk_profile
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
 from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
+from .widgets import DASHBOARD_NOTEBOOK, ENV_SETTINGS
 
 __all__ = ["main"]
 
@@ -162,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
         ("exposure", "exposure table at a date", _add_exposure),
         ("impact", "freeze impact of a scenario", _add_impact),
         ("report", "render the quarterly report (HTML, charts, Excel)", _add_report),
+        ("dashboard", "serve the live what-if dashboard in the browser (Voilà)", _add_dashboard),
     ]
     for name, help_, add_options in commands:
         add_options(sub.add_parser(name, parents=[common], help=help_))
@@ -690,6 +702,164 @@ def _kv_error_names() -> set[str]:
         names.add(cls.__name__)
         todo.extend(cls.__subclasses__())
     return names
+
+
+# ------------------------------------------------------------------------------------------------
+# dashboard: notebook 05 served by Voilà on 127.0.0.1
+# ------------------------------------------------------------------------------------------------
+
+_DASHBOARD_START_S = 60.0  # Voilà listens within a few seconds; a slow first start gets a minute
+
+
+def _add_dashboard(d: argparse.ArgumentParser) -> None:
+    d.add_argument("--project", type=Path, metavar="F", help="a project file (kvanalytics.yaml)")
+    d.add_argument("--data", type=Path, metavar="DIR", help="a folder of sample-style raw files")
+    d.add_argument("--partnerships", type=Path, nargs="+", default=[], metavar="F")
+    d.add_argument("--headcounts", type=Path, nargs="+", default=[], metavar="G")
+    d.add_argument("--horizon", type=Path, nargs="+", default=[], metavar="F")
+    d.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    d.add_argument("--columns", type=Path, metavar="MAP", help="YAML mapping of headers to fields")
+    d.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a partnerships file without that column (repeatable)",
+    )
+    d.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    d.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    d.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
+    d.set_defaults(func=_cmd_dashboard)
+
+
+def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The project the dashboard reads, checked and read once here (a bad input is a KvError
+    before any server starts; the ingest is then reused by the notebook), as the JSON settings
+    the notebook reads (:func:`kvanalytics.widgets.dashboard_inputs`)."""
+    given = [
+        o
+        for o in ("data", "partnerships", "headcounts", "horizon", "home", "columns")
+        if getattr(args, o)
+    ] + (["set"] if args.set else [])
+    if args.project is not None and given:
+        raise OptionError(
+            f"--project conflicts with --{', --'.join(given)}; the project file names its inputs "
+            "(give either --project F or the input options)."
+        )
+    project: Project
+    if args.project is not None:
+        _input_file(args.project, "--project", "a project file (kvanalytics.yaml)")
+        project = load_project(args.project)
+        settings: dict[str, Any] = {"project": str(args.project.resolve())}
+    else:
+        if args.data is not None:
+            _data_dir(args.data, "--data")
+        options = {
+            "partnerships": [str(f.resolve()) for f in args.partnerships],
+            "headcounts": [str(f.resolve()) for f in args.headcounts],
+            "horizon": [str(f.resolve()) for f in args.horizon],
+            "home": args.home,
+            "columns": str(args.columns.resolve()) if args.columns else None,
+            "defaults": _parse_sets(args.set),
+            "data_dir": str(args.data.resolve()) if args.data else None,
+            "root": str(Path.cwd()),
+        }
+        project = project_from_options(**options)
+        settings = {"options": options}
+    read_inputs(project)
+    settings["lang"] = args.lang or project.lang
+    return settings
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed one in TIME_WAIT is free
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _voila_failed(log: Path, why: str) -> NotebookError:
+    tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]
+    return NotebookError(f"the dashboard server {why}; its last lines ({log}):\n" + "\n".join(tail))
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:
+        raise OptionError(f"--port {args.port}: not a port; give a number 1..65535, e.g. 8866.")
+    if importlib.util.find_spec("voila") is None:
+        raise OptionError("the dashboard needs Voilà: pip install 'kvanalytics[lab]'.")
+    settings = _dashboard_settings(args)
+    if not _port_is_free(args.port):
+        raise OptionError(
+            f"--port {args.port}: 127.0.0.1:{args.port} is in use (another dashboard?); stop "
+            f"that program or give another port, e.g. --port {args.port + 1}."
+        )
+    work = Path(tempfile.mkdtemp(prefix="kvanalytics-dashboard-"))
+    try:
+        return _serve(args, settings, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace, settings: dict[str, Any], work: Path) -> int:
+    """Run Voilà on notebook 05 until it ends or Ctrl-C / SIGTERM; always stop it."""
+    (work / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    log = work / "voila.log"
+    cmd = [
+        sys.executable, "-m", "voila", DASHBOARD_NOTEBOOK.name, f"--port={args.port}",
+        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
+        "--strip_sources=True", "--show_tracebacks=False",
+    ]  # fmt: skip
+    env = {**os.environ, ENV_SETTINGS: str(work / "settings.json")}
+    url = f"http://127.0.0.1:{args.port}/"
+    # SIGTERM (a test, a service manager) stops the server as Ctrl-C does
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=DASHBOARD_NOTEBOOK.parent, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + _DASHBOARD_START_S
+            while not _listening(args.port):
+                if proc.poll() is not None:
+                    raise _voila_failed(log, f"stopped at start (exit {proc.returncode})")
+                if time.monotonic() > deadline:
+                    raise _voila_failed(log, f"did not listen within {_DASHBOARD_START_S:.0f} s")
+                time.sleep(0.2)
+            print(f"kvanalytics dashboard: {url}  (Ctrl-C stops it)", flush=True)
+            if not args.no_browser:
+                webbrowser.open(url)
+            code = proc.wait()
+            if code != 0:
+                raise _voila_failed(log, f"stopped (exit {code})")
+            return EXIT_OK
+        except KeyboardInterrupt:
+            print("kvanalytics dashboard: stopped", file=sys.stderr)
+            return EXIT_OK
+        finally:
+            _stop(proc)
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    """Stop Voilà (SIGTERM: it shuts its kernels down), then kill it if it does not end."""
+    with contextlib.suppress(ProcessLookupError):
+        if proc.poll() is None:
+            proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,4 @@
-"""The live what-if: scenario controls, the published outputs, and the ipywidgets app of notebook 05.
+"""The live what-if: scenario controls, published outputs, and the ipywidgets app of notebook 05.
 
 Three plain layers, so that each can be tested and timed without a browser:
 
@@ -60,6 +60,7 @@ __all__ = [
     "CHART_METRICS",
     "CONTROLS",
     "CUSTOM",
+    "DASHBOARD_NOTEBOOK",
     "ENV_SETTINGS",
     "HEADLINE_METRICS",
     "TABLE_METRICS",
@@ -80,6 +81,8 @@ CUSTOM_SCENARIO = config.PACKAGE_DATA / "dashboard_custom.yaml"
 CUSTOM = ""
 #: Environment variable holding the JSON settings file written by ``kvanalytics dashboard``.
 ENV_SETTINGS = "KVANALYTICS_DASHBOARD"
+#: The notebook ``kvanalytics dashboard`` serves.
+DASHBOARD_NOTEBOOK = config.NOTEBOOK_DIR / "05-sanctions-what-if.ipynb"
 #: The headline metrics, in order (those present in the impact are shown).
 HEADLINE_METRICS = (
     "agreements_frozen",
@@ -106,7 +109,7 @@ _ASSUMPTION_RANGES = (
     "support_take_up_rate",
 )
 _DEBOUNCE_S = 0.15
-_CHART_DPI = 80
+_CHART_WIDTH_PX = 760
 #: Labels the dashboard needs that kvanalytics/data/labels.csv does not hold yet (en, nl); used
 #: only while the label file lacks the key (the rows are proposed for it; then delete these).
 _PENDING_LABELS: dict[str, tuple[str, str]] = {
@@ -124,14 +127,21 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
     "stop_exchange_in": ("Stop incoming exchange", "Inkomende uitwisseling stoppen"),
     "review": ("Review ties", "Banden beoordelen"),
     "condition": ("Set conditions", "Voorwaarden stellen"),
-    "share_unknown_financial_flows_true": (
-        "Unknown money: share real",
-        "Onbekend geld: aandeel echt",
+    "share_unknown_financial_flows_true": ("Unknown money flows", "Onbekende geldstromen"),
+    "share_unknown_data_exchange_true": ("Unknown data exchange", "Onbekende data-uitwisseling"),
+    "share_unknown_financial_flows_true_help": (
+        "Of the agreements whose money flows are unknown, the share that do carry money",
+        "Van de overeenkomsten met onbekende geldstromen het aandeel dat wel geld heeft",
     ),
-    "share_unknown_data_exchange_true": (
-        "Unknown data: share real",
-        "Onbekende data: aandeel echt",
+    "share_unknown_data_exchange_true_help": (
+        "Of the agreements whose data exchange is unknown, the share that do exchange data",
+        "Van de overeenkomsten met onbekende data-uitwisseling het aandeel dat wel data uitwisselt",
     ),
+    "support_take_up_rate_help": (
+        "Share of the people eligible for support who take it up",
+        "Aandeel van de mensen met recht op steun dat die gebruikt",
+    ),
+    "impact_chart": ("Impact of the scenario", "Impact van het scenario"),
     "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
     "exchange_in_stopped": ("Incoming exchange stopped", "Inkomende uitwisseling gestopt"),
     "exchange_out_recalled": ("Outgoing exchange recalled", "Uitgaande uitwisseling teruggehaald"),
@@ -234,8 +244,8 @@ def _country_options(codes: Sequence[str], lang: str) -> list[tuple[str, str]]:
 def _wide(text: str) -> dict[str, Any]:
     return {
         "description": text,
-        "style": {"description_width": "9em"},
-        "layout": widgets.Layout(width="100%"),
+        "style": {"description_width": "12.5em"},
+        "layout": widgets.Layout(width="96%"),
     }
 
 
@@ -283,7 +293,12 @@ def _range_control(name: str) -> Control:
 
     def make(c: Choices) -> widgets.Widget:
         return widgets.FloatRangeSlider(
-            min=0.0, max=1.0, step=0.05, readout_format=".0%", **_wide(_label(name, c.lang))
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            readout_format=".0%",
+            tooltip=_label(f"{name}_help", c.lang),
+            **_wide(_label(name, c.lang)),
         )
 
     def read(s: Scenario) -> Any:
@@ -369,7 +384,7 @@ def controls_from_scenario(scenario: Scenario | str | None = None) -> dict[str, 
 def scenario_from_controls(
     values: Mapping[str, Any], base: Scenario | str | None = None
 ) -> Scenario:
-    """The scenario the controls describe, validated by :func:`~kvanalytics.scenarios.make_scenario`.
+    """The scenario the controls describe, validated by :func:`kvanalytics.scenarios.make_scenario`.
 
     What the controls do not show (risk-profile and field targets, measure scopes, exemptions,
     support assumptions) is kept from ``base``; with the base's own control values the result
@@ -476,12 +491,20 @@ def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
 
 
 def _chart(imp: Impact, lang: str) -> bytes:
-    present = set(imp.summary["metric"])
-    axes = plot_compare([imp], lang=lang, metrics=[m for m in CHART_METRICS if m in present])
+    """PNG of the chart metrics that are not zero (an empty panel says nothing), or b""."""
+    summary = imp.summary.set_index("metric")
+    metrics = [
+        m
+        for m in CHART_METRICS
+        if m in summary.index and (summary.loc[m, ["central", "high"]].fillna(1) != 0).any()
+    ]
+    if not metrics:
+        return b""
+    axes = plot_compare([imp], lang=lang, metrics=metrics, title=_label("impact_chart", lang))
     fig = axes.flat[0].figure
-    fig.set_size_inches(7.0, 2.6)
+    fig.set_size_inches(min(fig.get_figwidth(), 7.5), 3.2)  # the table stays in view below
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_CHART_DPI, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=_CHART_WIDTH_PX / fig.get_figwidth())
     plt.close(fig)
     return buf.getvalue()
 
@@ -543,7 +566,8 @@ def _table_html(table: pd.DataFrame, lang: str) -> str:
 
 _CSS = """<style>
 .kv-cards{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0}
-.kv-card{border:1px solid #ccc;border-radius:6px;padding:6px 10px;min-width:150px;background:#fafafa}
+.kv-card{border:1px solid #ccc;border-radius:6px;padding:6px 10px;min-width:150px;
+  background:#fafafa}
 .kv-card-label{font-size:12px;color:#444}
 .kv-headline-value{font-size:20px;font-weight:bold;color:#0b3c6f}
 .kv-scenario{font-size:14px;margin:2px 0}
@@ -629,7 +653,7 @@ class WhatIfApp(widgets.VBox):
         others = [w for k, w in self.controls.items() if k != "measures"]
         left = widgets.VBox(
             [self.picker, self.description, *others, measures],
-            layout=widgets.Layout(width="430px", min_width="380px"),
+            layout=widgets.Layout(width="470px", min_width="420px"),
         )
         right = widgets.VBox(
             [self.message, self.headline, self.chart, self.table],
@@ -652,7 +676,7 @@ class WhatIfApp(widgets.VBox):
                 value, w = c.read(base), self.controls[c.key]
                 if c.key in ("countries", "watchlists"):
                     _offer(w, value, self._lang if c.key == "countries" else None)
-                w.disabled = value is None
+                w.layout.display = "none" if value is None else None  # not used by this scenario
                 if value is not None:
                     w.value = value
         finally:
