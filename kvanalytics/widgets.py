@@ -22,17 +22,16 @@ from __future__ import annotations
 
 import asyncio
 import html
-import io
 import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import pandas as pd
 import traitlets
 
@@ -40,7 +39,6 @@ from . import config
 from .errors import KvError
 from .i18n import check_lang, format_count, format_date, format_money, has_label, label
 from .normalise import country_name
-from .plots import plot_compare
 from .privacy import published, suppress
 from .project import Inputs, load_project, project_from_options, read_inputs
 from .reference import list_watchlists
@@ -101,7 +99,8 @@ TABLE_METRICS = (
     "exchange_in_stopped",
     "exchange_out_recalled",
 )
-#: Panels of the chart (one per metric: its own unit and scale).
+#: Panels of the per-faculty bar chart (one per metric: its own unit and scale). Not people
+#: counts: the chart draws by_faculty as computed, and only the table publishes people.
 CHART_METRICS = ("agreements_frozen", "agreements_cancelled", "value_eur_stopped")
 _ASSUMPTION_RANGES = (
     "share_unknown_financial_flows_true",
@@ -109,7 +108,6 @@ _ASSUMPTION_RANGES = (
     "support_take_up_rate",
 )
 _DEBOUNCE_S = 0.15
-_CHART_WIDTH_PX = 760
 #: Labels the dashboard needs that kvanalytics/data/labels.csv does not hold yet (en, nl); used
 #: only while the label file lacks the key (the rows are proposed for it; then delete these).
 _PENDING_LABELS: dict[str, tuple[str, str]] = {
@@ -141,7 +139,6 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
         "Share of the people eligible for support who take it up",
         "Aandeel van de mensen met recht op steun dat die gebruikt",
     ),
-    "impact_chart": ("Impact of the scenario", "Impact van het scenario"),
     "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
     "exchange_in_stopped": ("Incoming exchange stopped", "Inkomende uitwisseling gestopt"),
     "exchange_out_recalled": ("Outgoing exchange recalled", "Uitgaande uitwisseling teruggehaald"),
@@ -354,9 +351,13 @@ def _make_kwargs(s: Scenario) -> dict[str, Any]:
 
 
 def _base(base: Scenario | str | None) -> Scenario:
-    if isinstance(base, Scenario):
-        return base
-    return load_scenario(base or CUSTOM_SCENARIO)
+    return base if isinstance(base, Scenario) else _bundled(base or "")
+
+
+@lru_cache(maxsize=64)
+def _bundled(name: str) -> Scenario:
+    """A bundled scenario ("" the custom what-if), read once: scenarios are immutable."""
+    return load_scenario(name or CUSTOM_SCENARIO)
 
 
 def controls_from_scenario(scenario: Scenario | str | None = None) -> dict[str, Any]:
@@ -413,12 +414,17 @@ def scenario_from_controls(
     'nl-2022-freeze (what-if)'
     """
     b = _base(base)
-    kw = _make_kwargs(b)
+    if all(values.get(c.key, own) == own for c, own in zip(CONTROLS, _own_values(b), strict=True)):
+        return b  # validated when it was loaded
+    kw = {**_make_kwargs(b), "name": f"{b.name} (what-if)"}
     for c in CONTROLS:
         if c.key in values:
             c.write(kw, values[c.key], b)
-    s = make_scenario(**kw)
-    return s if s == b else make_scenario(**{**kw, "name": f"{b.name} (what-if)"})
+    return make_scenario(**kw)
+
+
+def _own_values(s: Scenario) -> list[Any]:
+    return [c.read(s) for c in CONTROLS]
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,13 +443,14 @@ class WhatIfOutputs:
     table : DataFrame
         ``faculty`` and one column per metric (central), a total row; published: numbers, and
         ``"<5"`` / ``"x"`` where people counts are suppressed.
-    chart : bytes
-        PNG of :func:`kvanalytics.plots.plot_compare` for :data:`CHART_METRICS`.
+    chart : str
+        HTML bar chart per faculty for :data:`CHART_METRICS`: a bar to the central estimate,
+        a line from low to high.
     """
 
     headline: pd.DataFrame
     table: pd.DataFrame
-    chart: bytes = field(repr=False)
+    chart: str = field(repr=False)
 
 
 def _format(x: Any, unit: str, lang: str) -> str:
@@ -490,23 +497,51 @@ def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
     return shown.reset_index()
 
 
-def _chart(imp: Impact, lang: str) -> bytes:
-    """PNG of the chart metrics that are not zero (an empty panel says nothing), or b""."""
-    summary = imp.summary.set_index("metric")
-    metrics = [
-        m
-        for m in CHART_METRICS
-        if m in summary.index and (summary.loc[m, ["central", "high"]].fillna(1) != 0).any()
-    ]
-    if not metrics:
-        return b""
-    axes = plot_compare([imp], lang=lang, metrics=metrics, title=_label("impact_chart", lang))
-    fig = axes.flat[0].figure
-    fig.set_size_inches(min(fig.get_figwidth(), 7.5), 3.2)  # the table stays in view below
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_CHART_WIDTH_PX / fig.get_figwidth())
-    plt.close(fig)
-    return buf.getvalue()
+def _chart(imp: Impact, lang: str) -> str:
+    """Per-faculty bars (HTML) of the chart metrics that are not zero everywhere.
+
+    HTML rather than a matplotlib figure: drawing and encoding a figure took longer than the
+    whole rest of an update (constrained layout, ticks), and bars in HTML are sharp at any zoom.
+    """
+    bf = imp.by_faculty
+    panels = []
+    for m in CHART_METRICS:
+        rows = bf.loc[bf["metric"] == m]
+        if rows.empty:
+            continue
+        if (rows["unit"] == "people").any():
+            raise ValueError(
+                f"CHART_METRICS: {m} counts people, which the chart would not suppress"
+            )
+        top = float(rows[["central", "high"]].max().max(skipna=True))
+        if not top > 0:
+            continue
+        rows = rows.sort_values("central", ascending=False, na_position="last")
+        panels.append(_bar_panel(rows, str(rows["unit"].iloc[0]), _label(m, lang), top, lang))
+    return f"<div class='kv-chart'>{''.join(panels)}</div>" if panels else ""
+
+
+def _bar_panel(rows: pd.DataFrame, unit: str, title: str, top: float, lang: str) -> str:
+    bars = []
+    shares = rows[["low", "central", "high"]].astype("Float64").fillna(0.0) / top * 100
+    for fac, value, (low, central, high) in zip(
+        rows["faculty"], rows["central"], shares.to_numpy(float), strict=True
+    ):
+        faculty = _label("unknown", lang) if pd.isna(fac) else str(fac)
+        whisker = (
+            f"<span class='kv-range' style='left:{low:.1f}%;width:{high - low:.1f}%'></span>"
+            if high > low
+            else ""
+        )
+        bars.append(
+            f"<div class='kv-bar-row'><span class='kv-bar-label'>{html.escape(faculty)}</span>"
+            f"<span class='kv-bar-track'><span class='kv-bar' style='width:{central:.1f}%'>"
+            f"</span>{whisker}</span><span class='kv-bar-value'>"
+            f"{html.escape(_format(value, unit, lang))}</span></div>"
+        )
+    return f"<div class='kv-panel'><div class='kv-panel-title'>{html.escape(title)}</div>" + (
+        "".join(bars) + "</div>"
+    )
 
 
 def whatif_outputs(imp: Impact, *, lang: str = "en", chart: bool = True) -> WhatIfOutputs:
@@ -519,7 +554,7 @@ def whatif_outputs(imp: Impact, *, lang: str = "en", chart: bool = True) -> What
     lang : {"en", "nl"}
         Labels and number formats.
     chart : bool
-        Draw the chart (False: ``chart`` is empty bytes).
+        Draw the chart (False: ``chart`` is empty).
 
     Returns
     -------
@@ -534,7 +569,7 @@ def whatif_outputs(imp: Impact, *, lang: str = "en", chart: bool = True) -> What
     return WhatIfOutputs(
         headline=_headline(imp, lang),
         table=_faculty_table(imp, lang),
-        chart=_chart(imp, lang) if chart else b"",
+        chart=_chart(imp, lang) if chart else "",
     )
 
 
@@ -573,6 +608,15 @@ _CSS = """<style>
 .kv-scenario{font-size:14px;margin:2px 0}
 .kv-note{font-size:11px;color:#666}
 .kv-error{border:1px solid #b00;background:#fff3f3;color:#700;padding:6px 10px;white-space:pre-wrap}
+.kv-chart{display:flex;flex-wrap:wrap;gap:24px;margin:10px 0}
+.kv-panel{flex:1 1 330px;max-width:520px}
+.kv-panel-title{font-weight:bold;font-size:13px;margin-bottom:4px}
+.kv-bar-row{display:flex;align-items:center;font-size:12px;height:20px}
+.kv-bar-label{flex:0 0 170px;overflow-wrap:anywhere;line-height:1.1}
+.kv-bar-track{flex:1 1 auto;position:relative;height:12px}
+.kv-bar{position:absolute;left:0;top:0;height:12px;background:#0072B2}
+.kv-range{position:absolute;top:5px;height:2px;background:#222}
+.kv-bar-value{flex:0 0 90px;text-align:right;font-variant-numeric:tabular-nums}
 .kv-table{border-collapse:collapse;font-size:13px}
 .kv-table th,.kv-table td{border-bottom:1px solid #ddd;padding:3px 8px}
 .kv-table th{text-align:left;background:#f2f2f2}
@@ -595,8 +639,8 @@ class WhatIfApp(widgets.VBox):
         One per :data:`CONTROLS` entry; set ``.value`` to change it.
     headline, table, message : HTML
         The outputs and the error message (empty when the scenario is valid).
-    chart : Image
-        The chart (PNG).
+    chart : HTML
+        The per-faculty bar chart.
     impact : Impact or None
         The last impact computed (None after an error).
     updates : int
@@ -617,6 +661,7 @@ class WhatIfApp(widgets.VBox):
         self._debounce, self._options = debounce, dict(impact_options)
         self._pending: asyncio.TimerHandle | None = None
         self._filling = False
+        self._unused: set[str] = set()
         self.impact: Impact | None = None
         self.updates = 0
         choices = Choices(
@@ -633,7 +678,7 @@ class WhatIfApp(widgets.VBox):
         self.description = widgets.HTML()
         self.message = widgets.HTML()
         self.headline = widgets.HTML()
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.chart = widgets.HTML()
         self.table = widgets.HTML()
         super().__init__(self._layout(), layout=widgets.Layout(width="100%"))
         self.picker.observe(self._picked, "value")
@@ -662,8 +707,9 @@ class WhatIfApp(widgets.VBox):
         return [widgets.HBox([left, right], layout=widgets.Layout(width="100%"))]
 
     def values(self) -> dict[str, Any]:
-        """The current control values (for :func:`scenario_from_controls`)."""
-        return {k: w.value for k, w in self.controls.items()}
+        """The current control values (for :func:`scenario_from_controls`); None for a control
+        the picked scenario does not use (hidden)."""
+        return {k: None if k in self._unused else w.value for k, w in self.controls.items()}
 
     def _picked(self, change: Any) -> None:
         self._fill(change["new"])
@@ -677,7 +723,10 @@ class WhatIfApp(widgets.VBox):
                 if c.key in ("countries", "watchlists"):
                     _offer(w, value, self._lang if c.key == "countries" else None)
                 w.layout.display = "none" if value is None else None  # not used by this scenario
-                if value is not None:
+                if value is None:
+                    self._unused.add(c.key)
+                else:
+                    self._unused.discard(c.key)
                     w.value = value
         finally:
             self._filling = False
@@ -710,8 +759,7 @@ class WhatIfApp(widgets.VBox):
         except KvError as exc:
             self.impact = None
             self.message.value = _CSS + f"<div class='kv-error'>{html.escape(str(exc))}</div>"
-            self.headline.value = self.table.value = ""
-            self.chart.value = b""
+            self.headline.value = self.chart.value = self.table.value = ""
             return
         self.impact = imp
         self.message.value = ""

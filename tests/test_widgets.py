@@ -155,10 +155,19 @@ def test_outputs_are_written_for_people_in_the_language(tables):
     assert not re.search(r"\b(nan|NaN|<NA>|agreements_frozen|None)\b", html_text)
 
 
-def test_the_chart_is_a_png(tables):
+def test_the_chart_has_a_bar_per_faculty_hit_and_no_people_counts(tables):
     p, h = tables
-    out = kvw.whatif_outputs(impact("nl-2022-freeze", p, h))
-    assert out.chart[:8] == b"\x89PNG\r\n\x1a\n"
+    imp = impact("nl-2022-freeze", p, h)
+    chart = kvw.whatif_outputs(imp).chart
+    bf = imp.by_faculty
+    for m in kvw.CHART_METRICS:
+        assert not (bf.loc[bf["metric"] == m, "unit"] == "people").any()
+    frozen = bf.loc[(bf["metric"] == "agreements_frozen") & (bf["central"] > 0)]
+    widths = re.findall(r"class='kv-bar' style='width:([0-9.]+)%'", chart)
+    assert len(widths) >= len(frozen) and max(map(float, widths)) == 100.0
+    assert "Agreements frozen" in chart and "€ " in chart
+    nothing = kvw.scenario_from_controls({"countries": ("NZ",), "measures": ("review",)})
+    assert kvw.whatif_outputs(impact(nothing, p, h)).chart == ""  # no empty panels
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,6 +183,14 @@ def test_picking_a_scenario_fills_the_controls_and_computes_once(tables):
     assert app.controls["watchlists"].value == ("rur-2022-signatories",)
     assert app.controls["countries"].value == ()
     assert app.impact is not None and app.impact.scenario == load_scenario(app.picker.value)
+
+
+def test_each_bundled_scenario_picked_is_computed_as_it_is(tables):
+    app = kvw.whatif_app(*tables)
+    for name in BUNDLED:
+        app.picker.value = name
+        assert app.message.value == "", name
+        assert app.impact.scenario == load_scenario(name)  # not "<name> (what-if)"
 
 
 def test_unticking_a_measure_changes_the_headline_and_the_table(tables):
@@ -201,7 +218,7 @@ def test_an_invalid_scenario_shows_a_message_not_a_traceback(tables):
     app.controls["countries"].value = ()
     assert "no target" in app.message.value and "kv-error" in app.message.value
     assert "Traceback" not in app.message.value
-    assert app.impact is None and app.headline.value == "" and app.chart.value == b""
+    assert app.impact is None and app.headline.value == "" and app.chart.value == ""
     app.controls["countries"].value = ("RU",)
     assert app.message.value == "" and app.impact is not None
 
