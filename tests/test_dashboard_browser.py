@@ -85,6 +85,16 @@ def server(sample_dir) -> Iterator[Server]:
         assert not _listening(port), "the server still listens after it was stopped"
 
 
+def _wait_for_change(page, before: str) -> None:
+    page.wait_for_function(
+        "(before) => { const e = document.querySelector("
+        "\"[data-metric='agreements_frozen'] .kv-headline-value\");"
+        " return e && e.textContent !== before; }",
+        arg=before,
+        timeout=20_000,
+    )
+
+
 def test_the_dashboard_answers_in_the_browser(server, tmp_path):
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
@@ -93,24 +103,22 @@ def test_the_dashboard_answers_in_the_browser(server, tmp_path):
             page.goto(server.url, timeout=60_000)
             value = page.locator("[data-metric='agreements_frozen'] .kv-headline-value")
             value.wait_for(timeout=60_000)
-            page.wait_for_timeout(500)  # the chart image settles
             text = page.inner_text("body")
             for code in ("import ", "kvw.", "whatif_app(", "dashboard_inputs(", "Traceback"):
                 assert code not in text, f"code shown on the page: {code!r}"
             assert page.locator(".jp-InputArea-editor:visible, .CodeMirror:visible").count() == 0
+            custom = value.inner_text()
+            assert custom not in ("", "0"), "the custom what-if freezes agreements"
+            page.locator("select").first.select_option(label="nl-2022-freeze")
+            _wait_for_change(page, custom)
+            page.wait_for_timeout(300)
             shot = page.screenshot(path=str(tmp_path / "dashboard.png"))
             if os.environ.get("KV_WRITE_SCREENSHOTS"):
                 (ROOT / "docs" / "dashboard.png").write_bytes(shot)
+            assert "<5" in page.inner_text("body")  # small people counts suppressed
             before = value.inner_text()
-            assert before not in ("", "0"), "the custom what-if freezes agreements"
             page.get_by_role("checkbox", name="Freeze institutional ties").uncheck()
-            page.wait_for_function(
-                "(before) => { const e = document.querySelector("
-                "\"[data-metric='agreements_frozen'] .kv-headline-value\");"
-                " return e && e.textContent !== before; }",
-                arg=before,
-                timeout=20_000,
-            )
+            _wait_for_change(page, before)
             assert value.inner_text() == "0"
         finally:
             browser.close()
