@@ -257,7 +257,9 @@ def quarterly_dashboard(
     extra = [c for c in PEOPLE_SUMS if c in by_country.columns]
     named = by_country.assign(country_name=country_name(by_country["country"], lang))
     published = (
-        suppress_counts(named, [*people_cols, *extra], threshold) if suppress and people_cols else named
+        suppress_counts(named, [*people_cols, *extra], threshold)
+        if suppress and people_cols
+        else named
     )
     figures = _dashboard_figures(
         data, published, people_cols, lang=lang, top=top, suppress=suppress

@@ -53,8 +53,10 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> dict[st
     """
     exe = find_chromium()
     if exe is None:
-        where = "KV_CHROMIUM does not name a program" if os.environ.get("KV_CHROMIUM") else (
-            "no Chromium found on PATH"
+        where = (
+            "KV_CHROMIUM does not name a program"
+            if os.environ.get("KV_CHROMIUM")
+            else ("no Chromium found on PATH")
         )
         return {"written": False, "reason": where, "fix": HOW_TO_GET_CHROMIUM}
     pdf_path.unlink(missing_ok=True)
@@ -76,7 +78,11 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> dict[st
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return {"written": False, "reason": f"Chromium failed ({exc})", "fix": HOW_TO_GET_CHROMIUM}
+            return {
+                "written": False,
+                "reason": f"Chromium failed ({exc})",
+                "fix": HOW_TO_GET_CHROMIUM,
+            }
     if run.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
         last = (run.stderr.strip().splitlines() or [""])[-1][:200]
         return {"written": False, "reason": f"Chromium failed ({last})", "fix": HOW_TO_GET_CHROMIUM}

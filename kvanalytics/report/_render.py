@@ -27,7 +27,7 @@ import pandas as pd
 
 from .. import config, plots
 from ..errors import OptionError
-from ..i18n import format_number, label
+from ..i18n import label
 from ..privacy import published
 from ..project import Inputs, Project, load_project, project_from_options, read_inputs, version
 from ..reference import load_risk_profile
@@ -35,7 +35,7 @@ from ..scenarios import Impact, impact, load_scenario
 from ._dashboard import Dashboard, latest_complete_quarter, quarterly_dashboard
 from ._manifest import write_manifest
 from ._pdf import print_pdf
-from ._show import show_date, show_money, show_signed, show_table
+from ._show import show_count, show_date, show_money, show_signed, show_table
 from ._summary import key_figures, risk_tie_changes, scenario_headline
 
 __all__ = ["render_report"]
@@ -118,7 +118,9 @@ def render_report(
     --------
     >>> render_report("kvanalytics.yaml", lang="nl")  # doctest: +SKIP
     """
-    proj = _project(project, quarter=quarter, data_dir=data_dir, lang=lang, risk_profile=risk_profile)
+    proj = _project(
+        project, quarter=quarter, data_dir=data_dir, lang=lang, risk_profile=risk_profile
+    )
     q = proj.quarter or latest_complete_quarter()
     out = Path(out_dir or proj.output or config.REPORTS_DIR / q).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -158,7 +160,11 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
     profile = load_risk_profile(proj.risk_profile)
     p, h = inputs.partnerships, inputs.headcounts
     dash = quarterly_dashboard(
-        p, h, quarter=quarter, risk_profile=profile, lang=proj.lang,
+        p,
+        h,
+        quarter=quarter,
+        risk_profile=profile,
+        lang=proj.lang,
         threshold=proj.suppression_threshold,
     )
     sources = inputs.files.rename(columns={"path": "file"})[["file", "sha256"]]
@@ -169,7 +175,8 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         plots.save_figure(axes, out / "charts" / "impact_comparison", formats=("png",))
         first = next(iter(impacts.values()))
         ax = plots.plot_impact_timeline(
-            first.timeline, lang=proj.lang,
+            first.timeline,
+            lang=proj.lang,
             title=label("report_timeline", proj.lang, scenario=first.scenario.name),
         )
         plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",))
@@ -216,23 +223,38 @@ def _page(proj: Project, inputs: Inputs, quarter: str, content: dict[str, Any]) 
         title=label("report_title", lang),
         institution=proj.institution or "",
         subtitle=label(
-            "report_subtitle", lang, institution=proj.institution or "kvanalytics",
-            quarter=quarter, date=show_date(at, lang),
+            "report_subtitle",
+            lang,
+            institution=proj.institution or "kvanalytics",
+            quarter=quarter,
+            date=show_date(at, lang),
         ),
         contents=label("report_contents", lang),
         sections=[
-            {"id": i, "cls": i, "title": label(key, lang), "body": jinja2.utils.markupsafe.Markup(b)}
+            {
+                "id": i,
+                "cls": i,
+                "title": label(key, lang),
+                "body": jinja2.utils.markupsafe.Markup(b),
+            }
             for i, key, b in sections
         ],
         footer=label(
-            "report_generated", lang, date=show_date(today, lang),
-            version=version(), profile=_profile_name(proj),
+            "report_generated",
+            lang,
+            date=show_date(today, lang),
+            version=version(),
+            profile=_profile_name(proj),
         ),
     )
 
 
 def _profile_name(proj: Project) -> str:
-    return proj.relative(proj.risk_profile) if Path(proj.risk_profile).is_absolute() else proj.risk_profile
+    return (
+        proj.relative(proj.risk_profile)
+        if Path(proj.risk_profile).is_absolute()
+        else proj.risk_profile
+    )
 
 
 def _p(text: str, cls: str = "note") -> str:
@@ -254,19 +276,22 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
     rows = []
     for rec in figures.to_dict("records"):
         money = rec["unit"] == "eur_per_year"
-        value = (lambda x: show_money(x, lang)) if money else (lambda x: _count(x, lang))
+        value = (lambda x: show_money(x, lang)) if money else (lambda x: show_count(x, lang))
         rows.append(
             {
                 "report_measure": label(f"summary_{rec['metric']}", lang),
-                "report_this_quarter": value(rec["current"]),
-                "report_previous_quarter": value(rec["previous_quarter"]),
-                "report_change_quarter": show_signed(rec["change_quarter"], lang, money=money),
-                "report_year_before": value(rec["year_before"]),
-                "report_change_year": show_signed(rec["change_year"], lang, money=money),
+                "report_now": value(rec["current"]),
+                "report_before": value(rec["previous_quarter"]),
+                "report_change_before": show_signed(rec["change_quarter"], lang, money=money),
+                "report_year_ago": value(rec["year_before"]),
+                "report_change_year_ago": show_signed(rec["change_year"], lang, money=money),
             }
         )
     body = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
-    if content["figures"].tables.get("by_country") is not None and "students" not in content["figures"].tables["by_country"].columns:
+    if (
+        content["figures"].tables.get("by_country") is not None
+        and "students" not in content["figures"].tables["by_country"].columns
+    ):
         body += _p(label("report_no_headcounts", lang), "notice")
     body += _risk_ties(proj, content["risk_ties"], quarter)
     body += "<h3>" + html.escape(label("report_scenarios_headline", lang)) + "</h3>"
@@ -275,35 +300,30 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
     return body
 
 
-def _count(x: Any, lang: str) -> str:
-    if isinstance(x, str):
-        return x
-    return format_number(x, lang, 0)
-
-
 def _risk_ties(proj: Project, ties: pd.DataFrame, quarter: str) -> str:
+    """One table: per quarter (this, next) the high-risk countries with ties starting/ending."""
     lang = proj.lang
     period = pd.Period(quarter, freq="Q")
     rows = []
     for k, key in ((0, "report_period_this"), (1, "report_period_next")):
         q = str(period + k)
+        when = label(key, lang, quarter=q)
         part = ties[ties["quarter"] == q]
-        named = show_table(part[["country", "ties_starting", "ties_ending"]], lang=lang)
-        rows.append(
-            {
-                "report_period": label(key, lang, quarter=q),
-                "ties_starting": int(part["ties_starting"].sum()),
-                "ties_ending": int(part["ties_ending"].sum()),
-                "_detail": named if len(part) else "",
-            }
-        )
-    frame = pd.DataFrame(rows)
+        if part.empty:
+            rows.append(
+                {"report_when": when, "country": None, "ties_starting": 0, "ties_ending": 0}
+            )
+        for rec in part.to_dict("records"):
+            rows.append(
+                {
+                    "report_when": when,
+                    "country": rec["country"],
+                    "ties_starting": rec["ties_starting"],
+                    "ties_ending": rec["ties_ending"],
+                }
+            )
     body = "<h3>" + html.escape(label("report_risk_ties", lang)) + "</h3>"
-    body += show_table(frame.drop(columns="_detail"), lang=lang)
-    for rec in rows:
-        if rec["_detail"]:
-            body += f"<details open><summary>{html.escape(rec['report_period'])}</summary>{rec['_detail']}</details>"
-    return body
+    return body + show_table(pd.DataFrame(rows), lang=lang)
 
 
 def _scenario_table(proj: Project, table: pd.DataFrame) -> str:
@@ -313,7 +333,7 @@ def _scenario_table(proj: Project, table: pd.DataFrame) -> str:
     cells: dict[str, dict[str, str]] = {}
     for rec in table.to_dict("records"):
         money = str(rec["unit"]).startswith("eur")
-        fmt = (lambda x: show_money(x, lang)) if money else (lambda x: _count(x, lang))
+        fmt = (lambda x: show_money(x, lang)) if money else (lambda x: show_count(x, lang))
         central, low, high = fmt(rec["central"]), fmt(rec["low"]), fmt(rec["high"])
         text = central if low == high == central else f"{central} ({low}–{high})"
         cells.setdefault(label(str(rec["metric"]), lang), {})[str(rec["scenario"])] = text
@@ -326,7 +346,19 @@ def _exposure(proj: Project, content: dict[str, Any]) -> str:
     lang = proj.lang
     dash: Dashboard = content["figures"]
     table = dash.tables["by_country"]
-    cols = [c for c in ("country", "risk_tier", "agreements_active", "ties_active", "value_eur", "students", "staff") if c in table.columns]
+    cols = [
+        c
+        for c in (
+            "country",
+            "risk_tier",
+            "agreements_active",
+            "ties_active",
+            "value_eur",
+            "students",
+            "staff",
+        )
+        if c in table.columns
+    ]
     top = table[table["agreements_active"] > 0].head(25)[cols].copy()
     top["risk_tier"] = [
         label(f"tier_{int(t)}", lang) if pd.notna(t) else label("tier_na", lang)

@@ -134,9 +134,7 @@ def key_figures(
         n, ties, money = _agreement_totals(partnerships, at)
         n_high, _, money_high = _agreement_totals(partnerships[high], at)
         countries = partnerships.loc[is_active(partnerships, at).to_numpy(), "country"].nunique()
-        for key, value in zip(
-            rows, (n, ties, money, countries, n_high, money_high), strict=True
-        ):
+        for key, value in zip(rows, (n, ties, money, countries, n_high, money_high), strict=True):
             rows[key][1].append(value)
     out = pd.DataFrame(
         [(k, unit, *vals) for k, (unit, vals) in rows.items()],
