@@ -67,8 +67,9 @@ def _agreement_totals(partnerships: pd.DataFrame, at: pd.Timestamp) -> tuple[int
     agreements, each agreement's value once (that of its first active tie, as in exposure)."""
     active = partnerships[is_active(partnerships, at).to_numpy()]
     first = active.drop_duplicates("agreement_id")
-    value = pd.to_numeric(first.get("value_eur"), errors="coerce")
-    money = float(value.sum()) if value is not None else 0.0
+    if "value_eur" not in first.columns:
+        return int(active["agreement_id"].nunique()), len(active), 0.0
+    money = float(pd.to_numeric(first["value_eur"], errors="coerce").sum())
     return int(active["agreement_id"].nunique()), len(active), money
 
 
