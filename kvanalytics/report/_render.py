@@ -27,7 +27,7 @@ import pandas as pd
 
 from .. import config, plots
 from ..errors import OptionError
-from ..i18n import label
+from ..i18n import format_quarter, has_label, label
 from ..privacy import published
 from ..project import Inputs, Project, load_project, project_from_options, read_inputs, version
 from ..reference import load_risk_profile
@@ -177,7 +177,9 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         ax = plots.plot_impact_timeline(
             first.timeline,
             lang=proj.lang,
-            title=label("report_timeline", proj.lang, scenario=first.scenario.name),
+            title=label(
+                "report_timeline", proj.lang, scenario=_scenario(first.scenario.name, proj.lang)
+            ),
         )
         plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",))
         plt.close("all")  # the figures are saved; pyplot keeps none open
@@ -226,7 +228,7 @@ def _page(proj: Project, inputs: Inputs, quarter: str, content: dict[str, Any]) 
             "report_subtitle",
             lang,
             institution=proj.institution or "kvanalytics",
-            quarter=quarter,
+            quarter=format_quarter(quarter, lang),
             date=show_date(at, lang),
         ),
         contents=label("report_contents", lang),
@@ -307,7 +309,7 @@ def _risk_ties(proj: Project, ties: pd.DataFrame, quarter: str) -> str:
     rows = []
     for k, key in ((0, "report_period_this"), (1, "report_period_next")):
         q = str(period + k)
-        when = label(key, lang, quarter=q)
+        when = label(key, lang, quarter=format_quarter(q, lang))
         part = ties[ties["quarter"] == q]
         if part.empty:
             rows.append(
@@ -336,10 +338,18 @@ def _scenario_table(proj: Project, table: pd.DataFrame) -> str:
         fmt = (lambda x: show_money(x, lang)) if money else (lambda x: show_count(x, lang))
         central, low, high = fmt(rec["central"]), fmt(rec["low"]), fmt(rec["high"])
         text = central if low == high == central else f"{central} ({low}–{high})"
-        cells.setdefault(label(str(rec["metric"]), lang), {})[str(rec["scenario"])] = text
+        cells.setdefault(label(str(rec["metric"]), lang), {})[_scenario(rec["scenario"], lang)] = (
+            text
+        )
     frame = pd.DataFrame.from_dict(cells, orient="index").fillna("—").reset_index()
     frame = frame.rename(columns={"index": "metric"})
     return show_table(frame, lang=lang)
+
+
+def _scenario(name: str, lang: str) -> str:
+    """A scenario's display name: its label ``scenario_<name>`` if the label file has one."""
+    key = f"scenario_{name}"
+    return label(key, lang) if has_label(key) else str(name)
 
 
 def _exposure(proj: Project, content: dict[str, Any]) -> str:
@@ -359,11 +369,7 @@ def _exposure(proj: Project, content: dict[str, Any]) -> str:
         )
         if c in table.columns
     ]
-    top = table[table["agreements_active"] > 0].head(25)[cols].copy()
-    top["risk_tier"] = [
-        label(f"tier_{int(t)}", lang) if pd.notna(t) else label("tier_na", lang)
-        for t in top["risk_tier"]
-    ]
+    top = table[table["agreements_active"] > 0].head(25)[cols]
     body = _p(label("report_exposure_note", lang))
     body += _img(content, "top_countries", lang)
     body += show_table(top, lang=lang, caption=label("report_by_country", lang))
@@ -398,7 +404,9 @@ def _impact(proj: Project, content: dict[str, Any]) -> str:
     body = _p(label("report_impact_note", lang))
     body += _img(content, "impact_comparison", lang)
     body += show_table(
-        wide, lang=lang, caption=label("report_impact_faculty", lang, scenario=first.scenario.name)
+        wide,
+        lang=lang,
+        caption=label("report_impact_faculty", lang, scenario=_scenario(first.scenario.name, lang)),
     )
     body += _img(content, "impact_timeline", lang)
     return body
