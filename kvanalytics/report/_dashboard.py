@@ -68,31 +68,40 @@ class Dashboard:
         self.parameters = parameters
 
     def save(
-        self, out_dir: str | Path, *, sources: pd.DataFrame | Sequence[str | Path] = ()
+        self,
+        out_dir: str | Path,
+        *,
+        sources: pd.DataFrame | Sequence[str | Path] = (),
+        formats: Sequence[str] = ("png", "svg"),
     ) -> list[Path]:
-        """Write ``charts/<name>.png|svg`` and ``tables.xlsx`` into ``out_dir``; return the paths.
+        """Write ``charts/<name>.<format>`` and ``tables.xlsx`` into ``out_dir``; return the paths.
 
         Examples
         --------
         >>> dash.save("reports/2026Q3")  # doctest: +SKIP
         """
-        out = Path(out_dir)
+        return [*self.save_charts(out_dir, formats=formats), self.save_tables(out_dir, sources)]
+
+    def save_charts(self, out_dir: str | Path, *, formats: Sequence[str] = ("png",)) -> list[Path]:
+        """Write each chart once per format as ``charts/<name>.<format>``; return the paths."""
         written: list[Path] = []
         for name, fig in self.figures.items():
-            written += plots.save_figure(fig, out / "charts" / name)
-        tables = {"headline": self.headline, **self.tables}
-        written.append(
-            to_excel(
-                tables,
-                out / "tables.xlsx",
-                sources=sources
-                if isinstance(sources, pd.DataFrame)
-                else [Path(s) for s in sources] or None,
-                parameters=self.parameters,
-                lang=self.parameters.get("lang", "en"),
-            )
-        )
+            written += plots.save_figure(fig, Path(out_dir) / "charts" / name, formats=formats)
         return written
+
+    def save_tables(
+        self, out_dir: str | Path, sources: pd.DataFrame | Sequence[str | Path] = ()
+    ) -> Path:
+        """Write ``tables.xlsx`` (headline and every table, published) with its About sheet."""
+        return to_excel(
+            {"headline": self.headline, **self.tables},
+            Path(out_dir) / "tables.xlsx",
+            sources=sources
+            if isinstance(sources, pd.DataFrame)
+            else [Path(s) for s in sources] or None,
+            parameters=self.parameters,
+            lang=self.parameters.get("lang", "en"),
+        )
 
     def _repr_html_(self) -> str:
         return f"<h3>Quarterly dashboard {self.quarter}</h3>" + self.headline.to_html(index=False)

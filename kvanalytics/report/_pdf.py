@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HOW_TO_GET_CHROMIUM", "find_chromium", "print_pdf"]
+__all__ = ["HOW_TO_GET_CHROMIUM", "PdfJob", "find_chromium", "print_pdf", "start_pdf"]
 
 HOW_TO_GET_CHROMIUM = (
     "install Chromium (Debian/Ubuntu: apt install chromium) or set KV_CHROMIUM to the path of "
@@ -37,18 +37,52 @@ def find_chromium() -> str | None:
     return next((p for p in map(shutil.which, _NAMES) if p), None)
 
 
-def print_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> dict[str, Any]:
-    """Print ``html_path`` to ``pdf_path`` with headless Chromium; say what happened.
+class PdfJob:
+    """A Chromium print started in the background: :meth:`wait` says what happened.
 
-    Returns
-    -------
-    dict
-        ``{"written": True, "file": "report.pdf"}``, or ``{"written": False, "reason": ...,
-        "fix": ...}`` when Chromium is absent or failed.
+    Started by :func:`start_pdf`, so that the caller can write other files while Chromium
+    prints (it is a separate process).
+    """
+
+    def __init__(self, pdf_path: Path, status: dict[str, Any] | None = None) -> None:
+        self.pdf_path = pdf_path
+        self._status = status
+        self._proc: subprocess.Popen[str] | None = None
+        self._profile: tempfile.TemporaryDirectory[str] | None = None
+
+    def wait(self, timeout: int = 120) -> dict[str, Any]:
+        """Wait for Chromium; ``{"written": True, "file": ...}`` or why not and the fix."""
+        if self._status is not None:
+            return self._status
+        assert self._proc is not None
+        try:
+            _, stderr = self._proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.communicate()
+            stderr = f"no PDF after {timeout} s"
+        finally:
+            if self._profile is not None:
+                self._profile.cleanup()
+        path = self.pdf_path
+        if self._proc.returncode != 0 or not path.is_file() or path.stat().st_size == 0:
+            last = (stderr.strip().splitlines() or [""])[-1][:200]
+            self._status = {
+                "written": False,
+                "reason": f"Chromium failed ({last})",
+                "fix": HOW_TO_GET_CHROMIUM,
+            }
+        else:
+            self._status = {"written": True, "file": path.name}
+        return self._status
+
+
+def start_pdf(html_path: Path, pdf_path: Path) -> PdfJob:
+    """Start printing ``html_path`` to ``pdf_path`` with headless Chromium (A4, print CSS).
 
     Examples
     --------
-    >>> print_pdf(Path("report.html"), Path("report.pdf"))  # doctest: +SKIP
+    >>> start_pdf(Path("report.html"), Path("report.pdf")).wait()  # doctest: +SKIP
     {'written': True, 'file': 'report.pdf'}
     """
     exe = find_chromium()
@@ -56,34 +90,45 @@ def print_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> dict[st
         where = (
             "KV_CHROMIUM does not name a program"
             if os.environ.get("KV_CHROMIUM")
-            else ("no Chromium found on PATH")
+            else "no Chromium found on PATH"
         )
-        return {"written": False, "reason": where, "fix": HOW_TO_GET_CHROMIUM}
+        return PdfJob(pdf_path, {"written": False, "reason": where, "fix": HOW_TO_GET_CHROMIUM})
     pdf_path.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kv-chromium-") as profile:
-        cmd = [
-            exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={profile}",
-            f"--print-to-pdf={pdf_path}",
-            html_path.resolve().as_uri(),
-        ]
-        try:
-            run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return {
-                "written": False,
-                "reason": f"Chromium failed ({exc})",
-                "fix": HOW_TO_GET_CHROMIUM,
-            }
-    if run.returncode != 0 or not pdf_path.is_file() or pdf_path.stat().st_size == 0:
-        last = (run.stderr.strip().splitlines() or [""])[-1][:200]
-        return {"written": False, "reason": f"Chromium failed ({last})", "fix": HOW_TO_GET_CHROMIUM}
-    return {"written": True, "file": pdf_path.name}
+    job = PdfJob(pdf_path)
+    job._profile = tempfile.TemporaryDirectory(prefix="kv-chromium-")
+    cmd = [
+        exe,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-pdf-header-footer",
+        f"--user-data-dir={job._profile.name}",
+        f"--print-to-pdf={pdf_path}",
+        html_path.resolve().as_uri(),
+    ]
+    try:
+        job._proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+    except OSError as exc:
+        job._profile.cleanup()
+        return PdfJob(
+            pdf_path,
+            {"written": False, "reason": f"Chromium failed ({exc})", "fix": HOW_TO_GET_CHROMIUM},
+        )
+    return job
+
+
+def print_pdf(html_path: Path, pdf_path: Path, *, timeout: int = 120) -> dict[str, Any]:
+    """Print ``html_path`` to ``pdf_path`` and wait (see :func:`start_pdf`).
+
+    Examples
+    --------
+    >>> print_pdf(Path("report.html"), Path("report.pdf"))  # doctest: +SKIP
+    {'written': True, 'file': 'report.pdf'}
+    """
+    return start_pdf(html_path, pdf_path).wait(timeout)

@@ -34,7 +34,7 @@ from ..reference import load_risk_profile
 from ..scenarios import Impact, impact, load_scenario
 from ._dashboard import Dashboard, latest_complete_quarter, quarterly_dashboard
 from ._manifest import write_manifest
-from ._pdf import print_pdf
+from ._pdf import start_pdf
 from ._show import show_count, show_date, show_money, show_signed, show_table
 from ._summary import key_figures, risk_tie_changes, scenario_headline
 
@@ -130,10 +130,18 @@ def render_report(
         content = _content(proj, inputs, q, out)
     html_path = out / "report.html"
     html_path.write_text(_page(proj, inputs, q, content), encoding="utf-8")
+    job = start_pdf(html_path, out / "report.pdf") if pdf else None
+    # the workbook is written while Chromium prints (a separate process)
+    sources = inputs.files.rename(columns={"path": "file"})[["file", "sha256"]]
+    content["figures"].save_tables(out, sources)
     pdf_status = (
-        print_pdf(html_path, out / "report.pdf", timeout=timeout)
-        if pdf
-        else {"written": False, "reason": "not asked for (pdf=False)", "fix": "render with pdf"}
+        job.wait(timeout)
+        if job is not None
+        else {
+            "written": False,
+            "reason": "not asked for (--no-pdf)",
+            "fix": "render without --no-pdf",
+        }
     )
     outputs = [html_path, *sorted((out / "charts").glob("*")), out / "tables.xlsx"]
     outputs += [out / "report.pdf"] if pdf_status.get("written") else []
@@ -167,8 +175,7 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         lang=proj.lang,
         threshold=proj.suppression_threshold,
     )
-    sources = inputs.files.rename(columns={"path": "file"})[["file", "sha256"]]
-    dash.save(out, sources=sources)
+    dash.save_charts(out, formats=("png",))  # each chart drawn once; the page embeds the PNG
     impacts = {name: impact(load_scenario(name), p, h) for name in proj.scenarios}
     with plots.house_style():
         axes = plots.plot_compare(list(impacts.values()), lang=proj.lang)
