@@ -263,11 +263,40 @@ def _add_impact(imp: argparse.ArgumentParser) -> None:
 
 
 def _add_report(rep: argparse.ArgumentParser) -> None:
+    rep.add_argument("--project", type=Path, metavar="FILE", help="a kvanalytics.yaml project file")
+    rep.add_argument("--partnerships", type=Path, nargs="+", default=[], metavar="F")
+    rep.add_argument("--headcounts", type=Path, nargs="+", default=[], metavar="G")
+    rep.add_argument(
+        "--horizon",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="F",
+        help="Horizon participation tables (CORDIS, Dashboard); needs --home",
+    )
+    rep.add_argument("--home", help="--horizon: the home organisation's PIC (9 digits) or name")
+    rep.add_argument(
+        "--columns",
+        type=Path,
+        metavar="MAP",
+        help="YAML mapping of extra headers to fields, for --partnerships",
+    )
+    rep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a --partnerships file without that column (repeatable)",
+    )
+    rep.add_argument(
+        "--data", type=Path, help="a folder of sample-style files (default: the bundled sample)"
+    )
     rep.add_argument("--quarter", help="e.g. 2026Q3; default the latest complete quarter")
-    rep.add_argument("--data", type=Path, help="directory with the raw files (default data/raw)")
-    rep.add_argument("--lang", choices=["en", "nl"], default="en")
-    rep.add_argument("--risk-profile", default="freedom-house-2024")
+    rep.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
+    rep.add_argument("--risk-profile", help="default: the project's, else freedom-house-2024")
     rep.add_argument("--out", type=Path, help="output directory (default reports/<quarter>)")
+    rep.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    rep.add_argument("--no-cache", action="store_true", help="ingest every input afresh")
     rep.set_defaults(func=_cmd_report)
 
 
@@ -660,48 +689,69 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
         print(f"wrote {args.out}")
 
 
+def _report_project(args: argparse.Namespace) -> Project:
+    """The project the report options describe: ``--project F`` or the input options."""
+    inputs = [
+        o
+        for o, v in [
+            ("--partnerships", args.partnerships),
+            ("--headcounts", args.headcounts),
+            ("--horizon", args.horizon),
+            ("--home", args.home),
+            ("--columns", args.columns),
+            ("--set", args.set),
+            ("--data", args.data),
+        ]
+        if v
+    ]
+    if args.project is not None:
+        if inputs:
+            raise OptionError(
+                f"--project conflicts with {', '.join(inputs)}: the project file names its "
+                "inputs; edit it, or give the input options without --project."
+            )
+        _input_file(args.project, "--project", "a kvanalytics.yaml project file")
+        return load_project(args.project)
+    if args.data is not None:
+        _data_dir(args.data, "--data")
+    return project_from_options(
+        partnerships=[_input_file(f, "--partnerships") for f in args.partnerships],
+        headcounts=[_input_file(f, "--headcounts") for f in args.headcounts],
+        horizon=[_input_file(f, "--horizon") for f in args.horizon],
+        home=args.home,
+        columns=_read_columns_yaml(args.columns),
+        defaults=_parse_sets(args.set),
+        data_dir=args.data,
+        risk_profile=args.risk_profile or "freedom-house-2024",
+    )
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
-    # Every option is checked here, before the first notebook runs (rendering takes ~30 s).
+    # Every option is checked here, before anything is read or drawn.
     quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter is not None else None
-    data = _data_dir(args.data, "--data") if args.data is not None else None
     out = _output_dir(args.out, "--out") if args.out is not None else None
-    _named("--risk-profile", load_risk_profile, args.risk_profile)
-    try:
-        done = render_report(
-            quarter=quarter,
-            data_dir=data,
-            lang=args.lang,
-            risk_profile=args.risk_profile,
-            out_dir=out,
-        )
-    except Exception as exc:
-        user_error = _notebook_user_error(exc)
-        if user_error is None:
-            raise
-        raise user_error from exc
+    if args.risk_profile is not None:
+        _named("--risk-profile", load_risk_profile, args.risk_profile)
+    project = _report_project(args)
+    done = render_report(
+        project,
+        quarter=quarter,
+        lang=args.lang,
+        risk_profile=args.risk_profile,
+        out_dir=out,
+        pdf=not args.no_pdf,
+        cache=not args.no_cache,
+    )
+    manifest = json.loads((done / "manifest.json").read_text(encoding="utf-8"))
+    for note in manifest.get("warnings", []):
+        print(f"kvanalytics: note: {note}", file=sys.stderr)
     print(f"wrote {done / 'report.html'}")
+    pdf = manifest.get("pdf", {})
+    if pdf.get("written"):
+        print(f"wrote {done / 'report.pdf'}")
+    elif not args.no_pdf:
+        print(f"kvanalytics: PDF skipped: {pdf.get('reason')}; {pdf.get('fix')}", file=sys.stderr)
     return EXIT_OK
-
-
-def _notebook_user_error(exc: Exception) -> NotebookError | None:
-    """A :class:`NotebookError` when a notebook stopped on a :class:`KvError`, else None.
-
-    papermill reports an exception raised in a notebook as ``PapermillExecutionError`` with
-    the original class name (``ename``) and message (``evalue``).
-    """
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    if type(exc).__name__ != "PapermillExecutionError" or ename not in _kv_error_names():
-        return None
-    return NotebookError(f"a report notebook stopped: {ename}: {evalue}")
-
-
-def _kv_error_names() -> set[str]:
-    names, todo = set(), [KvError]
-    while todo:
-        cls = todo.pop()
-        names.add(cls.__name__)
-        todo.extend(cls.__subclasses__())
-    return names
 
 
 # ------------------------------------------------------------------------------------------------
@@ -729,45 +779,30 @@ def _add_dashboard(d: argparse.ArgumentParser) -> None:
     d.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     d.add_argument("--no-browser", action="store_true", help="do not open a browser")
     d.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
-    d.set_defaults(func=_cmd_dashboard)
+    d.set_defaults(func=_cmd_dashboard, risk_profile=None)  # _report_project reads risk_profile
 
 
 def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The project the dashboard reads, checked and read once here (a bad input is a KvError
-    before any server starts; the ingest is then reused by the notebook), as the JSON settings
-    the notebook reads (:func:`kvanalytics.widgets.dashboard_inputs`)."""
-    given = [
-        o
-        for o in ("data", "partnerships", "headcounts", "horizon", "home", "columns")
-        if getattr(args, o)
-    ] + (["set"] if args.set else [])
-    if args.project is not None and given:
-        raise OptionError(
-            f"--project conflicts with --{', --'.join(given)}; the project file names its inputs "
-            "(give either --project F or the input options)."
-        )
-    project: Project
-    if args.project is not None:
-        _input_file(args.project, "--project", "a project file (kvanalytics.yaml)")
-        project = load_project(args.project)
-        settings: dict[str, Any] = {"project": str(args.project.resolve())}
-    else:
-        if args.data is not None:
-            _data_dir(args.data, "--data")
-        options = {
-            "partnerships": [str(f.resolve()) for f in args.partnerships],
-            "headcounts": [str(f.resolve()) for f in args.headcounts],
-            "horizon": [str(f.resolve()) for f in args.horizon],
-            "home": args.home,
-            "columns": str(args.columns.resolve()) if args.columns else None,
-            "defaults": _parse_sets(args.set),
-            "data_dir": str(args.data.resolve()) if args.data else None,
-            "root": str(Path.cwd()),
-        }
-        project = project_from_options(**options)
-        settings = {"options": options}
+    """The project the dashboard reads, checked as the report's (:func:`_report_project`) and
+    read once here, so that a bad input is a KvError before any server starts (and the notebook
+    reuses the ingest); returned as the JSON settings the notebook reads
+    (:func:`kvanalytics.widgets.dashboard_inputs`), with absolute paths."""
+    project = _report_project(args)
     read_inputs(project)
-    settings["lang"] = args.lang or project.lang
+    settings: dict[str, Any] = {"lang": args.lang or project.lang}
+    if args.project is not None:
+        settings["project"] = str(args.project.resolve())
+        return settings
+    settings["options"] = {
+        "partnerships": [str(f.resolve()) for f in args.partnerships],
+        "headcounts": [str(f.resolve()) for f in args.headcounts],
+        "horizon": [str(f.resolve()) for f in args.horizon],
+        "home": args.home,
+        "columns": _read_columns_yaml(args.columns),
+        "defaults": _parse_sets(args.set),
+        "data_dir": str(args.data.resolve()) if args.data else None,
+        "root": str(Path.cwd()),
+    }
     return settings
 
 

@@ -1,8 +1,12 @@
-"""Excel workbooks for readers: an "About" sheet, then one formatted sheet per table.
+"""Excel workbooks for analysts: an "About" sheet, then one formatted sheet per table.
 
-Each table sheet has a bold, frozen header row, an autofilter, column widths fitted to the
-content (capped) and number formats by column: integers ``#,##0``, money ``#,##0.00 "EUR"``,
-shares ``0.0%``, dates ``yyyy-mm-dd``. Excel shows the separators of the reader's locale.
+Each table sheet has a bold, frozen header row in the report language (labels from
+``labels.csv``, as the HTML tables of :mod:`kvanalytics.tables`), a column of country names
+beside each country code, identifiers (status, metric...) as labels, an autofilter, column
+widths fitted to the content (capped) and real Excel number formats on numeric cells, by the
+kind of column (:func:`kvanalytics.i18n.column_kind`): counts ``#,##0``, money ``"€" #,##0``,
+shares ``0.0%``, dates ``yyyy-mm-dd``; in a long table (``metric, unit, low, central, high``)
+each row has the format of its unit. Excel shows the separators of the reader's locale.
 
 Text that a spreadsheet could run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return) is written with a leading apostrophe, as text, so a partner called
@@ -37,6 +41,8 @@ from openpyxl.utils import get_column_letter
 
 from . import i18n, privacy
 from .i18n import label
+from .normalise import country_name
+from .tables import flatten, header_label, kinds_for_people, row_kinds, value_label
 
 __all__ = ["FORMATS", "sanitise_sheet_name", "to_excel"]
 
@@ -54,6 +60,7 @@ _SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:\x00-\x1f]")
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 _RIGHT = Alignment(horizontal="right")
+_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def sanitise_sheet_name(name: Any, taken: set[str] | None = None) -> str:
@@ -144,12 +151,26 @@ def _scalar(value: Any) -> Any:
 class _Column:
     """One column ready to write: cell values, a number format per cell kind, a width."""
 
-    def __init__(self, name: str, series: pd.Series) -> None:
+    def __init__(
+        self,
+        name: str,
+        series: pd.Series,
+        *,
+        header: str | None = None,
+        row_formats: list[str] | None = None,
+    ) -> None:
         self.name = name
+        self.header = name if header is None else header
         self.number_format: str | None = None
         self.right: list[bool] | None = None
         self.values, width = self._convert(series)
-        self.width = int(min(_MAX_WIDTH, max(_MIN_WIDTH, len(name) + 3, width + 2)))
+        self.row_formats = row_formats
+        head = max((len(w) for w in self.header.split()), default=0)  # headers wrap at spaces
+        self.width = int(min(_MAX_WIDTH, max(_MIN_WIDTH, head + 3, width + 2)))
+
+    def format_of(self, r: int) -> str | None:
+        """The number format of row ``r`` (a long table's rows have their unit's)."""
+        return self.row_formats[r] if self.row_formats is not None else self.number_format
 
     def _convert(self, s: pd.Series) -> tuple[list[Any], int]:
         name = self.name
@@ -241,16 +262,10 @@ def _number(text: str) -> float | None:
 # --------------------------------------------------------------------------------------------
 
 
-def _prepare(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
-    df = table.to_frame() if isinstance(table, pd.Series) else table
-    if not isinstance(df, pd.DataFrame):
+def _prepare(table: pd.DataFrame | pd.Series, *, labels: bool) -> pd.DataFrame:
+    if not isinstance(table, (pd.DataFrame, pd.Series)):
         raise TypeError(f"to_excel writes DataFrames, got {type(table).__name__}")
-    if not (isinstance(df.index, pd.RangeIndex) and df.index.name is None):
-        df = df.reset_index(allow_duplicates=True)
-    if isinstance(df.columns, pd.MultiIndex):
-        df = df.set_axis(
-            [" / ".join(str(p) for p in col if str(p) != "") for col in df.columns], axis=1
-        )
+    df = flatten(table, drop_names=labels)
     if len(df) + 1 > _MAX_ROWS or len(df.columns) > _MAX_COLS:
         raise ValueError(
             f"a table of {len(df):,} rows × {len(df.columns):,} columns does not fit on an Excel "
@@ -260,32 +275,73 @@ def _prepare(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
     return df
 
 
-def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
+def _header_cell(ws: Any, text: str, *, wrap: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=_safe_text(text))
     cell.font = _BOLD
     cell.fill = _HEADER_FILL
+    if wrap:
+        cell.alignment = _WRAP
     return cell
 
 
-def _write_table(ws: Any, df: pd.DataFrame) -> None:
-    columns = [_Column(str(name), df.iloc[:, i]) for i, name in enumerate(df.columns)]
+def _for_analysts(df: pd.DataFrame, lang: str | None) -> list[_Column]:
+    """The columns of a sheet: labelled headers, country names beside codes, value labels.
+
+    With ``lang=None`` the table is written as it is (column names as headers).
+    """
+    if lang is None:
+        return [_Column(str(name), df.iloc[:, i]) for i, name in enumerate(df.columns)]
+    frame = df  # flattened by _prepare
+    kinds = kinds_for_people(frame)
+    by_row = None
+    if "by_row" in kinds.values():
+        by_row = [_ROW_FORMATS[k] for k in row_kinds(frame)]
+    columns = []
+    for i, name in enumerate(frame.columns):
+        values, kind = frame.iloc[:, i], kinds[name]
+        header = header_label(name, lang)
+        if kind == "text":
+            values = values.astype(object).map(
+                lambda v, n=name: value_label(n, v, lang) if isinstance(v, str) else v
+            )
+        columns.append(
+            _Column(name, values, header=header, row_formats=by_row if kind == "by_row" else None)
+        )
+        if kind == "country":
+            names = country_name(values.astype("string").str.upper(), lang)
+            key = f"{name}_name"
+            columns.append(_Column(key, names, header=header_label(key, lang)))
+    return columns
+
+
+#: Excel number formats of a long table's rows, by the kind of their unit.
+_ROW_FORMATS: Mapping[str, str] = {
+    "money": i18n.EXCEL_FORMATS["money"],
+    "share": i18n.EXCEL_FORMATS["share"],
+    "count": "#,##0.##",
+}
+
+
+def _write_table(ws: Any, df: pd.DataFrame, lang: str | None = None) -> None:
+    columns = _for_analysts(df, lang)
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     ws.freeze_panes = "A2"
     last = get_column_letter(max(1, len(columns)))
     ws.auto_filter.ref = f"A1:{last}{len(df) + 1}"
-    ws.append([_header_cell(ws, col.name) for col in columns])
+    ws.append([_header_cell(ws, col.header, wrap=lang is not None) for col in columns])
     for r in range(len(df)):
         row = []
         for col in columns:
             value = col.values[r]
+            fmt = col.format_of(r)
             if col.right is not None and col.right[r]:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.alignment = _RIGHT
                 row.append(cell)
-            elif col.number_format is not None and isinstance(value, (int, float, dt.date)):
+            elif fmt is not None and isinstance(value, (int, float, dt.date)):
                 cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = col.number_format
+                cell.number_format = fmt
                 row.append(cell)
             else:
                 row.append(value)
@@ -377,7 +433,8 @@ def _write_about(
         ws.append([])
         ws.append(heading("parameters"))
         for key, value in parameters.items():
-            ws.append([_safe_text(str(key)), _scalar(value)])
+            name = label(str(key), lang) if i18n.has_label(str(key)) else str(key)
+            ws.append([_safe_text(name), _scalar(value)])
     if sources is not None:
         frame = _sources_frame(sources)
         ws.append([])
@@ -400,6 +457,7 @@ def to_excel(
     parameters: Mapping[str, Any] | None = None,
     suppression_note: str | None = None,
     lang: str = "en",
+    labels: bool = True,
 ) -> Path:
     """Write tables to an ``.xlsx`` workbook: an "About" sheet, then one sheet per table.
 
@@ -419,7 +477,12 @@ def to_excel(
         Note on small-cell suppression. When None and a table holds ``"<n"`` cells, a standard
         note is written.
     lang : {"en", "nl"}
-        Language of the About sheet (the sheet itself is always called "About").
+        Language of the headers and the About sheet (the sheet itself is always "About").
+    labels : bool
+        Write each table for analysts (default): headers labelled in ``lang``, a column of
+        country names beside each country code, identifiers (``status``, ``metric``...) as
+        labels; numbers stay numbers with Excel number formats (€, %, counts). ``False``
+        writes the tables as they are, column names as headers.
 
     Returns
     -------
@@ -439,7 +502,7 @@ def to_excel(
         raise TypeError(
             "to_excel takes a mapping of sheet name -> DataFrame, e.g. {'exposure': df}"
         )
-    frames = [_prepare(t) for t in tables.values()]
+    frames = [_prepare(t, labels=labels) for t in tables.values()]
     taken: set[str] = set()
     about_name = sanitise_sheet_name("About", taken)
     sheet_names = [sanitise_sheet_name(name, taken) for name in tables]
@@ -462,7 +525,7 @@ def to_excel(
         suppression_note=suppression_note,
     )
     for sheet, df in zip(sheet_names, frames, strict=True):
-        _write_table(wb.create_sheet(sheet), df)
+        _write_table(wb.create_sheet(sheet), df, lang if labels else None)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")

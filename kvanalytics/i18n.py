@@ -31,8 +31,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -61,6 +61,7 @@ __all__ = [
     "format_share",
     "format_value",
     "has_label",
+    "is_na",
     "is_share",
     "label",
     "number_formatter",
@@ -207,12 +208,8 @@ def format_number(x: Any, lang: str = "en", decimals: int = 0, *, percent: bool 
         return x
     if x is None or pd.isna(x):
         return ""
-    value = float(x) * (100 if percent else 1)
-    text = f"{value:,.{decimals}f}"
-    if text.lstrip("-").strip("0.,") == "":  # "-0" or "-0.0" after rounding
-        text = text.lstrip("-")
-    if lang == "nl":
-        text = text.translate(str.maketrans(",.", ".,"))
+    value = Decimal(repr(float(x))) * (100 if percent else 1)
+    text = _grouped(_rounded(value, decimals), decimals, lang)
     return text + ("%" if percent else "")
 
 
@@ -395,7 +392,8 @@ def has_label(key: str) -> bool:
 
 def _rounded(x: Any, decimals: int) -> Decimal:
     """``x`` rounded half away from zero (``2.5`` -> 3, ``999999.5`` -> 1000000)."""
-    value = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    exact = x if isinstance(x, Decimal) else Decimal(repr(float(x)))
+    value = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return value if value != 0 else abs(value)  # no "-0"
 
 
@@ -404,7 +402,14 @@ def _grouped(value: Decimal, decimals: int, lang: str) -> str:
     return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
-def _is_na(x: Any) -> bool:
+def is_na(x: Any) -> bool:
+    """Whether ``x`` is a missing scalar (None, NA, NaN, NaT); lists and text are not.
+
+    Examples
+    --------
+    >>> is_na(pd.NA), is_na("NA"), is_na(0)
+    (True, False, False)
+    """
     if x is None:
         return True
     try:
@@ -427,7 +432,7 @@ def format_count(x: Any, lang: str = "en", decimals: int | None = None) -> str:
     check_lang(lang)
     if isinstance(x, str):
         return x
-    if _is_na(x):
+    if is_na(x):
         return ""
     if decimals is None:
         decimals = 0 if float(x).is_integer() else 1
@@ -445,7 +450,7 @@ def format_share(x: Any, lang: str = "en", decimals: int = 1) -> str:
     check_lang(lang)
     if isinstance(x, str):
         return x
-    if _is_na(x):
+    if is_na(x):
         return ""
     value = Decimal(repr(float(x))) * 100
     return _grouped(_rounded(value, decimals), decimals, lang) + "%"
@@ -471,7 +476,7 @@ def format_money(x: Any, lang: str = "en") -> str:
     check_lang(lang)
     if isinstance(x, str):
         return x
-    if _is_na(x):
+    if is_na(x):
         return ""
     whole = _rounded(abs(float(x)), 0)
     sign = "-" if float(x) < 0 and whole != 0 else ""
@@ -498,7 +503,7 @@ def format_date(x: Any, lang: str = "en") -> str:
     ('30 Sep 2026', '30 sep 2026')
     """
     check_lang(lang)
-    if _is_na(x):
+    if is_na(x):
         return ""
     if isinstance(x, (dt.date, str, np.datetime64)):
         x = pd.Timestamp(x)
@@ -519,7 +524,7 @@ def format_quarter(x: Any, lang: str = "en") -> str:
     ('2026 Q3', '2026 K3')
     """
     check_lang(lang)
-    if _is_na(x):
+    if is_na(x):
         return ""
     if isinstance(x, pd.Period):
         period = x.asfreq("Q")
@@ -544,7 +549,7 @@ def format_cell(x: Any, kind: str | None, lang: str = "en") -> str:
     >>> format_cell(2, "tier", "en"), format_cell(True, "bool", "nl")
     ('high (2)', 'ja')
     """
-    if _is_na(x):
+    if is_na(x):
         return ""
     if kind == "count" or kind == "number":
         return format_count(x, lang, None if kind == "count" else decimals_of(np.array([x])))

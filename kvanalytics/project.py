@@ -56,6 +56,7 @@ __all__ = [
     "load_project",
     "project_from_options",
     "read_inputs",
+    "version",
 ]
 
 #: The bundled freeze scenarios a report compares when the project names none.
@@ -604,7 +605,8 @@ def _relpath(path: Path, root: Path) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
-def _version() -> str:
+def version() -> str:
+    """The installed kvanalytics version (part of every cache key and manifest)."""
     try:
         return metadata.version("kvanalytics")
     except metadata.PackageNotFoundError:
@@ -615,7 +617,7 @@ def _cache_key(project: Project, spec: InputSpec, hashes: Sequence[str]) -> str:
     """sha256 of the files' hashes and names, the reading options and the package version."""
     doc = {
         "format": _CACHE_FORMAT,
-        "version": _version(),
+        "version": version(),
         "files": [[project.relative(p), h] for p, h in zip(spec.paths, hashes, strict=True)],
         "options": spec.options(),
     }

@@ -23,22 +23,37 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import i18n, privacy
 from .i18n import label
 from .normalise import country_name
 
-__all__ = ["VALUE_COLUMNS", "for_people", "format_table", "kinds_for_people", "metric_label"]
+__all__ = [
+    "VALUE_COLUMNS",
+    "flatten",
+    "for_people",
+    "format_table",
+    "header_label",
+    "kinds_for_people",
+    "metric_label",
+    "row_kinds",
+    "value_label",
+]
 
 #: Columns of a long table whose kind is that of each row's ``unit`` (or ``metric``).
 VALUE_COLUMNS = ("low", "central", "high", "value")
 #: Columns whose values are identifiers written as labels (``metric`` ``agreements_frozen``).
 _LABELLED_VALUES = ("metric", "group")
 
-_CSS = [
+#: The name given to an unnamed index that carries information (faculties of a support table).
+_ROW_LABEL = "row_label"
+
+_CSS: list[Any] = [
     {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em"},
     {
         "selector": "th, td",
@@ -51,34 +66,57 @@ _CSS = [
 ]
 
 
-def _tidy(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
-    """A frame with a plain index (a meaningful index becomes columns) and flat column names."""
+def flatten(df: pd.DataFrame | pd.Series, *, drop_names: bool = True) -> pd.DataFrame:
+    """A frame with a plain index and flat ``str`` column names, as every output writes it.
+
+    A named index, or an unnamed one that is not row numbers (the faculties of a support
+    table), becomes the first column(s); MultiIndex columns are joined with `` / ``; a
+    ``country_name`` beside ``country`` is dropped (outputs write names in their language)
+    unless ``drop_names=False``.
+
+    Examples
+    --------
+    >>> flatten(pd.Series([3], index=pd.Index(["RU"], name="country"), name="n")).columns.tolist()
+    ['country', 'n']
+    """
     frame = df.to_frame() if isinstance(df, pd.Series) else df
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"tables take a DataFrame or Series, got {type(df).__name__}")
-    plain = isinstance(frame.index, pd.RangeIndex) and frame.index.name is None
-    if not plain and all(n is None for n in frame.index.names) and frame.index.nlevels == 1:
-        frame = frame.rename_axis("row_label")  # an unnamed index (faculties, "Total")
+    unnamed = all(n is None for n in frame.index.names)
+    # an unnamed integer index is row positions left by a filter, not information
+    plain = unnamed and pd.api.types.is_integer_dtype(frame.index.dtype)
+    if not plain and unnamed and frame.index.nlevels == 1:
+        frame = frame.rename_axis(_ROW_LABEL)  # an unnamed index (faculties, "Total")
     frame = frame.reset_index(drop=plain, allow_duplicates=True)
     if isinstance(frame.columns, pd.MultiIndex):
         frame = frame.set_axis(
             [" / ".join(str(p) for p in col if str(p) != "") for col in frame.columns], axis=1
         )
     frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
-    if "country" in frame.columns and "country_name" in frame.columns:
+    if drop_names and "country" in frame.columns and "country_name" in frame.columns:
         frame = frame.drop(columns="country_name")  # names are written beside the codes
     return frame
 
 
 def _published_kind(values: pd.Series) -> str | None:
-    """``count`` for a text column of published counts (numbers and ``<5`` / ``x``)."""
+    """``count`` (or ``number``) for a text or object column of published counts.
+
+    That is: numbers among suppressed cells (``<5``, ``x``, as text or mixed), or Python
+    numbers in an object column; None for anything else.
+    """
     if pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         return None
-    present = values.dropna()
+    present = values.dropna().astype(object)
     if present.empty:
         return None
-    cells = privacy.read_published(present.astype(object))
-    if not bool(cells.suppressed.any()) or bool((cells.numbers.isna() & ~cells.suppressed).any()):
+    cells = privacy.read_published(present)
+    not_number = cells.numbers.isna() & ~cells.suppressed
+    real_numbers = all(
+        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+        for v, m in zip(present, cells.suppressed, strict=True)
+        if not m
+    )
+    if bool(not_number.any()) or not (bool(cells.suppressed.any()) or real_numbers):
         return None
     return "count" if bool((cells.numbers.dropna() % 1 == 0).all()) else "number"
 
@@ -101,15 +139,24 @@ def kinds_for_people(df: pd.DataFrame) -> dict[str, str]:
         if long and name in VALUE_COLUMNS:
             kinds[name] = "by_row"
             continue
-        kind = i18n.column_kind(name, values) or "text"
+        kind: str = i18n.column_kind(name, values) or "text"
         if kind in ("text", "code", "tier", "count", "number"):
             kind = _published_kind(values) or kind
         kinds[name] = kind
     return kinds
 
 
-def _row_kinds(df: pd.DataFrame) -> pd.Series:
-    """Per row of a long table: the kind of its numbers, from ``unit`` (else ``metric``)."""
+def row_kinds(df: pd.DataFrame) -> pd.Series:
+    """Per row of a long table: the kind of its numbers, from ``unit`` (else ``metric``).
+
+    ``money`` or ``share`` when :func:`kvanalytics.i18n.column_kind` of the unit (metric) says
+    so, else ``count``.
+
+    Examples
+    --------
+    >>> row_kinds(pd.DataFrame({"unit": ["eur_per_year", "people"]})).tolist()
+    ['money', 'count']
+    """
     source = "unit" if "unit" in df.columns else "metric"
     if source not in df.columns:
         return pd.Series("count", index=df.index, dtype=object)
@@ -119,10 +166,20 @@ def _row_kinds(df: pd.DataFrame) -> pd.Series:
     return kinds.astype(object)
 
 
-def _value_label(column: str, value: Any, lang: str) -> str:
-    """An identifier as a label: ``status_active`` style keys, then the value itself."""
+def value_label(column: str, value: Any, lang: str = "en") -> str:
+    """A value of a text column as a reader reads it.
+
+    The key ``<column>_<value>`` (``status_active``, ``reason_invalid_date``) in
+    ``labels.csv``; for ``metric`` and ``group`` columns the value as a key
+    (:func:`metric_label`); else the value as it is.
+
+    Examples
+    --------
+    >>> value_label("status", "suspended", "nl"), value_label("faculty", "Law", "nl")
+    ('opgeschort', 'Law')
+    """
     text = str(value)
-    key = f"{column}_{text}".lower().replace(" ", "_")
+    key = re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_")
     if i18n.has_label(key):
         return label(key, lang)
     if column in _LABELLED_VALUES:
@@ -149,6 +206,27 @@ def metric_label(key: str, lang: str = "en") -> str:
     return label(key, lang)
 
 
+def header_label(name: str, lang: str = "en") -> str:
+    """The label of a column: from ``labels.csv``; a nationality code (``UA``) as its name.
+
+    Examples
+    --------
+    >>> header_label("agreements_active", "nl"), header_label("UA", "nl"), header_label("Total")
+    ('Actieve overeenkomsten', 'Oekraïne', 'Total')
+    """
+    if name == _ROW_LABEL:
+        return ""
+    if i18n.has_label(name):
+        return label(name, lang)
+    if re.fullmatch(r"[A-Z]{2}", name):
+        country = country_name([name], lang).iloc[0]
+        if pd.notna(country):
+            return str(country)
+    if i18n.has_label(name.lower()):
+        return label(name.lower(), lang)
+    return metric_label(name, lang)
+
+
 def _countries(values: pd.Series, lang: str) -> list[str | None]:
     codes = values.astype("string")
     names = country_name(codes.str.upper(), lang)
@@ -162,7 +240,7 @@ def _countries(values: pd.Series, lang: str) -> list[str | None]:
 
 
 def _column_for_people(
-    df: pd.DataFrame, i: int, kind: str, row_kinds: pd.Series | None, lang: str
+    df: pd.DataFrame, i: int, kind: str, per_row: pd.Series | None, lang: str
 ) -> list[str]:
     name = str(df.columns[i])
     values = df.iloc[:, i]
@@ -172,13 +250,13 @@ def _column_for_people(
     cells: list[str | None]
     if kind == "country":
         cells = _countries(values, lang)
-    elif kind == "by_row" and row_kinds is not None:
+    elif kind == "by_row" and per_row is not None:
         cells = [
             i18n.format_cell(v, k, lang) or None
-            for v, k in zip(values.astype(object), row_kinds, strict=True)
+            for v, k in zip(values.astype(object), per_row, strict=True)
         ]
     elif kind == "text":
-        cells = [None if i18n._is_na(v) else _value_label(name, v, lang) for v in values]
+        cells = [None if i18n.is_na(v) else value_label(name, v, lang) for v in values]
     else:
         cells = [i18n.format_cell(v, kind, lang) or None for v in values.astype(object)]
     return [unknown if c is None or c == "" else c for c in cells]
@@ -186,14 +264,14 @@ def _column_for_people(
 
 def _for_people(df: pd.DataFrame | pd.Series, lang: str) -> tuple[pd.DataFrame, list[str]]:
     i18n.check_lang(lang)
-    frame = _tidy(df)
+    frame = flatten(df)
     kinds = kinds_for_people(frame)
-    row_kinds = _row_kinds(frame) if "by_row" in kinds.values() else None
+    per_row = row_kinds(frame) if "by_row" in kinds.values() else None
     columns = [
-        _column_for_people(frame, i, kinds[str(c)], row_kinds, lang)
+        _column_for_people(frame, i, kinds[str(c)], per_row, lang)
         for i, c in enumerate(frame.columns)
     ]
-    headers = _unique([metric_label(str(c), lang) for c in frame.columns])
+    headers = _unique([header_label(str(c), lang) for c in frame.columns])
     out = pd.DataFrame(
         {h: pd.Series(col, dtype="str") for h, col in zip(headers, columns, strict=True)}
     )
@@ -267,7 +345,7 @@ def format_table(
     Returns
     -------
     str
-        ``<div class="kv-table">`` holding a ``<table>`` (and the note).
+        ``<div class="kv-table-wrap">`` holding a ``<table>`` (and the note).
 
     Examples
     --------
@@ -283,10 +361,14 @@ def format_table(
     styler = people.style.hide(axis="index")
     styler.set_uuid(f"kv{digest}")
     styler.format(escape="html").format_index(escape="html", axis=1)
-    right = [
-        {"selector": f"td.col{i}, th.col{i}", "props": "text-align: right; white-space: nowrap"}
+    right: list[Any] = [
+        rule
         for i, k in enumerate(kinds)
         if k == "number"
+        for rule in (
+            {"selector": f"td.col{i}", "props": "text-align: right; white-space: nowrap"},
+            {"selector": f"th.col{i}", "props": "text-align: right"},
+        )
     ]
     styler.set_table_styles(
         [*_CSS, *right, {"selector": "td", "props": "font-variant-numeric: tabular-nums"}]
@@ -296,4 +378,4 @@ def format_table(
         styler.set_caption(html.escape(caption))
     body = styler.to_html()
     note = f'<p class="kv-source">{html.escape(source_note)}</p>' if source_note else ""
-    return f'<div class="kv-table">{body}{note}</div>'
+    return f'<div class="kv-table-wrap">{body}{note}</div>'

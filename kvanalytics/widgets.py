@@ -842,11 +842,15 @@ class DashboardInputs:
 
 
 def dashboard_inputs(
-    *, data_dir: str | Path = "", project: str | Path = "", lang: str = "en"
+    *,
+    project_file: str | Path | None = None,
+    partnerships: Sequence[str | Path] | None = None,
+    headcounts: Sequence[str | Path] | None = None,
+    lang: str | None = None,
 ) -> DashboardInputs:
     """Read the dashboard's inputs: the settings ``kvanalytics dashboard`` wrote when it started
     the notebook (the file named by environment variable :data:`ENV_SETTINGS`), else the
-    notebook's parameters.
+    notebook's parameters (as notebooks 01-04 take them: input paths win over the project).
 
     The settings file is JSON: ``{"project": path}`` or ``{"options": {...}}`` (the keyword
     arguments of :func:`kvanalytics.project.project_from_options`, paths absolute), and
@@ -855,12 +859,12 @@ def dashboard_inputs(
 
     Parameters
     ----------
-    data_dir : str or Path
-        A folder of sample-style files (``sample_partnerships.csv``, ``sample_headcounts.xlsx``);
-        empty: the bundled sample.
-    project : str or Path
-        A project file (``kvanalytics.yaml``); wins over ``data_dir``.
-    lang : {"en", "nl"}
+    project_file : str or Path, optional
+        A project file (``kvanalytics.yaml``).
+    partnerships, headcounts : sequence of paths, optional
+        Export files; given, they win over ``project_file``.
+    lang : {"en", "nl"}, optional
+        Default: the project's.
 
     Returns
     -------
@@ -868,15 +872,18 @@ def dashboard_inputs(
 
     Examples
     --------
-    >>> inputs = dashboard_inputs(data_dir="data/raw")  # doctest: +SKIP
+    >>> inputs = dashboard_inputs(partnerships=["data/raw/sample_partnerships.csv"])  # doctest: +SKIP
     """
     settings = os.environ.get(ENV_SETTINGS)
-    options: dict[str, Any] = {"data_dir": data_dir or None}
+    options: dict[str, Any] = {"partnerships": partnerships, "headcounts": headcounts or []}
     if settings:
         d = json.loads(Path(settings).read_text(encoding="utf-8"))
-        project, lang = d.get("project") or "", d.get("lang", lang)
-        options = d.get("options") or {}
+        project_file, lang, options = d.get("project"), d.get("lang", lang), d.get("options", {})
+    if project_file and not options.get("partnerships"):
+        project = load_project(project_file)
+    else:
+        project = project_from_options(**{**options, "lang": lang or "en"})
+    lang = lang or project.lang
     check_lang(lang)
-    proj = load_project(project) if project else project_from_options(lang=lang, **options)
-    inputs: Inputs = read_inputs(proj)
+    inputs: Inputs = read_inputs(project)
     return DashboardInputs(inputs.partnerships, inputs.headcounts, lang, tuple(inputs.notes))

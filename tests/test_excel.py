@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kvanalytics import i18n
+import kvanalytics as kv
+from kvanalytics import i18n, privacy
 from kvanalytics.excel import FORMATS, sanitise_sheet_name, to_excel
 from kvanalytics.privacy import suppress_counts
+from kvanalytics.tables import for_people, header_label
 
 HOSTILE = "=cmd|' /C calc'!A0"
 
@@ -39,7 +41,7 @@ def header(ws) -> list[str]:
 
 
 def column(ws, name: str) -> list:
-    idx = header(ws).index(name)
+    idx = header(ws).index(header_label(name, "en"))
     return [row[idx] for row in ws.iter_rows(min_row=2)]
 
 
@@ -83,7 +85,7 @@ def test_about_sheet(workbook):
     assert made <= stamp <= saved
     assert "kvanalytics version" in values
     assert values[values.index("kvanalytics version") + 1]  # a version, whatever it is
-    for key, value in (("quarter", "2024Q3"), ("risk_profile", "freedom-house-2024"), ("top", 25)):
+    for key, value in (("Quarter", "2024Q3"), ("Risk profile", "freedom-house-2024"), ("top", 25)):
         assert values[values.index(key) + 1] == value
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     assert values[values.index("partnerships.csv") + 1] == digest
@@ -97,12 +99,12 @@ def test_table_sheet_layout(workbook):
     out, _ = workbook
     ws = load_workbook(out)["exposure"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:I4"
+    assert ws.auto_filter.ref == "A1:J4"  # 9 columns and the country names beside the codes
     assert all(c.font.bold for c in ws[1])
-    assert header(ws)[:3] == ["country", "partner", "agreements_active"]
-    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
+    assert header(ws)[:4] == ["Country", "Country name", "Partner", "Active agreements"]
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHIJ"]
     assert all(6 <= w <= 60 for w in widths)
-    assert ws.column_dimensions["B"].width > ws.column_dimensions["A"].width  # fitted to content
+    assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width  # fitted to content
 
 
 def test_number_formats(workbook):
@@ -110,7 +112,7 @@ def test_number_formats(workbook):
     ws = load_workbook(out)["exposure"]
     formats = {
         "agreements_active": FORMATS["integer"],
-        "value_eur": '#,##0.00 "EUR"',
+        "value_eur": '"€" #,##0',
         "share_of_total": "0.0%",
         "start": "yyyy-mm-dd",
         "balance": "#,##0",
@@ -126,7 +128,7 @@ def test_number_formats(workbook):
 def test_formula_injection_is_escaped(workbook):
     out, _ = workbook
     ws = load_workbook(out)["exposure"]
-    for cell in ws["B"] + ws["H"]:
+    for cell in ws["C"] + ws["I"]:
         assert cell.data_type != "f", cell.value
     partners = [c.value for c in column(ws, "partner")]
     assert partners == ["'" + HOSTILE, "'+31 20 525 9111", "'-5"]
@@ -243,7 +245,7 @@ def test_index_and_timezones_and_categoricals(tmp_path):
     )
     out = to_excel({"t": frame}, tmp_path / "t.xlsx")
     ws = load_workbook(out)["t"]
-    assert header(ws) == ["key", "when", "kind", "flag", "agreement_id"]
+    assert header(ws) == ["Key", "When", "Kind of tie", "Flag", "Agreement"]
     row = [c for c in ws[2]]
     assert row[0].value == "A1"
     assert row[1].value == dt.datetime(2024, 1, 1, 10, 30)  # wall time kept
@@ -273,5 +275,100 @@ def test_empty_table(tmp_path):
         {"empty": pd.DataFrame({"country": pd.Series([], dtype="str")})}, tmp_path / "e.xlsx"
     )
     ws = load_workbook(out)["empty"]
-    assert header(ws) == ["country"]
+    assert header(ws) == ["Country", "Country name"]
     assert ws.max_row == 1
+
+
+# --------------------------------------------------------------------------------------------
+# For analysts: the report language, country names, per-row formats, suppressed as the HTML
+# --------------------------------------------------------------------------------------------
+
+
+def test_dutch_headers_country_names_and_value_labels(tmp_path):
+    table = pd.DataFrame(
+        {
+            "country": ["RU", "NA", None],
+            "status": ["suspended", "active", None],
+            "agreements_active": [1653, 2, 0],
+            "value_eur": [10_344_307.22, 950_000.0, None],
+            "share_of_total": [0.125, 0.5, 0.375],
+        }
+    )
+    out = to_excel({"t": table}, tmp_path / "nl.xlsx", lang="nl")
+    ws = load_workbook(out)["t"]
+    assert header(ws) == [
+        "Land",
+        "Naam land",
+        "Status",
+        "Actieve overeenkomsten",
+        "Waarde (EUR per jaar)",
+        "Aandeel van totaal",
+    ]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [r[:3] for r in rows] == [
+        ["RU", "Rusland", "opgeschort"],
+        ["NA", "Namibië", "actief"],
+        [None, None, None],
+    ]
+    assert rows[0][3:] == [1653, 10_344_307.22, 0.125]  # numbers stay numbers
+    formats = [c.number_format for c in ws[2]][3:]
+    assert formats == ["#,##0", '"€" #,##0', "0.0%"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:F4"
+    assert all(c.alignment.wrap_text for c in ws[1])  # long headers wrap, not widen
+
+
+def test_labels_false_writes_the_table_as_it_is(tmp_path):
+    table = pd.DataFrame({"country": ["RU"], "agreements_active": [3]})
+    ws = load_workbook(to_excel({"t": table}, tmp_path / "raw.xlsx", labels=False))["t"]
+    assert header(ws) == ["country", "agreements_active"]
+
+
+def test_long_tables_format_each_row_by_its_unit(tmp_path):
+    summary = pd.DataFrame(
+        {
+            "metric": ["agreements_frozen", "value_eur_stopped", "phd_affected"],
+            "unit": ["agreements", "eur_per_year", "people"],
+            "low": [3.0, 2_500_000.0, "<5"],
+            "central": [4.5, 2_600_000.0, "<5"],
+            "high": [5.0, 2_700_000.0, 9],
+        }
+    )
+    ws = load_workbook(to_excel({"s": summary}, tmp_path / "s.xlsx"))["s"]
+    assert header(ws) == ["Metric", "Unit", "Low", "Central", "High"]
+    rows = list(ws.iter_rows(min_row=2))
+    assert rows[0][0].value == "Agreements frozen" and rows[0][1].value == "agreements"
+    assert [c.number_format for c in rows[0][2:]] == ["#,##0.##"] * 3
+    assert [c.value for c in rows[1][2:]] == [2_500_000, 2_600_000, 2_700_000]
+    assert [c.number_format for c in rows[1][2:]] == ['"€" #,##0'] * 3
+    assert [c.value for c in rows[2][2:]] == ["<5", "<5", 9]
+    assert rows[2][2].alignment.horizontal == "right"
+
+
+def test_workbook_cells_are_suppressed_exactly_as_the_html(tmp_path, sample_dir):
+    p = kv.read_partnerships(sample_dir / "sample_partnerships.csv", errors="collect").table
+    h = kv.read_headcounts(sample_dir / "sample_headcounts.xlsx")
+    freeze = kv.impact(kv.load_scenario("nl-2022-freeze"), p, h)
+    exposure = kv.exposure(p, h, by=("country",), at="2026-09-30")
+    people = [c for c in ("degree_student", "phd", "academic_staff", "students") if c in exposure]
+    published = {
+        "by_country": privacy.suppress_counts(exposure, people),
+        "support": privacy.suppress(freeze.support_table()).table,
+        "summary": privacy.published(freeze.summary),
+    }
+    wb = load_workbook(to_excel(published, tmp_path / "p.xlsx", lang="nl"))
+    marks_seen = 0
+    for name, table in published.items():
+        ws = wb[name]
+        html_cells = for_people(table, lang="nl")  # what format_table shows
+        by_header = {c.value or "": i for i, c in enumerate(ws[1])}
+        rows = list(ws.iter_rows(min_row=2, values_only=True))
+        for head in html_cells.columns:
+            xl = [r[by_header[head]] for r in rows]
+            shown = html_cells[head].tolist()
+            for x, s in zip(xl, shown, strict=True):
+                if s in ("<5", "x"):
+                    assert x == s, (name, head)
+                    marks_seen += 1
+                elif isinstance(x, str):
+                    assert x not in ("<5", "x"), (name, head, "suppressed in Excel only")
+    assert marks_seen > 5

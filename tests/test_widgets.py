@@ -268,7 +268,7 @@ def test_dashboard_inputs_follow_the_settings_file_of_the_command(
         encoding="utf-8",
     )
     monkeypatch.setenv(kvw.ENV_SETTINGS, str(settings))
-    inputs = kvw.dashboard_inputs(data_dir="no/such/folder")
+    inputs = kvw.dashboard_inputs(project_file="no/such/kvanalytics.yaml")
     assert inputs.lang == "nl" and inputs.headcounts is None and len(inputs.partnerships) > 0
     app = kvw.whatif_app(inputs.partnerships, inputs.headcounts, lang=inputs.lang)
     assert app.message.value == ""  # without headcounts people are unknown, not an error
