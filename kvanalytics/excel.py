@@ -309,7 +309,7 @@ def _for_analysts(df: pd.DataFrame, lang: str | None) -> list[_Column]:
         )
         if kind == "country":
             names = country_name(values.astype("string").str.upper(), lang)
-            key = f"{name}_name"
+            key = f"{name}_names"  # "Country name" beside "Country"
             columns.append(_Column(key, names, header=header_label(key, lang)))
     return columns
 

@@ -179,9 +179,12 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     ('opgeschort', 'Law')
     """
     text = str(value)
-    key = re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_")
-    if i18n.has_label(key):
-        return label(key, lang)
+    for key in (
+        f"{column}_{text}",  # scenario_nl-2022-freeze
+        re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_"),  # timing_listed_...
+    ):
+        if i18n.has_label(key):
+            return label(key, lang)
     if column in _LABELLED_VALUES:
         return metric_label(text, lang)
     return text
