@@ -111,12 +111,9 @@ _DEBOUNCE_S = 0.15
 #: Labels the dashboard needs that kvanalytics/data/labels.csv does not hold yet (en, nl); used
 #: only while the label file lacks the key (the rows are proposed for it; then delete these).
 _PENDING_LABELS: dict[str, tuple[str, str]] = {
-    "countries": ("Countries", "Landen"),
     "watchlists": ("Watchlists", "Signaleringslijsten"),
     "effective_date": ("Effective date", "Ingangsdatum"),
-    "measures": ("Measures", "Maatregelen"),
     "custom_whatif": ("custom what-if", "eigen wat-als"),
-    "total": ("Total", "Totaal"),
     "freeze_institutional": ("Freeze institutional ties", "Institutionele banden bevriezen"),
     "stop_financial_flows": ("Stop money flows", "Geldstromen stoppen"),
     "stop_data_exchange": ("Stop data exchange", "Gegevensuitwisseling stoppen"),
@@ -140,9 +137,6 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
         "Aandeel van de mensen met recht op steun dat die gebruikt",
     ),
     "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
-    "exchange_in_stopped": ("Incoming exchange stopped", "Inkomende uitwisseling gestopt"),
-    "exchange_out_recalled": ("Outgoing exchange recalled", "Uitgaande uitwisseling teruggehaald"),
-    "degree_students_lost": ("Degree students lost", "Verloren diplomastudenten"),
     "nothing_hit": ("No agreement is hit.", "Geen overeenkomst geraakt."),
     "by_faculty_central": (
         "Per faculty (central estimate)",
