@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import socket
 
 import pandas as pd
 import pytest
 
+from kvanalytics import cli
 from kvanalytics import widgets as kvw
 from kvanalytics.errors import ScenarioError
 from kvanalytics.ingest import read_headcounts, read_partnerships
@@ -272,3 +274,42 @@ def test_dashboard_inputs_follow_the_settings_file_of_the_command(
     assert inputs.lang == "nl" and inputs.headcounts is None and len(inputs.partnerships) > 0
     app = kvw.whatif_app(inputs.partnerships, inputs.headcounts, lang=inputs.lang)
     assert app.message.value == ""  # without headcounts people are unknown, not an error
+
+
+# --------------------------------------------------------------------------------------------
+# The dashboard command: every user error before a server starts
+# --------------------------------------------------------------------------------------------
+
+
+def _dashboard(capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(["dashboard", "--no-browser", *args])
+    return code, capsys.readouterr().err
+
+
+def test_a_missing_input_is_an_error_before_any_server_starts(capsys, monkeypatch):
+    monkeypatch.setattr(cli.subprocess, "Popen", _no_server)
+    code, err = _dashboard(capsys, "--partnerships", "no/such/export.csv")
+    assert code == 2 and "no/such/export.csv" in err and "no such file" in err
+    assert "Traceback" not in err
+
+
+def test_conflicting_inputs_and_a_bad_port_are_refused(capsys, monkeypatch, sample_dir):
+    monkeypatch.setattr(cli.subprocess, "Popen", _no_server)
+    code, err = _dashboard(capsys, "--project", "kvanalytics.yaml", "--data", str(sample_dir))
+    assert code == 2 and "--project conflicts with --data" in err
+    code, err = _dashboard(capsys, "--port", "70000", "--data", str(sample_dir))
+    assert code == 2 and "--port 70000" in err
+
+
+def test_a_busy_port_is_a_clear_error(capsys, monkeypatch, sample_dir):
+    monkeypatch.setattr(cli.subprocess, "Popen", _no_server)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, err = _dashboard(capsys, "--port", str(port), "--data", str(sample_dir))
+    assert code == 2 and f"127.0.0.1:{port} is in use" in err and "--port" in err
+
+
+def _no_server(*args, **kwargs):
+    raise AssertionError("a server was started")
