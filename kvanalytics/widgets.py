@@ -123,7 +123,7 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
     "review": ("Review ties", "Banden beoordelen"),
     "condition": ("Set conditions", "Voorwaarden stellen"),
     "share_unknown_financial_flows_true": ("Unknown money flows", "Onbekende geldstromen"),
-    "share_unknown_data_exchange_true": ("Unknown data exchange", "Onbekende data-uitwisseling"),
+    "share_unknown_data_exchange_true": ("Unknown data exchange", "Onbekende datastromen"),
     "share_unknown_financial_flows_true_help": (
         "Of the agreements whose money flows are unknown, the share that do carry money",
         "Van de overeenkomsten met onbekende geldstromen het aandeel dat wel geld heeft",
@@ -138,6 +138,15 @@ _PENDING_LABELS: dict[str, tuple[str, str]] = {
     ),
     "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
     "nothing_hit": ("No agreement is hit.", "Geen overeenkomst geraakt."),
+    "whatif_title": ("Sanctions what-if", "Wat als: sancties"),
+    "whatif_intro": (
+        "Pick a bundled scenario or build your own: countries, watchlists, measures, effective "
+        "date, and ranges for what the data does not say. The headline, the chart and the table "
+        "per faculty follow every change.",
+        "Kies een meegeleverd scenario of stel er zelf een samen: landen, signaleringslijsten, "
+        "maatregelen, ingangsdatum en bandbreedtes voor wat de gegevens niet zeggen. De "
+        "kerncijfers, de grafiek en de tabel per faculteit volgen elke wijziging.",
+    ),
     "by_faculty_central": (
         "Per faculty (central estimate)",
         "Per faculteit (centrale schatting)",
@@ -600,7 +609,7 @@ _CSS = """<style>
 .kv-card-label{font-size:12px;color:#444}
 .kv-headline-value{font-size:20px;font-weight:bold;color:#0b3c6f}
 .kv-scenario{font-size:14px;margin:2px 0}
-.kv-note{font-size:11px;color:#666}
+.kv-note{font-size:11px;color:#666;line-height:1.35}
 .kv-error{border:1px solid #b00;background:#fff3f3;color:#700;padding:6px 10px;white-space:pre-wrap}
 .kv-chart{display:flex;flex-wrap:wrap;gap:24px;margin:10px 0}
 .kv-panel{flex:1 1 330px;max-width:520px}
@@ -611,6 +620,10 @@ _CSS = """<style>
 .kv-bar{position:absolute;left:0;top:0;height:12px;background:#0072B2}
 .kv-range{position:absolute;top:5px;height:2px;background:#222}
 .kv-bar-value{flex:0 0 90px;text-align:right;font-variant-numeric:tabular-nums}
+.kv-title{font-size:24px;font-weight:normal;margin:4px 0 6px}
+.kv-intro{font-size:14px;margin:0 0 12px;max-width:70em;line-height:1.4}
+.kv-table td:first-child{min-width:11em;overflow-wrap:normal !important}
+.kv-table th{overflow-wrap:normal !important}
 .kv-table{border-collapse:collapse;font-size:13px}
 .kv-table th,.kv-table td{border-bottom:1px solid #ddd;padding:3px 8px}
 .kv-table th{text-align:left;background:#f2f2f2}
@@ -698,7 +711,11 @@ class WhatIfApp(widgets.VBox):
             [self.message, self.headline, self.chart, self.table],
             layout=widgets.Layout(flex="1 1 auto", padding="0 0 0 16px", overflow="hidden"),
         )
-        return [widgets.HBox([left, right], layout=widgets.Layout(width="100%"))]
+        intro = widgets.HTML(
+            _CSS + f"<h2 class='kv-title'>{html.escape(_label('whatif_title', self._lang))}</h2>"
+            f"<p class='kv-intro'>{html.escape(_label('whatif_intro', self._lang))}</p>"
+        )
+        return [intro, widgets.HBox([left, right], layout=widgets.Layout(width="100%"))]
 
     def values(self) -> dict[str, Any]:
         """The current control values (for :func:`scenario_from_controls`); None for a control
