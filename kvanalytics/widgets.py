@@ -585,7 +585,7 @@ def _headline_html(s: Scenario, out: WhatIfOutputs, lang: str) -> str:
     )
     when = format_date(s.effective, lang)
     return (
-        _CSS + f"<div class='kv-scenario'><b>{html.escape(s.name)}</b> · "
+        _CSS + f"<div class='kv-scenario'><b>{html.escape(_scenario_name(s.name, lang))}</b> · "
         f"{html.escape(_label('effective_date', lang))} {when}</div>"
         f"<div class='kv-cards'>{cards}</div>"
         f"<div class='kv-note'>{html.escape(_range_note(lang))}</div>"
@@ -678,7 +678,7 @@ class WhatIfApp(widgets.VBox):
         )
         self.picker = widgets.Dropdown(
             options=[(_label("custom_whatif", lang), CUSTOM)]
-            + [(n, n) for n in list_scenarios()["name"]],
+            + [(_scenario_name(n, lang), n) for n in list_scenarios()["name"]],
             **_wide(_label("scenario", lang)),
         )
         self.controls = {c.key: c.make(choices) for c in CONTROLS}
@@ -777,6 +777,14 @@ class WhatIfApp(widgets.VBox):
         self.headline.value = _headline_html(s, out, self._lang)
         self.chart.value = out.chart
         self.table.value = _table_html(out.table, self._lang)
+
+
+def _scenario_name(name: str, lang: str) -> str:
+    """A bundled scenario's display name from the label file (``scenario_<name>``), else its id;
+    a changed one keeps its ``(what-if)`` mark."""
+    base, changed, mark = name.partition(" (what-if)")
+    shown = label(f"scenario_{base}", lang) if has_label(f"scenario_{base}") else base
+    return shown + changed + mark
 
 
 def _offer(w: widgets.Widget, value: Sequence[str], lang: str | None) -> None:
