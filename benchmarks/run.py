@@ -18,6 +18,7 @@ BENCHES = (
     "bench_exposure",
     "bench_scenarios",
     "bench_report",
+    "bench_dashboard",
 )
 
 

@@ -17,12 +17,21 @@ Exit status
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import importlib.util
 import json
 import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
 import traceback
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,11 +53,13 @@ from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
+from .project import Project, load_project, project_from_options, read_inputs
 from .reference import load_risk_profile, load_watchlist
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
 from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
 from .screening import Screening, screen
+from .widgets import DASHBOARD_NOTEBOOK, ENV_SETTINGS
 
 __all__ = ["main"]
 
@@ -164,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
         ("impact", "freeze impact of a scenario", _add_impact),
         ("screen", "screen partners against watchlists: hits and coverage", _add_screen),
         ("report", "render the quarterly report (HTML, charts, Excel)", _add_report),
+        ("dashboard", "serve the live what-if dashboard in the browser (Voilà)", _add_dashboard),
     ]
     for name, help_, add_options in commands:
         add_options(sub.add_parser(name, parents=[common], help=help_))
@@ -253,11 +265,40 @@ def _add_impact(imp: argparse.ArgumentParser) -> None:
 
 
 def _add_report(rep: argparse.ArgumentParser) -> None:
+    rep.add_argument("--project", type=Path, metavar="FILE", help="a kvanalytics.yaml project file")
+    rep.add_argument("--partnerships", type=Path, nargs="+", default=[], metavar="F")
+    rep.add_argument("--headcounts", type=Path, nargs="+", default=[], metavar="G")
+    rep.add_argument(
+        "--horizon",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="F",
+        help="Horizon participation tables (CORDIS, Dashboard); needs --home",
+    )
+    rep.add_argument("--home", help="--horizon: the home organisation's PIC (9 digits) or name")
+    rep.add_argument(
+        "--columns",
+        type=Path,
+        metavar="MAP",
+        help="YAML mapping of extra headers to fields, for --partnerships",
+    )
+    rep.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a --partnerships file without that column (repeatable)",
+    )
+    rep.add_argument(
+        "--data", type=Path, help="a folder of sample-style files (default: the bundled sample)"
+    )
     rep.add_argument("--quarter", help="e.g. 2026Q3; default the latest complete quarter")
-    rep.add_argument("--data", type=Path, help="directory with the raw files (default data/raw)")
-    rep.add_argument("--lang", choices=["en", "nl"], default="en")
-    rep.add_argument("--risk-profile", default="freedom-house-2024")
+    rep.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
+    rep.add_argument("--risk-profile", help="default: the project's, else freedom-house-2024")
     rep.add_argument("--out", type=Path, help="output directory (default reports/<quarter>)")
+    rep.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    rep.add_argument("--no-cache", action="store_true", help="ingest every input afresh")
     rep.set_defaults(func=_cmd_report)
 
 
@@ -735,48 +776,212 @@ def _coverage_rows(coverage: pd.DataFrame) -> pd.DataFrame:
     ).assign(table="coverage")
 
 
+def _report_project(args: argparse.Namespace) -> Project:
+    """The project the report options describe: ``--project F`` or the input options."""
+    inputs = [
+        o
+        for o, v in [
+            ("--partnerships", args.partnerships),
+            ("--headcounts", args.headcounts),
+            ("--horizon", args.horizon),
+            ("--home", args.home),
+            ("--columns", args.columns),
+            ("--set", args.set),
+            ("--data", args.data),
+        ]
+        if v
+    ]
+    if args.project is not None:
+        if inputs:
+            raise OptionError(
+                f"--project conflicts with {', '.join(inputs)}: the project file names its "
+                "inputs; edit it, or give the input options without --project."
+            )
+        _input_file(args.project, "--project", "a kvanalytics.yaml project file")
+        return load_project(args.project)
+    if args.data is not None:
+        _data_dir(args.data, "--data")
+    return project_from_options(
+        partnerships=[_input_file(f, "--partnerships") for f in args.partnerships],
+        headcounts=[_input_file(f, "--headcounts") for f in args.headcounts],
+        horizon=[_input_file(f, "--horizon") for f in args.horizon],
+        home=args.home,
+        columns=_read_columns_yaml(args.columns),
+        defaults=_parse_sets(args.set),
+        data_dir=args.data,
+        risk_profile=args.risk_profile or "freedom-house-2024",
+    )
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
-    # Every option is checked here, before the first notebook runs (rendering takes ~30 s).
+    # Every option is checked here, before anything is read or drawn.
     quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter is not None else None
-    data = _data_dir(args.data, "--data") if args.data is not None else None
     out = _output_dir(args.out, "--out") if args.out is not None else None
-    _named("--risk-profile", load_risk_profile, args.risk_profile)
-    try:
-        done = render_report(
-            quarter=quarter,
-            data_dir=data,
-            lang=args.lang,
-            risk_profile=args.risk_profile,
-            out_dir=out,
-        )
-    except Exception as exc:
-        user_error = _notebook_user_error(exc)
-        if user_error is None:
-            raise
-        raise user_error from exc
+    if args.risk_profile is not None:
+        _named("--risk-profile", load_risk_profile, args.risk_profile)
+    project = _report_project(args)
+    done = render_report(
+        project,
+        quarter=quarter,
+        lang=args.lang,
+        risk_profile=args.risk_profile,
+        out_dir=out,
+        pdf=not args.no_pdf,
+        cache=not args.no_cache,
+    )
+    manifest = json.loads((done / "manifest.json").read_text(encoding="utf-8"))
+    for note in manifest.get("warnings", []):
+        print(f"kvanalytics: note: {note}", file=sys.stderr)
     print(f"wrote {done / 'report.html'}")
+    pdf = manifest.get("pdf", {})
+    if pdf.get("written"):
+        print(f"wrote {done / 'report.pdf'}")
+    elif not args.no_pdf:
+        print(f"kvanalytics: PDF skipped: {pdf.get('reason')}; {pdf.get('fix')}", file=sys.stderr)
     return EXIT_OK
 
 
-def _notebook_user_error(exc: Exception) -> NotebookError | None:
-    """A :class:`NotebookError` when a notebook stopped on a :class:`KvError`, else None.
+# ------------------------------------------------------------------------------------------------
+# dashboard: notebook 05 served by Voilà on 127.0.0.1
+# ------------------------------------------------------------------------------------------------
 
-    papermill reports an exception raised in a notebook as ``PapermillExecutionError`` with
-    the original class name (``ename``) and message (``evalue``).
-    """
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    if type(exc).__name__ != "PapermillExecutionError" or ename not in _kv_error_names():
-        return None
-    return NotebookError(f"a report notebook stopped: {ename}: {evalue}")
+_DASHBOARD_START_S = 60.0  # Voilà listens within a few seconds; a slow first start gets a minute
 
 
-def _kv_error_names() -> set[str]:
-    names, todo = set(), [KvError]
-    while todo:
-        cls = todo.pop()
-        names.add(cls.__name__)
-        todo.extend(cls.__subclasses__())
-    return names
+def _add_dashboard(d: argparse.ArgumentParser) -> None:
+    d.add_argument("--project", type=Path, metavar="F", help="a project file (kvanalytics.yaml)")
+    d.add_argument("--data", type=Path, metavar="DIR", help="a folder of sample-style raw files")
+    d.add_argument("--partnerships", type=Path, nargs="+", default=[], metavar="F")
+    d.add_argument("--headcounts", type=Path, nargs="+", default=[], metavar="G")
+    d.add_argument("--horizon", type=Path, nargs="+", default=[], metavar="F")
+    d.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    d.add_argument("--columns", type=Path, metavar="MAP", help="YAML mapping of headers to fields")
+    d.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="a value for every row of a partnerships file without that column (repeatable)",
+    )
+    d.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
+    d.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    d.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
+    d.set_defaults(func=_cmd_dashboard, risk_profile=None)  # _report_project reads risk_profile
+
+
+def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The project the dashboard reads, checked as the report's (:func:`_report_project`) and
+    read once here, so that a bad input is a KvError before any server starts (and the notebook
+    reuses the ingest); returned as the JSON settings the notebook reads
+    (:func:`kvanalytics.widgets.dashboard_inputs`), with absolute paths."""
+    project = _report_project(args)
+    read_inputs(project)
+    settings: dict[str, Any] = {"lang": args.lang or project.lang}
+    if args.project is not None:
+        settings["project"] = str(args.project.resolve())
+        return settings
+    settings["options"] = {
+        "partnerships": [str(f.resolve()) for f in args.partnerships],
+        "headcounts": [str(f.resolve()) for f in args.headcounts],
+        "horizon": [str(f.resolve()) for f in args.horizon],
+        "home": args.home,
+        "columns": _read_columns_yaml(args.columns),
+        "defaults": _parse_sets(args.set),
+        "data_dir": str(args.data.resolve()) if args.data else None,
+        "root": str(Path.cwd()),
+    }
+    return settings
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed one in TIME_WAIT is free
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _voila_failed(log: Path, why: str) -> NotebookError:
+    tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]
+    return NotebookError(f"the dashboard server {why}; its last lines ({log}):\n" + "\n".join(tail))
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    if not 1 <= args.port <= 65535:
+        raise OptionError(f"--port {args.port}: not a port; give a number 1..65535, e.g. 8866.")
+    if importlib.util.find_spec("voila") is None:
+        raise OptionError("the dashboard needs Voilà: pip install 'kvanalytics[lab]'.")
+    settings = _dashboard_settings(args)
+    if not _port_is_free(args.port):
+        raise OptionError(
+            f"--port {args.port}: 127.0.0.1:{args.port} is in use (another dashboard?); stop "
+            f"that program or give another port, e.g. --port {args.port + 1}."
+        )
+    work = Path(tempfile.mkdtemp(prefix="kvanalytics-dashboard-"))
+    try:
+        return _serve(args, settings, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace, settings: dict[str, Any], work: Path) -> int:
+    """Run Voilà on notebook 05 until it ends or Ctrl-C / SIGTERM; always stop it."""
+    (work / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
+    log = work / "voila.log"
+    cmd = [
+        sys.executable, "-m", "voila", DASHBOARD_NOTEBOOK.name, f"--port={args.port}",
+        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
+        "--strip_sources=True", "--show_tracebacks=False",
+    ]  # fmt: skip
+    env = {**os.environ, ENV_SETTINGS: str(work / "settings.json")}
+    url = f"http://127.0.0.1:{args.port}/"
+    # SIGTERM (a test, a service manager) stops the server as Ctrl-C does
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with log.open("w", encoding="utf-8") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=DASHBOARD_NOTEBOOK.parent, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + _DASHBOARD_START_S
+            while not _listening(args.port):
+                if proc.poll() is not None:
+                    raise _voila_failed(log, f"stopped at start (exit {proc.returncode})")
+                if time.monotonic() > deadline:
+                    raise _voila_failed(log, f"did not listen within {_DASHBOARD_START_S:.0f} s")
+                time.sleep(0.2)
+            print(f"kvanalytics dashboard: {url}  (Ctrl-C stops it)", flush=True)
+            if not args.no_browser:
+                webbrowser.open(url)
+            code = proc.wait()
+            if code != 0:
+                raise _voila_failed(log, f"stopped (exit {code})")
+            return EXIT_OK
+        except KeyboardInterrupt:
+            print("kvanalytics dashboard: stopped", file=sys.stderr)
+            return EXIT_OK
+        finally:
+            _stop(proc)
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    """Stop Voilà (SIGTERM: it shuts its kernels down), then kill it if it does not end."""
+    with contextlib.suppress(ProcessLookupError):
+        if proc.poll() is None:
+            proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":  # pragma: no cover

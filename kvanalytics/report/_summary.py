@@ -1,0 +1,271 @@
+"""The executive summary's numbers, as tidy frames (computed here, shown by the report).
+
+:func:`key_figures` gives the few numbers a board reads first with their change against the
+previous quarter and the same quarter a year before; :func:`risk_tie_changes` the ties starting
+and ending in high-risk countries this quarter and next; :func:`scenario_headline` the bundled
+freeze scenarios side by side. People are published (small numbers suppressed) by
+:mod:`kvanalytics.privacy`; agreements and money are not personal and are shown as counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..exposure import exposure, is_active
+from ..privacy import publish_column, published, read_published
+from ..reference import risk_tiers
+from ..scenarios import Impact, compare
+from ..schemas import GROUPS
+
+__all__ = [
+    "HEADLINE_METRICS",
+    "HIGH_TIER",
+    "key_figures",
+    "risk_tie_changes",
+    "scenario_headline",
+]
+
+#: Countries of this risk tier or above are "high-risk" in the summary (DESIGN: 2 high, 3
+#: restricted).
+HIGH_TIER = 2
+#: The scenario metrics the summary compares, in reading order.
+HEADLINE_METRICS = (
+    "agreements_frozen",
+    "ties_frozen",
+    "agreements_cancelled",
+    "agreements_reviewed",
+    "agreements_conditioned",
+    "value_eur_stopped",
+    "exchange_in_stopped",
+    "exchange_out_recalled",
+    "support_population",
+    "support_cost_eur",
+)
+#: Groups counted as people *from* a country (outgoing exchange is counted by destination).
+_PEOPLE_FROM = tuple(g for g in GROUPS if g != "exchange_out")
+_VALUES = ("current", "previous_quarter", "year_before", "change_quarter", "change_year")
+
+
+def _tiers(profile: pd.DataFrame | str | None) -> pd.Series:
+    """Country -> tier of the profile (empty without one)."""
+    if profile is None:
+        return pd.Series(dtype="Int64")
+    return risk_tiers(profile).set_index("country")["tier"]
+
+
+def _high_countries(profile: pd.DataFrame | str | None) -> set[str]:
+    tiers = _tiers(profile)
+    return set(tiers.index[(tiers >= HIGH_TIER).fillna(False).to_numpy(bool)])
+
+
+def _agreement_totals(partnerships: pd.DataFrame, at: pd.Timestamp) -> tuple[int, int, float]:
+    """Active agreements (distinct ids), active ties (rows), and money per year of the active
+    agreements, each agreement's value once (that of its first active tie, as in exposure)."""
+    active = partnerships[is_active(partnerships, at).to_numpy()]
+    first = active.drop_duplicates("agreement_id")
+    if "value_eur" not in first.columns:
+        return int(active["agreement_id"].nunique()), len(active), 0.0
+    money = float(pd.to_numeric(first["value_eur"], errors="coerce").sum())
+    return int(active["agreement_id"].nunique()), len(active), money
+
+
+def _people_from(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    at: pd.Timestamp,
+    countries: Iterable[str],
+) -> int:
+    """Students and staff in force at ``at`` whose country is one of ``countries``."""
+    table = exposure(partnerships, headcounts, by=("country",), at=at)
+    cols = [g for g in _PEOPLE_FROM if g in table.columns]
+    rows = table[table["country"].isin(list(countries))]
+    return int(rows[cols].fillna(0).to_numpy().sum()) if cols else 0
+
+
+def key_figures(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame | None = None,
+    *,
+    quarter: str,
+    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+    threshold: int = config.SUPPRESSION_THRESHOLD,
+) -> pd.DataFrame:
+    """The summary's key figures at the end of ``quarter``, the quarter before and a year before.
+
+    Parameters
+    ----------
+    partnerships, headcounts : DataFrame
+        Canonical tables; without headcounts the people row is left out.
+    quarter : str
+        ``"2026Q3"``: stock is counted on its last day.
+    risk_profile : DataFrame or str, optional
+        Tiers of the countries; tier 2 or 3 is "high-risk".
+    threshold : int
+        People counts 1..threshold-1 are published as ``"<threshold"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per metric: ``metric, unit`` (``agreements``, ``ties``, ``eur_per_year``,
+        ``countries``, ``people``), ``current, previous_quarter, year_before,
+        change_quarter, change_year``. The people row is published: a suppressed value is
+        ``"<5"`` and a change involving one is ``"x"`` (so it cannot be worked back).
+
+    Examples
+    --------
+    >>> key_figures(table, headcounts, quarter="2026Q3")  # doctest: +SKIP
+    """
+    period = pd.Period(quarter, freq="Q")
+    days = [(period - k).end_time.normalize() for k in (0, 1, 4)]
+    countries_high = _high_countries(risk_profile)
+    high = partnerships["country"].isin(countries_high).to_numpy(bool)
+    rows: dict[str, tuple[str, list[float]]] = {
+        "agreements_active": ("agreements", []),
+        "ties_active": ("ties", []),
+        "value_eur": ("eur_per_year", []),
+        "countries": ("countries", []),
+        "agreements_high_risk": ("agreements", []),
+        "value_eur_high_risk": ("eur_per_year", []),
+    }
+    for at in days:
+        n, ties, money = _agreement_totals(partnerships, at)
+        n_high, _, money_high = _agreement_totals(partnerships[high], at)
+        countries = partnerships.loc[is_active(partnerships, at).to_numpy(), "country"].nunique()
+        for key, value in zip(rows, (n, ties, money, countries, n_high, money_high), strict=True):
+            rows[key][1].append(value)
+    out = pd.DataFrame(
+        [(k, unit, *vals) for k, (unit, vals) in rows.items()],
+        columns=["metric", "unit", "current", "previous_quarter", "year_before"],
+    )
+    out["change_quarter"] = out["current"] - out["previous_quarter"]
+    out["change_year"] = out["current"] - out["year_before"]
+    out = out.astype({c: object for c in _VALUES})
+    counted = (out["unit"] != "eur_per_year").to_numpy()
+    for c in _VALUES:  # counts are whole numbers: 314, not 314.0
+        out.loc[counted, c] = [int(v) for v in out.loc[counted, c]]
+    if headcounts is not None:
+        people = _people_row(partnerships, headcounts, days, countries_high, threshold)
+        out = pd.concat([out, people])
+    return out.reset_index(drop=True)
+
+
+def _people_row(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    days: list[pd.Timestamp],
+    high: set[str],
+    threshold: int,
+) -> pd.DataFrame:
+    """People from high-risk countries at the three days, published, with published changes."""
+    values = pd.Series([_people_from(partnerships, headcounts, at, high) for at in days])
+    shown = publish_column(values.astype("Int64"), threshold)
+    cells = read_published(shown.astype(object))
+    numbers = cells.numbers
+
+    def change(a: int, b: int) -> object:
+        if cells.suppressed.iloc[a] or cells.suppressed.iloc[b]:
+            return "x"
+        return int(numbers.iloc[a] - numbers.iloc[b])
+
+    return pd.DataFrame(
+        {
+            "metric": ["people_high_risk"],
+            "unit": ["people"],
+            "current": [shown.iloc[0]],
+            "previous_quarter": [shown.iloc[1]],
+            "year_before": [shown.iloc[2]],
+            "change_quarter": [change(0, 1)],
+            "change_year": [change(0, 2)],
+        }
+    )
+
+
+def risk_tie_changes(
+    partnerships: pd.DataFrame,
+    *,
+    quarter: str,
+    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+) -> pd.DataFrame:
+    """Ties in high-risk countries (tier 2 or 3) that start or end in ``quarter`` and the next.
+
+    Parameters
+    ----------
+    partnerships : DataFrame
+        Canonical partnerships.
+    quarter : str
+        ``"2026Q3"``; the next quarter is counted too.
+    risk_profile : DataFrame or str, optional
+        Tiers of the countries.
+
+    Returns
+    -------
+    DataFrame
+        ``quarter, country, risk_tier, ties_starting, ties_ending``: one row per quarter ×
+        country with any, quarters in order, countries by most ties; no rows when none.
+
+    Examples
+    --------
+    >>> risk_tie_changes(table, quarter="2026Q3")  # doctest: +SKIP
+    """
+    tiers = _tiers(risk_profile)
+    high = partnerships[partnerships["country"].isin(_high_countries(risk_profile)).to_numpy(bool)]
+    high_tier = high["country"].astype("string").map(tiers).astype("Int64")
+    frames = []
+    for k in (0, 1):
+        period = pd.Period(quarter, freq="Q") + k
+        lo, hi = period.start_time.normalize(), period.end_time.normalize()
+        start = pd.to_datetime(high["start"])
+        end = pd.to_datetime(high["end"])
+        starting = ((start >= lo) & (start <= hi)).fillna(False).to_numpy(bool)
+        ending = ((end >= lo) & (end <= hi)).fillna(False).to_numpy(bool)
+        frame = pd.DataFrame(
+            {
+                "quarter": str(period),
+                "country": high["country"].astype("string").to_numpy(),
+                "risk_tier": high_tier.to_numpy(),
+                "ties_starting": starting.astype(np.int64),
+                "ties_ending": ending.astype(np.int64),
+            }
+        )
+        frames.append(frame[starting | ending])
+    both = pd.concat(frames, ignore_index=True)
+    out = both.groupby(["quarter", "country", "risk_tier"], as_index=False, observed=True)[
+        ["ties_starting", "ties_ending"]
+    ].sum()
+    out["_n"] = out["ties_starting"] + out["ties_ending"]
+    out = out.sort_values(["quarter", "_n", "country"], ascending=[True, False, True])
+    return out.drop(columns="_n").reset_index(drop=True)
+
+
+def scenario_headline(
+    impacts: Iterable[Impact], *, threshold: int = config.SUPPRESSION_THRESHOLD
+) -> pd.DataFrame:
+    """The scenarios' headline metrics side by side, published (people suppressed).
+
+    Parameters
+    ----------
+    impacts : iterable of Impact
+        Results of :func:`kvanalytics.impact`, e.g. the bundled freeze scenarios.
+    threshold : int
+        People counts 1..threshold-1 are published as ``"<threshold"``.
+
+    Returns
+    -------
+    DataFrame
+        ``scenario, metric, unit, low, central, high`` for the metrics of
+        :data:`HEADLINE_METRICS` a scenario has, in that order.
+
+    Examples
+    --------
+    >>> scenario_headline(impact(n, table, headcounts) for n in DEFAULT_SCENARIOS)  # doctest: +SKIP
+    """
+    table = published(compare(list(impacts)), threshold)
+    table = table[table["metric"].isin(HEADLINE_METRICS)]
+    order = {m: i for i, m in enumerate(HEADLINE_METRICS)}
+    scenarios = {s: i for i, s in enumerate(dict.fromkeys(table["scenario"]))}
+    key = table["metric"].map(order) + 1000 * table["scenario"].map(scenarios)
+    return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
