@@ -17,6 +17,7 @@ BENCHES = (
     "bench_matching",
     "bench_exposure",
     "bench_scenarios",
+    "bench_tables",
     "bench_report",
     "bench_dashboard",
 )

@@ -40,6 +40,7 @@ from .report import quarterly_dashboard, render_report
 from .scenarios import Impact, Scenario, compare, impact, list_scenarios, load_scenario
 from .schemas import validate_headcounts, validate_partnerships
 from .screening import match_watchlist, screen
+from .tables import for_people, format_table
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,8 @@ __all__ = [
     "country_table",
     "exposure",
     "exposure_over_time",
+    "for_people",
+    "format_table",
     "headcounts_in_force",
     "identify_partners",
     "impact",

@@ -108,62 +108,10 @@ _ASSUMPTION_RANGES = (
     "support_take_up_rate",
 )
 _DEBOUNCE_S = 0.15
-#: Labels the dashboard needs that kvanalytics/data/labels.csv does not hold yet (en, nl); used
-#: only while the label file lacks the key (the rows are proposed for it; then delete these).
-_PENDING_LABELS: dict[str, tuple[str, str]] = {
-    "watchlists": ("Watchlists", "Signaleringslijsten"),
-    "effective_date": ("Effective date", "Ingangsdatum"),
-    "custom_whatif": ("custom what-if", "eigen wat-als"),
-    "freeze_institutional": ("Freeze institutional ties", "Institutionele banden bevriezen"),
-    "stop_financial_flows": ("Stop money flows", "Geldstromen stoppen"),
-    "stop_data_exchange": ("Stop data exchange", "Gegevensuitwisseling stoppen"),
-    "cancel_planned": ("Cancel planned ties", "Geplande banden annuleren"),
-    "recall_exchange_out": ("Recall outgoing exchange students", "Uitgaande studenten terughalen"),
-    "stop_exchange_in": ("Stop incoming exchange", "Inkomende uitwisseling stoppen"),
-    "review": ("Review ties", "Banden beoordelen"),
-    "condition": ("Set conditions", "Voorwaarden stellen"),
-    "share_unknown_financial_flows_true": ("Unknown money flows", "Onbekende geldstromen"),
-    "share_unknown_data_exchange_true": ("Unknown data exchange", "Onbekende datastromen"),
-    "share_unknown_financial_flows_true_help": (
-        "Of the agreements whose money flows are unknown, the share that do carry money",
-        "Van de overeenkomsten met onbekende geldstromen het aandeel dat wel geld heeft",
-    ),
-    "share_unknown_data_exchange_true_help": (
-        "Of the agreements whose data exchange is unknown, the share that do exchange data",
-        "Van de overeenkomsten met onbekende data-uitwisseling het aandeel dat wel data uitwisselt",
-    ),
-    "support_take_up_rate_help": (
-        "Share of the people eligible for support who take it up",
-        "Aandeel van de mensen met recht op steun dat die gebruikt",
-    ),
-    "support_take_up_rate": ("Support take-up", "Gebruik van steun"),
-    "nothing_hit": ("No agreement is hit.", "Geen overeenkomst geraakt."),
-    "whatif_title": ("Sanctions what-if", "Wat als: sancties"),
-    "whatif_intro": (
-        "Pick a bundled scenario or build your own: countries, watchlists, measures, effective "
-        "date, and ranges for what the data does not say. The headline, the chart and the table "
-        "per faculty follow every change.",
-        "Kies een meegeleverd scenario of stel er zelf een samen: landen, signaleringslijsten, "
-        "maatregelen, ingangsdatum en bandbreedtes voor wat de gegevens niet zeggen. De "
-        "kerncijfers, de grafiek en de tabel per faculteit volgen elke wijziging.",
-    ),
-    "by_faculty_central": (
-        "Per faculty (central estimate)",
-        "Per faculteit (centrale schatting)",
-    ),
-    "whatif_note": (
-        "central estimate (low – high); counts of people below {threshold} show as <{threshold}",
-        "centrale schatting (laag – hoog); aantallen personen onder {threshold} tonen als "
-        "<{threshold}",
-    ),
-}
 
 
 def _label(key: str, lang: str, **fields: Any) -> str:
-    """:func:`kvanalytics.i18n.label`, or the pending label while the label file lacks ``key``."""
-    if key in _PENDING_LABELS and not has_label(key):
-        en, nl = _PENDING_LABELS[key]
-        return (nl if lang == "nl" else en).format(**fields)
+    """:func:`kvanalytics.i18n.label` (a metric's label when it has no fields)."""
     return metric_label(key, lang) if not fields else label(key, lang, **fields)
 
 
@@ -343,8 +291,9 @@ def _make_kwargs(s: Scenario) -> dict[str, Any]:
         "effective": s.effective,
         "countries": t.get("countries", []),
         "watchlists": t.get("watchlists", []),
-        "risk_profile": risk.get("name"),
-        "min_tier": risk.get("min_tier", 2),
+        "risk_profile": risk if isinstance(risk, list) else risk.get("name"),
+        "min_tier": 2 if isinstance(risk, list) else risk.get("min_tier", 2),
+        "partner_types": t.get("partner_types", []),
         "fields": t.get("fields", []),
         "fields_mode": t["fields_mode"],
         "measures": d["measures"],

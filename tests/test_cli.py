@@ -190,7 +190,7 @@ def test_exposure_xlsx_needs_out_and_writes_a_workbook(processed, tmp_path, caps
     out = tmp_path / "exposure.xlsx"
     assert main([*base, "--format", "xlsx", "--out", str(out)]) == 0
     sheet = pd.read_excel(out, sheet_name="exposure", engine="calamine")
-    assert "agreements_active" in sheet.columns and len(sheet) > 10
+    assert "Active agreements" in sheet.columns and len(sheet) > 10  # labelled headers
 
 
 def test_impact_json_shape_and_published_people(capsys):

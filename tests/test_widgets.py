@@ -210,9 +210,9 @@ def test_unticking_a_measure_changes_the_headline_and_the_table(tables):
 def test_a_ticked_box_is_one_change(tables):
     app = kvw.whatif_app(*tables, scenario="nl-2022-freeze")
     before = app.updates
-    app.controls["measures"]._boxes["review"].value = True
+    app.controls["measures"]._boxes["condition"].value = True
     assert app.updates == before + 1
-    assert "review" in app.impact.scenario.measures.on()
+    assert "condition" in app.impact.scenario.measures.on()
 
 
 def test_an_invalid_scenario_shows_a_message_not_a_traceback(tables):

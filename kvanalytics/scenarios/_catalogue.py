@@ -104,7 +104,7 @@ def make_scenario(
     effective: dt.date | str,
     countries: Iterable[str] = (),
     watchlists: Iterable[str | tuple[str, float] | Mapping[str, Any]] = (),
-    risk_profile: str | None = None,
+    risk_profile: str | Sequence[Mapping[str, Any]] | None = None,
     min_tier: int = 2,
     fields: Iterable[str] = (),
     fields_mode: str = "union",
@@ -127,8 +127,9 @@ def make_scenario(
         ISO2 codes; field tags.
     watchlists : iterable
         Names, ``(name, min_score)`` pairs or ``{name, min_score}`` mappings.
-    risk_profile : str, optional
-        Profile name; targets tier >= ``min_tier``.
+    risk_profile : str or list of mappings, optional
+        Profile name (targets tier >= ``min_tier``), or a list of lenses as in YAML
+        (``[{name, min_tier, lens, supplied_by_user}, ...]``, combined by the highest tier).
     fields_mode : {"union", "intersect"}
     partner_types : iterable of str
         Keep only partners of these types (education, research, ...); unknown type: a range.
@@ -158,8 +159,10 @@ def make_scenario(
             wl.append({"name": w[0], "min_score": w[1]})
     if wl:
         targets["watchlists"] = wl
-    if risk_profile:
+    if isinstance(risk_profile, str) and risk_profile:
         targets["risk_profile"] = {"name": risk_profile, "min_tier": min_tier}
+    elif risk_profile:  # several lenses, as a YAML file gives them
+        targets["risk_profile"] = [dict(lens) for lens in risk_profile]
     if fields:
         targets["fields"] = list(fields)
     if partner_types:
