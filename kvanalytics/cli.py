@@ -238,7 +238,10 @@ def _add_exposure(exp: argparse.ArgumentParser) -> None:
         "--by", default="country", help=f"comma-separated keys among {', '.join(KEYS)}"
     )
     exp.add_argument("--at", help="date (YYYY-MM-DD); default today")
-    exp.add_argument("--risk-profile", help="bundled profile name or CSV path")
+    exp.add_argument(
+        "--risk-profile",
+        help="bundled name(s) or CSV path(s), comma-separated; several combine by the highest tier",
+    )
     exp.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
     exp.add_argument("--out", type=Path, help="output file (xlsx requires it); default stdout")
     exp.add_argument(
@@ -593,11 +596,9 @@ def _cmd_exposure(args: argparse.Namespace) -> int:
     by = _parse_by(args.by)
     at = _parse_date(args.at, "--at") if args.at is not None else None
     _output_file(args.out, args.format)
-    profile = (
-        _named("--risk-profile", load_risk_profile, args.risk_profile)
-        if args.risk_profile is not None
-        else None
-    )
+    names = [] if args.risk_profile is None else [n.strip() for n in args.risk_profile.split(",")]
+    loaded = [_named("--risk-profile", load_risk_profile, n) for n in names]
+    profile = None if not loaded else loaded[0] if len(loaded) == 1 else loaded
     partnerships = _read_table(args.partnerships, "partnerships", "--partnerships")
     headcounts = (
         _read_table(args.headcounts, "headcounts", "--headcounts") if args.headcounts else None

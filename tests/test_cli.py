@@ -225,3 +225,17 @@ def test_impact_table_and_unknown_scenario(capsys):
     assert main(["impact", "no-such-scenario", "--data", str(raw)]) == 2
     err = capsys.readouterr().err
     assert "no-such-scenario" in err and "Traceback" not in err
+
+
+def test_exposure_combines_comma_separated_profiles(capsys):
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw" / "sample_partnerships.csv"
+    base = ["exposure", "--partnerships", str(raw), "--at", "2024-06-30", "--format", "json"]
+    assert main([*base, "--risk-profile", "freedom-house-2024"]) == 0
+    alone = {r["country"]: r["risk_tier"] for r in json.loads(capsys.readouterr().out)}
+    assert main([*base, "--risk-profile", "freedom-house-2024,eu-restrictive-measures"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    both = {r["country"]: r["risk_tier"] for r in rows}
+    assert both["CN"] == max(alone["CN"], 1) and both["TR"] >= 1  # EU arms embargo, tier 1
+    assert all(both[c] >= (alone[c] or 0) for c in both if alone.get(c) is not None)
+    cn = next(r for r in rows if r["country"] == "CN")
+    assert "eu-restrictive-measures" in cn["risk_reasons"] and "freedom-house" in cn["risk_reasons"]
