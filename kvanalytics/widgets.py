@@ -41,8 +41,10 @@ from .i18n import check_lang, format_count, format_date, format_money, has_label
 from .normalise import country_name
 from .privacy import published, suppress
 from .project import Inputs, load_project, project_from_options, read_inputs
-from .reference import list_watchlists
+from .reference import list_risk_profiles, list_watchlists
 from .scenarios import (
+    ECONOMIC_METRICS,
+    EXEMPTIONS,
     MEASURES,
     Impact,
     Range,
@@ -90,6 +92,7 @@ HEADLINE_METRICS = (
     "exchange_out_recalled",
     "degree_students_lost",
     "support_population",
+    *ECONOMIC_METRICS,  # shown where the scenario gives the figures (not NA)
 )
 #: Columns of the per-faculty table (central estimates).
 TABLE_METRICS = (
@@ -107,6 +110,17 @@ _ASSUMPTION_RANGES = (
     "share_unknown_data_exchange_true",
     "support_take_up_rate",
 )
+#: Economic assumptions the analyst may enter (key, slider maximum, step); 0–0 = not given.
+_ECONOMIC_INPUTS = (
+    ("tuition_eur_per_year", 40_000.0, 250.0),
+    ("public_funding_eur_per_year", 40_000.0, 250.0),
+    ("cost_eur_per_year", 60_000.0, 500.0),
+    ("study_years", 8.0, 0.5),
+    ("years_remaining", 8.0, 0.5),
+    ("horizon_years", 10.0, 1.0),
+)
+#: The source recorded with a figure entered in the dashboard.
+_ENTERED = "entered in the dashboard"
 _DEBOUNCE_S = 0.15
 
 
@@ -122,11 +136,13 @@ def _label(key: str, lang: str, **fields: Any) -> str:
 
 @dataclass(frozen=True)
 class Choices:
-    """What the controls offer, from the data: partner countries and bundled watchlists."""
+    """What the controls offer: partner countries in the data, bundled watchlists and risk
+    profiles (lenses)."""
 
     countries: tuple[str, ...]
     watchlists: tuple[str, ...]
     lang: str = "en"
+    lenses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,6 +225,78 @@ def _make_watchlists(c: Choices) -> widgets.Widget:
     )
 
 
+def _make_lenses(c: Choices) -> widgets.Widget:
+    return widgets.SelectMultiple(
+        options=[(n, n) for n in c.lenses], rows=3, **_wide(_label("risk_lenses", c.lang))
+    )
+
+
+def _read_lenses(s: Scenario) -> tuple[str, ...]:
+    bundled = set(list_risk_profiles()["name"])
+    return tuple(t.name for t in s.targets.risk_lenses if t.name in bundled)
+
+
+def _write_lenses(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    """Bundled lenses ticked, each with the base's minimum tier (else 2); the base's lenses that
+    the analyst supplies (no bundled profile) are kept as they are."""
+    bundled = set(list_risk_profiles()["name"])
+    own = {t.name: t for t in base.targets.risk_lenses}
+    lenses = [
+        {"name": t.name, "min_tier": t.min_tier, "lens": t.lens, "supplied_by_user": True}
+        for t in base.targets.risk_lenses
+        if t.name not in bundled
+    ]
+    lenses += [
+        {"name": n, "min_tier": own[n].min_tier if n in own else 2, "lens": own[n].lens}
+        if n in own
+        else {"name": n, "min_tier": 2}
+        for n in value
+    ]
+    kw["risk_profile"] = lenses or None
+
+
+def _make_exemptions(c: Choices) -> widgets.Widget:
+    return _Checks([(_label(e, c.lang), e) for e in EXEMPTIONS])
+
+
+def _read_exemptions(s: Scenario) -> tuple[str, ...]:
+    return tuple(e for e in EXEMPTIONS if getattr(s.exemptions, e))
+
+
+def _write_exemptions(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+    scoped = kw["exemptions"]  # an exemption the base scopes (groups) keeps its scope
+    kw["exemptions"] = {e: (scoped.get(e) or True) for e in EXEMPTIONS if e in value}
+
+
+def _economic_control(name: str, maximum: float, step: float) -> Control:
+    """A low–high slider of an economic figure the analyst enters; 0–0 means not given (the
+    metric stays NA with a note naming it). A figure the base gives keeps its source."""
+
+    def make(c: Choices) -> widgets.Widget:
+        return widgets.FloatRangeSlider(
+            min=0.0, max=maximum, step=step, value=(0.0, 0.0), **_wide(_label(name, c.lang))
+        )
+
+    def read(s: Scenario) -> Any:
+        r = getattr(s.assumptions, name)
+        return (r.low, r.high) if isinstance(r, Range) else (0.0, 0.0)
+
+    def write(kw: dict[str, Any], value: Any, base: Scenario) -> None:
+        low, high = (float(v) for v in (value or (0.0, 0.0)))
+        assumptions, r = kw["assumptions"], getattr(base.assumptions, name)
+        if low == high == 0.0:
+            assumptions.pop(name, None)
+            return
+        same = isinstance(r, Range) and math.isclose(low, r.low) and math.isclose(high, r.high)
+        assumptions[name] = [low, r.central if same else (low + high) / 2, high]
+        sources = dict(assumptions.get("sources") or {})
+        if not same or name not in sources:
+            sources[name] = _ENTERED
+        assumptions["sources"] = sources
+
+    return Control(name, make, read, write)
+
+
 def _make_effective(c: Choices) -> widgets.Widget:
     return widgets.DatePicker(**_wide(_label("effective_date", c.lang)))
 
@@ -274,8 +362,11 @@ CONTROLS: tuple[Control, ...] = (
         _write_watchlists,
     ),
     Control("effective", _make_effective, lambda s: s.effective, _write_effective),
+    Control("lenses", _make_lenses, _read_lenses, _write_lenses),
     Control("measures", _make_measures, lambda s: tuple(s.measures.on()), _write_measures),
+    Control("exemptions", _make_exemptions, _read_exemptions, _write_exemptions),
     *(_range_control(name) for name in _ASSUMPTION_RANGES),
+    *(_economic_control(*spec) for spec in _ECONOMIC_INPUTS),
 )
 
 
@@ -413,7 +504,12 @@ def _format(x: Any, unit: str, lang: str) -> str:
 
 def _headline(imp: Impact, lang: str) -> pd.DataFrame:
     s = published(imp.summary)
-    s = s.loc[s["metric"].isin(HEADLINE_METRICS)].copy()
+    shown = s["metric"].isin(HEADLINE_METRICS)
+    # An economic metric shows once it has a value: not NA (figures not given) and not 0 on
+    # every end (degree students exempt, or none stopped).
+    zero = pd.concat([s[c].astype(object).eq(0) for c in ("low", "central", "high")], axis=1)
+    empty = s["central"].isna() | zero.all(axis=1)
+    s = s.loc[shown & ~(s["metric"].isin(list(ECONOMIC_METRICS)) & empty)].copy()
     s["label"] = [_label(m, lang) for m in s["metric"]]
     texts = []
     for r in s.itertuples(index=False):
@@ -624,6 +720,7 @@ class WhatIfApp(widgets.VBox):
             countries=tuple(sorted(partnerships["country"].dropna().unique())),
             watchlists=tuple(list_watchlists()["name"]),
             lang=lang,
+            lenses=tuple(list_risk_profiles()["name"]),
         )
         self.picker = widgets.Dropdown(
             options=[(_label("custom_whatif", lang), CUSTOM)]
@@ -645,15 +742,22 @@ class WhatIfApp(widgets.VBox):
             self._fill(CUSTOM)
 
     def _layout(self) -> list[widgets.Widget]:
-        measures = widgets.VBox(
-            [
-                widgets.HTML(f"<b>{html.escape(_label('measures', self._lang))}</b>"),
-                self.controls["measures"],
-            ]
-        )
-        others = [w for k, w in self.controls.items() if k != "measures"]
+        def group(key: str, *keys: str) -> widgets.VBox:
+            heading = widgets.HTML(f"<b>{html.escape(_label(key, self._lang))}</b>")
+            return widgets.VBox([heading, *(self.controls[k] for k in keys or (key,))])
+
+        economic = [k for k, _, _ in _ECONOMIC_INPUTS]
+        grouped = {"measures", "exemptions", *economic}
+        others = [w for k, w in self.controls.items() if k not in grouped]
         left = widgets.VBox(
-            [self.picker, self.description, *others, measures],
+            [
+                self.picker,
+                self.description,
+                *others,
+                group("measures"),
+                group("exemptions"),
+                group("economic_value", *economic),
+            ],
             layout=widgets.Layout(width="470px", min_width="420px"),
         )
         right = widgets.VBox(

@@ -313,3 +313,40 @@ def test_a_busy_port_is_a_clear_error(capsys, monkeypatch, sample_dir):
 
 def _no_server(*args, **kwargs):
     raise AssertionError("a server was started")
+
+
+def test_lenses_control_combines_bundled_profiles_and_keeps_the_users_own(tables):
+    app = kvw.whatif_app(*tables, scenario="no-2023-risk-based")
+    assert set(app.values()["lenses"]) == {"freedom-house", "eu-restrictive-measures"}
+    before = app.impact.summary.set_index("metric")["central"]
+    app.controls["lenses"].value = ("freedom-house",)
+    lenses = [t.name for t in app.impact.scenario.targets.risk_lenses]
+    assert lenses == ["countries-of-concern", "freedom-house"]  # the user's lens is kept
+    after = app.impact.summary.set_index("metric")["central"]
+    assert after["agreements_reviewed"] <= before["agreements_reviewed"]
+    app.controls["lenses"].value = ()
+    assert [t.name for t in app.impact.scenario.targets.risk_lenses] == ["countries-of-concern"]
+
+
+def test_economic_value_shows_once_its_figures_are_entered(tables):
+    app = kvw.whatif_app(*tables, scenario="nl-2022-freeze")
+    assert "tuition_eur_lost" not in _headline(app)  # not given: no made-up figure
+    app.controls["exemptions"].value = ("individual_ties",)  # degree students no longer exempt
+    for key, value in [
+        ("tuition_eur_per_year", (2500.0, 15000.0)),
+        ("study_years", (3.0, 4.0)),
+        ("years_remaining", (1.0, 2.0)),
+        ("horizon_years", (3.0, 3.0)),
+    ]:
+        app.controls[key].value = value
+    shown = _headline(app)
+    lost = app.impact.summary.set_index("metric").loc["degree_students_lost"]
+    tuition = app.impact.summary.set_index("metric").loc["tuition_eur_lost"]
+    assert tuition["low"] == pytest.approx(lost["low"] * 2500 * 1)
+    assert tuition["high"] == pytest.approx(lost["high"] * 15000 * 2)
+    assert "tuition_eur_lost" in shown and "€" in shown["tuition_eur_lost"]
+    assert "direct_contribution_eur_lost" not in shown  # cost per student not given
+    sources = app.impact.scenario.assumptions.sources
+    assert dict(sources)["tuition_eur_per_year"] == "entered in the dashboard"
+    app.controls["tuition_eur_per_year"].value = (0.0, 0.0)  # 0-0: not given again
+    assert "tuition_eur_lost" not in _headline(app)
