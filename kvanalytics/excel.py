@@ -42,6 +42,7 @@ from openpyxl.utils import get_column_letter
 from . import i18n, privacy
 from .i18n import label
 from .normalise import country_name
+from .schemas import REJECTS
 from .tables import flatten, header_label, kinds_for_people, row_kinds, value_label
 
 __all__ = ["FORMATS", "sanitise_sheet_name", "to_excel"]
@@ -260,6 +261,11 @@ def _number(text: str) -> float | None:
 # --------------------------------------------------------------------------------------------
 # Sheets
 # --------------------------------------------------------------------------------------------
+
+
+def _is_rejects(table: pd.DataFrame | pd.Series) -> bool:
+    """A rejects table (ingest's): every column of :data:`kvanalytics.schemas.REJECTS`."""
+    return isinstance(table, pd.DataFrame) and set(REJECTS) <= set(table.columns)
 
 
 def _prepare(table: pd.DataFrame | pd.Series, *, labels: bool) -> pd.DataFrame:
@@ -505,7 +511,9 @@ def to_excel(
         raise TypeError(
             "to_excel takes a mapping of sheet name -> DataFrame, e.g. {'exposure': df}"
         )
-    frames = [_prepare(t, labels=labels) for t in tables.values()]
+    # A rejects table keeps the file's own headers: it is fixed and read in again (ingest).
+    labelled = [labels and not _is_rejects(t) for t in tables.values()]
+    frames = [_prepare(t, labels=lab) for t, lab in zip(tables.values(), labelled, strict=True)]
     taken: set[str] = set()
     about_name = sanitise_sheet_name("About", taken)
     sheet_names = [sanitise_sheet_name(name, taken) for name in tables]
@@ -527,8 +535,8 @@ def to_excel(
         parameters=parameters,
         suppression_note=suppression_note,
     )
-    for sheet, df in zip(sheet_names, frames, strict=True):
-        _write_table(wb.create_sheet(sheet), df, lang if labels else None)
+    for sheet, df, lab in zip(sheet_names, frames, labelled, strict=True):
+        _write_table(wb.create_sheet(sheet), df, lang if lab else None)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
