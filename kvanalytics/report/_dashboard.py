@@ -82,11 +82,14 @@ class Dashboard:
         """
         return [*self.save_charts(out_dir, formats=formats), self.save_tables(out_dir, sources)]
 
-    def save_charts(self, out_dir: str | Path, *, formats: Sequence[str] = ("png",)) -> list[Path]:
+    def save_charts(
+        self, out_dir: str | Path, *, formats: Sequence[str] = ("png",), dpi: int = 150
+    ) -> list[Path]:
         """Write each chart once per format as ``charts/<name>.<format>``; return the paths."""
         written: list[Path] = []
         for name, fig in self.figures.items():
-            written += plots.save_figure(fig, Path(out_dir) / "charts" / name, formats=formats)
+            path = Path(out_dir) / "charts" / name
+            written += plots.save_figure(fig, path, formats=formats, dpi=dpi)
         return written
 
     def save_tables(

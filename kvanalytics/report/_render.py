@@ -43,6 +43,8 @@ __all__ = ["render_report"]
 TEMPLATES = config.PACKAGE_DIR / "templates"
 #: Section ids in reading order (the browser test checks each is in the page).
 SECTION_IDS = ("summary", "exposure", "faculties", "trends", "people", "impact", "inputs", "about")
+#: PNG resolution: the page shows a chart at most 900 px wide, i.e. ~120 dpi for these figures.
+_DPI = 120
 _FACULTY_METRICS = ["agreements_frozen", "ties_frozen", "value_eur_stopped"]
 
 
@@ -175,11 +177,11 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         lang=proj.lang,
         threshold=proj.suppression_threshold,
     )
-    dash.save_charts(out, formats=("png",))  # each chart drawn once; the page embeds the PNG
+    dash.save_charts(out, formats=("png",), dpi=_DPI)  # drawn once; the page embeds the PNG
     impacts = {name: impact(load_scenario(name), p, h) for name in proj.scenarios}
     with plots.house_style():
         axes = plots.plot_compare(list(impacts.values()), lang=proj.lang)
-        plots.save_figure(axes, out / "charts" / "impact_comparison", formats=("png",))
+        plots.save_figure(axes, out / "charts" / "impact_comparison", formats=("png",), dpi=_DPI)
         first = next(iter(impacts.values()))
         ax = plots.plot_impact_timeline(
             first.timeline,
@@ -188,7 +190,7 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
                 "report_timeline", proj.lang, scenario=_scenario(first.scenario.name, proj.lang)
             ),
         )
-        plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",))
+        plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",), dpi=_DPI)
         plt.close("all")  # the figures are saved; pyplot keeps none open
     return {
         "figures": dash,
