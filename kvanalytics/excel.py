@@ -309,7 +309,7 @@ def _for_analysts(df: pd.DataFrame, lang: str | None) -> list[_Column]:
         )
         if kind == "country":
             names = country_name(values.astype("string").str.upper(), lang)
-            key = f"{name}_name"
+            key = f"{name}_names"  # "Country name" beside "Country"
             columns.append(_Column(key, names, header=header_label(key, lang)))
     return columns
 
@@ -318,7 +318,7 @@ def _for_analysts(df: pd.DataFrame, lang: str | None) -> list[_Column]:
 _ROW_FORMATS: Mapping[str, str] = {
     "money": i18n.EXCEL_FORMATS["money"],
     "share": i18n.EXCEL_FORMATS["share"],
-    "count": "#,##0.##",
+    "count": "count",  # per cell: #,##0 when whole, #,##0.0 for an expected (shared) count
 }
 
 
@@ -335,6 +335,9 @@ def _write_table(ws: Any, df: pd.DataFrame, lang: str | None = None) -> None:
         for col in columns:
             value = col.values[r]
             fmt = col.format_of(r)
+            if fmt == "count":
+                whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+                fmt = FORMATS["integer"] if whole else "#,##0.0"
             if col.right is not None and col.right[r]:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.alignment = _RIGHT

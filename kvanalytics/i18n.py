@@ -495,7 +495,8 @@ def format_money(x: Any, lang: str = "en") -> str:
 def format_date(x: Any, lang: str = "en") -> str:
     """A date for a reader: ``30 Sep 2026`` (en), ``30 sep 2026`` (nl).
 
-    Month names come from ``labels.csv`` (``month_1`` ... ``month_12``); NA gives ``""``.
+    Month names come from ``labels.csv`` (``month_short_1`` ... ``month_short_12``); NA gives
+    ``""``.
 
     Examples
     --------
@@ -509,7 +510,7 @@ def format_date(x: Any, lang: str = "en") -> str:
         x = pd.Timestamp(x)
     if isinstance(x, pd.Period):
         x = x.end_time
-    month = label(f"month_{x.month}", lang)
+    month = label(f"month_short_{x.month}", lang)
     return label("date_format", lang, day=x.day, month=month, year=x.year)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ from .errors import SchemaError
 from .i18n import LANGS, format_number, label
 from .scenarios import Impact, compare
 from .schemas import GROUPS, is_people_column
+from .tables import value_label
 
 __all__ = [
     "GROUP_COLOURS",
@@ -75,6 +77,7 @@ __all__ = [
     "tier_colour",
     "tier_name",
     "use_house_style",
+    "wrap_label",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe qualitative palette, blue first.
@@ -143,6 +146,11 @@ HOUSE_RC: dict[Any, Any] = {
 }
 
 _QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
+#: Characters per line of a category label (faculty, country, partner) before it wraps.
+LABEL_WIDTH = 28
+#: Characters per inch of a title at the house style's sizes (12 pt bold; 10 pt panel titles).
+_TITLE_CHARS_PER_INCH = 9.0
+_PANEL_CHARS_PER_INCH = 10.0
 #: The metrics :func:`plot_compare` draws by default (those present in the impacts).
 COMPARE_METRICS = (
     "agreements_frozen",
@@ -270,8 +278,29 @@ def _cells(
     return privacy.read_published(values)
 
 
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """A label broken into lines of at most ``width`` characters at spaces (and after hyphens).
+
+    Never cut: every character is kept; a single word longer than ``width`` stays whole.
+
+    Examples
+    --------
+    >>> wrap_label("Faculteit der Maatschappij- en Gedragswetenschappen", 28)
+    'Faculteit der Maatschappij-\nen Gedragswetenschappen'
+    """
+    lines = [
+        textwrap.fill(part, max(1, width), break_long_words=False, break_on_hyphens=True)
+        for part in str(text).split("\n")
+    ]
+    return "\n".join(lines)
+
+
 def _display_keys(keys: pd.Series, column: str, lang: str) -> list[str]:
-    """Display labels of key values: country names for ``country``, else the values as text."""
+    """Display labels of key values (wrapped): country names for ``country``, else the values."""
+    return [wrap_label(v) for v in _key_names(keys, column, lang)]
+
+
+def _key_names(keys: pd.Series, column: str, lang: str) -> list[str]:
     text = keys.astype("string").fillna(label("unknown", lang))
     if column not in ("country", "nationality"):
         return [str(v) for v in text]
@@ -422,8 +451,17 @@ def _tier_patches(tiers: Sequence[Any], lang: str) -> list[Patch]:
 
 
 def _title(ax: Axes, title: str | None, key: str, lang: str, **fields: Any) -> None:
-    """The chart's title: ``title`` when given, else the label ``key`` filled with ``fields``."""
-    ax.set_title(title if title is not None else label(key, lang, **fields), loc="left")
+    """The chart's title: ``title`` when given, else the label ``key`` filled with ``fields``.
+
+    Wrapped to the figure's width, so a long title (or a long Dutch one) is never clipped.
+    """
+    text = title if title is not None else label(key, lang, **fields)
+    ax.set_title(_fit(text, _figure_of(ax).get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left")
+
+
+def _fit(text: str, inches: float, per_inch: float) -> str:
+    """``text`` wrapped to what fits in ``inches`` at ``per_inch`` characters per inch."""
+    return wrap_label(text, max(12, int(inches * per_inch)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,18 +550,41 @@ def _hatch_heatmap_cells(ax: Axes, grid: _Grid, threshold: int) -> None:
         _mark_text(ax, j + 0.5, i + 0.5, text, fontsize=8, pad=0.15)
 
 
+def _heatmap_size(row_labels: list[str], col_labels: list[str]) -> tuple[float, float]:
+    """Inches for a heatmap: rows tall enough for their wrapped labels, room for column labels."""
+    row_lines = max((lbl.count("\n") + 1 for lbl in row_labels), default=1)
+    col_lines = max((lbl.count("\n") + 1 for lbl in col_labels), default=1)
+    widest_col = max((len(line) for lbl in col_labels for line in lbl.split("\n")), default=0)
+    rotation = _col_rotation(col_labels)
+    col_room = {0: 0.16 * col_lines, 30: 0.035 * widest_col, 90: 0.075 * widest_col}[rotation]
+    row_height = max(0.32, 0.16 * row_lines + 0.08)
+    return (
+        max(5.0, 1.1 * len(col_labels) + 3.0),
+        max(2.5, row_height * len(row_labels) + 1.4 + col_room),
+    )
+
+
 def _heatmap_ticks(ax: Axes, row_labels: list[str], col_labels: list[str]) -> None:
     ax.tick_params(axis="both", length=0)
     ax.grid(False)
     ax.set_yticks(np.arange(len(row_labels)) + 0.5, row_labels, rotation=0)
-    long_names = max((len(c) for c in col_labels), default=0) > 8
+    rotation = _col_rotation(col_labels)
     ax.set_xticks(
         np.arange(len(col_labels)) + 0.5,
         col_labels,
-        rotation=30 if long_names else 0,
-        ha="right" if long_names else "center",
-        rotation_mode="anchor",
+        rotation=rotation,
+        ha="right" if rotation == 30 else "center",
+        va="top",
+        rotation_mode="anchor" if rotation == 30 else "default",
     )
+
+
+def _col_rotation(col_labels: list[str]) -> int:
+    """0 for short column labels, 30 degrees for long one-line ones, 90 for wrapped ones
+    (their lines then stand side by side within the column, never over a neighbour's)."""
+    if any("\n" in lbl for lbl in col_labels):
+        return 90
+    return 30 if max((len(c) for c in col_labels), default=0) > 8 else 0
 
 
 def plot_heatmap(
@@ -600,7 +661,7 @@ def plot_heatmap(
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
 
     with house_style():
-        size = (max(5.0, 1.1 * len(grid.cols) + 3.0), max(2.5, 0.32 * len(grid.rows) + 1.6))
+        size = _heatmap_size(row_labels, col_labels)
         ax = _new_axes(ax, size)
         sns.heatmap(
             pd.DataFrame(data, index=row_labels, columns=col_labels),
@@ -822,14 +883,25 @@ def _draw_trend_lines(
         )
 
 
-def _trend_legend(fig: Any, ax: Axes, hue: str, single: bool, lang: str) -> None:
+def _trend_legend(fig: Any, ax: Axes, hue: str, single: bool, lang: str, own: bool) -> None:
+    """The legend of the lines: below the chart (in columns) when the figure is ours.
+
+    On a figure of our own the legend goes below the axes and the figure grows by its height,
+    so long (wrapped) names are never clipped and never squeeze the axes to nothing.
+    """
     handles, labels_ = ax.get_legend_handles_labels()
-    if single:
+    if single and not own:
         ax.legend(
             handles, labels_, title=label(hue, lang), loc="upper left", bbox_to_anchor=(1.01, 1.0)
         )
-    else:
-        fig.legend(handles, labels_, title=label(hue, lang), loc="outside right upper")
+        return
+    widest = max((len(line) for lbl in labels_ for line in lbl.split("\n")), default=1)
+    column_inches = 0.075 * widest + 0.7  # 9 pt text and the line handle
+    ncols = max(1, min(3, len(labels_), int(fig.get_figwidth() / column_inches)))
+    lines = max((lbl.count("\n") + 1 for lbl in labels_), default=1)
+    rows = math.ceil(len(labels_) / ncols)
+    fig.set_figheight(fig.get_figheight() + 0.17 * lines * rows + 0.45)
+    fig.legend(handles, labels_, title=label(hue, lang), loc="outside lower center", ncols=ncols)
 
 
 def plot_quarterly_trends(
@@ -905,7 +977,11 @@ def plot_quarterly_trends(
             part = frame if panel is None else frame[frame[facet] == panel]
             _draw_trend_lines(panel_ax, part, hue, hues, hue_labels)
             if panel is not None:
-                panel_ax.set_title(panel_names[idx], fontsize=10, loc="left")
+                panel_ax.set_title(
+                    _fit(panel_names[idx], panel_width - 0.6, _PANEL_CHARS_PER_INCH),
+                    fontsize=10,
+                    loc="left",
+                )
             _quarter_ticks(panel_ax, quarters, max_labels=max(2, int(panel_width / 0.75)))
             _value_axis(panel_ax.yaxis, lang, decimals, integer=decimals == 0)
             _style_axes(panel_ax, "y")
@@ -919,10 +995,11 @@ def plot_quarterly_trends(
             fig.supxlabel(label("quarter", lang), fontsize=10)
             fig.supylabel(label(value, lang), fontsize=10)
         if hue is not None:
-            _trend_legend(fig, axes[0], hue, single, lang)
+            _trend_legend(fig, axes[0], hue, single, lang, own=ax is None)
         heading = (
             title if title is not None else label("title_trends", lang, value=label(value, lang))
         )
+        heading = _fit(heading, fig.get_figwidth(), _TITLE_CHARS_PER_INCH)
         if single:
             axes[0].set_title(heading, loc="left")
         else:
@@ -1432,7 +1509,10 @@ def plot_impact_comparison(
     colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(scenario_order)}
 
     with house_style():
-        legend_handles = [Patch(facecolor=colours[s], label=s) for s in scenario_order]
+        legend_handles = [
+            Patch(facecolor=colours[s], label=value_label("scenario", s, lang))
+            for s in scenario_order
+        ]
         legend_title = f"{label('scenario', lang)} ({label('range_note', lang)})"
         heading = title if title is not None else label("title_impact", lang)
         if ax is not None:
@@ -1440,7 +1520,9 @@ def plot_impact_comparison(
             for m_i, metric in enumerate(metric_order):
                 bars = _impact_bars(frame, metric, scenario_order)
                 _draw_range_bars(ax, bars, colours, float(m_i), width, threshold, lang)
-            ax.set_xticks(range(len(metric_order)), [label(m, lang) for m in metric_order])
+            ax.set_xticks(
+                range(len(metric_order)), [wrap_label(label(m, lang), 16) for m in metric_order]
+            )
             _value_axis(ax.yaxis, lang, 0)
             _style_axes(ax, "y")
             ax.legend(
@@ -1449,7 +1531,9 @@ def plot_impact_comparison(
                 loc="upper left",
                 bbox_to_anchor=(1.01, 1.0),
             )
-            ax.set_title(heading, loc="left")
+            ax.set_title(
+                _fit(heading, _figure_of(ax).get_figwidth(), _TITLE_CHARS_PER_INCH), loc="left"
+            )
             ax.margins(y=0.12)
             return np.asarray([ax], dtype=object)
         k = len(metric_order)
@@ -1462,7 +1546,11 @@ def plot_impact_comparison(
                 panel, bars, colours, (len(scenario_order) - 1) / 2, 1.0, threshold, lang
             )
             panel.set_xticks([])
-            panel.set_title(label(metric, lang), fontsize=10, loc="left")
+            panel.set_title(
+                _fit(label(metric, lang), figsize[0] / ncol - 0.6, _PANEL_CHARS_PER_INCH),
+                fontsize=10,
+                loc="left",
+            )
             _value_axis(panel.yaxis, lang, 0)
             panel.margins(y=0.15)
             panel.set_ylim(bottom=0)

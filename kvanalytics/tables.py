@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from . import i18n, privacy
 from .i18n import label
@@ -179,9 +180,12 @@ def value_label(column: str, value: Any, lang: str = "en") -> str:
     ('opgeschort', 'Law')
     """
     text = str(value)
-    key = re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_")
-    if i18n.has_label(key):
-        return label(key, lang)
+    for key in (
+        f"{column}_{text}",  # scenario_nl-2022-freeze
+        re.sub(r"[^0-9a-z]+", "_", f"{column}_{text}".lower()).strip("_"),  # timing_listed_...
+    ):
+        if i18n.has_label(key):
+            return label(key, lang)
     if column in _LABELLED_VALUES:
         return metric_label(text, lang)
     return text
@@ -358,7 +362,7 @@ def format_table(
         pd.util.hash_pandas_object(people, index=False).to_numpy().tobytes()
         + repr((list(people.columns), caption, source_note, lang)).encode()
     ).hexdigest()[:10]
-    styler = people.style.hide(axis="index")
+    styler = Styler(people, cell_ids=False).hide(axis="index")  # no per-cell ids: half the size
     styler.set_uuid(f"kv{digest}")
     styler.format(escape="html").format_index(escape="html", axis=1)
     right: list[Any] = [

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 
+import kvanalytics as kv
 from kvanalytics import config, i18n, normalise, privacy
 from kvanalytics import plots as kp
 from kvanalytics import scenarios as sc
@@ -538,7 +539,7 @@ def test_impact_comparison_on_one_axes(impact):
     (drawn,) = kp.plot_impact_comparison(same_unit, ax=ax)
     assert drawn is ax
     assert len(ax.patches) == 3
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Agreements frozen"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Agreements\nfrozen"]  # wrapped
 
 
 # ------------------------------------------------------------------------------------------------
@@ -680,7 +681,8 @@ def test_plot_compare_draws_the_published_comparison(sample_impacts):
     axes = kp.plot_compare(sample_impacts, lang="nl")
     table = sc.compare(sample_impacts)
     present = [m for m in kp.COMPARE_METRICS if m in set(table["metric"])]
-    assert [a.get_title(loc="left") for a in axes] == [kp.label(m, "nl") for m in present]
+    titles = [" ".join(a.get_title(loc="left").split()) for a in axes]  # wrapped to the panel
+    assert titles == [kp.label(m, "nl") for m in present]
     shown = privacy.published(table).set_index(["metric", "scenario"])["central"]
     for a, metric in zip(axes, present, strict=True):
         drawn = texts(a)
@@ -690,3 +692,120 @@ def test_plot_compare_draws_the_published_comparison(sample_impacts):
         assert not any(t in {"1", "2", "3", "4"} for t in drawn), metric
     (one,) = kp.plot_compare(sample_impacts, ax=plt.subplots()[1], metrics=["agreements_frozen"])
     assert len(one.patches) == len(sample_impacts)
+
+
+# ------------------------------------------------------------------------------------------------
+# No clipped text: every public chart on the sample, and with very long faculty names
+# ------------------------------------------------------------------------------------------------
+
+LONG_FACULTY = (
+    "Faculteit der Maatschappij- en Gedragswetenschappen / Faculty of Social and Behavioural "
+    "Sciences"
+)
+
+
+def _long_faculties(p: pd.DataFrame) -> pd.DataFrame:
+    names = sorted(p["faculty"].dropna().unique())
+    longer = {
+        f: LONG_FACULTY if i == 0 else f"{f} — Faculteit der {f}wetenschappen en Bestuurskunde"
+        for i, f in enumerate(names)
+    }
+    return p.assign(faculty=p["faculty"].map(longer).astype("string"))
+
+
+def _all_charts(p: pd.DataFrame, h: pd.DataFrame, lang: str) -> dict[str, object]:
+    profile = kv.load_risk_profile("freedom-house-2024")
+    at = "2026-09-30"
+    by_country = kv.exposure(p, h, by=("country",), at=at, risk_profile=profile)
+    top = by_country.nlargest(12, "agreements_active")["country"]
+    by_cf = kv.exposure(p, None, by=("country", "faculty"), at=at, risk_profile=profile)
+    series_f = kv.exposure_over_time(p, None, by=("faculty",), start="2022-01-01", end=at)
+    series_c = kv.exposure_over_time(
+        p, None, by=("country",), start="2022-01-01", end=at, risk_profile=profile
+    )
+    tiers = (
+        series_c.assign(risk_tier=series_c["risk_tier"].astype("Int64"))
+        .groupby(["quarter", "risk_tier"], dropna=False, observed=True, as_index=False)[["active"]]
+        .sum()
+    )
+    impacts = [sc.impact(n, p, h) for n in ("nl-2022-freeze", "be-2022-rur-signatories")]
+    charts: dict[str, object] = {
+        "heatmap": kp.plot_heatmap(by_cf[by_cf["country"].isin(top)], lang=lang, top=12),
+        "heatmap_by_faculty_rows": kp.plot_heatmap(
+            by_cf[by_cf["country"].isin(top)], row="faculty", col="country", lang=lang, top=12
+        ),
+        "top_countries": kp.plot_top_countries(by_country, n=15, lang=lang),
+        "trends_by_faculty": kp.plot_quarterly_trends(series_f, facet="faculty", lang=lang),
+        "trends_hue": kp.plot_quarterly_trends(series_f, facet=None, hue="faculty", lang=lang),
+        "risk_tiers": kp.plot_risk_tiers_over_time(tiers, lang=lang),
+        "risk_tiers_area": kp.plot_risk_tiers_over_time(tiers, kind="area", lang=lang),
+        "people": kp.plot_people(by_country, by="country", n=15, lang=lang),
+        "impact_comparison": kp.plot_impact_comparison(sc.compare(impacts), lang=lang),
+        "compare": kp.plot_compare(impacts, lang=lang),
+        "timeline": kp.plot_impact_timeline(impacts[0].timeline, lang=lang),
+    }
+    return charts
+
+
+def _drawn_texts(fig) -> list:
+    """The text artists a renderer draws: tick labels only of the ticks inside the view."""
+    ticks, drawn = set(), set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                ticks.update((id(tick.label1), id(tick.label2)))
+            for tick in axis._update_ticks():  # the ticks matplotlib draws (inside the view)
+                drawn.update((id(tick.label1), id(tick.label2)))
+    return [
+        t
+        for t in fig.findobj(matplotlib.text.Text)
+        if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)
+    ]
+
+
+def _outside_texts(fig) -> list[str]:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    bad = []
+    for t in _drawn_texts(fig):
+        e = t.get_window_extent(renderer)
+        if e.x0 < box.x0 - 0.5 or e.y0 < box.y0 - 0.5 or e.x1 > box.x1 + 0.5 or e.y1 > box.y1 + 0.5:
+            bad.append(f"{t.get_text()!r} at {[round(v) for v in e.extents]} in {box.extents}")
+    return bad
+
+
+@pytest.fixture(scope="module")
+def sample_inputs(sample_dir):
+    p = kv.read_partnerships(sample_dir / "sample_partnerships.csv", errors="collect").table
+    h = kv.read_headcounts(sample_dir / "sample_headcounts.xlsx", errors="collect").table
+    return p, h
+
+
+@pytest.mark.parametrize("long_names", [False, True], ids=["sample", "long-faculty-names"])
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_no_chart_clips_or_cuts_its_text(sample_inputs, lang, long_names):
+    p, h = sample_inputs
+    if long_names:
+        p, h = _long_faculties(p), _long_faculties(h)
+    problems = {}
+    for name, drawn in _all_charts(p, h, lang).items():
+        fig = kp._figure_of(drawn)
+        bad = _outside_texts(fig)
+        cut = [t.get_text() for t in fig.findobj(matplotlib.text.Text) if "..." in t.get_text()
+               or "…" in t.get_text()]  # fmt: skip
+        if bad or cut:
+            problems[name] = bad[:3] + cut[:3]
+        plt.close(fig)
+    assert not problems, problems
+
+
+def test_long_faculty_labels_are_wrapped_not_cut(sample_inputs):
+    p, _ = sample_inputs
+    by_cf = kv.exposure(_long_faculties(p), None, by=("country", "faculty"), at="2026-09-30")
+    ax = kp.plot_heatmap(by_cf, lang="nl", top=8)
+    labels = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    joined = [" ".join(lbl.split()) for lbl in labels]
+    assert " ".join(LONG_FACULTY.split()) in joined  # every word kept
+    wrapped = next(lbl for lbl in labels if lbl.startswith("Faculteit der Maatschappij"))
+    assert "\n" in wrapped and max(map(len, wrapped.splitlines())) <= 30
