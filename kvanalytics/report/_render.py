@@ -162,7 +162,10 @@ def render_report(
 
 def _headline(figures: pd.DataFrame) -> dict[str, Any]:
     """The manifest's headline: each key figure's current (published) value."""
-    return {str(m): v for m, v in zip(figures["metric"], figures["current"], strict=True)}
+    return {
+        str(m): round(v, 2) if isinstance(v, float) else v
+        for m, v in zip(figures["metric"], figures["current"], strict=True)
+    }
 
 
 def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str, Any]:
