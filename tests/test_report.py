@@ -242,8 +242,12 @@ def test_render_report_rejects_bad_arguments(tmp_path):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
+    """The sample report where Chromium is absent (KV_CHROMIUM names no program): the HTML is
+    written and the manifest says the PDF was skipped and how to get it."""
     out = tmp_path_factory.mktemp("report")
-    return render_report(ROOT / "kvanalytics.yaml", quarter=QUARTER, out_dir=out, pdf=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KV_CHROMIUM", str(out / "no-chromium-here"))
+        return render_report(ROOT / "kvanalytics.yaml", quarter=QUARTER, out_dir=out)
 
 
 def test_report_writes_every_output(report):
@@ -281,6 +285,11 @@ def test_manifest_has_the_published_headline_and_every_input(report):
     assert manifest["parameters"]["quarter"] == QUARTER
     assert manifest["parameters"]["risk_profiles"] == ["freedom-house-2024"]
     assert manifest["pdf"]["written"] is False
+    assert (
+        "KV_CHROMIUM" in manifest["pdf"]["reason"]
+        and "apt install chromium" in manifest["pdf"]["fix"]
+    )
+    assert not (report / "report.pdf").exists()
     assert {"python", "kvanalytics", "pandas", "matplotlib"} <= set(manifest["versions"])
     assert "report.html" in manifest["outputs"]
     assert all((report / o).exists() for o in manifest["outputs"])
