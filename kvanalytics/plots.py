@@ -285,8 +285,8 @@ def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
 
     Examples
     --------
-    >>> wrap_label("Faculteit der Maatschappij- en Gedragswetenschappen", 28)
-    'Faculteit der Maatschappij-\nen Gedragswetenschappen'
+    >>> wrap_label("Faculteit der Maatschappij- en Gedragswetenschappen", 28).splitlines()
+    ['Faculteit der Maatschappij-', 'en Gedragswetenschappen']
     """
     lines = [
         textwrap.fill(part, max(1, width), break_long_words=False, break_on_hyphens=True)
@@ -380,7 +380,12 @@ def _value_axis(
         axis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int) -> None:
+def _quarter_label(quarter: str, lang: str) -> str:
+    """``2026Q3`` as a reader writes it: ``2026 Q3`` (en), ``2026 K3`` (nl); other text as is."""
+    return i18n.format_quarter(quarter, lang) if _QUARTER_RE.fullmatch(quarter) else quarter
+
+
+def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int, lang: str = "en") -> None:
     """Label at most ``max_labels`` quarters; when thinning, prefer whole years (Q1) or halves."""
     n = len(quarters)
     step = max(1, math.ceil(n / max(1, max_labels)))
@@ -390,7 +395,7 @@ def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int) -> None:
         wanted = ("1",) if step >= 4 else ("1", "3")
         start = next((i for i, q in enumerate(quarters) if q[-1] in wanted), 0)
     positions = list(range(start, n, step))
-    ax.set_xticks(positions, [quarters[i] for i in positions])
+    ax.set_xticks(positions, [_quarter_label(quarters[i], lang) for i in positions])
     ax.set_xticks(range(n), minor=True)
     ax.tick_params(axis="x", which="minor", length=2)
     ax.set_xlim(-0.6, n - 0.4)
@@ -982,7 +987,9 @@ def plot_quarterly_trends(
                     fontsize=10,
                     loc="left",
                 )
-            _quarter_ticks(panel_ax, quarters, max_labels=max(2, int(panel_width / 0.75)))
+            _quarter_ticks(
+                panel_ax, quarters, max_labels=max(2, int(panel_width / 0.75)), lang=lang
+            )
             _value_axis(panel_ax.yaxis, lang, decimals, integer=decimals == 0)
             _style_axes(panel_ax, "y")
         if frame["v"].min(skipna=True) >= 0:  # after all lines: shared limits see every panel
@@ -1111,7 +1118,7 @@ def plot_risk_tiers_over_time(
     with house_style():
         ax = _new_axes(ax, (7.5, 4.2))
         handles = _draw_tier_stack(ax, wide, kind, lang)
-        _quarter_ticks(ax, quarters, max_labels=10)
+        _quarter_ticks(ax, quarters, max_labels=10, lang=lang)
         ax.set_ylim(bottom=0)
         _value_axis(ax.yaxis, lang, decimals, integer=decimals == 0)
         ax.set_xlabel(label("quarter", lang))
@@ -1671,10 +1678,10 @@ def plot_impact_timeline(
 
         ax.step(x, col("central"), where="post", color=colour, label=label(m, lang))
         ax.fill_between(x, col("low"), col("high"), step="post", color=colour, alpha=0.2)
-    ax.set_xticks(x, quarters, rotation=45, ha="right")
+    ax.set_xticks(x, [_quarter_label(q, lang) for q in quarters], rotation=45, ha="right")
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_xlabel(label("quarter", lang))
-    ax.set_title(title or label("title_trends", lang, value=label(metrics[0], lang)), loc="left")
+    _title(ax, title, "title_trends", lang, value=label(metrics[0], lang))
     ax.legend(frameon=False)
     _style_axes(ax, "y")
     return ax

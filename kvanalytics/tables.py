@@ -220,6 +220,8 @@ def header_label(name: str, lang: str = "en") -> str:
     """
     if name == _ROW_LABEL:
         return ""
+    if " / " in name:  # flattened MultiIndex columns: ("phd", "UA") -> "PhD candidates / Ukraine"
+        return " / ".join(header_label(part, lang) for part in name.split(" / "))
     if i18n.has_label(name):
         return label(name, lang)
     if re.fullmatch(r"[A-Z]{2}", name):
@@ -259,11 +261,24 @@ def _column_for_people(
             i18n.format_cell(v, k, lang) or None
             for v, k in zip(values.astype(object), per_row, strict=True)
         ]
-    elif kind == "text":
-        cells = [None if i18n.is_na(v) else value_label(name, v, lang) for v in values]
     else:
-        cells = [i18n.format_cell(v, kind, lang) or None for v in values.astype(object)]
+        cells = _each_distinct(values.astype(object), name, kind, lang)
     return [unknown if c is None or c == "" else c for c in cells]
+
+
+def _each_distinct(values: pd.Series, name: str, kind: str, lang: str) -> list[str | None]:
+    """Cells written once per distinct value, then mapped (a column has few distinct values)."""
+
+    def one(v: Any) -> str | None:
+        if i18n.is_na(v):
+            return None
+        return value_label(name, v, lang) if kind == "text" else i18n.format_cell(v, kind, lang)
+
+    try:
+        written = {v: one(v) for v in pd.unique(values)}
+    except TypeError:  # unhashable cells (lists): one at a time
+        return [one(v) for v in values]
+    return [None if i18n.is_na(v) else written[v] for v in values]
 
 
 def _for_people(df: pd.DataFrame | pd.Series, lang: str) -> tuple[pd.DataFrame, list[str]]:

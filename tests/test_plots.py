@@ -324,7 +324,7 @@ def test_quarterly_trends_one_panel_per_faculty(series):
         assert list(line.get_xdata()) == [0, 1, 2, 3]
         assert list(line.get_ydata()) == expected[a.get_title(loc="left")]
     labels = [t.get_text() for t in axes[-1].get_xticklabels()]
-    assert labels == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    assert labels == ["2024 Q1", "2024 Q2", "2024 Q3", "2024 Q4"]  # i18n.format_quarter
     assert axes[0].get_ylim() == axes[1].get_ylim()  # shared, honest scale
     assert axes[0].get_ylim()[0] == 0
     assert axes[0].figure.get_suptitle() == "Active agreements per quarter"
@@ -384,7 +384,7 @@ def test_risk_tiers_stack_restricted_at_the_bottom(tiers_series):
     assert tops == {0: 41, 1: 41}
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["unknown", "none", "watch", "restricted"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024Q1", "2024Q2"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2024 Q1", "2024 Q2"]
 
 
 def test_risk_tiers_area_and_dutch(tiers_series):
@@ -585,7 +585,7 @@ def test_impact_timeline_draws_central_steps_and_ranges():
     assert [ln.get_label() for ln in lines] == ["Bevroren banden", "Geannuleerde banden"]
     assert list(lines[0].get_ydata()) == [18.0, 17.0, 16.0]
     assert len(ax.collections) == 2  # one low-high band per metric
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2022Q1", "2022Q2", "2022Q3"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2022 K1", "2022 K2", "2022 K3"]
 
 
 def test_impact_timeline_names_an_unknown_metric():

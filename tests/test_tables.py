@@ -235,3 +235,33 @@ def test_series_and_unnamed_index():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="lang"):
         for_people(pd.DataFrame({"a": [1]}), lang="de")
+
+
+def test_a_real_horizon_export_reads_as_text_for_people(realdata):
+    """CORDIS participations of a real home organisation: exposure and ties, both languages."""
+    ties = kv.read_horizon(
+        realdata / "horizon/cordis_participations_NZ_CA_pacific_2024-05.xlsx", home="998082180"
+    )
+    at = pd.Timestamp("2021-01-01")
+    published = {
+        "exposure": kv.exposure(ties, by="country", at=at),
+        "ties": ties.drop(columns=[c for c in ties.columns if c.startswith("source_")]),
+    }
+    for lang in LANGS:
+        for name, table in published.items():
+            out = for_people(table, lang=lang)
+            cells = [str(v) for v in out.to_numpy().ravel()]
+            bad = [c for c in cells if BAD_TOKENS.search(c) or c == ""]
+            assert not bad, f"{name} ({lang}): {bad[:3]}"
+            html_text = format_table(table.head(50), lang=lang)
+            assert "<NA>" not in html_text and "nan<" not in html_text
+        names = for_people(published["exposure"], lang=lang).iloc[:, 0]
+        assert names.str.fullmatch(r".+ \([A-Z]{2}\)").all()  # a name beside every code
+
+
+def test_multiindex_columns_are_labelled_part_by_part():
+    m = pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("phd", "UA"), ("phd", "RU")]))
+    assert list(for_people(m, lang="nl").columns) == [
+        "Promovendi / Oekraïne",
+        "Promovendi / Rusland",
+    ]
