@@ -301,7 +301,8 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
                 "report_change_year_ago": show_signed(rec["change_year"], lang, money=money),
             }
         )
-    body = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
+    table = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
+    body = f"<div class='figures-table'>{table}</div>"
     if (
         content["figures"].tables.get("by_country") is not None
         and "students" not in content["figures"].tables["by_country"].columns
@@ -355,7 +356,7 @@ def _scenario_table(proj: Project, table: pd.DataFrame) -> str:
         )
     frame = pd.DataFrame.from_dict(cells, orient="index").fillna("—").reset_index()
     frame = frame.rename(columns={"index": "metric"})
-    return show_table(frame, lang=lang)
+    return f"<div class='figures-table'>{show_table(frame, lang=lang)}</div>"
 
 
 def _scenario(name: str, lang: str) -> str:
