@@ -256,6 +256,7 @@ def test_report_writes_every_output(report):
     assert {f"{c}.png" for c in CHARTS} <= charts
     wb = openpyxl.load_workbook(report / "tables.xlsx", read_only=True)
     assert wb.sheetnames[0] == "About"
+    assert len(wb.sheetnames) == 1 + 2 + 5  # summary, scenarios, headline and 4 tables
 
 
 def test_report_html_shows_no_code_and_suppressed_people(report):
@@ -398,3 +399,19 @@ def test_cli_report_option_errors_exit_2(argv, expected, monkeypatch, capsys):
     assert cli.main(["report", *argv]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+def test_a_new_user_renders_their_own_export_with_one_command(tmp_path, monkeypatch, capsys):
+    """From a folder of one's own: the export under its own name, no headcounts, no PDF."""
+    export = tmp_path / "Overeenkomsten export 2026.csv"
+    export.write_bytes(DUTCH.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    argv = ["report", "--partnerships", export.name, "--quarter", QUARTER, "--lang", "nl"]
+    assert cli.main([*argv, "--out", "rapport", "--no-pdf"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("wrote ") and out.endswith(f"{Path('rapport') / 'report.html'}\n")
+    assert "headcounts" in err.lower() and "Traceback" not in err
+    manifest = json.loads((tmp_path / "rapport" / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["path"] for i in manifest["inputs"]] == [export.name]
+    assert manifest["parameters"]["lang"] == "nl"
+    assert list((tmp_path / "data" / "processed").glob("partnerships-*.parquet"))  # the cache

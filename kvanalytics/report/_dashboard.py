@@ -93,11 +93,16 @@ class Dashboard:
         return written
 
     def save_tables(
-        self, out_dir: str | Path, sources: pd.DataFrame | Sequence[str | Path] = ()
+        self,
+        out_dir: str | Path,
+        sources: pd.DataFrame | Sequence[str | Path] = (),
+        *,
+        extra: dict[str, pd.DataFrame] | None = None,
     ) -> Path:
-        """Write ``tables.xlsx`` (headline and every table, published) with its About sheet."""
+        """Write ``tables.xlsx`` (``extra`` sheets first, then the headline and every table,
+        all published) with its About sheet."""
         return to_excel(
-            {"headline": self.headline, **self.tables},
+            {**(extra or {}), "headline": self.headline, **self.tables},
             Path(out_dir) / "tables.xlsx",
             sources=sources
             if isinstance(sources, pd.DataFrame)

@@ -135,7 +135,8 @@ def render_report(
     job = start_pdf(html_path, out / "report.pdf") if pdf else None
     # the workbook is written while Chromium prints (a separate process)
     sources = inputs.files.rename(columns={"path": "file"})[["file", "sha256"]]
-    content["figures"].save_tables(out, sources)
+    extra = {"summary": content["key_figures"], "scenarios": content["scenarios"]}
+    content["figures"].save_tables(out, sources, extra=extra)
     pdf_status = (
         job.wait(timeout)
         if job is not None
