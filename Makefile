@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-## Render the quarterly report on the bundled sample into reports/<quarter>/
+## Render the quarterly report of the bundled sample (kvanalytics.yaml) into reports/latest/
 report: $(STAMP)
-	$(BIN)/kvanalytics report --data data/raw --out reports/latest
+	$(BIN)/kvanalytics report --project kvanalytics.yaml --out reports/latest
 
 ## Lint, format check, type check, layer contract (import-linter), tests (including every notebook)
 test: $(STAMP)

@@ -80,7 +80,7 @@ INPUT_KEYS = {
     "headcounts": {"file", "files", "columns", "defaults", "sheet", "basis"},
 }
 _QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
-_CACHE_FORMAT = 1  # bump when what a cache entry holds changes
+_CACHE_FORMAT = 2  # bump when what a cache entry holds changes
 
 
 def file_sha256(path: str | Path) -> str:
@@ -206,7 +206,8 @@ class Inputs:
     files : DataFrame
         One row per file read: ``table, path`` (relative to the project folder), ``sha256,
         bytes, rows_read, rows_accepted, rows_rejected, reused`` (True when the ingest came
-        from the cache).
+        from the cache). For an export, read = accepted + rejected; for a Horizon table the
+        rows of the home organisation itself are read but are no tie, so read is more.
     rejects : DataFrame
         Every rejected row with its ``table, source_file, source_row, column, value, reason``.
     notes : tuple of str
@@ -659,57 +660,80 @@ def _relative_sources(df: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFram
 
 def _read_spec(
     project: Project, spec: InputSpec, *, cache: bool
-) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    """The table and rejects of one input, from the cache when its key is there."""
+) -> tuple[pd.DataFrame, pd.DataFrame, list[int | None], bool]:
+    """The table, rejects and rows read per file of one input, from the cache when its key is
+    there (then ``reused`` is True)."""
     hashes = [file_sha256(p) for p in spec.paths]
     key = _cache_key(project, spec, hashes)
     stem = project.cache_dir / f"{spec.table}-{key[:24]}"
     table_path, rejects_path = Path(f"{stem}.parquet"), Path(f"{stem}.rejects.parquet")
-    if cache and table_path.is_file() and rejects_path.is_file():
-        return pd.read_parquet(table_path), pd.read_parquet(rejects_path), True
+    meta_path = Path(f"{stem}.json")
+    if cache and table_path.is_file() and rejects_path.is_file() and meta_path.is_file():
+        rows = json.loads(meta_path.read_text(encoding="utf-8"))["rows_read"]
+        return pd.read_parquet(table_path), pd.read_parquet(rejects_path), rows, True
     result = _ingest(spec)
     names = {str(p): project.relative(p) for p in spec.paths}
     table = _relative_sources(result.table, names)
     rejects = _relative_sources(result.rejects, names)
-    if not cache:
-        return table, rejects, False
+    per_file = {
+        names.get(str(f.get("file")), str(f.get("file"))): f.get("rows")
+        for f in result.report.files
+    }
+    rows = [per_file.get(project.relative(p)) for p in spec.paths]
+    if cache:
+        _write_cache(project, table, rejects, rows, (table_path, rejects_path, meta_path))
+    return table, rejects, rows, False
+
+
+def _write_cache(
+    project: Project,
+    table: pd.DataFrame,
+    rejects: pd.DataFrame,
+    rows: list[int | None],
+    paths: tuple[Path, Path, Path],
+) -> None:
+    """Write one cache entry; a failure costs time (the next run ingests again), never data."""
+    table_path, rejects_path, meta_path = paths
     try:
         project.cache_dir.mkdir(parents=True, exist_ok=True)
         table.to_parquet(table_path, index=False)
-        rejects.astype(
-            {c: "string" for c in rejects.columns if rejects[c].dtype == object}
-        ).to_parquet(rejects_path, index=False)
-    except (OSError, ValueError, TypeError):  # an unwritable cache costs time, never data
-        table_path.unlink(missing_ok=True)
-        rejects_path.unlink(missing_ok=True)
-    return table, rejects, False
+        text = {c: "string" for c in rejects.columns if rejects[c].dtype == object}
+        rejects.astype(text).to_parquet(rejects_path, index=False)
+        meta_path.write_text(json.dumps({"rows_read": rows}), encoding="utf-8")
+    except (OSError, ValueError, TypeError):
+        for p in paths:
+            p.unlink(missing_ok=True)
 
 
 def _file_rows(
-    project: Project, spec: InputSpec, table: pd.DataFrame, rejects: pd.DataFrame, reused: bool
+    project: Project,
+    spec: InputSpec,
+    table: pd.DataFrame,
+    rejects: pd.DataFrame,
+    rows: list[int | None],
+    reused: bool,
 ) -> list[dict[str, Any]]:
-    rows = []
-    for p in spec.paths:
+    out = []
+    for p, read in zip(spec.paths, rows, strict=True):
         rel = project.relative(p)
         accepted = (
             int((table["source_file"] == rel).sum()) if "source_file" in table else len(table)
         )
         rejected = int((rejects["source_file"] == rel).sum()) if "source_file" in rejects else 0
-        read = accepted + rejected  # every row read is accepted or rejected (ingest's rule)
-        rows.append(
+        out.append(
             {
                 "table": "partnerships" if spec.table == "horizon" else spec.table,
                 "reader": spec.table,
                 "path": rel,
                 "sha256": file_sha256(p),
                 "bytes": p.stat().st_size,
-                "rows_read": read,
+                "rows_read": accepted + rejected if read is None else int(read),
                 "rows_accepted": accepted,
                 "rows_rejected": rejected,
                 "reused": reused,
             }
         )
-    return rows
+    return out
 
 
 def read_inputs(project: Project, *, cache: bool = True) -> Inputs:
@@ -736,11 +760,11 @@ def read_inputs(project: Project, *, cache: bool = True) -> Inputs:
     parts: dict[str, list[pd.DataFrame]] = {"partnerships": [], "headcounts": []}
     rejects, files = [], []
     for spec in project.inputs:
-        table, rej, reused = _read_spec(project, spec, cache=cache)
+        table, rej, rows, reused = _read_spec(project, spec, cache=cache)
         kind = "partnerships" if spec.table == "horizon" else spec.table
         parts[kind].append(table)
         rejects.append(rej.assign(table=kind))
-        files += _file_rows(project, spec, table, rej, reused)
+        files += _file_rows(project, spec, table, rej, rows, reused)
     partnerships = _concat(parts["partnerships"])
     headcounts = _concat(parts["headcounts"]) if parts["headcounts"] else None
     all_rejects = _concat(rejects)
@@ -756,8 +780,18 @@ def read_inputs(project: Project, *, cache: bool = True) -> Inputs:
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Several inputs of one table as one frame, each text column in one piece.
+
+    ``pd.concat`` of pyarrow-backed text columns keeps one chunk per input, which
+    ``people.factorize`` (``dictionary_encode().indices``) does not take; rebuilding the
+    column joins the chunks (a copy of the text, paid only when there are several inputs).
+    """
     if len(frames) == 1:
         return frames[0]
     if not frames:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.StringDtype):
+            out[c] = pd.Series(out[c].to_numpy(), index=out.index, dtype=out[c].dtype)
+    return out

@@ -193,3 +193,23 @@ def test_options_default_to_the_bundled_sample_and_check_conflicts(tmp_path):
         project_from_options(horizon=[DUTCH])
     with pytest.raises(InputFileError, match=r"no sample_partnerships\.csv"):
         project_from_options(data_dir=tmp_path)
+
+
+def test_a_horizon_table_and_an_export_read_as_one_partnerships_table():
+    horizon = ROOT / "tests" / "data" / "horizon" / "cordis_dayfirst.csv"
+    project = project_from_options(
+        partnerships=[RAW / "sample_partnerships.csv"],
+        horizon=[horizon],
+        home="999000001",
+        root=ROOT,
+    )
+    inputs = read_inputs(project)
+    files = inputs.files.set_index("path")
+    ties = kv.read_horizon(horizon, home="999000001", errors="collect")
+    row = files.loc["tests/data/horizon/cordis_dayfirst.csv"]
+    assert row["reader"] == "horizon" and row["table"] == "partnerships"
+    assert row["rows_read"] == ties.report.read  # the home's own rows are read, not ties
+    assert row["rows_accepted"] == len(ties.table)
+    assert len(inputs.partnerships) == files["rows_accepted"].sum()
+    # the joined table is usable by exposure (text columns in one piece)
+    assert kv.exposure(inputs.partnerships, at="2024-12-31")["ties_active"].sum() > 0

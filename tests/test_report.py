@@ -242,8 +242,12 @@ def test_render_report_rejects_bad_arguments(tmp_path):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
+    """The sample report where Chromium is absent (KV_CHROMIUM names no program): the HTML is
+    written and the manifest says the PDF was skipped and how to get it."""
     out = tmp_path_factory.mktemp("report")
-    return render_report(ROOT / "kvanalytics.yaml", quarter=QUARTER, out_dir=out, pdf=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KV_CHROMIUM", str(out / "no-chromium-here"))
+        return render_report(ROOT / "kvanalytics.yaml", quarter=QUARTER, out_dir=out)
 
 
 def test_report_writes_every_output(report):
@@ -252,6 +256,7 @@ def test_report_writes_every_output(report):
     assert {f"{c}.png" for c in CHARTS} <= charts
     wb = openpyxl.load_workbook(report / "tables.xlsx", read_only=True)
     assert wb.sheetnames[0] == "About"
+    assert len(wb.sheetnames) == 1 + 2 + 5  # summary, scenarios, headline and 4 tables
 
 
 def test_report_html_shows_no_code_and_suppressed_people(report):
@@ -281,6 +286,11 @@ def test_manifest_has_the_published_headline_and_every_input(report):
     assert manifest["parameters"]["quarter"] == QUARTER
     assert manifest["parameters"]["risk_profiles"] == ["freedom-house-2024"]
     assert manifest["pdf"]["written"] is False
+    assert (
+        "KV_CHROMIUM" in manifest["pdf"]["reason"]
+        and "apt install chromium" in manifest["pdf"]["fix"]
+    )
+    assert not (report / "report.pdf").exists()
     assert {"python", "kvanalytics", "pandas", "matplotlib"} <= set(manifest["versions"])
     assert "report.html" in manifest["outputs"]
     assert all((report / o).exists() for o in manifest["outputs"])
@@ -389,3 +399,19 @@ def test_cli_report_option_errors_exit_2(argv, expected, monkeypatch, capsys):
     assert cli.main(["report", *argv]) == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+def test_a_new_user_renders_their_own_export_with_one_command(tmp_path, monkeypatch, capsys):
+    """From a folder of one's own: the export under its own name, no headcounts, no PDF."""
+    export = tmp_path / "Overeenkomsten export 2026.csv"
+    export.write_bytes(DUTCH.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    argv = ["report", "--partnerships", export.name, "--quarter", QUARTER, "--lang", "nl"]
+    assert cli.main([*argv, "--out", "rapport", "--no-pdf"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("wrote ") and out.endswith(f"{Path('rapport') / 'report.html'}\n")
+    assert "headcounts" in err.lower() and "Traceback" not in err
+    manifest = json.loads((tmp_path / "rapport" / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["path"] for i in manifest["inputs"]] == [export.name]
+    assert manifest["parameters"]["lang"] == "nl"
+    assert list((tmp_path / "data" / "processed").glob("partnerships-*.parquet"))  # the cache

@@ -82,19 +82,27 @@ class Dashboard:
         """
         return [*self.save_charts(out_dir, formats=formats), self.save_tables(out_dir, sources)]
 
-    def save_charts(self, out_dir: str | Path, *, formats: Sequence[str] = ("png",)) -> list[Path]:
+    def save_charts(
+        self, out_dir: str | Path, *, formats: Sequence[str] = ("png",), dpi: int = 150
+    ) -> list[Path]:
         """Write each chart once per format as ``charts/<name>.<format>``; return the paths."""
         written: list[Path] = []
         for name, fig in self.figures.items():
-            written += plots.save_figure(fig, Path(out_dir) / "charts" / name, formats=formats)
+            path = Path(out_dir) / "charts" / name
+            written += plots.save_figure(fig, path, formats=formats, dpi=dpi)
         return written
 
     def save_tables(
-        self, out_dir: str | Path, sources: pd.DataFrame | Sequence[str | Path] = ()
+        self,
+        out_dir: str | Path,
+        sources: pd.DataFrame | Sequence[str | Path] = (),
+        *,
+        extra: dict[str, pd.DataFrame] | None = None,
     ) -> Path:
-        """Write ``tables.xlsx`` (headline and every table, published) with its About sheet."""
+        """Write ``tables.xlsx`` (``extra`` sheets first, then the headline and every table,
+        all published) with its About sheet."""
         return to_excel(
-            {"headline": self.headline, **self.tables},
+            {**(extra or {}), "headline": self.headline, **self.tables},
             Path(out_dir) / "tables.xlsx",
             sources=sources
             if isinstance(sources, pd.DataFrame)

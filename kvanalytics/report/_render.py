@@ -43,6 +43,8 @@ __all__ = ["render_report"]
 TEMPLATES = config.PACKAGE_DIR / "templates"
 #: Section ids in reading order (the browser test checks each is in the page).
 SECTION_IDS = ("summary", "exposure", "faculties", "trends", "people", "impact", "inputs", "about")
+#: PNG resolution: the page shows a chart at most 900 px wide, i.e. ~120 dpi for these figures.
+_DPI = 120
 _FACULTY_METRICS = ["agreements_frozen", "ties_frozen", "value_eur_stopped"]
 
 
@@ -133,7 +135,8 @@ def render_report(
     job = start_pdf(html_path, out / "report.pdf") if pdf else None
     # the workbook is written while Chromium prints (a separate process)
     sources = inputs.files.rename(columns={"path": "file"})[["file", "sha256"]]
-    content["figures"].save_tables(out, sources)
+    extra = {"summary": content["key_figures"], "scenarios": content["scenarios"]}
+    content["figures"].save_tables(out, sources, extra=extra)
     pdf_status = (
         job.wait(timeout)
         if job is not None
@@ -160,7 +163,10 @@ def render_report(
 
 def _headline(figures: pd.DataFrame) -> dict[str, Any]:
     """The manifest's headline: each key figure's current (published) value."""
-    return {str(m): v for m, v in zip(figures["metric"], figures["current"], strict=True)}
+    return {
+        str(m): round(v, 2) if isinstance(v, float) else v
+        for m, v in zip(figures["metric"], figures["current"], strict=True)
+    }
 
 
 def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str, Any]:
@@ -175,11 +181,11 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         lang=proj.lang,
         threshold=proj.suppression_threshold,
     )
-    dash.save_charts(out, formats=("png",))  # each chart drawn once; the page embeds the PNG
+    dash.save_charts(out, formats=("png",), dpi=_DPI)  # drawn once; the page embeds the PNG
     impacts = {name: impact(load_scenario(name), p, h) for name in proj.scenarios}
     with plots.house_style():
         axes = plots.plot_compare(list(impacts.values()), lang=proj.lang)
-        plots.save_figure(axes, out / "charts" / "impact_comparison", formats=("png",))
+        plots.save_figure(axes, out / "charts" / "impact_comparison", formats=("png",), dpi=_DPI)
         first = next(iter(impacts.values()))
         ax = plots.plot_impact_timeline(
             first.timeline,
@@ -188,7 +194,7 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
                 "report_timeline", proj.lang, scenario=_scenario(first.scenario.name, proj.lang)
             ),
         )
-        plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",))
+        plots.save_figure(ax, out / "charts" / "impact_timeline", formats=("png",), dpi=_DPI)
         plt.close("all")  # the figures are saved; pyplot keeps none open
     return {
         "figures": dash,
@@ -296,7 +302,8 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
                 "report_change_year_ago": show_signed(rec["change_year"], lang, money=money),
             }
         )
-    body = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
+    table = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
+    body = f"<div class='figures-table'>{table}</div>"
     if (
         content["figures"].tables.get("by_country") is not None
         and "students" not in content["figures"].tables["by_country"].columns
@@ -350,7 +357,7 @@ def _scenario_table(proj: Project, table: pd.DataFrame) -> str:
         )
     frame = pd.DataFrame.from_dict(cells, orient="index").fillna("—").reset_index()
     frame = frame.rename(columns={"index": "metric"})
-    return show_table(frame, lang=lang)
+    return f"<div class='figures-table'>{show_table(frame, lang=lang)}</div>"
 
 
 def _scenario(name: str, lang: str) -> str:
