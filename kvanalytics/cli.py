@@ -53,7 +53,7 @@ from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
 from .privacy import published, suppress_counts
-from .project import Project, load_project, project_from_options, read_inputs
+from .project import Project, load_project, project_from_options, read_inputs, split_names
 from .reference import load_risk_profile, load_watchlist
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
@@ -298,7 +298,11 @@ def _add_report(rep: argparse.ArgumentParser) -> None:
     )
     rep.add_argument("--quarter", help="e.g. 2026Q3; default the latest complete quarter")
     rep.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
-    rep.add_argument("--risk-profile", help="default: the project's, else freedom-house-2024")
+    rep.add_argument(
+        "--risk-profile",
+        help="lenses, comma-separated, combined by the highest tier (default: the project's, "
+        "else the dated freedom-house)",
+    )
     rep.add_argument("--out", type=Path, help="output directory (default reports/<quarter>)")
     rep.add_argument("--no-pdf", action="store_true", help="write the HTML only")
     rep.add_argument("--no-cache", action="store_true", help="ingest every input afresh")
@@ -810,7 +814,7 @@ def _report_project(args: argparse.Namespace) -> Project:
         columns=_read_columns_yaml(args.columns),
         defaults=_parse_sets(args.set),
         data_dir=args.data,
-        risk_profile=args.risk_profile or "freedom-house-2024",
+        risk_profile=args.risk_profile or "freedom-house",
     )
 
 
@@ -818,8 +822,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     # Every option is checked here, before anything is read or drawn.
     quarter = _parse_quarter(args.quarter, "--quarter") if args.quarter is not None else None
     out = _output_dir(args.out, "--out") if args.out is not None else None
-    if args.risk_profile is not None:
-        _named("--risk-profile", load_risk_profile, args.risk_profile)
+    for name in split_names(args.risk_profile or ""):
+        _named("--risk-profile", load_risk_profile, name)
     project = _report_project(args)
     done = render_report(
         project,

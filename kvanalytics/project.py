@@ -19,8 +19,8 @@ Example project file (the bundled sample, ``kvanalytics.yaml`` at the repository
         - file: data/raw/sample_partnerships.csv
       headcounts:
         - file: data/raw/sample_headcounts.xlsx
-    risk_profiles: [freedom-house-2024]
-    scenarios: [nl-2022-freeze, be-2022-rur-signatories, no-2024-risk-based]
+    risk_profiles: [freedom-house, eu-restrictive-measures]
+    scenarios: [nl-2022-freeze, be-2022-rur-signatories, no-2023-risk-based]
     suppression_threshold: 5
 """
 
@@ -56,18 +56,31 @@ __all__ = [
     "load_project",
     "project_from_options",
     "read_inputs",
+    "split_names",
     "version",
 ]
 
+
+def split_names(text: str) -> tuple[str, ...]:
+    """Comma-separated names (``--risk-profile freedom-house,eu-restrictive-measures``).
+
+    Examples
+    --------
+    >>> split_names("freedom-house, eu-restrictive-measures")
+    ('freedom-house', 'eu-restrictive-measures')
+    """
+    return tuple(n.strip() for n in str(text).split(",") if n.strip())
+
+
 #: The bundled freeze scenarios a report compares when the project names none.
-DEFAULT_SCENARIOS = ("nl-2022-freeze", "be-2022-rur-signatories", "no-2024-risk-based")
+DEFAULT_SCENARIOS = ("nl-2022-freeze", "be-2022-rur-signatories", "no-2023-risk-based")
 #: Keys of a project file, with what each holds (the error for an unknown key lists them).
 PROJECT_KEYS = {
     "institution": "the institution's name, shown on the report",
     "language": "en or nl",
     "quarter": "the quarter reported, e.g. 2026Q3 (default: the latest complete one)",
     "inputs": "partnerships / horizon / headcounts: lists of {file, columns, defaults, ...}",
-    "risk_profiles": "bundled risk profile names or CSV paths; the first is the report's",
+    "risk_profiles": "bundled risk profile names or CSV paths, combined by the highest tier",
     "scenarios": "bundled scenario names or YAML paths, compared side by side",
     "suppression_threshold": "published headcounts below it are suppressed (default 5)",
     "output": "the report folder (default reports/<quarter>)",
@@ -149,7 +162,7 @@ class Project:
     institution: str | None = None
     lang: str = "en"
     quarter: str | None = None
-    risk_profiles: tuple[str, ...] = ("freedom-house-2024",)
+    risk_profiles: tuple[str, ...] = ("freedom-house",)
     scenarios: tuple[str, ...] = DEFAULT_SCENARIOS
     suppression_threshold: int = config.SUPPRESSION_THRESHOLD
     output: Path | None = None
@@ -282,7 +295,7 @@ def load_project(path: str | Path) -> Project:
             lang=_opt_str(doc.get("language"), "language", where) or "en",
             quarter=_quarter(doc.get("quarter"), f"{where}: quarter"),
             risk_profiles=_names(doc.get("risk_profiles"), "risk_profiles", root, where)
-            or ("freedom-house-2024",),
+            or ("freedom-house",),
             scenarios=_names(doc.get("scenarios"), "scenarios", root, where) or DEFAULT_SCENARIOS,
             suppression_threshold=_threshold(doc.get("suppression_threshold"), where),
             output=_folder(doc.get("output"), "output", root, where),
@@ -303,7 +316,7 @@ def project_from_options(
     defaults: Mapping[str, str] | None = None,
     lang: str = "en",
     quarter: str | None = None,
-    risk_profile: str = "freedom-house-2024",
+    risk_profile: str = "freedom-house",
     scenarios: Sequence[str] = DEFAULT_SCENARIOS,
     institution: str | None = None,
     data_dir: str | Path | None = None,
@@ -377,7 +390,7 @@ def project_from_options(
         institution=institution,
         lang=lang,
         quarter=_quarter(quarter, "--quarter"),
-        risk_profiles=(risk_profile,),
+        risk_profiles=split_names(risk_profile),
         scenarios=tuple(scenarios),
     )
     return _checked(project, where)
@@ -410,7 +423,7 @@ def _sample_project(
         institution=institution,
         lang=lang,
         quarter=_quarter(quarter, "--quarter"),
-        risk_profiles=(risk_profile,),
+        risk_profiles=split_names(risk_profile),
         scenarios=tuple(scenarios),
     )
     return _checked(project, "options")

@@ -8,7 +8,7 @@ what it returns.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from ..excel import to_excel
 from ..exposure import exposure, exposure_over_time
 from ..normalise import country_name
 from ..privacy import suppress_counts
-from ..reference import load_risk_profile
+from ..reference import ProfilesArg, load_risk_profile
 from ..schemas import GROUPS, PEOPLE_SUMS
 
 __all__ = ["Dashboard", "latest_complete_quarter", "quarterly_dashboard"]
@@ -131,7 +131,7 @@ def _dashboard_data(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame | None,
     quarter: str,
-    profile: pd.DataFrame | None,
+    profile: ProfilesArg | None,
     years: int,
 ) -> _DashboardData:
     """Exposure at quarter end by country and country × faculty, and the quarterly series."""
@@ -226,12 +226,23 @@ def _dashboard_figures(
     return figures
 
 
+def _profile_label(profile: Any) -> str:
+    """Names of the lenses (a frame: its bundled name, else "custom"), joined by " + "."""
+    if profile is None or isinstance(profile, str):
+        return str(profile)
+    if isinstance(profile, pd.DataFrame):
+        return str(profile.attrs.get("profile", {}).get("name") or "custom")
+    if isinstance(profile, Mapping):
+        return " + ".join(str(k) for k in profile)
+    return " + ".join(_profile_label(p) for p in profile)
+
+
 def quarterly_dashboard(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame | None = None,
     *,
     quarter: str,
-    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+    risk_profile: ProfilesArg | None = "freedom-house",
     lang: str = "en",
     years: int = 5,
     top: int = 15,
@@ -246,8 +257,9 @@ def quarterly_dashboard(
         Canonical tables (see :mod:`kvanalytics.schemas`).
     quarter : str
         The quarter reported, ``"2026Q3"``; stock is counted at its last day.
-    risk_profile : DataFrame or str, optional
-        A risk profile or the name of a bundled one.
+    risk_profile : DataFrame, str or list, optional
+        A risk profile, the name of a bundled one, or several (combined by the highest tier; a
+        dated profile gives each quarter the edition in force).
     lang : {"en", "nl"}
         Labels and number formats of the charts.
     years : int
@@ -291,7 +303,7 @@ def quarterly_dashboard(
         "quarter": quarter,
         "at": str(data.at.date()),
         "lang": lang,
-        "risk_profile": risk_profile if isinstance(risk_profile, str) else "custom",
+        "risk_profile": _profile_label(risk_profile),
         "suppressed": suppress,
     }
     return Dashboard(quarter, tables, figures, _headline(partnerships, data), params)

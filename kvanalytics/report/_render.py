@@ -29,7 +29,15 @@ from .. import config, plots
 from ..errors import OptionError
 from ..i18n import format_quarter, has_label, label
 from ..privacy import published
-from ..project import Inputs, Project, load_project, project_from_options, read_inputs, version
+from ..project import (
+    Inputs,
+    Project,
+    load_project,
+    project_from_options,
+    read_inputs,
+    split_names,
+    version,
+)
 from ..reference import load_risk_profile
 from ..scenarios import Impact, impact, load_scenario
 from ._dashboard import Dashboard, latest_complete_quarter, quarterly_dashboard
@@ -61,7 +69,7 @@ def _project(
         project = load_project(project)
     if project is None:
         project = project_from_options(
-            data_dir=data_dir, risk_profile=risk_profile or "freedom-house-2024"
+            data_dir=data_dir, risk_profile=risk_profile or "freedom-house"
         )
     changes: dict[str, Any] = {}
     if lang is not None:
@@ -74,8 +82,8 @@ def _project(
         except ValueError:
             raise OptionError(f"quarter {quarter!r} is not a quarter like 2026Q3.") from None
         changes["quarter"] = quarter
-    if risk_profile is not None and project.source is not None:
-        changes["risk_profiles"] = (risk_profile, *project.risk_profiles[1:])
+    if risk_profile is not None and project.source is not None:  # the option's lenses win
+        changes["risk_profiles"] = split_names(risk_profile)
     return replace(project, **changes) if changes else project
 
 
@@ -171,7 +179,9 @@ def _headline(figures: pd.DataFrame) -> dict[str, Any]:
 
 def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str, Any]:
     """Every number and chart of the report, computed once; charts saved under ``charts/``."""
-    profile = load_risk_profile(proj.risk_profile)
+    # Every lens of the project, combined by the highest tier (one profile: itself).
+    loaded = [load_risk_profile(name) for name in proj.risk_profiles]
+    profile: Any = loaded[0] if len(loaded) == 1 else loaded
     p, h = inputs.partnerships, inputs.headcounts
     dash = quarterly_dashboard(
         p,
@@ -265,10 +275,9 @@ def _page(proj: Project, inputs: Inputs, quarter: str, content: dict[str, Any]) 
 
 
 def _profile_name(proj: Project) -> str:
-    return (
-        proj.relative(proj.risk_profile)
-        if Path(proj.risk_profile).is_absolute()
-        else proj.risk_profile
+    """The project's lenses as the report names them (paths relative to the project)."""
+    return " + ".join(
+        proj.relative(name) if Path(name).is_absolute() else name for name in proj.risk_profiles
     )
 
 

@@ -17,8 +17,9 @@ import pandas as pd
 from .. import config
 from ..exposure import exposure, is_active
 from ..privacy import publish_column, published, read_published
-from ..reference import risk_tiers
-from ..scenarios import Impact, compare
+from ..reference import ProfilesArg, risk_tiers
+from ..scenarios import ECONOMIC_METRICS, Impact, compare
+from ..scenarios._economics import SOURCE_METRIC
 from ..schemas import GROUPS
 
 __all__ = [
@@ -44,21 +45,23 @@ HEADLINE_METRICS = (
     "exchange_out_recalled",
     "support_population",
     "support_cost_eur",
+    "degree_students_lost",
+    *ECONOMIC_METRICS,  # shown where some scenario gives them a value (figures given)
 )
 #: Groups counted as people *from* a country (outgoing exchange is counted by destination).
 _PEOPLE_FROM = tuple(g for g in GROUPS if g != "exchange_out")
 _VALUES = ("current", "previous_quarter", "year_before", "change_quarter", "change_year")
 
 
-def _tiers(profile: pd.DataFrame | str | None) -> pd.Series:
-    """Country -> tier of the profile (empty without one)."""
+def _tiers(profile: ProfilesArg | None, at: pd.Timestamp | None = None) -> pd.Series:
+    """Country -> tier of the profile (or lenses, combined) in force at ``at``; empty without."""
     if profile is None:
         return pd.Series(dtype="Int64")
-    return risk_tiers(profile).set_index("country")["tier"]
+    return risk_tiers(profile, at=at).set_index("country")["tier"]
 
 
-def _high_countries(profile: pd.DataFrame | str | None) -> set[str]:
-    tiers = _tiers(profile)
+def _high_countries(profile: ProfilesArg | None, at: pd.Timestamp | None = None) -> set[str]:
+    tiers = _tiers(profile, at)
     return set(tiers.index[(tiers >= HIGH_TIER).fillna(False).to_numpy(bool)])
 
 
@@ -91,7 +94,7 @@ def key_figures(
     headcounts: pd.DataFrame | None = None,
     *,
     quarter: str,
-    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+    risk_profile: ProfilesArg | None = "freedom-house",
     threshold: int = config.SUPPRESSION_THRESHOLD,
 ) -> pd.DataFrame:
     """The summary's key figures at the end of ``quarter``, the quarter before and a year before.
@@ -102,8 +105,9 @@ def key_figures(
         Canonical tables; without headcounts the people row is left out.
     quarter : str
         ``"2026Q3"``: stock is counted on its last day.
-    risk_profile : DataFrame or str, optional
-        Tiers of the countries; tier 2 or 3 is "high-risk".
+    risk_profile : DataFrame, str or list, optional
+        Tiers of the countries (several lenses: the highest; a dated profile: the edition in
+        force on each day counted); tier 2 or 3 is "high-risk".
     threshold : int
         People counts 1..threshold-1 are published as ``"<threshold"``.
 
@@ -121,8 +125,8 @@ def key_figures(
     """
     period = pd.Period(quarter, freq="Q")
     days = [(period - k).end_time.normalize() for k in (0, 1, 4)]
-    countries_high = _high_countries(risk_profile)
-    high = partnerships["country"].isin(countries_high).to_numpy(bool)
+    # Each day counts with the tiers in force on it (a dated profile: that day's edition).
+    countries_high = [_high_countries(risk_profile, at) for at in days]
     rows: dict[str, tuple[str, list[float]]] = {
         "agreements_active": ("agreements", []),
         "ties_active": ("ties", []),
@@ -131,7 +135,8 @@ def key_figures(
         "agreements_high_risk": ("agreements", []),
         "value_eur_high_risk": ("eur_per_year", []),
     }
-    for at in days:
+    for at, in_force in zip(days, countries_high, strict=True):
+        high = partnerships["country"].isin(in_force).to_numpy(bool)
         n, ties, money = _agreement_totals(partnerships, at)
         n_high, _, money_high = _agreement_totals(partnerships[high], at)
         countries = partnerships.loc[is_active(partnerships, at).to_numpy(), "country"].nunique()
@@ -157,11 +162,14 @@ def _people_row(
     partnerships: pd.DataFrame,
     headcounts: pd.DataFrame,
     days: list[pd.Timestamp],
-    high: set[str],
+    high: list[set[str]],
     threshold: int,
 ) -> pd.DataFrame:
-    """People from high-risk countries at the three days, published, with published changes."""
-    values = pd.Series([_people_from(partnerships, headcounts, at, high) for at in days])
+    """People from high-risk countries at the three days (each with its own tiers), published,
+    with published changes."""
+    values = pd.Series(
+        [_people_from(partnerships, headcounts, at, c) for at, c in zip(days, high, strict=True)]
+    )
     shown = publish_column(values.astype("Int64"), threshold)
     cells = read_published(shown.astype(object))
     numbers = cells.numbers
@@ -188,7 +196,7 @@ def risk_tie_changes(
     partnerships: pd.DataFrame,
     *,
     quarter: str,
-    risk_profile: pd.DataFrame | str | None = "freedom-house-2024",
+    risk_profile: ProfilesArg | None = "freedom-house",
 ) -> pd.DataFrame:
     """Ties in high-risk countries (tier 2 or 3) that start or end in ``quarter`` and the next.
 
@@ -198,8 +206,8 @@ def risk_tie_changes(
         Canonical partnerships.
     quarter : str
         ``"2026Q3"``; the next quarter is counted too.
-    risk_profile : DataFrame or str, optional
-        Tiers of the countries.
+    risk_profile : DataFrame, str or list, optional
+        Tiers of the countries in force at each quarter's end (several lenses: the highest).
 
     Returns
     -------
@@ -211,13 +219,13 @@ def risk_tie_changes(
     --------
     >>> risk_tie_changes(table, quarter="2026Q3")  # doctest: +SKIP
     """
-    tiers = _tiers(risk_profile)
-    high = partnerships[partnerships["country"].isin(_high_countries(risk_profile)).to_numpy(bool)]
-    high_tier = high["country"].astype("string").map(tiers).astype("Int64")
     frames = []
     for k in (0, 1):
         period = pd.Period(quarter, freq="Q") + k
         lo, hi = period.start_time.normalize(), period.end_time.normalize()
+        tiers = _tiers(risk_profile, hi)  # the tiers in force at the quarter's end
+        high = partnerships[partnerships["country"].isin(_high_countries(risk_profile, hi))]
+        high_tier = high["country"].astype("string").map(tiers).astype("Int64")
         start = pd.to_datetime(high["start"])
         end = pd.to_datetime(high["end"])
         starting = ((start >= lo) & (start <= hi)).fillna(False).to_numpy(bool)
@@ -265,6 +273,12 @@ def scenario_headline(
     """
     table = published(compare(list(impacts)), threshold)
     table = table[table["metric"].isin(HEADLINE_METRICS)]
+    economic = table["metric"].isin([SOURCE_METRIC, *ECONOMIC_METRICS])
+    # A metric the economic value adds shows only where a scenario has it: not NA (no figures
+    # given) and not 0 (degree students exempt) for every scenario.
+    empty = table["central"].isna() | table["central"].astype(object).eq(0)
+    shown = ~empty.groupby(table["metric"]).transform("all")
+    table = table[~economic | shown]
     order = {m: i for i, m in enumerate(HEADLINE_METRICS)}
     scenarios = {s: i for i, s in enumerate(dict.fromkeys(table["scenario"]))}
     key = table["metric"].map(order) + 1000 * table["scenario"].map(scenarios)
