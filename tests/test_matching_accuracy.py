@@ -19,6 +19,14 @@ set aside; the split was drawn afterwards), so today's checking figures (precisi
 0.899; tuning 0.951 / 0.839; whole 0.954 / 0.857) are not yet an out-of-sample estimate. From here
 on, look only at the failures of the tuning part (``part_of(string) == "tuning"``) when changing
 a rule or a word list; the checking figures then tell whether a change generalises.
+
+Issue #12 (item 7) sets targets on the checking part: precision >= 0.95 and recall >= 0.90
+(:data:`TARGETS`). Since the split, only tuning failures were read. Rules tried on them and
+rejected because they did not generalise on the tuning part itself: "University of X" =
+"X University" where no other key is named so (2 right, 2 wrong: University of Jinan is not
+Jinan University); a derived acronym corroborated by a place of its name (1 right, 1 wrong).
+Kept: the compound rule (Wirtschaftsuniversität keeps "wirtschafts"), neutral on both parts.
+Today the checking recall is 143/159 = 0.899: one string short of the target (strict xfail).
 """
 
 from __future__ import annotations
@@ -39,6 +47,10 @@ FLOORS = {
     "tuning": {"precision": 0.92, "recall": 0.81},
     "checking": {"precision": 0.93, "recall": 0.87},
 }
+
+
+#: The targets of issue #12 on the checking part.
+TARGETS = {"precision": 0.95, "recall": 0.90}
 
 
 def part_of(affiliation: str) -> str:
@@ -135,3 +147,12 @@ def test_precision_and_recall(ours, part):
 def test_better_than_the_baseline(ours, baseline):
     assert ours["whole"]["recall"] > 2 * baseline["recall"]
     assert ours["whole"]["precision"] >= baseline["precision"]
+
+
+def test_checking_precision_target(ours):
+    assert ours["checking"]["precision"] >= TARGETS["precision"]
+
+
+@pytest.mark.xfail(strict=True, reason="checking recall 0.899 (143/159), target 0.90: not met")
+def test_checking_recall_target(ours):
+    assert ours["checking"]["recall"] >= TARGETS["recall"]

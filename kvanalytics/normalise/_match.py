@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..errors import SchemaError
 from ._evidence import _alias_candidates, _fuzzy_candidates, _fuzzy_strings
-from ._index import _prepare_reference, _Reference, _Shape
+from ._identifiers import IDENTIFIER_COLUMNS, identify_partners
+from ._index import _prepare_reference, _Reference, _Shape, partner_id_keys
 from ._lexicon import _lexicon
 from ._overrides import _override_table
 from ._parse import _parse
@@ -75,6 +77,22 @@ def _aligned_inputs(
     return inputs, countries.str.strip().str.upper().fillna("")
 
 
+def _aligned_ids(identifiers: pd.DataFrame | None, n: int) -> list[str]:
+    """Per input, its partner identifiers as one string (``"kind:id|..."``; "" for none)."""
+    if identifiers is None:
+        return [""] * n
+    if not isinstance(identifiers, pd.DataFrame) or len(identifiers) != n:
+        got = len(identifiers) if isinstance(identifiers, pd.DataFrame) else "no DataFrame"
+        raise ValueError(f"identifiers has {got} rows for {n} names; align them.")
+    if not any(c in identifiers.columns for c in IDENTIFIER_COLUMNS):
+        raise SchemaError(
+            f"identifiers has none of the columns {list(IDENTIFIER_COLUMNS)}; pass the "
+            "partners' erasmus_code, pic or ror columns (e.g. df[['erasmus_code', 'pic']])."
+        )
+    ids = identify_partners(identifiers.reset_index(drop=True))
+    return ["|".join(k) for k in partner_id_keys(ids)]
+
+
 class _Evidence(NamedTuple):
     """The evidence of every distinct query (``qid``), with what the decision needs of each."""
 
@@ -86,6 +104,7 @@ class _Evidence(NamedTuple):
 def _collect_evidence(
     q_text: np.ndarray,
     q_country: np.ndarray,
+    q_ids: Sequence[Sequence[str]],
     ref: _Reference,
     *,
     score_cutoff: float,
@@ -107,7 +126,7 @@ def _collect_evidence(
         parsed = _parse(text)
         norm[i] = parsed.norm
         generic[i] = parsed.generic
-        found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max)
+        found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max, q_ids[i])
         cand_q.extend([i] * len(found))
         found_all.extend(found)
         if not settled:
@@ -233,6 +252,7 @@ def match_institutions(
     reference: pd.DataFrame,
     *,
     country: Sequence[Any] | pd.Series | None = None,
+    identifiers: pd.DataFrame | None = None,
     score_cutoff: float = 90.0,
     review_cutoff: float = 80.0,
     min_margin: float = 5.0,
@@ -246,7 +266,14 @@ def match_institutions(
     *organisation part* is what the rules below compare. Evidence (the ``method`` column) and its
     score, per reference key; name variants of a key count with their best score:
 
-    - ``identifier`` (100): the input contains a reference key, e.g. a ROR id or URL.
+    - ``identifier`` (100), looked at first: the input's Erasmus code, PIC or ROR id (the
+      ``identifiers`` columns, or written in the name: ``UK LONDON029``, ``PIC 999 977 948``,
+      ``ror.org/02jx3x895``) is one the reference has (its ``erasmus_code``, ``pic``, ``ror``
+      columns, and its keys read as Erasmus codes or ROR ids: ``read_erasmus_charter``
+      output is a registry as it is), or the input contains a reference key. An identifier
+      that one key has settles the input: names are not compared. One that several keys share
+      (one PIC, two Erasmus codes) gives each ``score_cutoff - 1``, and the name may settle it;
+      identifiers that point at different keys tie (margin 0: review).
     - ``exact alias`` (100): the organisation part equals a normalised reference name, same words
       in the same order ("Universiteit van Amsterdam" = "University of Amsterdam"; "Washington
       University" is not "University of Washington"); also after dropping an unknown acronym at
@@ -304,6 +331,9 @@ def match_institutions(
     country : sequence of str, optional
         ISO2 per name. Where both sides know the country, only reference rows of that country
         (and rows of unknown country) are candidates.
+    identifiers : pandas.DataFrame, optional
+        Aligned with ``names``: any of the columns ``erasmus_code``, ``pic``, ``ror`` raw as
+        found (read by :func:`identify_partners`; an invalid value is no evidence).
     score_cutoff, review_cutoff : float
         Scores (0-100) from which a name is matched or goes to review.
     min_margin : float
@@ -331,7 +361,9 @@ def match_institutions(
     ReferenceDataError
         Reference rows without key or name; overrides that are malformed or name unknown keys.
     ValueError
-        Cutoffs out of order, or ``country`` not aligned with ``names``.
+        Cutoffs out of order, or ``country`` or ``identifiers`` not aligned with ``names``.
+    SchemaError
+        ``identifiers`` has none of the identifier columns.
 
     Examples
     --------
@@ -346,14 +378,17 @@ def match_institutions(
             f"need 0 <= review_cutoff <= score_cutoff <= 100, got {review_cutoff}, {score_cutoff}."
         )
     inputs, countries = _aligned_inputs(names, country)
+    ids = _aligned_ids(identifiers, len(inputs))
     with _gc_paused():  # parsing makes millions of lasting objects and no cycles
         ref = _prepare_reference(reference)
-        # Work on distinct (name, country) pairs: a million rows cost their distinct spellings.
-        pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries})
+        # Work on distinct (name, country, identifiers): a million rows cost their distinct
+        # spellings.
+        pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries, "ids": ids})
         qid, distinct = pd.factorize(pd.MultiIndex.from_frame(pair))
         evidence = _collect_evidence(
             np.asarray(distinct.get_level_values(0), dtype=object),
             np.asarray(distinct.get_level_values(1), dtype=object),
+            [v.split("|") if v else [] for v in distinct.get_level_values(2)],
             ref,
             score_cutoff=score_cutoff,
             workers=workers,
