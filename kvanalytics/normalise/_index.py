@@ -36,6 +36,8 @@ from ._parse import (
 _LOSSY_RE = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 #: Roles of the leading words that :func:`_cores` may drop ("National Research University ...").
 _DESCRIPTOR_ROLES = frozenset({"generic", "org", "org_weak"})
+#: Keys that may be an Erasmus code ("D  BERLIN01", "UK LONDON029") or a ROR id (URL or bare).
+_KEY_ID_RE = r"^\s*[A-Za-z]{1,3}[\s\u00a0]*[A-Za-z-]{2,10}\s?[0-9]{1,3}\s*$|0[0-9a-z]{6}[0-9]{2}"
 #: References kept in :data:`_REFERENCE_CACHE` (the oldest goes first).
 _CACHE_SIZE = 4
 
@@ -289,18 +291,22 @@ def _partner_ids(reference: pd.DataFrame, key_codes: np.ndarray) -> dict[str, tu
     frame = pd.DataFrame(
         {c: reference[c].to_numpy(dtype=object) for c in IDENTIFIER_COLUMNS if c in reference}
     )
-    from_keys = identify_partners(
-        pd.DataFrame(
-            {
-                "erasmus_code": reference["key"].to_numpy(dtype=object),
-                "ror": reference["key"].to_numpy(dtype=object),
-            }
-        )
+    # Keys are read one at a time: read only those shaped like an Erasmus code or a ROR id
+    # (a 100k-name reference of other keys costs a vectorised test, not 200k reads).
+    key = reference["key"].astype("string")
+    shaped = (
+        key.str.contains(_KEY_ID_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+        if len(key)
+        else np.zeros(0, dtype=bool)
     )
+    picked = key[shaped].to_numpy(dtype=object)
+    from_keys = identify_partners(pd.DataFrame({"erasmus_code": picked, "ror": picked}))
     found: dict[str, set[int]] = {}
-    tables = [from_keys] + ([identify_partners(frame)] if len(frame.columns) else [])
-    for table in tables:
-        for r, ids in enumerate(partner_id_keys(table)):
+    tables = [(from_keys, np.flatnonzero(shaped))]
+    if len(frame.columns):
+        tables.append((identify_partners(frame), np.arange(len(frame))))
+    for table, rows in tables:
+        for r, ids in zip(rows.tolist(), partner_id_keys(table), strict=True):
             for ident in ids:
                 found.setdefault(ident, set()).add(int(key_codes[r]))
     return {k: tuple(sorted(v)) for k, v in found.items()}
