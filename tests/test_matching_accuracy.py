@@ -21,12 +21,19 @@ on, look only at the failures of the tuning part (``part_of(string) == "tuning"`
 a rule or a word list; the checking figures then tell whether a change generalises.
 
 Issue #12 (item 7) sets targets on the checking part: precision >= 0.95 and recall >= 0.90
-(:data:`TARGETS`). Since the split, only tuning failures were read. Rules tried on them and
-rejected because they did not generalise on the tuning part itself: "University of X" =
-"X University" where no other key is named so (2 right, 2 wrong: University of Jinan is not
-Jinan University); a derived acronym corroborated by a place of its name (1 right, 1 wrong).
-Kept: the compound rule (Wirtschaftsuniversität keeps "wirtschafts"), neutral on both parts.
-Today the checking recall is 143/159 = 0.899: one string short of the target (strict xfail).
+(:data:`TARGETS`). From then on only tuning failures were read. Rules tried on them:
+
+- kept: an input naming two organisations of the registry in full, apart, is matched to the
+  one named first (tuning: 11 more correct, 2 more counted wrong, both strings that do name the
+  organisation matched while the truth lists another); a compound keeps its distinctive first
+  part (Wirtschaftsuniversität Wien is not Universität Wien; neutral here, needed for the
+  Erasmus Charter list);
+- rejected, because they did not generalise on the tuning part itself: "University of X" =
+  "X University" where no other key is named so (2 right, 2 wrong: University of Jinan is not
+  Jinan University); a derived acronym corroborated by a place of its name (1 right, 1 wrong).
+
+Before -> after: checking 0.960 / 0.899 -> 0.960 / 0.906; tuning 0.951 / 0.839 -> 0.947 /
+0.869; whole 0.954 / 0.857 -> 0.951 / 0.880 (precision / recall).
 """
 
 from __future__ import annotations
@@ -43,8 +50,8 @@ from kvanalytics.normalise import match_institutions, matching_accuracy
 
 #: Floors a few points under the figures measured when they were set (see the module docstring).
 FLOORS = {
-    "whole": {"precision": 0.93, "recall": 0.83},
-    "tuning": {"precision": 0.92, "recall": 0.81},
+    "whole": {"precision": 0.93, "recall": 0.85},
+    "tuning": {"precision": 0.92, "recall": 0.84},
     "checking": {"precision": 0.93, "recall": 0.87},
 }
 
@@ -153,6 +160,5 @@ def test_checking_precision_target(ours):
     assert ours["checking"]["precision"] >= TARGETS["precision"]
 
 
-@pytest.mark.xfail(strict=True, reason="checking recall 0.899 (143/159), target 0.90: not met")
 def test_checking_recall_target(ours):
     assert ours["checking"]["recall"] >= TARGETS["recall"]

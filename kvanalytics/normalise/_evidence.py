@@ -47,8 +47,9 @@ _TEXT_ERASMUS_RE = re.compile(
 _TEXT_PIC_RE = re.compile(r"\bPIC\W{0,3}([0-9]{3} ?[0-9]{3} ?[0-9]{3})(?![0-9])", re.IGNORECASE)
 _TEXT_ROR_RE = re.compile(r"(?<![0-9a-z])0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}(?![0-9a-z])")
 
-#: A candidate: key index, score, method, length of the alias found (longer wins ties).
-_Cand = tuple[int, float, str, int]
+#: A candidate: key index, score, method, length of the alias found (longer wins ties), and
+#: the word where a contained alias starts (0 for other evidence: which one is named first).
+_Cand = tuple[int, float, str, int, int]
 
 
 def _rows_ok(ref: _Reference, rows: Sequence[int] | np.ndarray, country: str) -> np.ndarray:
@@ -91,14 +92,14 @@ def _identifier_candidates(
         for ident in dict.fromkeys([*ids, *_text_ids(text)]):
             keys = ref.partner_ids.get(ident, ())
             score = 100.0 if len(keys) == 1 else review_max
-            out.extend((k, score, "identifier", 99) for k in keys)
+            out.extend((k, score, "identifier", 99, 0) for k in keys)
     if ref.identifiers:
         for tok in _ID_RE.findall(text):
             low = tok.lower()
             for cand in (low, low.rstrip("/").rsplit("/", 1)[-1]):
                 k = ref.identifiers.get(cand)
                 if k is not None:
-                    out.append((k, 100.0, "identifier", 99))
+                    out.append((k, 100.0, "identifier", 99, 0))
     return out
 
 
@@ -128,20 +129,21 @@ def _alias_candidates(
         found = ref.exact.get(norm)
         if found is not None:
             rows = _rows_ok(ref, found, country)
-            out.extend((k, s, "exact alias", span) for k, s in _alias_scores(ref, rows, raw))
+            out.extend((k, s, "exact alias", span, 0) for k, s in _alias_scores(ref, rows, raw))
             settled = settled or len(rows) > 0
         found = ref.cores.get(norm)
         if found is not None:  # the input is a reference name without its descriptors
             rows = _rows_ok(ref, found, country)
             out.extend(
-                (k, min(s, 95.0), "contained alias", span) for k, s in _alias_scores(ref, rows, raw)
+                (k, min(s, 95.0), "contained alias", span, 0)
+                for k, s in _alias_scores(ref, rows, raw)
             )
     if " " not in parsed.norm and parsed.norm not in ref.explicit_acronyms:
         whole = ref.acronyms.get(parsed.norm)  # the whole input is an acronym: "HIT"
         if whole is not None:
             rows = _rows_ok(ref, whole, country)
             for k in np.unique(ref.row_key[rows]):
-                out.append((int(k), 100.0, "acronym", 1))
+                out.append((int(k), 100.0, "acronym", 1, 0))
             settled = settled or len(rows) > 0
     if settled:
         return out, True
@@ -217,7 +219,7 @@ def _acronyms_in_text(
                 score = 100.0 * (1 + covered) / (1 + len(rest))
                 if not explicit:
                     score = min(score, review_max)
-                out.append((int(k), score, "acronym", 1))
+                out.append((int(k), score, "acronym", 1, 0))
     return out
 
 
@@ -273,7 +275,7 @@ def _contained(
         longer = _extended(words, seg_id, places, segs, ref, lex, i, j)
         score = review_max if longer else 100.0
         for k in keys:
-            out.append((k, score, "exact alias" if exact else "contained alias", j - i))
+            out.append((k, score, "exact alias" if exact else "contained alias", j - i, i))
     return out
 
 
