@@ -111,7 +111,10 @@ def _derived_acronyms(parsed: _Parsed, lex: _Lexicon) -> set[str]:
 def _cores(parsed: _Parsed) -> list[str]:
     """A name without a leading run of descriptor words, when what is left still names an
     organisation specifically: "National Research University Higher School of Economics" ->
-    "Higher School of Economics" (the input may be contained in the reference name)."""
+    "Higher School of Economics" (the input may be contained in the reference name). The run
+    dropped must hold an organisation-type word: a run of modifiers alone ("Technische",
+    "Medical", "State") makes another organisation ("Technische Universität Berlin" is not
+    "Universität Berlin")."""
     words = parsed.parts[0] if parsed.parts else ()
     if len(words) < 3 or words[0].role not in _DESCRIPTOR_ROLES:
         return []  # most names: no leading descriptor
@@ -120,7 +123,8 @@ def _cores(parsed: _Parsed) -> list[str]:
         if words[m - 1].role not in _DESCRIPTOR_ROLES:
             break
         rest = words[m:]
-        if any(w.role in _ORG_ROLES for w in rest) and not _is_generic(rest):
+        typed = any(w.role in _ORG_ROLES for w in words[:m])
+        if typed and any(w.role in _ORG_ROLES for w in rest) and not _is_generic(rest):
             out.append(" ".join(w.text for w in rest))
     return out
 
