@@ -232,18 +232,54 @@ def _guess_separator(lines: list[str]) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _quoted_spans(raw: np.ndarray, nl: np.ndarray) -> tuple[bool, int]:
-    """Quoted values in ``raw`` (bytes as uint8): (whether one may span lines, the longest's length).
+#: Up to this many quoted values, :func:`_quoted_spans` looks for a newline between each pair of
+#: quotes (a bounded ``bytes.find``); beyond, it finds every newline's position.
+_FIND_PAIRS = 200_000
+#: Bytes compared at a time by :func:`_positions` and :func:`_count` (one buffer, reused: a
+#: whole-file boolean temporary costs more in fresh memory than the comparison itself).
+_SCAN_CHUNK = 1 << 22
 
-    ``nl`` holds the newline positions. Quote characters pair up (opening, closing; a doubled
-    quote inside is a pair too); an odd count, or a newline inside a pair, means a record is not
-    a line, and only the csv module can say on which line each starts.
+
+def _positions(raw: np.ndarray, byte: int) -> np.ndarray:
+    """Positions of ``byte`` in ``raw`` (uint8), ascending, as int64."""
+    buf = np.empty(min(len(raw), _SCAN_CHUNK), dtype=bool)
+    found = []
+    for lo in range(0, len(raw), _SCAN_CHUNK):
+        part = raw[lo : lo + _SCAN_CHUNK]
+        hit = np.equal(part, byte, out=buf[: len(part)])
+        found.append(np.flatnonzero(hit) + lo)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _count(raw: np.ndarray, byte: int) -> int:
+    """How many times ``byte`` occurs in ``raw`` (uint8)."""
+    buf = np.empty(min(len(raw), _SCAN_CHUNK), dtype=bool)
+    n = 0
+    for lo in range(0, len(raw), _SCAN_CHUNK):
+        part = raw[lo : lo + _SCAN_CHUNK]
+        n += int(np.count_nonzero(np.equal(part, byte, out=buf[: len(part)])))
+    return n
+
+
+def _quoted_spans(raw: np.ndarray, data: bytes, start: int) -> tuple[bool, int]:
+    """Quoted values in ``raw`` (bytes as uint8, ``data[start:]``): (whether one may span lines,
+    the longest's length).
+
+    Quote characters pair up (opening, closing; a doubled quote inside is a pair too); an odd
+    count, or a newline inside a pair, means a record is not a line, and only the csv module
+    can say on which line each starts. A few quoted values (most files) are each searched for a
+    newline between their quotes, without the positions of all newlines.
     """
-    q = np.flatnonzero(raw == 34)
+    q = _positions(raw, 34)
     if len(q) % 2:
         return True, 0
     a, b = q[0::2], q[1::2]
     longest = int((b - a).max(initial=0))
+    if len(a) <= _FIND_PAIRS:
+        find = data.find
+        pairs = zip((a + start).tolist(), (b + start).tolist(), strict=True)
+        return any(find(b"\n", i, j) >= 0 for i, j in pairs), longest
+    nl = _positions(raw, 10)
     return bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any()), longest
 
 
@@ -256,7 +292,8 @@ def _arrow_grid(
 
     Returns None (use the exact path) when any row's width differs from the header's, so that
     ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
-    The file's bytes are scanned once for newlines and once for quotes (numpy, vectorised).
+    The file's bytes are compared once with the newline and once with the quote (numpy,
+    vectorised); newline positions are found only when a line may be empty or split.
     Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
     """
     start = 0
@@ -266,18 +303,23 @@ def _arrow_grid(
     width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
     body = pa.py_buffer(data)[start:]  # zero-copy
     raw = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(raw == 10)
     quoted = data.find(b'"', start) >= 0
     if quoted:
-        spans, longest = _quoted_spans(raw, nl)
+        spans, longest = _quoted_spans(raw, data, start)
         if spans or longest > csv.field_size_limit():
             return None  # the exact path: line numbers across lines; the csv module's field limit
     tbl = _arrow_table(body, sep, width, quoted, set(repeating))
     if tbl is None:
         return None
     cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
-    lines = _arrow_line_numbers(raw, nl, tbl.num_rows, header_line)
-    return None if lines is None else (cells, *lines)
+    n_lines = _count(raw, 10) + int(len(raw) > 0 and raw[-1] != 10)
+    if tbl.num_rows == n_lines and data.find(b"\r", start) < 0:
+        # one row per line, none empty (Arrow skips empty lines) and no CR that could split
+        # one: the rows are the lines in order, without finding every newline's position
+        lines = np.arange(n_lines, dtype=np.int64) + header_line + 1
+        return cells, lines, np.zeros(0, dtype=np.int64)
+    found = _arrow_line_numbers(raw, _positions(raw, 10), tbl.num_rows, header_line)
+    return None if found is None else (cells, *found)
 
 
 def _arrow_table(
