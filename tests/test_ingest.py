@@ -1174,3 +1174,17 @@ def test_fast_path_line_numbers_match_the_exact_path(tmp_path, monkeypatch, text
     exact = _grid._split_text(text.replace("\r\n", "\n"), ";", str(path))
     assert fast is not None
     assert np.array_equal(fast[1], exact[1]) and np.array_equal(fast[2], exact[2])
+
+
+@pytest.mark.parametrize("typ", ["string", "large_string"])
+def test_number_columns_of_plain_bytes_skip_the_marker_regex(typ):
+    import pyarrow as pa
+
+    from kvanalytics.ingest._values import _only_number_bytes
+
+    t = getattr(pa, typ)()
+    assert _only_number_bytes(pa.array(["1.234,50", "-3", ""], t))
+    for noisy in (["1 234"], ["EUR 3"], ["3 eur"], ["€3"], ["1\u00a0234"]):
+        assert not _only_number_bytes(pa.array(noisy, t))
+    assert _only_number_bytes(pa.array(["EUR", "12", "3"], t).slice(1))  # the slice only
+    assert not _only_number_bytes(pa.array(["1", None], t))
