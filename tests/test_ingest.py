@@ -1188,3 +1188,29 @@ def test_number_columns_of_plain_bytes_skip_the_marker_regex(typ):
         assert not _only_number_bytes(pa.array(noisy, t))
     assert _only_number_bytes(pa.array(["EUR", "12", "3"], t).slice(1))  # the slice only
     assert not _only_number_bytes(pa.array(["1", None], t))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "end"),
+    [
+        ("utf-8", b"", "\n"),
+        ("utf-8", codecs.BOM_UTF8, "\r\n"),
+        ("cp1252", b"", "\n"),
+        ("utf-8", b"", "\r"),
+    ],
+)
+def test_a_memory_mapped_csv_reads_as_a_read_one(tmp_path, monkeypatch, encoding, bom, end):
+    import kvanalytics as kv
+    from kvanalytics.ingest import _grid
+
+    lines = ["Export van partners;;", ";;", "Kenmerk;Partnerinstelling;Land;Soort;Startdatum"]
+    lines += [f"A-{i};Universiteit Göttingen;Duitsland;uitwisseling;01-02-2020" for i in range(4)]
+    lines.insert(5, "")  # an empty line: the exact line numbers
+    path = tmp_path / "export.csv"
+    path.write_bytes(bom + (end.join(lines) + end).encode(encoding))
+    read = kv.read_partnerships(path, errors="collect", defaults={"faculty": "Rechten"})
+    monkeypatch.setattr(_grid, "_MAP_BYTES", 1)
+    mapped = kv.read_partnerships(path, errors="collect", defaults={"faculty": "Rechten"})
+    pd.testing.assert_frame_equal(read.table, mapped.table)
+    assert mapped.table["source_row"].tolist() == [4, 5, 7, 8]
+    assert mapped.table["partner"].iat[0] == "Universiteit Göttingen"

@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import mmap
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -36,6 +37,9 @@ HEADER_SCAN_ROWS = 30
 ARROW_STR = pd.StringDtype("pyarrow")
 #: Bytes of a large CSV decoded up front (for sniffing); Arrow reads and validates the rest.
 _HEAD_BYTES = 1 << 20
+#: From this size a CSV is memory-mapped rather than read into a new bytes object (the page
+#: cache's pages are mapped, not copied; Arrow parses from the mapping).
+_MAP_BYTES = 1 << 24
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 #: A row's cells -> the positions recognised as header cells and their fields (empty: none).
@@ -161,16 +165,28 @@ def _unify_newlines(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _file_bytes(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes: a read-only memory map for a large file, else a bytes object."""
+    with path.open("rb") as f:
+        size = path.stat().st_size
+        if size < _MAP_BYTES:
+            return f.read()
+        try:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system without mappings: read it
+            return f.read()
+
+
 def _read_csv(path: Path, probe: HeaderProbe, repeating: Collection[str]) -> Grid:
     name = str(path)
-    raw = path.read_bytes()
+    raw = _file_bytes(path)
     # Decode the head only (up to a line end) when it is plain UTF-8: Arrow validates the rest
     # of a UTF-8 file itself, and the whole file is decoded only if the exact path is needed.
     cut = raw.rfind(b"\n", 0, _HEAD_BYTES) + 1 if len(raw) > _HEAD_BYTES else len(raw)
-    text, encoding = decode(raw[:cut] if cut else raw, name)
+    text, encoding = decode(bytes(raw[:cut]) if cut else bytes(raw), name)
     whole = cut in (0, len(raw))
     if encoding != "utf-8" and not whole:
-        text, encoding = decode(raw, name)
+        text, encoding = decode(bytes(raw), name)
         whole = True
     if not re.search(r"\S", text) and (whole or not re.search(rb"\S", raw)):
         raise IngestError(f"{name}: the file holds no data (only white space)", path=name)
@@ -184,7 +200,7 @@ def _read_csv(path: Path, probe: HeaderProbe, repeating: Collection[str]) -> Gri
         fast = _arrow_grid(data, sep, -best[1], wanted)
     if fast is None:
         if not whole:
-            text, encoding = decode(raw, name)
+            text, encoding = decode(bytes(raw), name)
         fast = _split_text(_unify_newlines(text), sep, name)
     cells, lines, empty = fast
     return Grid(path, cells, lines, "csv", empty=empty, encoding=encoding, separator=sep)
@@ -213,8 +229,9 @@ def _sniff_header(
     return best, best_map
 
 
-def _utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
+def _utf8_bytes(raw: bytes | mmap.mmap, text: str, encoding: str) -> bytes | mmap.mmap:
     """UTF-8 bytes for Arrow: the file's own when it is UTF-8 (no decode-encode round trip)."""
+    data: bytes | mmap.mmap
     if encoding == "utf-8":
         data = raw
     elif encoding == "utf-8-sig":
@@ -222,7 +239,7 @@ def _utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
     else:
         data = text.encode("utf-8")
     if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
-        data = data.replace(b"\r", b"\n")
+        data = bytes(data).replace(b"\r", b"\n")
     # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
     return data
 
@@ -261,7 +278,7 @@ def _count(raw: np.ndarray, byte: int) -> int:
     return n
 
 
-def _quoted_spans(raw: np.ndarray, data: bytes, start: int) -> tuple[bool, int]:
+def _quoted_spans(raw: np.ndarray, data: bytes | mmap.mmap, start: int) -> tuple[bool, int]:
     """Quoted values in ``raw`` (bytes as uint8, ``data[start:]``): (whether one may span lines,
     the longest's length).
 
@@ -284,7 +301,7 @@ def _quoted_spans(raw: np.ndarray, data: bytes, start: int) -> tuple[bool, int]:
 
 
 def _arrow_grid(
-    data: bytes, sep: str, header_line: int, repeating: Iterable[int] = ()
+    data: bytes | mmap.mmap, sep: str, header_line: int, repeating: Iterable[int] = ()
 ) -> _Cells | None:
     """Fast path where every record is one line: Arrow's multithreaded CSV parser from the header
     line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
@@ -298,7 +315,9 @@ def _arrow_grid(
     """
     start = 0
     for _ in range(header_line):
-        start = data.index(b"\n", start) + 1
+        start = data.find(b"\n", start) + 1
+        if start == 0:  # fewer lines than the header's (not for a header found in the file)
+            return None
     first_end = data.find(b"\n", start)
     width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
     body = pa.py_buffer(data)[start:]  # zero-copy
