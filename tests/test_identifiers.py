@@ -314,3 +314,117 @@ def test_real_codes_canonical_and_unique(eche_csv):
     as_listed = raw.str.replace("\u00a0", " ")
     changed = sorted(as_listed[(canonical != as_listed).fillna(False).astype(bool)])
     assert changed == ["F  PARIS 063", "RSPROKUP01"]
+
+
+# --- identifiers first in match_institutions ---------------------------------------------------
+
+REGISTRY = pd.DataFrame(
+    {
+        "key": ["D  BERLIN01", "D  BERLIN02", "UK LONDON029", "NL AMSTERD01"],
+        "name": [
+            "Freie Universität Berlin",
+            "Technische Universität Berlin",
+            "University College London",
+            "Universiteit van Amsterdam",
+        ],
+        "country": ["DE", "DE", "GB", "NL"],
+        "pic": ["999977948", "999977948", "999975602", "999987163"],
+        "ror": [None, None, "https://ror.org/02jx3x895", None],
+    }
+)
+
+
+def _matched(names, identifiers=None):
+    from kvanalytics.normalise import match_institutions
+
+    return match_institutions(names, REGISTRY, identifiers=identifiers, progress=False)
+
+
+def test_an_erasmus_code_decides_before_the_name():
+    ids = pd.DataFrame({"erasmus_code": ["UKLONDON029", "D BERLIN02"]})
+    got = _matched(["Universiteit van Amsterdam", "Freie Universität Berlin"], ids)
+    assert got["key"].tolist() == ["UK LONDON029", "D  BERLIN02"]
+    assert got["method"].tolist() == ["identifier", "identifier"]
+    assert got["decision"].tolist() == ["match", "match"]
+
+
+def test_a_shared_pic_decides_nothing_alone_and_the_name_settles_it():
+    ids = pd.DataFrame({"pic": ["999 977 948", "999977948"]})
+    got = _matched(["Berlin partner", "Technische Universität Berlin"], ids)
+    assert got["decision"].tolist() == ["review", "match"]
+    assert got["key"].iloc[1] == "D  BERLIN02"
+
+
+def test_a_code_and_a_pic_that_disagree_go_to_review():
+    ids = pd.DataFrame({"erasmus_code": ["UK LONDON029"], "pic": ["999987163"]})
+    got = _matched(["x"], ids)
+    assert got["decision"].tolist() == ["review"] and got["margin"].iloc[0] == 0
+
+
+def test_identifiers_written_in_the_name():
+    got = _matched(
+        ["partner UK LONDON029", "PIC: 999 987 163", "see ror.org/02jx3x895", "UK LONDON99"]
+    )
+    assert got["key"].tolist()[:3] == ["UK LONDON029", "NL AMSTERD01", "UK LONDON029"]
+    assert (got["method"].iloc[:3] == "identifier").all()
+    assert got["decision"].iloc[3] == "no_match"  # a code the registry lacks is no evidence
+
+
+def test_invalid_or_unknown_identifiers_fall_back_to_the_name():
+    ids = pd.DataFrame({"pic": ["12345678", "#N/A", "999999999"]})
+    got = _matched(["University College London"] * 3, ids)
+    assert got["method"].tolist() == ["exact alias"] * 3
+    assert (got["key"] == "UK LONDON029").all()
+
+
+def test_identifiers_must_align_and_have_an_identifier_column():
+    with pytest.raises(ValueError, match="align"):
+        _matched(["a", "b"], pd.DataFrame({"pic": ["999977948"]}))
+    with pytest.raises(SchemaError, match="erasmus_code"):
+        _matched(["a"], pd.DataFrame({"code": ["x"]}))
+
+
+@pytest.fixture(scope="module")
+def eche(realdata: Path) -> pd.DataFrame:
+    from kvanalytics.reference import read_erasmus_charter
+
+    return read_erasmus_charter(realdata / "erasmus" / "eche_holders_2024-06.csv")
+
+
+def test_every_erasmus_charter_holder_is_found_by_its_code_and_its_pic(eche):
+    from kvanalytics.normalise import match_institutions
+
+    ids = eche[["erasmus_code"]]
+    by_code = match_institutions(["?"] * len(eche), eche, identifiers=ids, progress=False)
+    assert (by_code["key"] == eche["key"]).all()
+    by_pic = match_institutions(["?"] * len(eche), eche, identifiers=eche[["pic"]], progress=False)
+    shared = eche["pic"].duplicated(keep=False)
+    assert (by_pic["key"][~shared] == eche["key"][~shared]).all()
+    assert (by_pic["decision"][shared] == "review").all()
+
+
+ECHE_NAMES = [  # name as a partner list writes it, country, Erasmus code (None: no match)
+    ("Freie Universität Berlin", "DE", "D  BERLIN01"),
+    ("Freie Universitaet Berlin", "DE", "D  BERLIN01"),
+    ("Universität Wien", "AT", "A  WIEN01"),  # not Wirtschaftsuniversität Wien (A  WIEN05)
+    ("Wirtschaftsuniversität Wien", "AT", "A  WIEN05"),
+    ("Universiteit van Amsterdam", "NL", "NL AMSTERD01"),
+    ("Aarhus Universitet", "DK", "DK ARHUS01"),
+    ("Uniwersytet Warszawski", "PL", "PL WARSZAW01"),
+    ("Katholieke Universiteit Leuven", "BE", "B  LEUVEN01"),
+    ("Technische Universität München", "DE", "D  MUNCHEN02"),
+    ("Universität Berlin", "DE", None),  # several Berlin universities: none is picked
+    ("Technische Universität Berlin", "DE", "D  BERLIN02"),
+    ("Lomonosov Moscow State University", "RU", None),  # not a charter holder
+]
+
+
+@pytest.mark.parametrize(("name", "country", "code"), ECHE_NAMES)
+def test_names_against_the_erasmus_charter_registry(eche, name, country, code):
+    from kvanalytics.normalise import match_institutions
+
+    got = match_institutions([name], eche, country=[country], progress=False).iloc[0]
+    if code is None:
+        assert got["decision"] != "match"
+    else:
+        assert (got["decision"], got["key"]) == ("match", code)

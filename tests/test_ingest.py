@@ -13,6 +13,7 @@ import importlib.util
 import re
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -1117,3 +1118,99 @@ def test_every_reject_reason_is_found_on_threads_too(monkeypatch, name, table):
     assert serial.report.rejected > 0
     pd.testing.assert_frame_equal(threaded.rejects, serial.rejects)
     pd.testing.assert_frame_equal(threaded.table, serial.table)
+
+
+# --- the CSV fast path's byte scans (chunked; a bounded search between quotes) ------------------
+
+
+@pytest.mark.parametrize("chunk", [3, 7, 1 << 22])
+def test_byte_positions_and_counts_across_chunks(monkeypatch, chunk):
+    from kvanalytics.ingest import _grid
+
+    monkeypatch.setattr(_grid, "_SCAN_CHUNK", chunk)
+    data = b'a;"b\nc";d\n\n"e";f\r\ng\n'
+    raw = np.frombuffer(data, dtype=np.uint8)
+    want = np.flatnonzero(raw == 10)
+    assert np.array_equal(_grid._positions(raw, 10), want)
+    assert _grid._count(raw, 10) == len(want)
+    assert _grid._count(raw[:0], 10) == 0 and len(_grid._positions(raw[:0], 10)) == 0
+
+
+@pytest.mark.parametrize("pairs", [0, 200_000])
+@pytest.mark.parametrize(
+    ("data", "spans"),
+    [
+        (b'x;"a;b"\ny;"c"\n', False),
+        (b'x;"a\nb"\ny;z\n', True),  # a quoted newline: the record is not a line
+        (b'x;"a""b"\n"\n"\n', True),
+        (b'x;"a\n', True),  # an odd count of quotes
+    ],
+)
+def test_quoted_spans_both_ways(monkeypatch, pairs, data, spans):
+    from kvanalytics.ingest import _grid
+
+    monkeypatch.setattr(_grid, "_FIND_PAIRS", pairs)  # 0: through every newline's position
+    start = 2
+    raw = np.frombuffer(data, dtype=np.uint8)[start:]
+    assert _grid._quoted_spans(raw, data, start)[0] is spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id;partner\n1;A\n2;B\n",
+        "id;partner\n1;A\n\n2;B\n",  # an empty line: its number is kept
+        "id;partner\n1;A\n2;B",  # no final newline
+        "id;partner\r\n1;A\r\n\r\n2;B\r\n",
+        'id;partner\n1;"A;x"\n2;B\n',
+    ],
+)
+def test_fast_path_line_numbers_match_the_exact_path(tmp_path, monkeypatch, text):
+    from kvanalytics.ingest import _grid
+
+    path = tmp_path / "f.csv"
+    path.write_bytes(text.encode())
+    fast = _grid._arrow_grid(path.read_bytes(), ";", 0)
+    exact = _grid._split_text(text.replace("\r\n", "\n"), ";", str(path))
+    assert fast is not None
+    assert np.array_equal(fast[1], exact[1]) and np.array_equal(fast[2], exact[2])
+
+
+@pytest.mark.parametrize("typ", ["string", "large_string"])
+def test_number_columns_of_plain_bytes_skip_the_marker_regex(typ):
+    import pyarrow as pa
+
+    from kvanalytics.ingest._values import _only_number_bytes
+
+    t = getattr(pa, typ)()
+    assert _only_number_bytes(pa.array(["1.234,50", "-3", ""], t))
+    for noisy in (["1 234"], ["EUR 3"], ["3 eur"], ["€3"], ["1\u00a0234"]):
+        assert not _only_number_bytes(pa.array(noisy, t))
+    assert _only_number_bytes(pa.array(["EUR", "12", "3"], t).slice(1))  # the slice only
+    assert not _only_number_bytes(pa.array(["1", None], t))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "end"),
+    [
+        ("utf-8", b"", "\n"),
+        ("utf-8", codecs.BOM_UTF8, "\r\n"),
+        ("cp1252", b"", "\n"),
+        ("utf-8", b"", "\r"),
+    ],
+)
+def test_a_memory_mapped_csv_reads_as_a_read_one(tmp_path, monkeypatch, encoding, bom, end):
+    import kvanalytics as kv
+    from kvanalytics.ingest import _grid
+
+    lines = ["Export van partners;;", ";;", "Kenmerk;Partnerinstelling;Land;Soort;Startdatum"]
+    lines += [f"A-{i};Universiteit Göttingen;Duitsland;uitwisseling;01-02-2020" for i in range(4)]
+    lines.insert(5, "")  # an empty line: the exact line numbers
+    path = tmp_path / "export.csv"
+    path.write_bytes(bom + (end.join(lines) + end).encode(encoding))
+    read = kv.read_partnerships(path, errors="collect", defaults={"faculty": "Rechten"})
+    monkeypatch.setattr(_grid, "_MAP_BYTES", 1)
+    mapped = kv.read_partnerships(path, errors="collect", defaults={"faculty": "Rechten"})
+    pd.testing.assert_frame_equal(read.table, mapped.table)
+    assert mapped.table["source_row"].tolist() == [4, 5, 7, 8]
+    assert mapped.table["partner"].iat[0] == "Universiteit Göttingen"

@@ -19,6 +19,21 @@ set aside; the split was drawn afterwards), so today's checking figures (precisi
 0.899; tuning 0.951 / 0.839; whole 0.954 / 0.857) are not yet an out-of-sample estimate. From here
 on, look only at the failures of the tuning part (``part_of(string) == "tuning"``) when changing
 a rule or a word list; the checking figures then tell whether a change generalises.
+
+Issue #12 (item 7) sets targets on the checking part: precision >= 0.95 and recall >= 0.90
+(:data:`TARGETS`). From then on only tuning failures were read. Rules tried on them:
+
+- kept: an input naming two organisations of the registry in full, apart, is matched to the
+  one named first (tuning: 11 more correct, 2 more counted wrong, both strings that do name the
+  organisation matched while the truth lists another); a compound keeps its distinctive first
+  part (Wirtschaftsuniversität Wien is not Universität Wien; neutral here, needed for the
+  Erasmus Charter list);
+- rejected, because they did not generalise on the tuning part itself: "University of X" =
+  "X University" where no other key is named so (2 right, 2 wrong: University of Jinan is not
+  Jinan University); a derived acronym corroborated by a place of its name (1 right, 1 wrong).
+
+Before -> after: checking 0.960 / 0.899 -> 0.960 / 0.906; tuning 0.951 / 0.839 -> 0.947 /
+0.869; whole 0.954 / 0.857 -> 0.951 / 0.880 (precision / recall).
 """
 
 from __future__ import annotations
@@ -35,10 +50,14 @@ from kvanalytics.normalise import match_institutions, matching_accuracy
 
 #: Floors a few points under the figures measured when they were set (see the module docstring).
 FLOORS = {
-    "whole": {"precision": 0.93, "recall": 0.83},
-    "tuning": {"precision": 0.92, "recall": 0.81},
+    "whole": {"precision": 0.93, "recall": 0.85},
+    "tuning": {"precision": 0.92, "recall": 0.84},
     "checking": {"precision": 0.93, "recall": 0.87},
 }
+
+
+#: The targets of issue #12 on the checking part.
+TARGETS = {"precision": 0.95, "recall": 0.90}
 
 
 def part_of(affiliation: str) -> str:
@@ -135,3 +154,11 @@ def test_precision_and_recall(ours, part):
 def test_better_than_the_baseline(ours, baseline):
     assert ours["whole"]["recall"] > 2 * baseline["recall"]
     assert ours["whole"]["precision"] >= baseline["precision"]
+
+
+def test_checking_precision_target(ours):
+    assert ours["checking"]["precision"] >= TARGETS["precision"]
+
+
+def test_checking_recall_target(ours):
+    assert ours["checking"]["recall"] >= TARGETS["recall"]

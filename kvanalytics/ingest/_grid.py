@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import mmap
 import re
 import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -36,6 +37,9 @@ HEADER_SCAN_ROWS = 30
 ARROW_STR = pd.StringDtype("pyarrow")
 #: Bytes of a large CSV decoded up front (for sniffing); Arrow reads and validates the rest.
 _HEAD_BYTES = 1 << 20
+#: From this size a CSV is memory-mapped rather than read into a new bytes object (the page
+#: cache's pages are mapped, not copied; Arrow parses from the mapping).
+_MAP_BYTES = 1 << 24
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 #: A row's cells -> the positions recognised as header cells and their fields (empty: none).
@@ -161,16 +165,28 @@ def _unify_newlines(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+def _file_bytes(path: Path) -> bytes | mmap.mmap:
+    """The file's bytes: a read-only memory map for a large file, else a bytes object."""
+    with path.open("rb") as f:
+        size = path.stat().st_size
+        if size < _MAP_BYTES:
+            return f.read()
+        try:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # a file system without mappings: read it
+            return f.read()
+
+
 def _read_csv(path: Path, probe: HeaderProbe, repeating: Collection[str]) -> Grid:
     name = str(path)
-    raw = path.read_bytes()
+    raw = _file_bytes(path)
     # Decode the head only (up to a line end) when it is plain UTF-8: Arrow validates the rest
     # of a UTF-8 file itself, and the whole file is decoded only if the exact path is needed.
     cut = raw.rfind(b"\n", 0, _HEAD_BYTES) + 1 if len(raw) > _HEAD_BYTES else len(raw)
-    text, encoding = decode(raw[:cut] if cut else raw, name)
+    text, encoding = decode(bytes(raw[:cut]) if cut else bytes(raw), name)
     whole = cut in (0, len(raw))
     if encoding != "utf-8" and not whole:
-        text, encoding = decode(raw, name)
+        text, encoding = decode(bytes(raw), name)
         whole = True
     if not re.search(r"\S", text) and (whole or not re.search(rb"\S", raw)):
         raise IngestError(f"{name}: the file holds no data (only white space)", path=name)
@@ -184,7 +200,7 @@ def _read_csv(path: Path, probe: HeaderProbe, repeating: Collection[str]) -> Gri
         fast = _arrow_grid(data, sep, -best[1], wanted)
     if fast is None:
         if not whole:
-            text, encoding = decode(raw, name)
+            text, encoding = decode(bytes(raw), name)
         fast = _split_text(_unify_newlines(text), sep, name)
     cells, lines, empty = fast
     return Grid(path, cells, lines, "csv", empty=empty, encoding=encoding, separator=sep)
@@ -213,8 +229,9 @@ def _sniff_header(
     return best, best_map
 
 
-def _utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
+def _utf8_bytes(raw: bytes | mmap.mmap, text: str, encoding: str) -> bytes | mmap.mmap:
     """UTF-8 bytes for Arrow: the file's own when it is UTF-8 (no decode-encode round trip)."""
+    data: bytes | mmap.mmap
     if encoding == "utf-8":
         data = raw
     elif encoding == "utf-8-sig":
@@ -222,7 +239,7 @@ def _utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
     else:
         data = text.encode("utf-8")
     if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
-        data = data.replace(b"\r", b"\n")
+        data = bytes(data).replace(b"\r", b"\n")
     # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
     return data
 
@@ -232,23 +249,59 @@ def _guess_separator(lines: list[str]) -> str:
     return max(counts, key=lambda s: counts[s]) if any(counts.values()) else ","
 
 
-def _quoted_spans(raw: np.ndarray, nl: np.ndarray) -> tuple[bool, int]:
-    """Quoted values in ``raw`` (bytes as uint8): (whether one may span lines, the longest's length).
+#: Up to this many quoted values, :func:`_quoted_spans` looks for a newline between each pair of
+#: quotes (a bounded ``bytes.find``); beyond, it finds every newline's position.
+_FIND_PAIRS = 200_000
+#: Bytes compared at a time by :func:`_positions` and :func:`_count` (one buffer, reused: a
+#: whole-file boolean temporary costs more in fresh memory than the comparison itself).
+_SCAN_CHUNK = 1 << 22
 
-    ``nl`` holds the newline positions. Quote characters pair up (opening, closing; a doubled
-    quote inside is a pair too); an odd count, or a newline inside a pair, means a record is not
-    a line, and only the csv module can say on which line each starts.
+
+def _positions(raw: np.ndarray, byte: int) -> np.ndarray:
+    """Positions of ``byte`` in ``raw`` (uint8), ascending, as int64."""
+    buf = np.empty(min(len(raw), _SCAN_CHUNK), dtype=bool)
+    found = []
+    for lo in range(0, len(raw), _SCAN_CHUNK):
+        part = raw[lo : lo + _SCAN_CHUNK]
+        hit = np.equal(part, byte, out=buf[: len(part)])
+        found.append(np.flatnonzero(hit) + lo)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _count(raw: np.ndarray, byte: int) -> int:
+    """How many times ``byte`` occurs in ``raw`` (uint8)."""
+    buf = np.empty(min(len(raw), _SCAN_CHUNK), dtype=bool)
+    n = 0
+    for lo in range(0, len(raw), _SCAN_CHUNK):
+        part = raw[lo : lo + _SCAN_CHUNK]
+        n += int(np.count_nonzero(np.equal(part, byte, out=buf[: len(part)])))
+    return n
+
+
+def _quoted_spans(raw: np.ndarray, data: bytes | mmap.mmap, start: int) -> tuple[bool, int]:
+    """Quoted values in ``raw`` (bytes as uint8, ``data[start:]``): (whether one may span lines,
+    the longest's length).
+
+    Quote characters pair up (opening, closing; a doubled quote inside is a pair too); an odd
+    count, or a newline inside a pair, means a record is not a line, and only the csv module
+    can say on which line each starts. A few quoted values (most files) are each searched for a
+    newline between their quotes, without the positions of all newlines.
     """
-    q = np.flatnonzero(raw == 34)
+    q = _positions(raw, 34)
     if len(q) % 2:
         return True, 0
     a, b = q[0::2], q[1::2]
     longest = int((b - a).max(initial=0))
+    if len(a) <= _FIND_PAIRS:
+        find = data.find
+        pairs = zip((a + start).tolist(), (b + start).tolist(), strict=True)
+        return any(find(b"\n", i, j) >= 0 for i, j in pairs), longest
+    nl = _positions(raw, 10)
     return bool((np.searchsorted(nl, a) != np.searchsorted(nl, b)).any()), longest
 
 
 def _arrow_grid(
-    data: bytes, sep: str, header_line: int, repeating: Iterable[int] = ()
+    data: bytes | mmap.mmap, sep: str, header_line: int, repeating: Iterable[int] = ()
 ) -> _Cells | None:
     """Fast path where every record is one line: Arrow's multithreaded CSV parser from the header
     line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
@@ -256,28 +309,36 @@ def _arrow_grid(
 
     Returns None (use the exact path) when any row's width differs from the header's, so that
     ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
-    The file's bytes are scanned once for newlines and once for quotes (numpy, vectorised).
+    The file's bytes are compared once with the newline and once with the quote (numpy,
+    vectorised); newline positions are found only when a line may be empty or split.
     Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
     """
     start = 0
     for _ in range(header_line):
-        start = data.index(b"\n", start) + 1
+        start = data.find(b"\n", start) + 1
+        if start == 0:  # fewer lines than the header's (not for a header found in the file)
+            return None
     first_end = data.find(b"\n", start)
     width = data[start : first_end if first_end >= 0 else len(data)].count(sep.encode()) + 1
     body = pa.py_buffer(data)[start:]  # zero-copy
     raw = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(raw == 10)
     quoted = data.find(b'"', start) >= 0
     if quoted:
-        spans, longest = _quoted_spans(raw, nl)
+        spans, longest = _quoted_spans(raw, data, start)
         if spans or longest > csv.field_size_limit():
             return None  # the exact path: line numbers across lines; the csv module's field limit
     tbl = _arrow_table(body, sep, width, quoted, set(repeating))
     if tbl is None:
         return None
     cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
-    lines = _arrow_line_numbers(raw, nl, tbl.num_rows, header_line)
-    return None if lines is None else (cells, *lines)
+    n_lines = _count(raw, 10) + int(len(raw) > 0 and raw[-1] != 10)
+    if tbl.num_rows == n_lines and data.find(b"\r", start) < 0:
+        # one row per line, none empty (Arrow skips empty lines) and no CR that could split
+        # one: the rows are the lines in order, without finding every newline's position
+        lines = np.arange(n_lines, dtype=np.int64) + header_line + 1
+        return cells, lines, np.zeros(0, dtype=np.int64)
+    found = _arrow_line_numbers(raw, _positions(raw, 10), tbl.num_rows, header_line)
+    return None if found is None else (cells, *found)
 
 
 def _arrow_table(

@@ -23,7 +23,7 @@ from ..config import PACKAGE_DATA
 from ..normalise import identify_partners
 from ._fields import CATEGORY_COLUMNS
 from ._grid import ARROW_STR
-from ._vocab import convention, currency_pattern, key, value_lookup
+from ._vocab import convention, currency_pattern, key, number_bytes, value_lookup
 
 #: Excel serial dates accepted in date columns (1954-10-04 .. 2119-03-24).
 EXCEL_SERIAL_RANGE = (20_000, 80_000)
@@ -429,6 +429,22 @@ def decide_decimal(
     )
 
 
+def _only_number_bytes(arr: pa.Array) -> bool:
+    """Whether every string of ``arr`` (no nulls) is made of :func:`number_bytes` only: then no
+    currency marker or white space is in it (a byte look-up, not a regex per value)."""
+    if arr.null_count or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return False
+    if len(arr) == 0:
+        return True
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    _, offsets, data = arr.buffers()
+    off = np.frombuffer(offsets, dtype=kind)[arr.offset : arr.offset + len(arr) + 1]
+    if data is None or off[-1] == off[0]:
+        return True
+    chars = np.frombuffer(data, dtype=np.uint8)[off[0] : off[-1]]
+    return bool(number_bytes()[chars].all())
+
+
 def parse_numbers(
     s: pd.Series, col: str, separator: str | None, language: str, *, integer: bool
 ) -> tuple[pd.Series, np.ndarray, str | None]:
@@ -448,7 +464,7 @@ def parse_numbers(
         return int(count[hit].sum())
 
     noise = currency_pattern()
-    has_noise = pc.any(pc.match_substring_regex(arr, noise)).as_py()
+    has_noise = not _only_number_bytes(arr) and pc.any(pc.match_substring_regex(arr, noise)).as_py()
     t = pc.replace_substring_regex(arr, noise, "") if has_noise else arr
     comma_dec = evidence(r",(?:\d{1,2}|\d{4,})$|\..*,\d*$", t)
     point_dec = evidence(r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$", t)

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .. import schemas
@@ -161,6 +162,19 @@ def _conventions() -> dict[str, Convention]:
 def convention(language: str) -> Convention:
     """The date order and decimal mark of ``language`` (``header_languages.csv``)."""
     return _conventions().get(language, _DEFAULT_CONVENTION)
+
+
+@lru_cache(maxsize=1)
+def number_bytes() -> np.ndarray:
+    """A 256-entry mask of the bytes a number cell may hold that no currency marker
+    (``currency_markers.csv``, in either letter case) nor white space contains: digits, ``.``,
+    ``,``, ``+`` and ``-``. A column of only these needs no marker removed."""
+    allowed = np.zeros(256, dtype=bool)
+    allowed[np.frombuffer(b"0123456789.,+-", dtype=np.uint8)] = True
+    for marker in _data("currency_markers.csv")["marker"]:
+        for form in (marker, marker.upper(), marker.lower()):
+            allowed[np.frombuffer(form.encode("utf-8"), dtype=np.uint8)] = False
+    return allowed
 
 
 @lru_cache(maxsize=1)

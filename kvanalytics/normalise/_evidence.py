@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 from tqdm.auto import tqdm
 
+from ._identifiers import canonical_erasmus_code, normalise_pic, normalise_ror
 from ._index import _block_keys, _raw_key, _Reference, _Shape, _shape
 from ._lexicon import _Lexicon, _Word
 from ._parse import (
@@ -38,9 +39,17 @@ _FUZZY_WINDOW = 15
 #: Queries per ``cdist`` call: a few hundred keeps the score matrix at ~25 MB for 100k names.
 _CHUNK = 256
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9:/._-]*[A-Za-z0-9]")
+#: Partner identifiers written in a name: an Erasmus code in capitals ("UK LONDON029"), a PIC
+#: after the word PIC ("PIC 999 977 948"), a ROR id ("ror.org/04dkp9463" or bare).
+_TEXT_ERASMUS_RE = re.compile(
+    r"(?<![\w-])[A-Z]{1,3}[ \u00a0]{1,2}[A-Z][A-Z-]{1,8}[A-Z] ?[0-9]{1,3}(?![\w-])"
+)
+_TEXT_PIC_RE = re.compile(r"\bPIC\W{0,3}([0-9]{3} ?[0-9]{3} ?[0-9]{3})(?![0-9])", re.IGNORECASE)
+_TEXT_ROR_RE = re.compile(r"(?<![0-9a-z])0[0-9a-hjkmnp-tv-z]{6}[0-9]{2}(?![0-9a-z])")
 
-#: A candidate: key index, score, method, length of the alias found (longer wins ties).
-_Cand = tuple[int, float, str, int]
+#: A candidate: key index, score, method, length of the alias found (longer wins ties), and
+#: the word where a contained alias starts (0 for other evidence: which one is named first).
+_Cand = tuple[int, float, str, int, int]
 
 
 def _rows_ok(ref: _Reference, rows: Sequence[int] | np.ndarray, country: str) -> np.ndarray:
@@ -57,29 +66,58 @@ def _rows_ok(ref: _Reference, rows: Sequence[int] | np.ndarray, country: str) ->
 # --------------------------------------------------------------------------------------------
 
 
-def _identifier_candidates(text: str, ref: _Reference) -> list[_Cand]:
-    """Reference keys (ROR ids or URLs, or their last part) written in the input."""
+def _text_ids(text: str) -> list[str]:
+    """Partner identifiers written in a name, as ``"kind:normalised id"`` (see _index)."""
+    out: list[str] = []
+    found = {
+        "erasmus_code": (_TEXT_ERASMUS_RE.findall(text), canonical_erasmus_code),
+        "pic": (_TEXT_PIC_RE.findall(text), normalise_pic),
+        "ror": (_TEXT_ROR_RE.findall(text.lower()), normalise_ror),
+    }
+    for kind, (raw, read) in found.items():
+        if raw:
+            out.extend(f"{kind}:{v}" for v in read(raw).dropna())
+    return out
+
+
+def _identifier_candidates(
+    text: str, ref: _Reference, ids: Sequence[str], review_max: float
+) -> list[_Cand]:
+    """Reference keys whose partner identifiers (Erasmus code, PIC, ROR id) the input carries
+    in its identifier columns or in its text, and reference keys (ROR ids or URLs, or their
+    last part) written in the input. An identifier several keys share gives each of them
+    ``review_max`` (it decides nothing alone); identifiers pointing at different keys tie."""
     out: list[_Cand] = []
+    if ref.partner_ids:
+        for ident in dict.fromkeys([*ids, *_text_ids(text)]):
+            keys = ref.partner_ids.get(ident, ())
+            score = 100.0 if len(keys) == 1 else review_max
+            out.extend((k, score, "identifier", 99, 0) for k in keys)
     if ref.identifiers:
         for tok in _ID_RE.findall(text):
             low = tok.lower()
             for cand in (low, low.rstrip("/").rsplit("/", 1)[-1]):
                 k = ref.identifiers.get(cand)
                 if k is not None:
-                    out.append((k, 100.0, "identifier", 99))
+                    out.append((k, 100.0, "identifier", 99, 0))
     return out
 
 
 def _alias_candidates(
-    text: str, country: str, ref: _Reference, lex: _Lexicon, review_max: float
+    text: str,
+    country: str,
+    ref: _Reference,
+    lex: _Lexicon,
+    review_max: float,
+    ids: Sequence[str] = (),
 ) -> tuple[list[_Cand], bool]:
     """Identifier, exact-alias, acronym and contained-alias candidates of one distinct input.
 
     Returns the candidates and whether the input is settled (by an identifier, an exact alias
     or a whole-input acronym: no fuzzy scoring needed).
     """
-    out = _identifier_candidates(text, ref)
-    if out:
+    out = _identifier_candidates(text, ref, ids, review_max)
+    if any(c[1] >= 100 for c in out):  # identifiers first: no name evidence needed
         return out, True
     parsed = _parse(text)
     if not parsed.norm:
@@ -91,20 +129,21 @@ def _alias_candidates(
         found = ref.exact.get(norm)
         if found is not None:
             rows = _rows_ok(ref, found, country)
-            out.extend((k, s, "exact alias", span) for k, s in _alias_scores(ref, rows, raw))
+            out.extend((k, s, "exact alias", span, 0) for k, s in _alias_scores(ref, rows, raw))
             settled = settled or len(rows) > 0
         found = ref.cores.get(norm)
         if found is not None:  # the input is a reference name without its descriptors
             rows = _rows_ok(ref, found, country)
             out.extend(
-                (k, min(s, 95.0), "contained alias", span) for k, s in _alias_scores(ref, rows, raw)
+                (k, min(s, 95.0), "contained alias", span, 0)
+                for k, s in _alias_scores(ref, rows, raw)
             )
     if " " not in parsed.norm and parsed.norm not in ref.explicit_acronyms:
         whole = ref.acronyms.get(parsed.norm)  # the whole input is an acronym: "HIT"
         if whole is not None:
             rows = _rows_ok(ref, whole, country)
             for k in np.unique(ref.row_key[rows]):
-                out.append((int(k), 100.0, "acronym", 1))
+                out.append((int(k), 100.0, "acronym", 1, 0))
             settled = settled or len(rows) > 0
     if settled:
         return out, True
@@ -180,7 +219,7 @@ def _acronyms_in_text(
                 score = 100.0 * (1 + covered) / (1 + len(rest))
                 if not explicit:
                     score = min(score, review_max)
-                out.append((int(k), score, "acronym", 1))
+                out.append((int(k), score, "acronym", 1, 0))
     return out
 
 
@@ -236,7 +275,7 @@ def _contained(
         longer = _extended(words, seg_id, places, segs, ref, lex, i, j)
         score = review_max if longer else 100.0
         for k in keys:
-            out.append((k, score, "exact alias" if exact else "contained alias", j - i))
+            out.append((k, score, "exact alias" if exact else "contained alias", j - i, i))
     return out
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ReferenceDataError, SchemaError
+from ._identifiers import IDENTIFIER_COLUMNS, identify_partners
 from ._lexicon import _Lexicon, _lexicon, _Word
 from ._parse import (
     _DISTINCT_ROLES,
@@ -35,6 +36,8 @@ from ._parse import (
 _LOSSY_RE = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 #: Roles of the leading words that :func:`_cores` may drop ("National Research University ...").
 _DESCRIPTOR_ROLES = frozenset({"generic", "org", "org_weak"})
+#: Keys that may be an Erasmus code ("D  BERLIN01", "UK LONDON029") or a ROR id (URL or bare).
+_KEY_ID_RE = r"^\s*[A-Za-z]{1,3}[\s\u00a0]*[A-Za-z-]{2,10}\s?[0-9]{1,3}\s*$|0[0-9a-z]{6}[0-9]{2}"
 #: References kept in :data:`_REFERENCE_CACHE` (the oldest goes first).
 _CACHE_SIZE = 4
 
@@ -81,6 +84,9 @@ class _Reference:
     explicit_acronyms: frozenset[str]
     parsed: list[_Parsed]  # per row
     identifiers: dict[str, int]  # lower-cased identifier -> key index
+    partner_ids: dict[
+        str, tuple[int, ...]
+    ]  # "kind:normalised id" -> key indexes (see _partner_ids)
     choice_strings: np.ndarray  # distinct sorted normalised names for the fuzzy scorer
     blocks: dict[str, np.ndarray]  # blocking key -> choice strings (see _block_keys)
     choice_ptr: np.ndarray  # CSR offsets into choice_flat, per choice string
@@ -105,7 +111,10 @@ def _derived_acronyms(parsed: _Parsed, lex: _Lexicon) -> set[str]:
 def _cores(parsed: _Parsed) -> list[str]:
     """A name without a leading run of descriptor words, when what is left still names an
     organisation specifically: "National Research University Higher School of Economics" ->
-    "Higher School of Economics" (the input may be contained in the reference name)."""
+    "Higher School of Economics" (the input may be contained in the reference name). The run
+    dropped must hold an organisation-type word: a run of modifiers alone ("Technische",
+    "Medical", "State") makes another organisation ("Technische Universität Berlin" is not
+    "Universität Berlin")."""
     words = parsed.parts[0] if parsed.parts else ()
     if len(words) < 3 or words[0].role not in _DESCRIPTOR_ROLES:
         return []  # most names: no leading descriptor
@@ -114,7 +123,8 @@ def _cores(parsed: _Parsed) -> list[str]:
         if words[m - 1].role not in _DESCRIPTOR_ROLES:
             break
         rest = words[m:]
-        if any(w.role in _ORG_ROLES for w in rest) and not _is_generic(rest):
+        typed = any(w.role in _ORG_ROLES for w in words[:m])
+        if typed and any(w.role in _ORG_ROLES for w in rest) and not _is_generic(rest):
             out.append(" ".join(w.text for w in rest))
     return out
 
@@ -143,7 +153,7 @@ def _prepare_reference(reference: pd.DataFrame) -> _Reference:
     against the same reference does not parse it again."""
     if not isinstance(reference, pd.DataFrame):
         raise SchemaError("reference must be a DataFrame with columns 'key' and 'name'.")
-    cols = [c for c in ("key", "name", "country") if c in reference.columns]
+    cols = [c for c in ("key", "name", "country", *IDENTIFIER_COLUMNS) if c in reference.columns]
     digest = hashlib.blake2b(
         pd.util.hash_pandas_object(reference[cols].astype("string"), index=False)
         .to_numpy()
@@ -266,6 +276,46 @@ class _Choices(NamedTuple):
     blocks: dict[str, np.ndarray]  # blocking key -> choice strings
 
 
+def partner_id_keys(ids: pd.DataFrame) -> list[list[str]]:
+    """Per row of :func:`identify_partners`' output, its identifiers as ``"kind:value"``."""
+    out: list[list[str]] = [[] for _ in range(len(ids))]
+    for col in IDENTIFIER_COLUMNS:
+        values = ids[col].to_numpy(dtype=object)
+        for i in np.flatnonzero(ids[col].notna().to_numpy(dtype=bool)):
+            out[i].append(f"{col}:{values[i]}")
+    return out
+
+
+def _partner_ids(reference: pd.DataFrame, key_codes: np.ndarray) -> dict[str, tuple[int, ...]]:
+    """The partner identifiers of a reference -> key indexes: its ``erasmus_code``, ``pic`` and
+    ``ror`` columns where present (read by :func:`identify_partners`), and each key read as an
+    Erasmus code and as a ROR id (the keys of :func:`~kvanalytics.reference.read_erasmus_charter`
+    and of a ROR registry). One identifier may belong to several keys (one legal entity, one
+    PIC, two Erasmus codes): all are kept and the decision sees the tie."""
+    frame = pd.DataFrame(
+        {c: reference[c].to_numpy(dtype=object) for c in IDENTIFIER_COLUMNS if c in reference}
+    )
+    # Keys are read one at a time: read only those shaped like an Erasmus code or a ROR id
+    # (a 100k-name reference of other keys costs a vectorised test, not 200k reads).
+    key = reference["key"].astype("string")
+    shaped = (
+        key.str.contains(_KEY_ID_RE, regex=True).fillna(False).to_numpy(dtype=bool)
+        if len(key)
+        else np.zeros(0, dtype=bool)
+    )
+    picked = key[shaped].to_numpy(dtype=object)
+    from_keys = identify_partners(pd.DataFrame({"erasmus_code": picked, "ror": picked}))
+    found: dict[str, set[int]] = {}
+    tables = [(from_keys, np.flatnonzero(shaped))]
+    if len(frame.columns):
+        tables.append((identify_partners(frame), np.arange(len(frame))))
+    for table, rows in tables:
+        for r, ids in zip(rows.tolist(), partner_id_keys(table), strict=True):
+            for ident in ids:
+                found.setdefault(ident, set()).add(int(key_codes[r]))
+    return {k: tuple(sorted(v)) for k, v in found.items()}
+
+
 def _fuzzy_choices(specific: list[str], row_shape: list[_Shape]) -> _Choices:
     """The fuzzy scorer's choices: each specific name with its words sorted (``token_sort_ratio``
     is ``ratio`` of sorted words), once, with the rows it stands for and its blocking keys."""
@@ -310,6 +360,7 @@ def _build_reference(reference: pd.DataFrame) -> _Reference:
     key_codes, keys = pd.factorize(key)
     first_row = pd.Series(np.arange(len(key_codes))).groupby(key_codes).first().to_numpy()
     canonical = name.to_numpy(dtype=object)[first_row]
+    partner_ids = _partner_ids(reference, key_codes)
     names, key_codes, country = _with_acronym_rows(name, key_codes, country)
     parsed = [_parse(n, False) for n in names]
     idx = _index_names(names, parsed, lex)
@@ -334,6 +385,7 @@ def _build_reference(reference: pd.DataFrame) -> _Reference:
         explicit_acronyms=frozenset(idx.explicit),
         parsed=parsed,
         identifiers=_identifiers(list(map(str, keys))),
+        partner_ids=partner_ids,
         choice_strings=choices.strings,
         blocks=choices.blocks,
         choice_ptr=choices.ptr,

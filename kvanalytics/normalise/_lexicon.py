@@ -206,6 +206,19 @@ def _canon_cached(token: str) -> tuple[str, str]:
     return _canon(token, _lexicon())
 
 
+def _compound_head(token: str, lex: _Lexicon) -> str:
+    """The first part of a compound whose last part is an organisation-type word of the list,
+    "" when there is none: "wirtschaftsuniversitat" -> "wirtschafts", so that
+    "Wirtschaftsuniversität Wien" and "Universität Wien" stay two names; a listed word itself
+    ("rijksuniversiteit", when listed) is not split."""
+    if token in lex.exact:
+        return ""
+    m = lex.suffix_re.search(token)
+    if m and m.start() >= 3:
+        return token[: m.start()]
+    return ""
+
+
 class _Word(NamedTuple):
     text: str  # canonical token
     role: str  # org, org_weak, unit, generic, word, number
@@ -258,6 +271,10 @@ def _words(folded: str, lex: _Lexicon) -> tuple[tuple[_Word, ...], tuple[str, ..
             continue
         else:
             raw.append(tok)
+        head = _compound_head(tok, lex)
+        if head:  # the distinctive first part of a compound is a word of its own
+            out.append(_word(head, linked, article) if complete else _Word(head, "word", linked))
+            linked = article = False
         if complete:
             out.append(_word(tok, linked, article))
         else:

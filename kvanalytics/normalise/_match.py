@@ -17,8 +17,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..errors import SchemaError
 from ._evidence import _alias_candidates, _fuzzy_candidates, _fuzzy_strings
-from ._index import _prepare_reference, _Reference, _Shape
+from ._identifiers import IDENTIFIER_COLUMNS, identify_partners
+from ._index import _prepare_reference, _Reference, _Shape, partner_id_keys
 from ._lexicon import _lexicon
 from ._overrides import _override_table
 from ._parse import _parse
@@ -75,10 +77,26 @@ def _aligned_inputs(
     return inputs, countries.str.strip().str.upper().fillna("")
 
 
+def _aligned_ids(identifiers: pd.DataFrame | None, n: int) -> list[str]:
+    """Per input, its partner identifiers as one string (``"kind:id|..."``; "" for none)."""
+    if identifiers is None:
+        return [""] * n
+    if not isinstance(identifiers, pd.DataFrame) or len(identifiers) != n:
+        got = len(identifiers) if isinstance(identifiers, pd.DataFrame) else "no DataFrame"
+        raise ValueError(f"identifiers has {got} rows for {n} names; align them.")
+    if not any(c in identifiers.columns for c in IDENTIFIER_COLUMNS):
+        raise SchemaError(
+            f"identifiers has none of the columns {list(IDENTIFIER_COLUMNS)}; pass the "
+            "partners' erasmus_code, pic or ror columns (e.g. df[['erasmus_code', 'pic']])."
+        )
+    ids = identify_partners(identifiers.reset_index(drop=True))
+    return ["|".join(k) for k in partner_id_keys(ids)]
+
+
 class _Evidence(NamedTuple):
     """The evidence of every distinct query (``qid``), with what the decision needs of each."""
 
-    candidates: pd.DataFrame  # qid, key, score, method, span (alias length; 0 for fuzzy)
+    candidates: pd.DataFrame  # qid, key, score, method, span (alias length; 0 for fuzzy), pos
     norm: np.ndarray  # normalised query (object)
     generic: np.ndarray  # bool per query
 
@@ -86,6 +104,7 @@ class _Evidence(NamedTuple):
 def _collect_evidence(
     q_text: np.ndarray,
     q_country: np.ndarray,
+    q_ids: Sequence[Sequence[str]],
     ref: _Reference,
     *,
     score_cutoff: float,
@@ -97,7 +116,7 @@ def _collect_evidence(
     nq = len(q_text)
     review_max = score_cutoff - 1  # capped evidence goes to review at most
     cand_q: list[int] = []
-    found_all: list[tuple[int, float, str, int]] = []
+    found_all: list[tuple[int, float, str, int, int]] = []
     fuzzy_rows: list[tuple[int, str, str]] = []
     shapes: dict[str, _Shape] = {}
     generic = np.zeros(nq, dtype=bool)
@@ -107,7 +126,7 @@ def _collect_evidence(
         parsed = _parse(text)
         norm[i] = parsed.norm
         generic[i] = parsed.generic
-        found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max)
+        found, settled = _alias_candidates(text, q_country[i], ref, lex, review_max, q_ids[i])
         cand_q.extend([i] * len(found))
         found_all.extend(found)
         if not settled:
@@ -118,7 +137,7 @@ def _collect_evidence(
     fuzzy = _fuzzy_candidates(
         fq, shapes, ref, score_cutoff=score_cutoff, workers=workers, progress=progress
     )
-    k, s, m, span = zip(*found_all, strict=True) if found_all else ((), (), (), ())
+    k, s, m, span, pos = zip(*found_all, strict=True) if found_all else ((), (), (), (), ())
     alias = pd.DataFrame(
         {
             "qid": np.asarray(cand_q, dtype=np.int64),
@@ -126,9 +145,10 @@ def _collect_evidence(
             "score": np.asarray(s, dtype=np.float64),
             "method": pd.Series(list(m), dtype=object),
             "span": np.asarray(span, dtype=np.int64),
+            "pos": np.asarray(pos, dtype=np.int64),
         }
     )
-    fuzzy = fuzzy.assign(method="fuzzy", span=0).astype(
+    fuzzy = fuzzy.assign(method="fuzzy", span=0, pos=0).astype(
         {"qid": np.int64, "key": np.int64, "score": np.float64}
     )
     return _Evidence(pd.concat([alias, fuzzy], ignore_index=True), norm, generic)
@@ -142,14 +162,35 @@ class _Ranked(NamedTuple):
     method: np.ndarray  # object
     runner_key: np.ndarray  # float key index
     runner_score: np.ndarray  # 0 where there is no runner-up
+    several: np.ndarray  # bool: the input names both keys in full, apart (rule 4)
+
+
+def _names_apart(best: pd.DataFrame, second: pd.DataFrame, q_index: pd.RangeIndex) -> np.ndarray:
+    """Per query, whether its best and runner-up keys are both names found whole inside the
+    input (contained alias, 100) at different places: "Emory University and Georgia
+    Institute of Technology" names two organisations; neither is a part of the other."""
+    cols = ["score", "method", "pos", "span"]
+    b = best[cols].reindex(q_index)
+    r = second[cols].reindex(q_index)
+    whole = (
+        (b["method"] == "contained alias")
+        & (r["method"] == "contained alias")
+        & (b["score"] >= 100)
+        & (r["score"] >= 100)
+    )
+    apart = (b["pos"] + b["span"] <= r["pos"]) | (r["pos"] + r["span"] <= b["pos"])
+    return (whole & apart).fillna(False).to_numpy(dtype=bool)
 
 
 def _rank(cands: pd.DataFrame, nq: int) -> _Ranked:
     """Per key the strongest evidence (highest score, then longest alias, then method); per
-    query the best key and the next one."""
+    query the best key and the next one -- where the input names both in full, apart, the one
+    named first is the best (:func:`_names_apart`)."""
     cands = cands.assign(rank=cands["method"].map(_METHOD_RANK).astype(np.int64))
     cands = cands.sort_values(
-        ["qid", "score", "span", "rank"], ascending=[True, False, False, True], kind="stable"
+        ["qid", "score", "span", "rank", "pos"],
+        ascending=[True, False, False, True, True],
+        kind="stable",
     )
     per_key = cands.drop_duplicates(["qid", "key"], keep="first")
     best = per_key.drop_duplicates("qid", keep="first").set_index("qid")
@@ -157,12 +198,19 @@ def _rank(cands: pd.DataFrame, nq: int) -> _Ranked:
         per_key[per_key.duplicated("qid", keep="first")].drop_duplicates("qid").set_index("qid")
     )
     q_index = pd.RangeIndex(nq)
+    several = _names_apart(best, second, q_index)
+    b, r = best.reindex(q_index), second.reindex(q_index)
+    swap = several & (r["pos"] < b["pos"]).fillna(False).to_numpy(dtype=bool)
+    keep = pd.Series(~swap, index=q_index)
+    first = b.where(keep, r, axis=0)  # the organisation named first leads
+    other = r.where(keep, b, axis=0)
     return _Ranked(
-        key=best["key"].reindex(q_index).to_numpy(dtype=np.float64),  # NaN: no candidate
-        score=best["score"].reindex(q_index).to_numpy(dtype=np.float64),
-        method=best["method"].reindex(q_index).to_numpy(dtype=object),
-        runner_key=second["key"].reindex(q_index).to_numpy(dtype=np.float64),
-        runner_score=second["score"].reindex(q_index).fillna(0.0).to_numpy(dtype=np.float64),
+        key=first["key"].to_numpy(dtype=np.float64),  # NaN: no candidate
+        score=first["score"].to_numpy(dtype=np.float64),
+        method=first["method"].to_numpy(dtype=object),
+        runner_key=other["key"].to_numpy(dtype=np.float64),
+        runner_score=other["score"].fillna(0.0).to_numpy(dtype=np.float64),
+        several=several,
     )
 
 
@@ -178,8 +226,9 @@ def _decide(
     margin = np.where(has, ranked.score - ranked.runner_score, np.nan)
     s = np.nan_to_num(ranked.score)
     mg = np.nan_to_num(margin)
+    leads = (mg >= min_margin) | ranked.several
     decision = np.select(
-        [~has, generic & (s >= review_cutoff), generic, (s >= score_cutoff) & (mg >= min_margin)],
+        [~has, generic & (s >= review_cutoff), generic, (s >= score_cutoff) & leads],
         ["no_match", "review", "no_match", "match"],
         default=np.where(s >= review_cutoff, "review", "no_match"),
     ).astype(object)
@@ -233,6 +282,7 @@ def match_institutions(
     reference: pd.DataFrame,
     *,
     country: Sequence[Any] | pd.Series | None = None,
+    identifiers: pd.DataFrame | None = None,
     score_cutoff: float = 90.0,
     review_cutoff: float = 80.0,
     min_margin: float = 5.0,
@@ -246,7 +296,14 @@ def match_institutions(
     *organisation part* is what the rules below compare. Evidence (the ``method`` column) and its
     score, per reference key; name variants of a key count with their best score:
 
-    - ``identifier`` (100): the input contains a reference key, e.g. a ROR id or URL.
+    - ``identifier`` (100), looked at first: the input's Erasmus code, PIC or ROR id (the
+      ``identifiers`` columns, or written in the name: ``UK LONDON029``, ``PIC 999 977 948``,
+      ``ror.org/02jx3x895``) is one the reference has (its ``erasmus_code``, ``pic``, ``ror``
+      columns, and its keys read as Erasmus codes or ROR ids: ``read_erasmus_charter``
+      output is a registry as it is), or the input contains a reference key. An identifier
+      that one key has settles the input: names are not compared. One that several keys share
+      (one PIC, two Erasmus codes) gives each ``score_cutoff - 1``, and the name may settle it;
+      identifiers that point at different keys tie (margin 0: review).
     - ``exact alias`` (100): the organisation part equals a normalised reference name, same words
       in the same order ("Universiteit van Amsterdam" = "University of Amsterdam"; "Washington
       University" is not "University of Washington"); also after dropping an unknown acronym at
@@ -279,7 +336,7 @@ def match_institutions(
       identifier, exact alias or whole-input acronym, nor for inputs without a distinctive word.
 
     The best key is the one with the highest score (ties: the longer alias, then the stronger
-    method); the runner-up is the next key; margin = score - runner-up score (the runner-up
+    method, then the one named first); the runner-up is the next key; margin = score - runner-up score (the runner-up
     counts as 0 when there is none). Decisions, in order:
 
     1. an override for the normalised input decides (``match`` with its key, or ``no_match``);
@@ -288,8 +345,10 @@ def match_institutions(
        word: "Institute of Physics", "State University") is never matched automatically:
        ``review`` if its score >= ``review_cutoff``, else ``no_match``;
     4. ``match`` when score >= ``score_cutoff`` and margin >= ``min_margin``: alias evidence
-       matches unless another key has (nearly) as strong evidence, e.g. an input naming two
-       organisations of the reference;
+       matches unless another key has (nearly) as strong evidence. An input that names two
+       organisations of the reference in full, at different places ("Emory University and
+       Georgia Institute of Technology": both contained aliases scoring 100, neither part of
+       the other) is matched to the one named first; the other is the runner-up (margin 0);
     5. ``review`` when score >= ``review_cutoff`` (a good score with a small margin, or capped
        evidence);
     6. ``no_match`` otherwise.
@@ -304,6 +363,9 @@ def match_institutions(
     country : sequence of str, optional
         ISO2 per name. Where both sides know the country, only reference rows of that country
         (and rows of unknown country) are candidates.
+    identifiers : pandas.DataFrame, optional
+        Aligned with ``names``: any of the columns ``erasmus_code``, ``pic``, ``ror`` raw as
+        found (read by :func:`identify_partners`; an invalid value is no evidence).
     score_cutoff, review_cutoff : float
         Scores (0-100) from which a name is matched or goes to review.
     min_margin : float
@@ -331,7 +393,9 @@ def match_institutions(
     ReferenceDataError
         Reference rows without key or name; overrides that are malformed or name unknown keys.
     ValueError
-        Cutoffs out of order, or ``country`` not aligned with ``names``.
+        Cutoffs out of order, or ``country`` or ``identifiers`` not aligned with ``names``.
+    SchemaError
+        ``identifiers`` has none of the identifier columns.
 
     Examples
     --------
@@ -346,14 +410,17 @@ def match_institutions(
             f"need 0 <= review_cutoff <= score_cutoff <= 100, got {review_cutoff}, {score_cutoff}."
         )
     inputs, countries = _aligned_inputs(names, country)
+    ids = _aligned_ids(identifiers, len(inputs))
     with _gc_paused():  # parsing makes millions of lasting objects and no cycles
         ref = _prepare_reference(reference)
-        # Work on distinct (name, country) pairs: a million rows cost their distinct spellings.
-        pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries})
+        # Work on distinct (name, country, identifiers): a million rows cost their distinct
+        # spellings.
+        pair = pd.DataFrame({"input": inputs.fillna(""), "country": countries, "ids": ids})
         qid, distinct = pd.factorize(pd.MultiIndex.from_frame(pair))
         evidence = _collect_evidence(
             np.asarray(distinct.get_level_values(0), dtype=object),
             np.asarray(distinct.get_level_values(1), dtype=object),
+            [v.split("|") if v else [] for v in distinct.get_level_values(2)],
             ref,
             score_cutoff=score_cutoff,
             workers=workers,
