@@ -1214,3 +1214,13 @@ def test_a_memory_mapped_csv_reads_as_a_read_one(tmp_path, monkeypatch, encoding
     pd.testing.assert_frame_equal(read.table, mapped.table)
     assert mapped.table["source_row"].tolist() == [4, 5, 7, 8]
     assert mapped.table["partner"].iat[0] == "Universiteit Göttingen"
+
+
+def test_the_field_limit_is_ingests_own_whatever_was_imported(tmp_path):
+    # followthemoney raises csv.field_size_limit process-wide on import; ingest must not follow.
+    before = csv.field_size_limit(30 * 1024 * 1024)
+    try:
+        test_a_cell_over_the_csv_field_limit_is_a_file_error(tmp_path)
+        assert csv.field_size_limit() == 30 * 1024 * 1024  # restored as it was
+    finally:
+        csv.field_size_limit(before)

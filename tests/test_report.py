@@ -50,7 +50,7 @@ CHARTS = {
     "impact_timeline",
 }
 PEOPLE = [*GROUPS, "students", "staff"]
-SEEDS = ["nl-2022-freeze", "be-2022-rur-signatories", "no-2024-risk-based"]
+SEEDS = ["nl-2022-freeze", "be-2022-rur-signatories", "no-2023-risk-based"]
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +284,7 @@ def test_manifest_has_the_published_headline_and_every_input(report):
         assert item["bytes"] == (ROOT / path).stat().st_size
         assert item["rows_read"] == item["rows_accepted"] + item["rows_rejected"]
     assert manifest["parameters"]["quarter"] == QUARTER
-    assert manifest["parameters"]["risk_profiles"] == ["freedom-house-2024"]
+    assert manifest["parameters"]["risk_profiles"] == ["freedom-house", "eu-restrictive-measures"]
     assert manifest["pdf"]["written"] is False
     assert (
         "KV_CHROMIUM" in manifest["pdf"]["reason"]

@@ -9,13 +9,14 @@ row it recognises as a header, and takes the choice that recognises the most.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import mmap
 import re
 import zipfile
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,11 +42,25 @@ _HEAD_BYTES = 1 << 20
 #: cache's pages are mapped, not copied; Arrow parses from the mapping).
 _MAP_BYTES = 1 << 24
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+#: Longest CSV cell ingest reads (the csv module's default limit). Ingest's own: other libraries
+#: raise the process-wide ``csv.field_size_limit`` on import (followthemoney sets 30 MB), and a
+#: file must be read the same whatever was imported before it.
+FIELD_LIMIT = 131_072
 
 #: A row's cells -> the positions recognised as header cells and their fields (empty: none).
 HeaderProbe = Callable[[Sequence[Any]], Mapping[int, str]]
 #: Cells, each row's line number, the line numbers of empty rows the reader dropped.
 _Cells = tuple[pd.DataFrame, np.ndarray, np.ndarray]
+
+
+@contextlib.contextmanager
+def _field_limit() -> Iterator[None]:
+    """The csv module with ingest's :data:`FIELD_LIMIT`, restored afterwards."""
+    before = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 @dataclass(frozen=True)
@@ -217,8 +232,8 @@ def _sniff_header(
     for sep in SEPARATORS:
         rows = []
         try:
-            for row in csv.reader(head_lines, delimiter=sep):
-                rows.append(row)
+            with _field_limit():
+                rows.extend(csv.reader(head_lines, delimiter=sep))
         except csv.Error:  # judged again, with the file's name, when the grid is split
             pass
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -325,7 +340,7 @@ def _arrow_grid(
     quoted = data.find(b'"', start) >= 0
     if quoted:
         spans, longest = _quoted_spans(raw, data, start)
-        if spans or longest > csv.field_size_limit():
+        if spans or longest > FIELD_LIMIT:
             return None  # the exact path: line numbers across lines; the csv module's field limit
     tbl = _arrow_table(body, sep, width, quoted, set(repeating))
     if tbl is None:
@@ -427,13 +442,14 @@ def _split_text(text: str, sep: str, name: str) -> _Cells:
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     start = 1
     try:
-        for row in reader:
-            if row:
-                rows.append(row)
-                line_no.append(start)
-            else:
-                empty_no.append(start)
-            start = reader.line_num + 1
+        with _field_limit():
+            for row in reader:
+                if row:
+                    rows.append(row)
+                    line_no.append(start)
+                else:
+                    empty_no.append(start)
+                start = reader.line_num + 1
     except csv.Error as exc:
         raise IngestError(
             f"{name}: CSV structure error near line {reader.line_num}: {exc}", path=name
