@@ -62,7 +62,7 @@ def test_a_changed_control_changes_the_scenario_and_keeps_what_the_controls_do_n
 
 
 def test_a_scoped_measure_keeps_its_scope_while_ticked_and_a_new_one_is_unscoped():
-    name = "no-2024-risk-based"
+    name = "no-2023-risk-based"
     base = load_scenario(name)
     scoped = {m: sc for m, sc in base.measures.on().items() if not sc.is_all}
     assert scoped, "the Norwegian scenario scopes its measures"
