@@ -146,6 +146,7 @@ HOUSE_RC: dict[Any, Any] = {
 }
 
 _QUARTER_RE = re.compile(r"\d{4}Q[1-4]")
+_QUARTER_LABEL_INCHES = 0.8  # room a quarter tick label ("2026 Q3") needs on the x axis
 #: Characters per line of a category label (faculty, country, partner) before it wraps.
 LABEL_WIDTH = 28
 #: Characters per inch of a title at the house style's sizes (12 pt bold; 10 pt panel titles).
@@ -386,8 +387,11 @@ def _quarter_label(quarter: str, lang: str) -> str:
 
 
 def _quarter_ticks(ax: Axes, quarters: Sequence[str], max_labels: int, lang: str = "en") -> None:
-    """Label at most ``max_labels`` quarters; when thinning, prefer whole years (Q1) or halves."""
+    """Label at most ``max_labels`` quarters, and no more than fit side by side on the axes
+    (about 0.8 inch a label, "2026 Q3"); when thinning, prefer whole years (Q1) or halves."""
     n = len(quarters)
+    width_in = ax.get_position().width * _figure_of(ax).get_figwidth()
+    max_labels = min(max_labels, max(2, int(width_in / _QUARTER_LABEL_INCHES)))
     step = max(1, math.ceil(n / max(1, max_labels)))
     start = 0
     if step > 1 and all(_QUARTER_RE.fullmatch(q) for q in quarters):
@@ -1530,7 +1534,7 @@ def plot_impact_comparison(
             ax.set_xticks(
                 range(len(metric_order)), [wrap_label(label(m, lang), 16) for m in metric_order]
             )
-            _value_axis(ax.yaxis, lang, 0)
+            _value_axis(ax.yaxis, lang, 0, integer=True)
             _style_axes(ax, "y")
             ax.legend(
                 handles=legend_handles,
@@ -1558,9 +1562,11 @@ def plot_impact_comparison(
                 fontsize=10,
                 loc="left",
             )
-            _value_axis(panel.yaxis, lang, 0)
+            _value_axis(panel.yaxis, lang, 0, integer=True)  # whole steps: 0, 5, 10, not 3, 5, 8
             panel.margins(y=0.15)
             panel.set_ylim(bottom=0)
+            if panel.get_ylim()[1] < 1:  # nothing (or under one) hit: an axis 0-1, not 0, 0, 0
+                panel.set_ylim(0, 1)
             _style_axes(panel, "y")
         fig.legend(
             handles=legend_handles,
@@ -1679,7 +1685,7 @@ def plot_impact_timeline(
         ax.step(x, col("central"), where="post", color=colour, label=label(m, lang))
         ax.fill_between(x, col("low"), col("high"), step="post", color=colour, alpha=0.2)
     ax.set_xticks(x, [_quarter_label(q, lang) for q in quarters], rotation=45, ha="right")
-    ax.yaxis.set_major_formatter(number_formatter(lang))
+    _value_axis(ax.yaxis, lang, 0, integer=True)
     ax.set_xlabel(label("quarter", lang))
     _title(ax, title, "title_trends", lang, value=label(metrics[0], lang))
     ax.legend(frameon=False)

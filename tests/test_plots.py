@@ -810,3 +810,24 @@ def test_long_faculty_labels_are_wrapped_not_cut(sample_inputs):
     assert " ".join(LONG_FACULTY.split()) in joined  # every word kept
     wrapped = next(lbl for lbl in labels if lbl.startswith("Faculteit der Maatschappij"))
     assert "\n" in wrapped and max(map(len, wrapped.splitlines())) <= 30
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_quarter_tick_labels_never_overlap(lang):
+    # 19 quarters on the report's risk-tier chart once ran "2022 Q12022 Q3..." together.
+    quarters = [str(q) for q in pd.period_range("2022Q1", "2026Q3", freq="Q")]
+    df = pd.DataFrame(
+        {
+            "quarter": np.repeat(quarters, 2),
+            "risk_tier": pd.array([0, 3] * len(quarters), dtype="Int64"),
+            "active": np.arange(2 * len(quarters)) + 10,
+        }
+    )
+    ax = kp.plot_risk_tiers_over_time(df, lang=lang)
+    fig = ax.figure
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in ax.get_xticklabels() if t.get_text()]
+    assert len(boxes) >= 3
+    for left, right in zip(boxes, boxes[1:], strict=False):  # a readable gap, not touching
+        assert right.x0 - left.x1 >= 0.5 * left.height, "quarter labels run together"
+    plt.close(fig)
