@@ -230,7 +230,7 @@ def _sniff_header(
     best: tuple[int, int, str] | None = None  # (matched, -row, sep)
     best_map: Mapping[int, str] = {}
     for sep in SEPARATORS:
-        rows = []
+        rows: list[list[str]] = []
         try:
             with _field_limit():
                 rows.extend(csv.reader(head_lines, delimiter=sep))
