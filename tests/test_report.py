@@ -415,3 +415,33 @@ def test_a_new_user_renders_their_own_export_with_one_command(tmp_path, monkeypa
     assert [i["path"] for i in manifest["inputs"]] == [export.name]
     assert manifest["parameters"]["lang"] == "nl"
     assert list((tmp_path / "data" / "processed").glob("partnerships-*.parquet"))  # the cache
+
+
+def test_the_sample_report_says_why_no_economic_value_is_at_stake(report):
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert "Economic value at stake" in html
+    assert "None of the compared scenarios stops degree students" in html
+
+
+def test_a_scenario_that_stops_degree_students_shows_its_economic_value(tmp_path, tables):
+    scenario = tmp_path / "stop-degree-students.yaml"
+    scenario.write_text(
+        "name: stop-degree-students\n"
+        "effective: 2022-03-04\n"
+        "targets: {countries: [RU, BY]}\n"
+        "measures: {freeze_institutional: true, stop_exchange_in: true}\n"
+        "assumptions:\n"
+        "  tuition_eur_per_year: {value: [2500, 2500, 15000], source: fee table 2022/23}\n"
+        "  study_years: [3, 3, 4]\n"
+        "  years_remaining: [1, 1.5, 2]\n"
+        "  horizon_years: 3\n",
+        encoding="utf-8",
+    )
+    project = project_from_options(data_dir=RAW, scenarios=[str(scenario)], lang="nl")
+    out = render_report(project, quarter=QUARTER, out_dir=tmp_path / "out", pdf=False)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Economische waarde op het spel" in html and "Geen van de vergeleken" not in html
+    assert kv.i18n.label("tuition_eur_lost", "nl") in html
+    imp = sc.impact(sc.load_scenario(scenario), *tables)
+    lost = imp.summary.set_index("metric").loc["tuition_eur_lost", "central"]
+    assert lost > 0  # the figures reach the report's table, central 2,500 x 1.5 years each

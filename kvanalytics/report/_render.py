@@ -39,7 +39,7 @@ from ..project import (
     version,
 )
 from ..reference import load_risk_profile
-from ..scenarios import Impact, impact, load_scenario
+from ..scenarios import ECONOMIC_METRICS, Impact, impact, load_scenario
 from ._dashboard import Dashboard, latest_complete_quarter, quarterly_dashboard
 from ._manifest import write_manifest
 from ._pdf import start_pdf
@@ -54,6 +54,8 @@ SECTION_IDS = ("summary", "exposure", "faculties", "trends", "people", "impact",
 #: PNG resolution: the page shows a chart at most 900 px wide, i.e. ~120 dpi for these figures.
 _DPI = 120
 _FACULTY_METRICS = ["agreements_frozen", "ties_frozen", "value_eur_stopped"]
+#: The economic value at stake per faculty (seed 002), where a scenario stops degree students.
+_ECONOMIC_METRICS = ["degree_students_lost", *ECONOMIC_METRICS]
 
 
 def _project(
@@ -432,7 +434,31 @@ def _impact(proj: Project, content: dict[str, Any]) -> str:
         caption=label("report_impact_faculty", lang, scenario=_scenario(first.scenario.name, lang)),
     )
     body += _img(content, "impact_timeline", lang)
-    return body
+    return body + _economic(proj, impacts)
+
+
+def _economic(proj: Project, impacts: dict[str, Impact]) -> str:
+    """Per faculty, the economic value at stake of each scenario that has one (published: hidden
+    where its headcount is); else the note saying why there is none."""
+    lang, body = proj.lang, ""
+    for imp in impacts.values():
+        rows = published(imp.by_faculty, proj.suppression_threshold)
+        rows = rows[rows["metric"].isin(_ECONOMIC_METRICS)]
+        values = rows["central"].astype(object)
+        if rows.empty or (values.isna() | values.eq(0)).all():
+            continue  # degree students exempt, none stopped, or no figures given
+        wide = rows.pivot(index="faculty", columns="metric", values="central")
+        wide = wide[[m for m in _ECONOMIC_METRICS if m in wide.columns]].reset_index()
+        wide.columns.name = None
+        caption = label(
+            "report_economic_faculty", lang, scenario=_scenario(imp.scenario.name, lang)
+        )
+        body += show_table(wide, lang=lang, caption=caption)
+    return f"<h3>{html.escape(label('report_economic', lang))}</h3>" + (
+        _p(label("report_economic_note", lang)) + body
+        if body
+        else _p(label("report_no_economic", lang))
+    )
 
 
 def _inputs(proj: Project, inputs: Inputs) -> str:
