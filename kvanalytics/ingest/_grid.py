@@ -253,7 +253,8 @@ def _utf8_bytes(raw: bytes | mmap.mmap, text: str, encoding: str) -> bytes | mma
         data = raw[len(codecs.BOM_UTF8) :]
     else:
         data = text.encode("utf-8")
-    if data.find(b"\r\n", 0, 1 << 16) < 0 and b"\r" in data:  # CR line ends (old Mac)
+    # (find, not `in`: an mmap has no __contains__, so `in` would iterate it byte by byte)
+    if data.find(b"\r\n", 0, 1 << 16) < 0 and data.find(b"\r") >= 0:  # CR line ends (old Mac)
         data = bytes(data).replace(b"\r", b"\n")
     # (a lone CR inside a CRLF file splits a record in Arrow: a ragged row, the exact path)
     return data
