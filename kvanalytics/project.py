@@ -360,15 +360,31 @@ def project_from_options(
     if home and not horizon:
         raise OptionError("--home is for --horizon files (the home organisation of a project).")
     if not (partnerships or horizon):
-        return _sample_project(
-            Path(data_dir) if data_dir else config.RAW_DIR,
-            base,
-            lang,
-            quarter,
-            risk_profile,
-            scenarios,
-            institution,
-        )
+        specs = _sample_specs(Path(data_dir) if data_dir else config.RAW_DIR)
+    else:
+        specs = _export_specs(partnerships, headcounts, horizon, home, columns, defaults, base)
+    project = Project(
+        root=base,
+        inputs=tuple(specs),
+        institution=institution,
+        lang=lang,
+        quarter=_quarter(quarter, "--quarter"),
+        risk_profiles=split_names(risk_profile),
+        scenarios=tuple(scenarios),
+    )
+    return _checked(project, where)
+
+
+def _export_specs(
+    partnerships: Sequence[str | Path] | None,
+    headcounts: Sequence[str | Path] | None,
+    horizon: Sequence[str | Path] | None,
+    home: str | None,
+    columns: Mapping[str, str] | str | Path | None,
+    defaults: Mapping[str, str] | None,
+    base: Path,
+) -> list[InputSpec]:
+    """The inputs the export options name, each checked (files exist, mapping, defaults)."""
     mapping = _columns(columns, base, "--columns") if columns is not None else None
     specs = []
     if partnerships:
@@ -384,27 +400,10 @@ def project_from_options(
         specs.append(InputSpec("horizon", _files(horizon, base, "--horizon"), home=str(home)))
     if headcounts:
         specs.append(InputSpec("headcounts", _files(headcounts, base, "--headcounts")))
-    project = Project(
-        root=base,
-        inputs=tuple(specs),
-        institution=institution,
-        lang=lang,
-        quarter=_quarter(quarter, "--quarter"),
-        risk_profiles=split_names(risk_profile),
-        scenarios=tuple(scenarios),
-    )
-    return _checked(project, where)
+    return specs
 
 
-def _sample_project(
-    data: Path,
-    base: Path,
-    lang: str,
-    quarter: str | None,
-    risk_profile: str,
-    scenarios: Sequence[str],
-    institution: str | None,
-) -> Project:
+def _sample_specs(data: Path) -> list[InputSpec]:
     """The sample-style folder: ``sample_partnerships.csv`` and, if there, the headcounts."""
     p, h = data / "sample_partnerships.csv", data / "sample_headcounts.xlsx"
     if not data.is_dir():
@@ -417,16 +416,7 @@ def _sample_project(
     specs = [InputSpec("partnerships", (p.resolve(),))]
     if h.is_file():
         specs.append(InputSpec("headcounts", (h.resolve(),)))
-    project = Project(
-        root=base,
-        inputs=tuple(specs),
-        institution=institution,
-        lang=lang,
-        quarter=_quarter(quarter, "--quarter"),
-        risk_profiles=split_names(risk_profile),
-        scenarios=tuple(scenarios),
-    )
-    return _checked(project, "options")
+    return specs
 
 
 def _checked(project: Project, where: str) -> Project:
