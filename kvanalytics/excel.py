@@ -210,7 +210,7 @@ class _Column:
             values = [None if pd.isna(v) else _safe_text(str(v)) for v in text]
         # A suppressed headcount column ("<5" or "x" among numbers, as text or mixed) stays
         # numeric where it can: numbers as numbers, suppressed cells as right-aligned text.
-        marks = [isinstance(v, str) and _is_suppressed(v) for v in values]
+        marks = _suppressed_marks(values)
         if any(marks):
             numbers: list[Any] = [
                 None if (v is None or m) else (v if isinstance(v, (int, float)) else _number(v))
@@ -246,9 +246,16 @@ class _Column:
         return len(f"{biggest:,.2f}") + 5  # room for sign, decimals and " EUR"
 
 
-def _is_suppressed(text: str) -> bool:
-    """Whether a text cell is a suppressed count, as :mod:`kvanalytics.privacy` writes them."""
-    return bool(privacy.read_published(pd.Series([text], dtype=object)).suppressed.iloc[0])
+def _suppressed_marks(values: Sequence[Any]) -> list[bool]:
+    """Which cells of a column are suppressed counts, as :mod:`kvanalytics.privacy` writes them
+    (one call for the column's text cells, not one per cell)."""
+    texts = [i for i, v in enumerate(values) if isinstance(v, str)]
+    marks = [False] * len(values)
+    if texts:
+        cells = pd.Series([values[i] for i in texts], dtype=object)
+        for i, hidden in zip(texts, privacy.read_published(cells).suppressed, strict=True):
+            marks[i] = bool(hidden)
+    return marks
 
 
 def _number(text: str) -> float | None:
