@@ -380,8 +380,11 @@ def _arrow_table(
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
+                # large strings: what pandas' Arrow strings hold, so no offsets are converted
                 column_types={
-                    n: pa.dictionary(pa.int32(), pa.string()) if i in repeating else pa.string()
+                    n: pa.dictionary(pa.int32(), pa.large_string())
+                    if i in repeating
+                    else pa.large_string()
                     for i, n in enumerate(names)
                 },
                 strings_can_be_null=False,

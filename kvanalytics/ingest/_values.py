@@ -108,14 +108,48 @@ def blank_markers(s: pd.Series) -> tuple[pd.Series, int, list[str]]:
         )
         n = int(marked.sum())
         return out, n, found
-    t = arrow_text(s)
-    hit_arr = pc.is_in(t, value_set=markers)
-    n = int(pc.sum(hit_arr).as_py() or 0)
+    t = arrow_text(s).combine_chunks()
+    # a marker is short and begins with one of few bytes: only such cells are looked up
+    maybe = _may_be_marker(t)
+    if not maybe.any():
+        return s, 0, []
+    sub = t.filter(pa.array(maybe))
+    sub_hit = pc.is_in(sub, value_set=markers).to_numpy(zero_copy_only=False)
+    n = int(sub_hit.sum())
     if not n:
         return s, 0, []
-    found = sorted(set(pc.unique(pc.filter(t, hit_arr)).to_pylist()))
-    blanked = pc.if_else(hit_arr, pa.scalar("", pa.string()), t)
+    found = sorted(set(sub.filter(pa.array(sub_hit)).to_pylist()))
+    hit = np.zeros(len(t), dtype=bool)
+    hit[np.flatnonzero(maybe)[sub_hit]] = True
+    blanked = pc.if_else(pa.array(hit), pa.scalar("", t.type), t)
     return pd.Series(pd.array(blanked, dtype=ARROW_STR)), n, found
+
+
+@lru_cache(maxsize=1)
+def _marker_shape() -> tuple[np.ndarray, np.ndarray]:
+    """Which byte lengths and which first bytes a missing marker has (look-up tables)."""
+    encoded = [m.encode() for m in missing_markers()]
+    lengths = np.zeros(max(map(len, encoded)) + 2, dtype=bool)
+    firsts = np.zeros(256, dtype=bool)
+    for m in encoded:
+        lengths[len(m)] = True
+        firsts[m[0]] = True
+    return lengths, firsts
+
+
+def _may_be_marker(arr: pa.Array) -> np.ndarray:
+    """Cells whose byte length and first byte are those of some missing marker (a superset of
+    the markers: byte look-ups, no hashing of every cell)."""
+    lengths, firsts = _marker_shape()
+    off = _offsets(arr)
+    size = np.diff(off)
+    maybe = lengths[np.minimum(size, len(lengths) - 1)]
+    if not maybe.any():
+        return maybe
+    chars = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
+    pos = np.flatnonzero(maybe)
+    maybe[pos] = firsts[chars[off[:-1][pos]]]
+    return maybe
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,15 +163,26 @@ def trim_column(s: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
     once trimmed become one category) and stays categorical.
     """
     if not isinstance(s.dtype, pd.CategoricalDtype):
-        t = pc.utf8_trim_whitespace(arrow_text(s))
-        nbytes = pc.binary_length(t)
-        filled = pc.greater(nbytes, 0).to_numpy(zero_copy_only=False)
-        return pd.Series(pd.array(t, dtype=ARROW_STR)), filled, pc.max(nbytes).as_py() or 0
-    cats = np.asarray(s.cat.categories, dtype=object)
-    t = pc.utf8_trim_whitespace(pa.array(cats, type=pa.string()))
-    merged, distinct = pd.factorize(t.to_numpy(zero_copy_only=False))
+        text = arrow_text(s)
+        trimmed = [_trim_chunk(c) for c in text.chunks]
+        nbytes = np.concatenate(
+            [np.diff(_offsets(c)) for c, _ in trimmed] or [np.zeros(0, dtype=np.int64)]
+        )
+        longest = int(nbytes.max(initial=0))
+        if s.dtype == ARROW_STR and not any(changed for _, changed in trimmed) and not s.hasnans:
+            return s, nbytes > 0, longest  # no cell has white space around it: as it is
+        t = pa.chunked_array([c for c, _ in trimmed], type=text.type)
+        return pd.Series(pd.array(t, dtype=ARROW_STR)), nbytes > 0, longest
+    cats = pa.array(np.asarray(s.cat.categories, dtype=object), type=pa.string())
+    t = pc.utf8_trim_whitespace(cats)
     nbytes = pc.binary_length(t).to_numpy(zero_copy_only=False)
     codes = s.cat.codes.to_numpy()
+    if t.equals(cats):  # no category has white space around it: the codes stand
+        longest = int(nbytes.max(initial=0))
+        if nbytes.all() and not s.hasnans:
+            return s, np.ones(len(s), dtype=bool), longest
+        return s, np.append(nbytes > 0, False)[codes], longest  # code -1 (NA): not filled
+    merged, distinct = pd.factorize(t.to_numpy(zero_copy_only=False))
     ok = codes >= 0
     new = np.where(ok, merged[np.where(ok, codes, 0)], -1) if len(merged) else codes
     filled = ok & (nbytes[np.where(ok, codes, 0)] > 0) if len(nbytes) else np.zeros(len(s), bool)
@@ -145,6 +190,44 @@ def trim_column(s: pd.Series) -> tuple[pd.Series, np.ndarray, int]:
         new, categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str"), validate=False
     )
     return pd.Series(cat), filled, int(nbytes.max(initial=0))
+
+
+def _offsets(arr: pa.Array) -> np.ndarray:
+    """The value offsets of a string array (no copy)."""
+    kind = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+    off = np.frombuffer(arr.buffers()[1], dtype=kind)
+    return off[arr.offset : arr.offset + len(arr) + 1]
+
+
+#: Bytes that may begin or end white space in UTF-8: ASCII controls and space, DEL, and every
+#: byte of a multi-byte character (U+00A0, U+2007, U+3000 ... are white space to Arrow).
+_MAY_BE_SPACE = np.zeros(256, dtype=bool)
+_MAY_BE_SPACE[: ord(" ") + 1] = True
+_MAY_BE_SPACE[0x7F:] = True
+
+
+def _trim_chunk(arr: pa.Array) -> tuple[pa.Array, bool]:
+    """One chunk of strings (no nulls) trimmed of surrounding white space, and whether any
+    changed. Only cells whose first or last byte may be white space are trimmed (most cells of
+    an export have none: a byte look-up per cell instead of a new copy of the column)."""
+    off = _offsets(arr)
+    data = arr.buffers()[2]
+    if data is None or len(arr) == 0 or off[-1] == off[0]:
+        return arr, False
+    chars = np.frombuffer(data, dtype=np.uint8)
+    end = off[-1]
+    # an empty cell's first byte is the next cell's (or none: clipped); it is not looked at
+    first = _MAY_BE_SPACE[chars[np.minimum(off[:-1], end - 1)]]
+    last = _MAY_BE_SPACE[chars[np.maximum(off[1:] - 1, 0)]]
+    suspect = (first | last) & (off[1:] > off[:-1])
+    if not suspect.any():
+        return arr, False
+    mask = pa.array(suspect)
+    some = arr.filter(mask)
+    done = pc.utf8_trim_whitespace(some)
+    if done.equals(some):
+        return arr, False
+    return pc.replace_with_mask(arr, mask, done.cast(arr.type)), True
 
 
 def distinct_text(s: pd.Series) -> tuple[np.ndarray, pa.Array]:
@@ -168,7 +251,9 @@ def arrow_text(s: pd.Series) -> pa.ChunkedArray:
         if hasattr(arr, "_pa_array")
         else pa.chunked_array([pa.array(s.to_numpy(dtype=object, na_value=""), type=pa.string())])
     )
-    return pc.fill_null(chunked.cast(pa.string()), "")
+    if not (pa.types.is_large_string(chunked.type) or pa.types.is_string(chunked.type)):
+        chunked = chunked.cast(pa.large_string())
+    return pc.fill_null(chunked, "") if chunked.null_count else chunked
 
 
 def repeat_text(value: str | None, n: int) -> pd.Series:

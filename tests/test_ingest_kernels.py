@@ -1,0 +1,87 @@
+"""The column kernels of ingest agree with the plain Arrow computation they shortcut.
+
+``trim_column`` trims only the cells whose first or last byte may be white space, and
+``blank_markers`` looks up only the cells shaped like a missing marker; both must give exactly
+what trimming and looking up every cell gives, whatever the cells (Unicode white space, empty
+cells, NA, several Arrow chunks, sliced chunks, categoricals).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kvanalytics.ingest._grid import ARROW_STR
+from kvanalytics.ingest._values import blank_markers, missing_markers, trim_column
+
+SPACES = [" ", "\t", "\r", "\n", "\u00a0", "\u2007", "\u3000", "\u0085", "\x0b"]
+WORDS = ["Gent", "Università", "東京大学", "0,00", "x", "", "São", "N", "-5", ".5"]
+
+cells = st.builds(
+    lambda a, w, b: a + w + b,
+    st.text(st.sampled_from(SPACES), max_size=2),
+    st.sampled_from(WORDS + list(missing_markers())),
+    st.text(st.sampled_from(SPACES), max_size=2),
+)
+columns = st.lists(st.one_of(cells, st.none()), min_size=0, max_size=60)
+
+
+def _series(values: list[str | None], chunks: int, large: bool) -> pd.Series:
+    """A text column of Arrow strings in ``chunks`` pieces (the first one sliced)."""
+    kind = pa.large_string() if large else pa.string()
+    padded = ["pad", *values]
+    arr = pa.array(padded, type=kind)[1:]  # a sliced chunk: offsets not from 0
+    bounds = np.linspace(0, len(values), chunks + 1).astype(int)
+    parts = [arr[a:b] for a, b in itertools.pairwise(bounds)] or [arr]
+    return pd.Series(pd.array(pa.chunked_array(parts, type=kind), dtype=ARROW_STR))
+
+
+def _reference_trim(values: list[str | None]) -> list[str]:
+    arr = pc.fill_null(pa.array(values, type=pa.string()), "")
+    return pc.utf8_trim_whitespace(arr).to_pylist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(columns, st.integers(1, 4), st.booleans())
+def test_trim_column_equals_trimming_every_cell(values, chunks, large):
+    out, filled, longest = trim_column(_series(values, chunks, large))
+    expected = _reference_trim(values)
+    assert out.tolist() == expected
+    assert filled.tolist() == [v != "" for v in expected]
+    assert longest >= max((len(v.encode()) for v in expected), default=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(columns)
+def test_trim_column_of_a_categorical(values):
+    s = pd.Series(pd.Categorical(values))
+    out, filled, _ = trim_column(s)
+    expected = _reference_trim(values)
+    got = ["" if pd.isna(v) else v for v in out.astype(object)]
+    assert got == expected
+    assert filled.tolist() == [v != "" for v in expected]
+
+
+@settings(max_examples=150, deadline=None)
+@given(columns, st.integers(1, 3))
+def test_blank_markers_equals_looking_up_every_cell(values, chunks):
+    trimmed = trim_column(_series(values, chunks, large=True))[0]
+    out, n, found = blank_markers(trimmed)
+    markers = set(missing_markers())
+    expected = ["" if v in markers else v for v in trimmed.tolist()]
+    assert out.tolist() == expected
+    assert n == sum(v in markers for v in trimmed.tolist())
+    assert found == sorted({v for v in trimmed.tolist() if v in markers})
+
+
+def test_namibia_is_not_a_marker_but_na_is():
+    s = pd.Series(pd.array(["NA", "Namibia", "NAM", "na", "#N/A"], dtype=ARROW_STR))
+    out, n, found = blank_markers(s)
+    assert out.tolist() == ["", "Namibia", "NAM", "na", ""]
+    assert (n, found) == (2, ["#N/A", "NA"])
