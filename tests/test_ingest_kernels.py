@@ -18,7 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kvanalytics.ingest._grid import ARROW_STR
-from kvanalytics.ingest._values import blank_markers, missing_markers, trim_column
+from kvanalytics.ingest._values import (
+    blank_markers,
+    first_seen_codes,
+    missing_markers,
+    trim_column,
+)
 
 SPACES = [" ", "\t", "\r", "\n", "\u00a0", "\u2007", "\u3000", "\u0085", "\x0b"]
 WORDS = ["Gent", "Università", "東京大学", "0,00", "x", "", "São", "N", "-5", ".5"]
@@ -85,3 +90,28 @@ def test_namibia_is_not_a_marker_but_na_is():
     out, n, found = blank_markers(s)
     assert out.tolist() == ["", "Namibia", "NAM", "na", ""]
     assert (n, found) == (2, ["#N/A", "NA"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["A-1", "A-2", "A-10", "B", "", "b", "Å"]), max_size=40), st.booleans()
+)
+def test_first_seen_codes_number_values_in_order_of_first_appearance(values, ascending):
+    if ascending:
+        values = sorted(values)  # equal neighbours stay: a sorted column may still repeat
+    s = _series(values, 2, large=True)
+    expected = pd.factorize(pd.Series(values, dtype=object))[0]
+    assert first_seen_codes(s).tolist() == expected.tolist()
+
+
+def test_a_sorted_export_with_one_repeated_id_is_caught(tmp_path):
+    import kvanalytics as kv
+
+    rows = [f"P-{i:06d};Universität Wien;AT;Law;research;2024-01-01" for i in range(2000)]
+    rows.insert(1000, rows[999])  # sorted, one id twice
+    path = tmp_path / "sorted.csv"
+    path.write_text("id;partner;country;faculty;kind;start\n" + "\n".join(rows), encoding="utf-8")
+    r = kv.read_partnerships(path, errors="collect")
+    assert (r.report.read, r.report.accepted) == (2001, 2000)
+    assert r.rejects["reason"].tolist() == ["duplicate_id"]
+    assert r.rejects["source_row"].tolist() == [1002]

@@ -43,6 +43,7 @@ from ._report import Failures, file_entry
 from ._values import (
     blank_markers,
     fill_basis,
+    first_seen_codes,
     is_summary_label,
     parse_boolean,
     parse_category,
@@ -314,7 +315,7 @@ _WHO = {"partnerships": "partner", "headcounts": "country"}
 def _parse_fields(
     table: Table, body: _Body, ctx: _Context
 ) -> tuple[dict[str, _Parsed], np.ndarray | None]:
-    """Every mapped field parsed (thread pool), and the agreement ids' factorize codes."""
+    """Every mapped field parsed (thread pool), and the agreement ids' codes (:func:`first_seen_codes`)."""
     raw = body.raw
     required = set(schemas.FILLED[table])
     if "erasmus_code" in raw:  # a blank country may come from the Erasmus code: checked later
@@ -323,12 +324,12 @@ def _parse_fields(
     # the slowest parsers first, so that the pool's tasks end together
     todo.sort(key=lambda c: (c not in NUMBER_COLUMNS, c not in DATE_COLUMNS))
     tasks: list[str | None] = list(todo)
-    if "agreement_id" in todo:  # the duplicate check's factorize, beside the other columns
+    if "agreement_id" in todo:  # the duplicate check's codes, beside the other columns
         tasks.insert(1, None)
 
     def run(c: str | None) -> Any:
         if c is None:
-            return pd.factorize(raw["agreement_id"], use_na_sentinel=True)[0]
+            return first_seen_codes(raw["agreement_id"])
         return parse_column(
             c, raw[c], required=c in required, may_be_long=body.may_be_long[c], ctx=ctx
         )
@@ -563,7 +564,7 @@ def parse_grid(
     fill: Fill,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray | None, np.ndarray]:
     """Parse a mapped grid into the canonical table (all rows), its failures (long form), the
-    report's file entry, the agreement ids' factorize codes (for the duplicate check) and each
+    report's file entry, the agreement ids' codes (:func:`first_seen_codes`) (for the duplicate check) and each
     record's row in the grid.
     """
     _preload()

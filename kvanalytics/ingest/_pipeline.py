@@ -39,6 +39,7 @@ from ._report import (
     rejects_message,
     row_source,
 )
+from ._values import first_seen_codes
 from ._vocab import key
 
 __all__ = ["read_headcounts", "read_partnerships"]
@@ -451,9 +452,9 @@ def _duplicate_failures(
         else ["period", "faculty", "group", "country", "basis"]
     )
     valid = df[keys].notna().all(axis=1).to_numpy()
-    if len(keys) == 1:  # factorize + first occurrence: ~2x pandas' duplicated on strings
+    if len(keys) == 1:  # codes + first occurrence: ~2x pandas' duplicated on strings
         if codes is None:
-            codes = pd.factorize(df[keys[0]], use_na_sentinel=True)[0]
+            codes = first_seen_codes(df[keys[0]])
         # codes number values in order of first appearance: a row is a value's first iff its
         # code exceeds every code above it
         first = codes > np.maximum.accumulate(np.concatenate([[-1], codes[:-1]]))
