@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kvanalytics.ingest._grid import ARROW_STR
+from kvanalytics.ingest._grid import ARROW_STR, _crlf_only
 from kvanalytics.ingest._values import (
     blank_markers,
     first_seen_codes,
@@ -115,3 +115,11 @@ def test_a_sorted_export_with_one_repeated_id_is_caught(tmp_path):
     assert (r.report.read, r.report.accepted) == (2001, 2000)
     assert r.rejects["reason"].tolist() == ["duplicate_id"]
     assert r.rejects["source_row"].tolist() == [1002]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=50).map(lambda b: bytes(b"a\r\n"[x % 3] for x in b)), st.booleans())
+def test_crlf_only_is_every_cr_followed_by_lf(data, odd):
+    raw = np.frombuffer(b"z" + data, dtype=np.uint8)[1:] if odd else np.frombuffer(data, np.uint8)
+    expected = all(data[i + 1 : i + 2] == b"\n" for i in range(len(data)) if data[i] == 13)
+    assert _crlf_only(raw) == expected

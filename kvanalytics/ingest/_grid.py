@@ -294,6 +294,21 @@ def _count(raw: np.ndarray, byte: int) -> int:
     return n
 
 
+def _crlf_only(raw: np.ndarray) -> bool:
+    """Whether every CR in ``raw`` (uint8) is directly followed by an LF (CRLF line ends, no lone
+    CR): the CRs counted, then the CR-LF pairs, as 16-bit words at both byte alignments."""
+    n_cr = _count(raw, 13)
+    pairs = 0
+    crlf = int(np.frombuffer(b"\r\n", dtype=np.uint16)[0])  # the pair as one word, any endianness
+    buf = np.empty(min(len(raw) // 2, _SCAN_CHUNK), dtype=bool)
+    for shift in (0, 1):
+        words = raw[shift : shift + (len(raw) - shift) // 2 * 2].view(np.uint16)
+        for lo in range(0, len(words), _SCAN_CHUNK):
+            part = words[lo : lo + _SCAN_CHUNK]
+            pairs += int(np.count_nonzero(np.equal(part, crlf, out=buf[: len(part)])))
+    return pairs == n_cr
+
+
 def _quoted_spans(raw: np.ndarray, data: bytes | mmap.mmap, start: int) -> tuple[bool, int]:
     """Quoted values in ``raw`` (bytes as uint8, ``data[start:]``): (whether one may span lines,
     the longest's length).
@@ -348,9 +363,9 @@ def _arrow_grid(
         return None
     cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
     n_lines = _count(raw, 10) + int(len(raw) > 0 and raw[-1] != 10)
-    if tbl.num_rows == n_lines and data.find(b"\r", start) < 0:
-        # one row per line, none empty (Arrow skips empty lines) and no CR that could split
-        # one: the rows are the lines in order, without finding every newline's position
+    if tbl.num_rows == n_lines and (data.find(b"\r", start) < 0 or _crlf_only(raw)):
+        # one row per line, none empty (Arrow skips empty lines) and no lone CR that could
+        # split one: the rows are the lines in order, without finding every newline's position
         lines = np.arange(n_lines, dtype=np.int64) + header_line + 1
         return cells, lines, np.zeros(0, dtype=np.int64)
     found = _arrow_line_numbers(raw, _positions(raw, 10), tbl.num_rows, header_line)
