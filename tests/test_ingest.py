@@ -96,6 +96,10 @@ def test_separator_is_sniffed(tmp_path, sep, shown):
         (",", ['"1,234,567.89"', "0.5"], [1234567.89, 0.5], "point"),
         (";", ["€ 1.234,50", "EUR 2,00"], [1234.5, 2.0], "comma"),
         (";", ["1 234,50", "2,00"], [1234.5, 2.0], "comma"),
+        # no-break and narrow no-break spaces (fr, nb, sv thousands), Swiss apostrophes
+        (";", ["1\u00a0234,50", "2\u202f000,00"], [1234.5, 2000.0], "comma"),
+        (";", ["1\u00a0234\u00a0567,5", "€\u00a012,00"], [1234567.5, 12.0], "comma"),
+        (",", ["1'234.50", "1\u2019000\u2019000.25"], [1234.5, 1000000.25], "point"),
     ],
 )
 def test_decimal_comma_and_point_with_thousands(tmp_path, sep, values, expected, decimal):

@@ -179,7 +179,8 @@ def number_bytes() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def currency_pattern() -> str:
-    """A regex (RE2 and Python) for the currency markers and white space in a number cell.
+    """A regex (RE2 and Python) for the currency markers, white space and apostrophes (thousands
+    separators that are never a decimal mark) in a number cell.
 
     Letters match in either case, one character class per letter (``[Ee][Uu][Rr]``).
     """
@@ -188,4 +189,6 @@ def currency_pattern() -> str:
         "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in m)
         for m in markers
     ]
-    return "|".join([*alts, r"\s"])
+    # white space of any script (RE2's \s is ASCII only: the no-break and narrow no-break spaces
+    # of French and Norwegian thousands, 1 234,50) and apostrophes (Swiss thousands, 1'234.50)
+    return "|".join([*alts, "[\\s\u00a0\u2007\u202f'\u2019]"])
