@@ -100,6 +100,9 @@ def test_separator_is_sniffed(tmp_path, sep, shown):
         (";", ["1\u00a0234,50", "2\u202f000,00"], [1234.5, 2000.0], "comma"),
         (";", ["1\u00a0234\u00a0567,5", "€\u00a012,00"], [1234567.5, 12.0], "comma"),
         (",", ["1'234.50", "1\u2019000\u2019000.25"], [1234.5, 1000000.25], "point"),
+        # a separator twice between groups of three is the thousands one: 350.000 is 350000
+        (";", ["1.461.000", "350.000"], [1461000.0, 350000.0], "comma"),
+        (",", ['"1,461,000"', '"350,000"'], [1461000.0, 350000.0], "point"),
     ],
 )
 def test_decimal_comma_and_point_with_thousands(tmp_path, sep, values, expected, decimal):
@@ -192,6 +195,28 @@ def test_xlsx_numbers_keep_their_value_under_dutch_headers(tmp_path):
     res = collect(path)
     assert res.table["value_eur"].tolist() == [12.345, 1000.0]
     assert "value_eur: decimal point (no evidence; workbook cells)" in notes(res)
+
+
+def test_xlsx_text_amounts_with_points_between_thousands(tmp_path):
+    # amounts typed as text in a grants office's workbook: two points between groups of three
+    # can only be thousands, so 350.000 beside them is 350,000 too (was: rejected, and 350)
+    head = [
+        "Kenmerk",
+        "Partnerinstelling",
+        "Land",
+        "Faculteit",
+        "Soort",
+        "Startdatum",
+        "Bedrag (EUR)",
+    ]
+    rows = [
+        ["A-1", "Uni", "België", "Recht", "onderzoek", dt.date(2021, 1, 1), "1.461.000"],
+        ["A-2", "Uni", "België", "Recht", "onderzoek", dt.date(2021, 1, 1), "350.000"],
+    ]
+    res = collect(xlsx(tmp_path, {"Blad1": [head, *rows]}))
+    assert res.report.rejected == 0
+    assert res.table["value_eur"].tolist() == [1461000.0, 350000.0]
+    assert "value_eur: decimal comma (1 values)" in notes(res)
 
 
 ENCODED = "Université libre de Bruxelles;België;Bètawetenschappen;€ 1.234,50"

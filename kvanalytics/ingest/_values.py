@@ -557,7 +557,8 @@ def parse_numbers(
     """Parse numbers, deciding decimal comma vs point for the whole column from the data.
 
     Evidence: where a value holds both separators the last is the decimal; a separator followed
-    by other than exactly three digits at the end cannot be a thousands separator. Without
+    by other than exactly three digits at the end cannot be a thousands separator; one written
+    twice between groups of three digits (``1.461.000``) can only be. Without
     evidence see :func:`decide_decimal`. Runs on Arrow compute kernels (RE2) over the whole
     column: money columns are mostly distinct.
     """
@@ -572,8 +573,10 @@ def parse_numbers(
     noise = currency_pattern()
     has_noise = not _only_number_bytes(arr) and pc.any(pc.match_substring_regex(arr, noise)).as_py()
     t = pc.replace_substring_regex(arr, noise, "") if has_noise else arr
-    comma_dec = evidence(r",(?:\d{1,2}|\d{4,})$|\..*,\d*$", t)
-    point_dec = evidence(r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$", t)
+    # a decimal mark: the last separator not followed by exactly three digits, or after the
+    # other one; a separator written twice between groups of three is the thousands one
+    comma_dec = evidence(r",(?:\d{1,2}|\d{4,})$|\..*,\d*$|\.\d{3}\.", t)
+    point_dec = evidence(r"\.(?:\d{1,2}|\d{4,})$|,.*\.\d*$|,\d{3},", t)
     decimal, why = decide_decimal(comma_dec, point_dec, separator, language)
     if decimal == ",":  # a point is then only a thousands separator: 1.234.567,5
         pattern = r"^[-+]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
