@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,14 @@ from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
 from ._headers import HeaderDecision, HeaderMapping
 from ._report import Failures, Ingested, IngestReport, file_entry, rejects_from, rejects_message
-from ._values import parse_country, parse_dates, parse_numbers, parse_text, trim_column
+from ._values import (
+    is_summary_label,
+    parse_country,
+    parse_dates,
+    parse_numbers,
+    parse_text,
+    trim_column,
+)
 
 __all__ = ["HorizonReport", "read_horizon"]
 
@@ -203,8 +211,18 @@ def read_horizon(
     if not str(home).strip():
         raise IngestError("home is empty: give the home organisation's PIC (9 digits) or name")
     files = [_read_file(Path(p), sheet) for p in path_list]
-    rows = _Rows.concat(files)
-    result = _ties(rows, files, str(home), faculty, dayfirst)
+    parts = [f for f in files if f.kind == "participations"]
+    projects = [f for f in files if f.kind == "projects"]
+    if not parts:
+        raise IngestError(
+            f"{', '.join(str(f.grid.path) for f in projects)}: project files only (one row per "
+            "project, no organisation column); give the participation file too (CORDIS "
+            "organization.csv): read_horizon([organization.csv, project.csv], home=...)"
+        )
+    _need_dates(parts, projects)
+    rows = _Rows.concat(parts)
+    notes = _join_projects(rows, projects)
+    result = _ties(rows, parts, str(home), faculty, dayfirst, projects, notes)
     if errors == "collect":
         return result
     if len(result.rejects):
@@ -217,9 +235,13 @@ def read_horizon(
 # --------------------------------------------------------------------------------------------
 
 
+_UNIT = re.compile(r"\(.*?\)|\[.*?\]")
+
+
 def _hkey(text: str) -> str:
-    """A header's comparison key: folded, letters and digits only (``projectID`` = ``project_id``)."""
-    return re.sub(r"[^a-z0-9]+", "", fold(str(text)))
+    """A header's comparison key: a bracketed unit dropped, folded, letters and digits only
+    (``projectID`` = ``project_id``, ``EU-bijdrage (€)`` = ``EU-bijdrage``)."""
+    return re.sub(r"[^a-z0-9]+", "", fold(_UNIT.sub("", str(text))))
 
 
 def _name_key(text: str) -> str:
@@ -227,10 +249,18 @@ def _name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
-@lru_cache(maxsize=1)
-def _aliases() -> dict[str, tuple[str, int]]:
-    """Header key -> (field, rank) from ``horizon_columns.csv``; a key in two fields fails."""
+@lru_cache(maxsize=2)
+def _aliases(projects: bool = False) -> dict[str, tuple[str, int]]:
+    """Header key -> (field, rank) from ``horizon_columns.csv``; a key in two fields fails.
+
+    ``projects``: also the aliases only a project file has (``files`` = ``projects``: CORDIS
+    ``project.csv``'s ``id``)."""
     df = pd.read_csv(PACKAGE_DATA / "horizon_columns.csv", dtype=str, keep_default_na=False)
+    bad = set(df["files"]) - {"any", "projects"}
+    if bad:
+        raise IngestError(f"horizon_columns.csv: files {sorted(bad)} not 'any' or 'projects'")
+    if not projects:
+        df = df[df["files"] == "any"]
     out: dict[str, tuple[str, int]] = {}
     for f, h, r in df[["field", "header", "rank"]].itertuples(index=False):
         k = _hkey(h)
@@ -264,9 +294,10 @@ def _partner_type_dtype() -> pd.CategoricalDtype:
 # --------------------------------------------------------------------------------------------
 
 
-def _probe(row: Sequence[Any]) -> dict[int, str]:
-    """Header cells of a row recognised as Horizon fields (position -> field, every rank)."""
-    aliases = _aliases()
+def _probe(row: Sequence[Any], projects: bool = False) -> dict[int, str]:
+    """Header cells of a row recognised as Horizon fields (position -> field, every rank);
+    ``projects``: with the aliases of a project file too."""
+    aliases = _aliases(projects)
     out = {}
     for i, cell in enumerate(row):
         hit = aliases.get(_hkey(cell)) if str(cell).strip() else None
@@ -275,25 +306,56 @@ def _probe(row: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+Kind = Literal["participations", "projects"]
+
+
+def _layout(fields: set[str]) -> Kind | None:
+    """``participations``: a project (id, acronym or title) and an organisation (PIC or name);
+    ``projects``: a project file (CORDIS ``project.csv``): a project id and its dates, no
+    organisation."""
+    if fields & {"project_id", "acronym", "title"} and fields & {"pic", "organisation"}:
+        return "participations"
+    if "project_id" in fields and fields & {"start", "end"}:
+        return "projects"
+    return None
+
+
 def _holds_layout(fields: set[str]) -> bool:
     """A participation table: a project (id, acronym or title) and an organisation (PIC or name)."""
-    return bool(fields & {"project_id", "acronym", "title"}) and bool(
-        fields & {"pic", "organisation"}
-    )
+    return _layout(fields) == "participations"
 
 
-def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str]]:
-    """The first of the top rows recognising the most fields (-1 when none holds the layout)."""
-    best, best_map = -1, dict[int, str]()
+def _header_map(row: Sequence[Any]) -> tuple[Kind | None, dict[int, str]]:
+    """A row read as a header: the layout it opens and its fields (a project file's aliases
+    only where the row holds no organisation column)."""
+    m = _probe(row)
+    kind = _layout(set(m.values()))
+    if kind is None:
+        m = _probe(row, projects=True)
+        kind = _layout(set(m.values()))
+        if kind != "projects":
+            return None, {}
+    return kind, m
+
+
+def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str], Kind | None]:
+    """The first of the top rows recognising the most fields, participation tables first
+    (-1 when no row holds a layout)."""
+    best, best_map, best_kind = -1, dict[int, str](), None
     for i, r in enumerate(rows[:HEADER_SCAN_ROWS]):
-        m = _probe(r)
-        if _holds_layout(set(m.values())) and len(set(m.values())) > len(set(best_map.values())):
-            best, best_map = i, m
-    return best, best_map
+        kind, m = _header_map(r)
+        if kind is None:
+            continue
+        better = (kind == "participations", len(set(m.values())))
+        now = (best_kind == "participations", len(set(best_map.values())))
+        if best < 0 or better > now:
+            best, best_map, best_kind = i, m, kind
+    return best, best_map, best_kind
 
 
 def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[str]]:
-    """For a workbook: the participation sheet, and the directory sheets (PIC + name, no project).
+    """For a workbook: the participation sheet (else the one project sheet), and the directory
+    sheets (PIC + name, no project).
 
     Only the top rows of each sheet are read here; the chosen sheets are read by ``read_grid``.
     """
@@ -307,7 +369,10 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
         }
     except Exception:  # not readable by calamine: read_grid says why (or falls back)
         return sheet, []
-    holding = [s for s, rows in heads.items() if _best_row(rows)[0] >= 0]
+    kinds = {s: _best_row(rows)[2] for s, rows in heads.items()}
+    holding = [s for s, k in kinds.items() if k == "participations"]
+    if not holding:
+        holding = [s for s, k in kinds.items() if k == "projects"]
     directory = []
     for s, rows in heads.items():
         fields = {f for r in rows[:HEADER_SCAN_ROWS] for f in _probe(r).values()}
@@ -324,8 +389,8 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
     if not holding:
         raise IngestError(
             f"{path}: no sheet holds a participation table (a project column such as projectID "
-            "or project_id and an organisation column such as PIC, Organisation or legal_name); "
-            f"sheets: {', '.join(map(repr, heads))}",
+            "or project_id and an organisation column such as PIC, Organisation or legal_name) "
+            f"or a project file (id, startDate, endDate); sheets: {', '.join(map(repr, heads))}",
             path=str(path),
         )
     return holding[0], directory
@@ -333,7 +398,10 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
 
 @dataclass
 class _File:
-    """One file read: the grid, its header row, the text of each field, provenance, notes."""
+    """One file read: the grid, its header row, the text of each field, provenance, notes.
+
+    ``kind``: ``participations`` (one row per project × participant) or ``projects`` (a
+    project file such as CORDIS ``project.csv``: one row per project, giving the dates)."""
 
     grid: Grid
     header_row: int
@@ -343,6 +411,7 @@ class _File:
     blank: int
     notes: list[str]
     directory: dict[str, str]  # folded organisation name -> PIC, from a directory sheet
+    kind: Kind = "participations"
 
     @property
     def rows(self) -> int:
@@ -354,22 +423,23 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     chosen, directory_sheets = _workbook_sheets(path, sheet) if path.exists() else (sheet, [])
 
     def probe(row: Sequence[Any]) -> dict[int, str]:
-        return _probe(row) if _holds_layout(set(_probe(row).values())) else {}
+        return _header_map(row)[1]
 
     grid = read_grid(path, "partnerships", probe, sheet=chosen, repeating=_REPEATING)
     top = [
         list(grid.cells.iloc[i].astype(object).fillna(""))
         for i in range(min(len(grid.cells), HEADER_SCAN_ROWS))
     ]
-    row, _ = _best_row(top)
-    if row < 0:
+    row, _, kind = _best_row(top)
+    if row < 0 or kind is None:
         raise IngestError(
             f"{grid.path}: no header row with a project column (projectID, project_id, "
             "projectAcronym) and an organisation column (PIC, organisationID, Organisation, "
-            "name, legal_name) in the first rows; is this a Horizon participation table?",
+            "name, legal_name) in the first rows, nor a project file's (id, startDate, endDate); "
+            "is this a Horizon participation table?",
             path=str(grid.path),
         )
-    header, notes = _map_header(top[row])
+    header, notes = _map_header(top[row], kind == "projects")
     cells = grid.cells.iloc[row + 1 :]
     trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
@@ -387,13 +457,26 @@ def _read_file(path: Path, sheet: str | None) -> _File:
         notes.append(
             f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
         )
-    return _File(grid, row, header, text, body, int((~nonblank).sum()), notes, directory)
+    fields = set(header.mapping.values())
+    if kind == "projects":
+        notes.append(
+            "a project file (one row per project): gives start, end, acronym, title and "
+            "framework to the participation rows of the files read with it, by project id"
+        )
+    elif not fields & {"start", "end"}:
+        notes.append(
+            "no project dates (no startDate or endDate column): read it with its project file, "
+            f"read_horizon([{path.name!r}, 'project.csv'], ...)"
+        )
+    blank = int((~nonblank).sum())
+    return _File(grid, row, header, text, body, blank, notes, directory, kind)
 
 
-def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
+def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping, list[str]]:
     """Header cells -> fields; of several headers for one field the lowest rank wins, the others
-    are ignored with a note; two of the same rank fail with the ``sheet``/column remedy."""
-    aliases = _aliases()
+    are ignored with a note; two of the same rank fail with the ``sheet``/column remedy.
+    ``projects``: a project file's header (its aliases too)."""
+    aliases = _aliases(projects)
     cells = [str(c) for c in cells]
     claims: dict[str, list[tuple[int, int, str]]] = {}
     for i, c in enumerate(cells):
@@ -402,6 +485,7 @@ def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
             claims.setdefault(hit[0], []).append((hit[1], i, c))
     mapping: dict[int, str] = {}
     notes = []
+    why: dict[int, str] = {}
     for f, cl in claims.items():
         cl.sort()
         if len(cl) > 1 and cl[0][0] == cl[1][0]:
@@ -411,8 +495,15 @@ def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
             )
         mapping[cl[0][1]] = f
         notes += [f"{h!r} ignored: {cl[0][2]!r} gives {f}" for _, _, h in cl[1:]]
+        why.update({i: f"{cl[0][2]!r} gives {f} (a weaker alias)" for _, i, _ in cl[1:]})
     decisions = tuple(
-        HeaderDecision(i, c, mapping.get(i), "horizon alias" if i in mapping else "ignored")
+        HeaderDecision(
+            i,
+            c,
+            mapping.get(i),
+            "horizon alias" if i in mapping else "ignored",
+            note=why.get(i, ""),
+        )
         for i, c in enumerate(cells)
         if c.strip()
     )
@@ -447,6 +538,86 @@ def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
     df = df[df["key"] != ""]
     one = df.groupby("key")["pic"].transform("nunique") == 1
     return dict(zip(df.loc[one, "key"], df.loc[one, "pic"], strict=True))
+
+
+# --------------------------------------------------------------------------------------------
+# Project files: the dates a CORDIS organization.csv lacks
+# --------------------------------------------------------------------------------------------
+
+_SHEETS = frozenset({".csv", ".xlsx", ".xls", ".xlsm", ".ods", ".txt"})
+#: The project fields a project file gives the participation rows, joined on the project id.
+_PROJECT_FIELDS = ("start", "end", "acronym", "title", "framework")
+
+
+def _need_dates(parts: Sequence[_File], projects: Sequence[_File]) -> None:
+    """A participation file without project dates (CORDIS ``organization.csv``) needs a
+    project file: raise naming it (and any project file beside it) rather than reject every row."""
+    if projects:
+        return
+    for f in parts:
+        if {"start", "end"} & set(f.header.mapping.values()):
+            continue
+        path = Path(f.grid.path)
+        near = sorted(
+            (p for p in path.parent.glob("*project*") if p != path and p.suffix.lower() in _SHEETS),
+            key=lambda p: (-len(os.path.commonprefix([p.name, path.name])), p.name),  # noqa: RUF071 (names, by character: fp7_ before h2020_)
+        )
+        beside = f"; beside it: {', '.join(p.name for p in near)}" if near else ""
+        other = str(near[0]) if near else "project.csv"
+        raise IngestError(
+            f"{path}: no project dates (no startDate or endDate column). A CORDIS "
+            "organization file lists the participants only; the dates are in the project file "
+            f"of the same download (project.csv or project.xlsx{beside}). Give both: "
+            f"kv.read_horizon([{str(path)!r}, {other!r}], home=...) or "
+            f"kvanalytics ingest horizon {path} {other} --home ...",
+            path=str(path),
+        )
+
+
+def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
+    """Dates, acronym, title and framework from the project files, by project id, where the
+    participation rows have none (a row's own value stays); notes of what was joined."""
+    if not projects:
+        return []
+    na = pd.Series(dtype=schemas.TEXT)
+    proj = pd.concat(
+        [
+            pd.DataFrame({c: f.text.get(c, na) for c in ("project_id", *_PROJECT_FIELDS)})
+            for f in projects
+        ],
+        ignore_index=True,
+    ).astype(schemas.TEXT)
+    proj = proj[proj["project_id"].notna()].drop_duplicates()
+    clash = proj["project_id"].duplicated(keep="first")
+    proj = proj[~clash].set_index("project_id")
+    t = rows.text
+    key = t["project_id"]
+    found = key.isin(proj.index).to_numpy(bool)
+    kept = 0
+    for c in _PROJECT_FIELDS:
+        looked = pd.Series(proj[c].reindex(key).to_numpy(object), index=t.index, dtype=schemas.TEXT)
+        kept += int((t[c].notna() & looked.notna() & (t[c] != looked)).fillna(False).sum())
+        t[c] = t[c].where(t[c].notna(), looked)
+    names = ", ".join(Path(f.grid.path).name for f in projects)
+    notes = [
+        f"project file(s) {names}: {len(proj):,} projects; start, end, acronym, title and "
+        f"framework joined on the project id for {int(found.sum()):,} of {len(t):,} rows"
+        + (
+            f", {int((~found & key.notna().to_numpy(bool)).sum()):,} rows of projects not in it"
+            if not found.all()
+            else ""
+        )
+    ]
+    if clash.any():
+        notes.append(
+            f"project file(s) {names}: {int(clash.sum()):,} project ids listed twice with "
+            "different values; the first is used"
+        )
+    if kept:
+        notes.append(
+            f"{kept:,} values of the participation rows differ from the project file's; the rows' own are kept"
+        )
+    return notes
 
 
 # --------------------------------------------------------------------------------------------
@@ -652,21 +823,37 @@ def _resolve_home(
 
 
 def _ties(
-    rows: _Rows, files: Sequence[_File], home: str, faculty: str, dayfirst: bool | None
+    rows: _Rows,
+    files: Sequence[_File],
+    home: str,
+    faculty: str,
+    dayfirst: bool | None,
+    projects: Sequence[_File] = (),
+    notes: Sequence[str] = (),
 ) -> Ingested:
     """Classify every row, check the home's projects, build the ties, rejects and report."""
     if not str(faculty).strip():
         raise IngestError("faculty is empty: give the owning unit, e.g. faculty='Central'")
     t = rows.text
-    ids, notes = _project_ids(t)
+    ids, id_notes = _project_ids(t)
+    notes = [*notes, *id_notes]
     pic, nkey, id_notes = _identities(rows)
     notes += id_notes
     t = t.assign(_agreement_id=ids, _kept="")
     fails = Failures(t)
     no_project = ids.isna().to_numpy(bool)
     no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
-    fails.add(no_project, "project_id", "missing_value", "no project id, acronym or title")
-    fails.add(no_org & ~no_project, "organisation", "missing_value", "no organisation name or PIC")
+    summary, why = _summary_rows(files, rows, no_project | no_org)
+    fails.add(summary, "project_id", "summary_row", why)
+    fails.add(
+        no_project & ~summary, "project_id", "missing_value", "no project id, acronym or title"
+    )
+    fails.add(
+        no_org & ~no_project & ~summary,
+        "organisation",
+        "missing_value",
+        "no organisation name or PIC",
+    )
     valid = ~(no_project | no_org)
     home_mask, info, home_notes = _resolve_home(
         home, pic, nkey, t["organisation"], valid, rows.directory
@@ -682,7 +869,13 @@ def _ties(
         "{organisation!r} repeats in project {_agreement_id}: {_kept} is kept",
     )
     check = in_home & ~dup
-    v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes)
+    no_start = "no start date"
+    if projects:
+        names = ", ".join(Path(f.grid.path).name for f in projects)
+        no_start += (
+            f": project {{_agreement_id}} is not in {names.replace('{', '{{').replace('}', '}}')}"
+        )
+    v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes, no_start)
     failures = fails.frame()
     rejects = rejects_from(failures, rows.provenance)
     rejected = np.zeros(len(t), bool)
@@ -714,6 +907,36 @@ def _ties(
         raise AssertionError(f"row accounting broken: {report}")  # the promise; never break it
     table.attrs["kv_ingest"] = report.to_dict()
     return Ingested(table, rejects, report)
+
+
+def _summary_rows(
+    files: Sequence[_File], rows: _Rows, cand: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Totals rows among the rows without a project or an organisation: the first cell with
+    a letter is a summary word (``summary_words.csv``: ``Total``, ``Totaal``, ``Totalt``), or
+    the row holds only numbers. Looked at one by one (none in a clean export)."""
+    out = np.zeros(len(cand), bool)
+    why: list[str] = []
+    starts = np.concatenate([[0], np.cumsum([f.rows for f in files])])
+    for fi, f in enumerate(files):
+        pos = np.flatnonzero(cand[starts[fi] : starts[fi + 1]])
+        if not len(pos):
+            continue
+        sub = f.grid.cells.iloc[f.body[pos]].astype(object).to_numpy()
+        for k, row in zip(pos, sub, strict=True):
+            cells = [str(v).strip() for v in row if not pd.isna(v) and str(v).strip()]
+            labels = [c for c in cells if _LETTER.search(c)]
+            if labels and is_summary_label(labels[0]):
+                why.append(f"a totals row ({labels[0]!r}), not a participation")
+            elif cells and not labels:
+                why.append("a row of only numbers: a total, not a participation")
+            else:
+                continue
+            out[starts[fi] + k] = True
+    return out, why
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _duplicates(
@@ -801,6 +1024,7 @@ def _values(
     dayfirst: bool | None,
     fails: Failures,
     notes: list[str],
+    no_start: str = "no start date",
 ) -> dict[str, np.ndarray]:
     """Dates, countries, types and the home's contribution, parsed on the home's projects only
     (per file: its separator decides the decimal mark); failures recorded."""
@@ -818,7 +1042,7 @@ def _values(
         if not len(idx):
             continue
         sub = t.iloc[idx].reset_index(drop=True)
-        _parse_dates_into(sub, idx, order, out, fails)
+        _parse_dates_into(sub, idx, order, out, fails, no_start)
         tie = ~home[idx]
         code, bad = parse_country(sub["country"].fillna(""))
         by_name, _ = parse_country(sub["country_name"].fillna(""))
@@ -877,6 +1101,7 @@ def _parse_dates_into(
     order: bool | None,
     out: dict[str, np.ndarray],
     fails: Failures,
+    no_start: str = "no start date",
 ) -> None:
     """Start and end of the rows ``idx``: missing start, not dates, end before start rejected."""
     n = len(out["start"])
@@ -895,9 +1120,7 @@ def _parse_dates_into(
             "impossible_date",
             f"{col} {{{col}!r}} is not on the calendar",
         )
-    fails.add(
-        _at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", "no start date"
-    )
+    fails.add(_at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", no_start)
     s, e = out["start"][idx], out["end"][idx]
     fails.add(
         _at(n, idx, ~np.isnat(s) & ~np.isnat(e) & (e < s)),
