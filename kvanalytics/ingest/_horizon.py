@@ -845,6 +845,14 @@ def _ties(
     no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
     summary, why = _summary_rows(files, rows, no_project | no_org)
     fails.add(summary, "project_id", "summary_row", why)
+    subtotal = _subtotal_rows(t, pic) & ~summary
+    fails.add(
+        subtotal,
+        "organisation",
+        "summary_row",
+        "a subtotal row ({organisation!r}, no PIC, no country), not a participation",
+    )
+    summary |= subtotal
     fails.add(
         no_project & ~summary, "project_id", "missing_value", "no project id, acronym or title"
     )
@@ -937,6 +945,15 @@ def _summary_rows(
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def _subtotal_rows(t: pd.DataFrame, pic: pd.Series) -> np.ndarray:
+    """Rows whose organisation is a summary label (``Subtotaal``, ``Sum``) with no PIC and no
+    country: a subtotal under a project (``TOTAL RAFFINAGE CHIMIE``, FR, is a company)."""
+    codes, uniq = pd.factorize(t["organisation"], use_na_sentinel=True)
+    label = np.array([is_summary_label(str(u)) for u in uniq] + [False], dtype=bool)[codes]
+    bare = (pic.isna() & t["country"].isna() & t["country_name"].isna()).to_numpy(bool)
+    return label & bare
 
 
 def _duplicates(

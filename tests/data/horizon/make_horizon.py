@@ -149,6 +149,8 @@ ORGS = {
         "999991117",
     ),
     "hamburg": ("UNIVERSITAET HAMBURG", "UHH", "HES", "HAMBURG", "DE", "999991118"),
+    # a company whose name starts like a totals row (tuning only)
+    "total": ("TOTAL RAFFINAGE CHIMIE", "TRC", "PRC", "COURBEVOIE", "FR", "999991119"),
 }
 # the home organisations (tuning and checking differ)
 HOME_T = ("UNIVERSITEIT VAN HOLLANDSTAD", "UvH", "HES", "HOLLANDSTAD", "NL", "999912345")
@@ -278,6 +280,7 @@ def _h2020(home: str) -> list[dict]:
                 ("acme", "participant", "250000", "tie", None),
                 ("tsinghua", "partner", "", "tie", None),
                 ("oxford", "thirdParty", "", "tie", None),
+                *([("total", "participant", "95000", "tie", None)] if home == "HOME_T" else []),
             ],
         },
         {
@@ -530,6 +533,29 @@ def _counts(marks: list[str], projects: list[dict] | None = None) -> dict:
     }
 
 
+#: CORDIS writes the EU's codes for Greece and the United Kingdom
+_ISO = {"UK": "GB", "EL": "GR"}
+
+
+def _truth(projects: list[dict], id_key: str) -> dict:
+    """The ties by ISO country and each agreement's value_eur: the home's contribution (its
+    first row) per year of the project, (end - start + 1 day) / 365.25."""
+    by_country: Counter[str] = Counter()
+    value = {}
+    for p in projects:
+        marks = [m for _, _, _, m, _ in p["parts"]]
+        if "home" not in marks or "tie" not in marks:
+            continue
+        for key, _, _, m, _ in p["parts"]:
+            if m == "tie":
+                code = _org(key)[4]
+                by_country[_ISO.get(code, code)] += 1
+        ec = next(ec for _, _, ec, m, _ in p["parts"] if m == "home")
+        days = (p["end"] - p["start"]).days + 1
+        value[p[id_key]] = float(ec.replace(",", ".")) / (days / 365.25) if ec else None
+    return {"ties_by_country": dict(sorted(by_country.items())), "value_eur": value}
+
+
 def _projects_of(projects: list[dict]) -> tuple[int, int]:
     home = [p for p in projects if any(m == "home" for _, _, _, m, _ in p["parts"])]
     with_ties = [p for p in home if any(m == "tie" for _, _, _, m, _ in p["parts"])]
@@ -557,6 +583,7 @@ def _cordis(
         **_counts(marks),
         "projects": n_home,
         "agreements": n_agree,
+        **_truth(projects, "id"),
     }
 
 
@@ -639,6 +666,7 @@ def _dashboard(folder: Path, stem: str, projects: list[dict], xlsx: bool) -> dic
         **_counts([*marks, "summary_row"]),
         "projects": n_home,
         "agreements": n_agree,
+        **_truth(projects, "id"),
     }
 
 
@@ -656,6 +684,7 @@ NL_COUNTRY = {
     "IL": "Israël",
     "DK": "Denemarken",
     "BE": "België",
+    "FR": "Frankrijk",
 }
 NO_COUNTRY = {
     "NL": "Nederland",
@@ -671,6 +700,7 @@ NO_COUNTRY = {
     "IL": "Israel",
     "DK": "Danmark",
     "BE": "Belgia",
+    "FR": "Frankrike",
 }
 NL_ROLE = {
     "coordinator": "Coördinator",
@@ -727,7 +757,11 @@ def _office(folder: Path, stem: str, projects: list[dict], lang: str) -> dict:
                 ]
             )
             marks.append(mark)
-    total = sum(r[4] for r in rows if r[4] is not None)
+        if lang == "nl":  # a subtotal per project, the project filled in
+            amounts = [float(ec.replace(",", ".")) for _, _, ec, _, _ in p["parts"] if ec]
+            rows.append([p["acronym"], "Subtotaal", None, None, sum(amounts), None, None])
+            marks.append("summary_row")
+    total = sum(r[4] for r in rows if r[4] is not None and r[1] != "Subtotaal")
     if lang == "nl":
         path = folder / f"{stem}.xlsx"
         wb = openpyxl.Workbook()
@@ -737,6 +771,9 @@ def _office(folder: Path, stem: str, projects: list[dict], lang: str) -> dict:
         ws.append(header)
         for i, r in enumerate(rows):
             start, end = r[5], r[6]
+            if start is None:
+                ws.append(r[:5])
+                continue
             # typed by hand: some dates as text, day-first
             if i % 3 == 1:
                 start, end = f"{start.day}-{start.month}-{start.year}", end.strftime("%d-%m-%Y")
@@ -774,6 +811,7 @@ def _office(folder: Path, stem: str, projects: list[dict], lang: str) -> dict:
         **_counts([*marks, "summary_row"]),
         "projects": n_home,
         "agreements": n_agree,
+        **_truth(projects, "acronym"),
     }
 
 
