@@ -50,7 +50,7 @@ from ..errors import IngestError
 from ..normalise import fold, normalise_pic
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
-from ._headers import HeaderDecision, HeaderMapping
+from ._headers import HeaderDecision, HeaderMapping, vote_language
 from ._report import Failures, Ingested, IngestReport, file_entry, rejects_from, rejects_message
 from ._values import (
     is_summary_label,
@@ -250,8 +250,9 @@ def _name_key(text: str) -> str:
 
 
 @lru_cache(maxsize=2)
-def _aliases(projects: bool = False) -> dict[str, tuple[str, int]]:
-    """Header key -> (field, rank) from ``horizon_columns.csv``; a key in two fields fails.
+def _aliases(projects: bool = False) -> dict[str, tuple[str, int, frozenset[str]]]:
+    """Header key -> (field, rank, languages) from ``horizon_columns.csv``; a key in two fields
+    fails. The languages vote for the file's language (its decimal mark where cells say none).
 
     ``projects``: also the aliases only a project file has (``files`` = ``projects``: CORDIS
     ``project.csv``'s ``id``)."""
@@ -261,12 +262,12 @@ def _aliases(projects: bool = False) -> dict[str, tuple[str, int]]:
         raise IngestError(f"horizon_columns.csv: files {sorted(bad)} not 'any' or 'projects'")
     if not projects:
         df = df[df["files"] == "any"]
-    out: dict[str, tuple[str, int]] = {}
-    for f, h, r in df[["field", "header", "rank"]].itertuples(index=False):
+    out: dict[str, tuple[str, int, frozenset[str]]] = {}
+    for f, h, r, lang in df[["field", "header", "rank", "language"]].itertuples(index=False):
         k = _hkey(h)
         if k in out and out[k][0] != f:
             raise IngestError(f"horizon_columns.csv: {h!r} maps to {out[k][0]} and {f}")
-        out[k] = (f, int(r))
+        out[k] = (f, int(r), frozenset(lang.split()))
     return out
 
 
@@ -479,10 +480,12 @@ def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping
     aliases = _aliases(projects)
     cells = [str(c) for c in cells]
     claims: dict[str, list[tuple[int, int, str]]] = {}
+    langs: dict[int, frozenset[str]] = {}
     for i, c in enumerate(cells):
         hit = aliases.get(_hkey(c)) if c.strip() else None
         if hit:
             claims.setdefault(hit[0], []).append((hit[1], i, c))
+            langs[i] = hit[2]
     mapping: dict[int, str] = {}
     notes = []
     why: dict[int, str] = {}
@@ -508,7 +511,8 @@ def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping
         if c.strip()
     )
     unmapped = [c for i, c in enumerate(cells) if c.strip() and i not in mapping]
-    return HeaderMapping(cells, mapping, "en", unmapped, decisions), notes
+    language = vote_language([langs[i] for i in mapping if langs[i]])
+    return HeaderMapping(cells, mapping, language, unmapped, decisions), notes
 
 
 def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
@@ -636,7 +640,7 @@ class _Rows:
 
     @classmethod
     def concat(cls, files: Sequence[_File]) -> _Rows:
-        fields = sorted({f for f, _ in _aliases().values()})
+        fields = sorted({hit[0] for hit in _aliases().values()})
         parts, prov = [], []
         for f in files:
             n = f.rows
@@ -1082,7 +1086,7 @@ def _values(
                 sub["ec_contribution"].iloc[hi].reset_index(drop=True),
                 "ec_contribution",
                 f.grid.separator,
-                "en",
+                f.header.language,
                 integer=False,
             )
             ecv = ec.to_numpy(np.float64, na_value=np.nan)
