@@ -954,10 +954,13 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _subtotal_rows(t: pd.DataFrame, pic: pd.Series) -> np.ndarray:
     """Rows whose organisation is a summary label (``Subtotaal``, ``Sum``) with no PIC and no
     country: a subtotal under a project (``TOTAL RAFFINAGE CHIMIE``, FR, is a company)."""
-    codes, uniq = pd.factorize(t["organisation"], use_na_sentinel=True)
-    label = np.array([is_summary_label(str(u)) for u in uniq] + [False], dtype=bool)[codes]
     bare = (pic.isna() & t["country"].isna() & t["country_name"].isna()).to_numpy(bool)
-    return label & bare
+    out = np.zeros(len(t), bool)
+    idx = np.flatnonzero(bare & t["organisation"].notna().to_numpy(bool))
+    if len(idx):  # over the distinct names of those rows only (none in a clean export)
+        codes, uniq = pd.factorize(t["organisation"].iloc[idx])
+        out[idx] = np.array([is_summary_label(str(u)) for u in uniq], dtype=bool)[codes]
+    return out
 
 
 def _duplicates(
