@@ -19,6 +19,7 @@ import pytest
 import kvanalytics as kv
 from kvanalytics.cli import main
 from kvanalytics.errors import IngestError
+from kvanalytics.ingest._horizon import _map_header
 
 DATA = Path(__file__).parent / "data" / "horizon"
 TUNING = DATA / "tuning"
@@ -111,6 +112,38 @@ def test_project_file_alone_and_order(tmp_path: Path) -> None:
     b = kv.read_horizon([org, proj], home="999912345", errors="collect")
     pd.testing.assert_frame_equal(a.table, b.table)
     assert a.report.to_dict() == b.report.to_dict()
+    notes = " ".join(a.report.files[0]["notes"])
+    assert "no project dates" not in notes  # the project file gave them
+    assert "fp7_project.csv: 5 projects" in " ".join(a.report.notes)
+
+
+def test_own_sheet_without_dates_says_which_columns(tmp_path: Path) -> None:
+    p = tmp_path / "partners.csv"
+    p.write_text("Project;Partner;Land\nARCTIC;Universiteit X;NL\nARCTIC;SINTEF;Noorwegen\n")
+    with pytest.raises(IngestError, match="add a Start and an End column"):
+        kv.read_horizon(p, home="Universiteit X")
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("EU-bijdrage (EUR)", "ec_contribution"),
+        ("Bijdrage EU [€]", "ec_contribution"),
+        ("EU-bidrag (€)", "ec_contribution"),
+        ("PROSJEKT", "project_id"),
+        ("Date de début", "start"),
+        ("Einddatum", "end"),
+        ("Partner type", "org_type"),  # not the partner's name
+        ("Contactpersoon partner", None),
+        ("Startjaar", None),  # a year, not a date
+        ("Projectleider", None),
+        ("Aantal partners", None),
+        ("ID", None),  # only a project file's id
+    ],
+)
+def test_grants_office_headers(header: str, field: str | None) -> None:
+    mapping, _ = _map_header([header])
+    assert mapping.mapping.get(0) == field
 
 
 def test_project_missing_from_the_project_file_is_rejected_by_name(tmp_path: Path) -> None:

@@ -222,6 +222,8 @@ def read_horizon(
     _need_dates(parts, projects)
     rows = _Rows.concat(parts)
     notes = _join_projects(rows, projects)
+    for f in parts if projects else ():  # the dates came with them
+        f.notes[:] = [n for n in f.notes if not n.startswith(_NO_DATES)]
     result = _ties(rows, parts, str(home), faculty, dayfirst, projects, notes)
     if errors == "collect":
         return result
@@ -466,7 +468,7 @@ def _read_file(path: Path, sheet: str | None) -> _File:
         )
     elif not fields & {"start", "end"}:
         notes.append(
-            "no project dates (no startDate or endDate column): read it with its project file, "
+            f"{_NO_DATES} (no startDate or endDate column): read it with its project file, "
             f"read_horizon([{path.name!r}, 'project.csv'], ...)"
         )
     blank = int((~nonblank).sum())
@@ -548,6 +550,7 @@ def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
 # Project files: the dates a CORDIS organization.csv lacks
 # --------------------------------------------------------------------------------------------
 
+_NO_DATES = "no project dates"
 _SHEETS = frozenset({".csv", ".xlsx", ".xls", ".xlsm", ".ods", ".txt"})
 #: The project fields a project file gives the participation rows, joined on the project id.
 _PROJECT_FIELDS = ("start", "end", "acronym", "title", "framework")
@@ -573,7 +576,8 @@ def _need_dates(parts: Sequence[_File], projects: Sequence[_File]) -> None:
             "organization file lists the participants only; the dates are in the project file "
             f"of the same download (project.csv or project.xlsx{beside}). Give both: "
             f"kv.read_horizon([{str(path)!r}, {other!r}], home=...) or "
-            f"kvanalytics ingest horizon {path} {other} --home ...",
+            f"kvanalytics ingest horizon {path} {other} --home ... . A sheet of your own: add "
+            "a Start and an End column (the project's dates).",
             path=str(path),
         )
 
