@@ -600,18 +600,26 @@ def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
     proj = proj[~clash].set_index("project_id")
     t = rows.text
     key = t["project_id"]
-    found = key.isin(proj.index).to_numpy(bool)
+    codes, uniq = pd.factorize(key)  # over the distinct ids: a project has ten rows or so
+    upos = proj.index.get_indexer(pd.Index(uniq, dtype=object))
+    pos = np.append(upos, -1)[codes]  # code -1 (no id): the -1 appended
+    found = pos >= 0
     kept = 0
     for c in _PROJECT_FIELDS:
-        looked = pd.Series(proj[c].reindex(key).to_numpy(object), index=t.index, dtype=schemas.TEXT)
-        kept += int((t[c].notna() & looked.notna() & (t[c] != looked)).fillna(False).sum())
-        t[c] = t[c].where(t[c].notna(), looked)
+        own = _objects(t[c])
+        have = pd.notna(own)
+        if have.all():
+            continue
+        looked = np.append(_objects(proj[c]), None)[pos]  # pos -1: the None appended
+        both = have & found & pd.notna(looked)
+        kept += int((own[both] != looked[both]).sum())
+        t[c] = pd.Series(np.where(have, own, looked), index=t.index, dtype=schemas.TEXT)
     names = ", ".join(Path(f.grid.path).name for f in projects)
     notes = [
         f"project file(s) {names}: {len(proj):,} projects; start, end, acronym, title and "
         f"framework joined on the project id for {int(found.sum()):,} of {len(t):,} rows"
         + (
-            f", {int((~found & key.notna().to_numpy(bool)).sum()):,} rows of projects not in it"
+            f", {int((~found & (codes >= 0)).sum()):,} rows of projects not in it"
             if not found.all()
             else ""
         )
