@@ -204,3 +204,19 @@ def test_dashboard_title_rows_and_totals_row() -> None:
         "Stichting Universiteit van Hollandstad",
         "UNIVERSITEIT VAN HOLLANDSTAD",
     ]
+
+
+def test_subtotal_outside_the_home_projects_keeps_the_accounting(tmp_path: Path) -> None:
+    p = tmp_path / "sub.csv"
+    p.write_text(
+        "Project;Partner;Land;EU-bijdrage;Start;Eind\n"
+        "A;Univ X;NL;100;01-01-2024;31-12-2025\n"
+        "A;SINTEF;Noorwegen;50;01-01-2024;31-12-2025\n"
+        "B;Univ Y;BE;10;01-01-2024;31-12-2025\n"
+        "B;Subtotaal;;10;;\n",
+        encoding="utf-8",
+    )
+    r = kv.read_horizon(p, home="Univ X", errors="collect")
+    rep = r.report
+    assert (rep.read, rep.accepted, rep.home_rows, rep.other_rows, rep.rejected) == (4, 1, 1, 1, 1)
+    assert dict(rep.by_reason) == {"summary_row": 1}

@@ -857,28 +857,7 @@ def _ties(
     notes += id_notes
     t = t.assign(_agreement_id=ids, _kept="")
     fails = Failures(t)
-    no_project = ids.isna().to_numpy(bool)
-    no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
-    summary, why = _summary_rows(files, rows, no_project | no_org)
-    fails.add(summary, "project_id", "summary_row", why)
-    subtotal = _subtotal_rows(t, pic) & ~summary
-    fails.add(
-        subtotal,
-        "organisation",
-        "summary_row",
-        "a subtotal row ({organisation!r}, no PIC, no country), not a participation",
-    )
-    summary |= subtotal
-    fails.add(
-        no_project & ~summary, "project_id", "missing_value", "no project id, acronym or title"
-    )
-    fails.add(
-        no_org & ~no_project & ~summary,
-        "organisation",
-        "missing_value",
-        "no organisation name or PIC",
-    )
-    valid = ~(no_project | no_org)
+    valid = _usable(t, files, rows, ids, pic, nkey, fails)
     home_mask, info, home_notes = _resolve_home(
         home, pic, nkey, t["organisation"], valid, rows.directory
     )
@@ -931,6 +910,41 @@ def _ties(
         raise AssertionError(f"row accounting broken: {report}")  # the promise; never break it
     table.attrs["kv_ingest"] = report.to_dict()
     return Ingested(table, rejects, report)
+
+
+def _usable(
+    t: pd.DataFrame,
+    files: Sequence[_File],
+    rows: _Rows,
+    ids: pd.Series,
+    pic: pd.Series,
+    nkey: pd.Series,
+    fails: Failures,
+) -> np.ndarray:
+    """Rows with a project and an organisation that are no totals or subtotals row; the others
+    recorded as failures (``summary_row``, ``missing_value``)."""
+    no_project = ids.isna().to_numpy(bool)
+    no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
+    summary, why = _summary_rows(files, rows, no_project | no_org)
+    fails.add(summary, "project_id", "summary_row", why)
+    subtotal = _subtotal_rows(t, pic) & ~summary
+    fails.add(
+        subtotal,
+        "organisation",
+        "summary_row",
+        "a subtotal row ({organisation!r}, no PIC, no country), not a participation",
+    )
+    summary |= subtotal
+    fails.add(
+        no_project & ~summary, "project_id", "missing_value", "no project id, acronym or title"
+    )
+    fails.add(
+        no_org & ~no_project & ~summary,
+        "organisation",
+        "missing_value",
+        "no organisation name or PIC",
+    )
+    return ~(no_project | no_org | summary)
 
 
 def _summary_rows(
