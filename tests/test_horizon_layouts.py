@@ -220,3 +220,17 @@ def test_subtotal_outside_the_home_projects_keeps_the_accounting(tmp_path: Path)
     rep = r.report
     assert (rep.read, rep.accepted, rep.home_rows, rep.other_rows, rep.rejected) == (4, 1, 1, 1, 1)
     assert dict(rep.by_reason) == {"summary_row": 1}
+
+
+def test_other_cordis_tables_are_named_not_read(tmp_path: Path) -> None:
+    sci = tmp_path / "euroSciVoc.csv"
+    sci.write_text(
+        '"projectID";"euroSciVocCode";"euroSciVocPath";"euroSciVocTitle"\n'
+        '"776479";"/23";"/engineering";"ports"\n',
+        encoding="utf-8",
+    )
+    files = [TUNING / "h2020_organization.csv", TUNING / "h2020_project.csv", sci]
+    with pytest.raises(
+        IngestError, match=r"euroSciVoc\.csv: no header row.*organization and project only"
+    ):
+        kv.read_horizon(files, home="999912345")

@@ -439,7 +439,8 @@ def _read_file(path: Path, sheet: str | None) -> _File:
             f"{grid.path}: no header row with a project column (projectID, project_id, "
             "projectAcronym) and an organisation column (PIC, organisationID, Organisation, "
             "name, legal_name) in the first rows, nor a project file's (id, startDate, endDate); "
-            "is this a Horizon participation table?",
+            "is this a Horizon participation table? Of a CORDIS download give organization and "
+            "project only (not euroSciVoc, legalBasis, topics, webLink ...).",
             path=str(grid.path),
         )
     header, notes = _map_header(top[row], kind == "projects")
