@@ -4,10 +4,14 @@
 or ``frameworkProgramme, projectID, projectAcronym, title, startDate, endDate, country, PIC,
 Organisation, activityType, role, ecContribution, ...``) and the Horizon Dashboard export
 (``project_id, pic, legal_name, legal_entity_type, country_code, eu_contribution,
-project_start_date, project_end_date, ...``), CSV or XLSX (the sheet holding the layout is
-found), and returns one partnerships row per co-participant of each project of the home
-organisation. Column aliases are data (``horizon_columns.csv``), organisation types too
-(``horizon_org_types.csv``).
+project_start_date, project_end_date, ...``) and a grants office's own sheet (``Project,
+Partner, Land, Rol, EU-bijdrage (€), Start, Eind`` and the like in nl, no, de, fr, es, it), CSV
+or XLSX (the sheet holding the layout is found), and returns one partnerships row per
+co-participant of each project of the home organisation. CORDIS ``organization.csv`` has no
+dates: its ``project.csv`` (``id, acronym, ..., startDate, endDate, ...``), read with it, is
+recognised by its header (a project id and dates, no organisation) and joined on the project
+id. Column aliases are data (``horizon_columns.csv``: field, rank, the files an alias applies
+to, its languages), organisation types too (``horizon_org_types.csv``).
 
 Rules, each written once here:
 
@@ -22,10 +26,19 @@ Rules, each written once here:
   project: ``contribution / ((end - start + 1 day) / 365.25 days)``, the same on every tie of
   the project (exposure and impact count it once per agreement). NA when the home row has no
   contribution or the project no end.
-- **Row accounting**: every row is a tie, a home row, a row of a project the home organisation
-  is not in (``other``), or a reject: ``read = ties + home + other + rejected``. Only rows
-  without a project or an organisation are rejected outside the home's projects; values
-  (dates, countries, money) are checked on the home's projects only.
+- **Row accounting**: every row of a participation file is a tie, a home row, a row of a
+  project the home organisation is not in (``other``), or a reject: ``read = ties + home +
+  other + rejected`` (a project file's rows are not counted: they describe projects). Only
+  rows without a project or an organisation, and totals rows, are rejected outside the home's
+  projects; values (dates, countries, money) are checked on the home's projects only.
+- **Totals rows** are ``summary_row``: a row without a project or an organisation whose first
+  label is a summary word (``summary_words.csv``: ``Total``, ``Totaal``, ``Totalt``) or that
+  holds only numbers, and a row whose organisation is a summary word with no PIC and no
+  country (``Subtotaal`` under a project; ``TOTAL RAFFINAGE CHIMIE``, FR, stays a partner).
+- **Dates from a project file**: a participation file without ``startDate``/``endDate`` and no
+  project file given is an error naming the project file (one beside it, if any), never a
+  reject per row; a row's own value wins over the project file's (counted in a note); a
+  project missing from the project file is rejected ``missing_value`` naming the file.
 """
 
 from __future__ import annotations
@@ -171,9 +184,12 @@ def read_horizon(
     Parameters
     ----------
     paths : path or sequence of paths
-        CSV or XLSX files of one row per project × participant (CORDIS open data or a Horizon
-        Dashboard export). Several files are read as one table (a project in two files is one
-        project).
+        CSV or XLSX files of one row per project × participant (CORDIS open data, a Horizon
+        Dashboard export, a sheet of one's own). Several files are read as one table (a project
+        in two files is one project). A project file among them (CORDIS ``project.csv`` or
+        ``.xlsx``: a project id and dates, no organisation column) gives the participation
+        rows their dates, acronym, title and framework by project id, in any order:
+        ``read_horizon(["organization.csv", "project.csv"], home=...)``.
     home : str
         The home organisation: a PIC (9 digits) or its name, compared folded (case, accents,
         punctuation and spacing ignored). A name held by organisations with different PICs, or
@@ -201,6 +217,7 @@ def read_horizon(
     --------
     >>> import kvanalytics as kv
     >>> ties = kv.read_horizon("cordis_participations.xlsx", home="998082180")  # doctest: +SKIP
+    >>> ties = kv.read_horizon(["organization.csv", "project.csv"], home="999912345")  # doctest: +SKIP
     >>> ties.groupby("country")["agreement_id"].nunique()  # doctest: +SKIP
     """
     if errors not in ("raise", "collect"):
