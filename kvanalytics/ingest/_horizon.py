@@ -628,7 +628,9 @@ def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
         have = pd.notna(own)
         if have.all():
             continue
-        looked = np.append(_objects(proj[c]), None)[pos]  # pos -1: the None appended
+        looked = np.append(_objects(proj[c]), np.array([None], dtype=object))[
+            pos
+        ]  # pos -1: the None appended
         both = have & found & pd.notna(looked)
         kept += int((own[both] != looked[both]).sum())
         t[c] = pd.Series(np.where(have, own, looked), index=t.index, dtype=schemas.TEXT)
