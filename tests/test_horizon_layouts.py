@@ -9,6 +9,7 @@ reader. The checking set was written before any fix and never tuned against.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -246,3 +247,20 @@ def test_other_cordis_tables_are_named_not_read(tmp_path: Path) -> None:
         IngestError, match=r"euroSciVoc\.csv: no header row.*organization and project only"
     ):
         kv.read_horizon(files, home="999912345")
+
+
+def test_dashboard_without_dates_takes_them_from_a_cordis_project_file(tmp_path: Path) -> None:
+    """Any participation table lacking dates joins a project file on the project id: a
+    Dashboard export without its date columns, with the CORDIS project.xlsx."""
+    with (TUNING / "dashboard.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    p = tmp_path / "dashboard_nodates.csv"
+    with p.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(r[:8] for r in rows)  # no dates
+    with pytest.raises(IngestError, match="no project dates"):
+        kv.read_horizon(p, home="999912345")
+    r = kv.read_horizon([p, TUNING / "he_project.xlsx"], home="999912345", errors="collect")
+    whole = kv.read_horizon(TUNING / "dashboard.csv", home="999912345", errors="collect")
+    cols = ["agreement_id", "partner", "country", "start", "end", "value_eur"]
+    pd.testing.assert_frame_equal(r.table[cols], whole.table[cols])
+    assert r.report.rejected == whole.report.rejected == 1  # the totals row
