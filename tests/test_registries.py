@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import kvanalytics as kv
 from kvanalytics.errors import ReferenceDataError
 from kvanalytics.normalise import match_institutions
 from kvanalytics.reference import ERASMUS_CHARTER_COLUMNS, lookup_identifiers, read_erasmus_charter
@@ -17,21 +18,9 @@ HEADER = (
 )
 
 
-def _find_realdata() -> Path | None:
-    """``shared/realdata`` beside the repository or one of its parents (worktrees nest)."""
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "realdata"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="module")
-def erasmus_dir() -> Path:
-    path = _find_realdata()
-    if path is None:
-        pytest.skip("real data not available in shared/realdata")
-    return path / "erasmus"
+def erasmus_dir(realdata: Path) -> Path:
+    return realdata / "erasmus"
 
 
 @pytest.fixture(scope="module")
@@ -380,3 +369,59 @@ def test_lookup_never_settles_a_conflict():
     assert found["identifier_note"].loc[2] == "erasmus_code: read without a gap as B + ERLIN02"
     with pytest.raises(ReferenceDataError, match="lacks column"):
         lookup_identifiers(partners, registry[["key"]])
+
+
+# --- a partner list with the registry's codes, no country column -----------------------------
+
+_DEFAULTS = {"faculty": "Rechten", "kind": "exchange", "start": "2024-09-01"}
+
+
+def _one_code_per_prefix(eche_csv: pd.DataFrame) -> pd.DataFrame:
+    """The first institution of each Erasmus country prefix whose code gives its listed country,
+    with the code exactly as the list writes it (a no-break space after the prefix)."""
+    agrees = eche_csv[eche_csv["country_check"] == "agrees"]
+    prefix = agrees["key"].str.extract(r"^([A-Z]+)")[0]
+    return agrees.groupby(prefix).head(1)[["name", "erasmus_code", "country"]]
+
+
+def test_registry_codes_give_a_partner_list_its_countries(eche_csv, tmp_path):
+    """Issue 10 item 5: a partner list without a country column, its Erasmus codes copied from
+    the Charter list (no-break spaces kept), CSV in cp1252 and XLSX: every partner's country is
+    the one the registry lists."""
+    pick = _one_code_per_prefix(eche_csv)
+    assert len(pick) >= 40 and pick["erasmus_code"].str.contains("\u00a0").any()
+    prefixes = set(pick["erasmus_code"].str.extract(r"^([A-Z]+)")[0])
+    assert {"D", "SF", "G", "N", "IRLDUBLIN"} <= prefixes  # Germany ... Ireland's long prefixes
+    frame = pd.DataFrame(
+        {
+            "Partnerinstelling": pick["name"].to_numpy(),
+            "Erasmus code": pick["erasmus_code"].to_numpy(),
+            "Aantal plaatsen": 2,
+        }
+    )
+    csv = tmp_path / "partners.csv"
+    csv.write_bytes(frame.to_csv(sep=";", index=False, lineterminator="\r\n").encode("cp1252"))
+    xlsx = tmp_path / "partners.xlsx"
+    frame.to_excel(xlsx, index=False)
+    want = dict(zip(pick["name"], pick["country"], strict=True))
+    for path in (csv, xlsx):
+        r = kv.read_partnerships(path, defaults=_DEFAULTS, errors="collect")
+        assert (r.report.read, r.report.accepted, r.report.rejected) == (len(pick), len(pick), 0)
+        got = dict(zip(r.table["partner"], r.table["country"], strict=True))
+        assert got == want, path.suffix
+        assert r.table["erasmus_code"].notna().all()
+
+
+def test_registry_code_cross_checks_a_country_column(eche_csv, tmp_path):
+    """Where the list has a country too, a code giving another country is rejected, not fixed."""
+    row = eche_csv[eche_csv["key"].str.startswith("SF ")].iloc[0]
+    lines = [
+        "Partner;Erasmus code;Land",
+        f"{row['name']};{row['erasmus_code']};Finland",
+        f"{row['name']} (2);{row['erasmus_code']};Zweden",
+    ]
+    path = tmp_path / "p.csv"
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    r = kv.read_partnerships(path, defaults=_DEFAULTS, errors="collect")
+    assert r.report.accepted == 1 and dict(r.report.by_reason) == {"inconsistent_country": 1}
+    assert "gives FI" in r.rejects["detail"].iloc[0]

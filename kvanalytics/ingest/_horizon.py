@@ -4,10 +4,14 @@
 or ``frameworkProgramme, projectID, projectAcronym, title, startDate, endDate, country, PIC,
 Organisation, activityType, role, ecContribution, ...``) and the Horizon Dashboard export
 (``project_id, pic, legal_name, legal_entity_type, country_code, eu_contribution,
-project_start_date, project_end_date, ...``), CSV or XLSX (the sheet holding the layout is
-found), and returns one partnerships row per co-participant of each project of the home
-organisation. Column aliases are data (``horizon_columns.csv``), organisation types too
-(``horizon_org_types.csv``).
+project_start_date, project_end_date, ...``) and a grants office's own sheet (``Project,
+Partner, Land, Rol, EU-bijdrage (€), Start, Eind`` and the like in nl, no, de, fr, es, it), CSV
+or XLSX (the sheet holding the layout is found), and returns one partnerships row per
+co-participant of each project of the home organisation. CORDIS ``organization.csv`` has no
+dates: its ``project.csv`` (``id, acronym, ..., startDate, endDate, ...``), read with it, is
+recognised by its header (a project id and dates, no organisation) and joined on the project
+id. Column aliases are data (``horizon_columns.csv``: field, rank, the files an alias applies
+to, its languages), organisation types too (``horizon_org_types.csv``).
 
 Rules, each written once here:
 
@@ -22,16 +26,26 @@ Rules, each written once here:
   project: ``contribution / ((end - start + 1 day) / 365.25 days)``, the same on every tie of
   the project (exposure and impact count it once per agreement). NA when the home row has no
   contribution or the project no end.
-- **Row accounting**: every row is a tie, a home row, a row of a project the home organisation
-  is not in (``other``), or a reject: ``read = ties + home + other + rejected``. Only rows
-  without a project or an organisation are rejected outside the home's projects; values
-  (dates, countries, money) are checked on the home's projects only.
+- **Row accounting**: every row of a participation file is a tie, a home row, a row of a
+  project the home organisation is not in (``other``), or a reject: ``read = ties + home +
+  other + rejected`` (a project file's rows are not counted: they describe projects). Only
+  rows without a project or an organisation, and totals rows, are rejected outside the home's
+  projects; values (dates, countries, money) are checked on the home's projects only.
+- **Totals rows** are ``summary_row``: a row without a project or an organisation whose first
+  label is a summary word (``summary_words.csv``: ``Total``, ``Totaal``, ``Totalt``) or that
+  holds only numbers, and a row whose organisation is a summary word with no PIC and no
+  country (``Subtotaal`` under a project; ``TOTAL RAFFINAGE CHIMIE``, FR, stays a partner).
+- **Dates from a project file**: a participation file without ``startDate``/``endDate`` and no
+  project file given is an error naming the project file (one beside it, if any), never a
+  reject per row; a row's own value wins over the project file's (counted in a note); a
+  project missing from the project file is rejected ``missing_value`` naming the file.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,9 +63,16 @@ from ..errors import IngestError
 from ..normalise import fold, normalise_pic
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
-from ._headers import HeaderDecision, HeaderMapping
+from ._headers import HeaderDecision, HeaderMapping, vote_language
 from ._report import Failures, Ingested, IngestReport, file_entry, rejects_from, rejects_message
-from ._values import parse_country, parse_dates, parse_numbers, parse_text, trim_column
+from ._values import (
+    is_summary_label,
+    parse_country,
+    parse_dates,
+    parse_numbers,
+    parse_text,
+    trim_column,
+)
 
 __all__ = ["HorizonReport", "read_horizon"]
 
@@ -163,9 +184,12 @@ def read_horizon(
     Parameters
     ----------
     paths : path or sequence of paths
-        CSV or XLSX files of one row per project × participant (CORDIS open data or a Horizon
-        Dashboard export). Several files are read as one table (a project in two files is one
-        project).
+        CSV or XLSX files of one row per project × participant (CORDIS open data, a Horizon
+        Dashboard export, a sheet of one's own). Several files are read as one table (a project
+        in two files is one project). A project file among them (CORDIS ``project.csv`` or
+        ``.xlsx``: a project id and dates, no organisation column) gives the participation
+        rows their dates, acronym, title and framework by project id, in any order:
+        ``read_horizon(["organization.csv", "project.csv"], home=...)``.
     home : str
         The home organisation: a PIC (9 digits) or its name, compared folded (case, accents,
         punctuation and spacing ignored). A name held by organisations with different PICs, or
@@ -193,6 +217,7 @@ def read_horizon(
     --------
     >>> import kvanalytics as kv
     >>> ties = kv.read_horizon("cordis_participations.xlsx", home="998082180")  # doctest: +SKIP
+    >>> ties = kv.read_horizon(["organization.csv", "project.csv"], home="999912345")  # doctest: +SKIP
     >>> ties.groupby("country")["agreement_id"].nunique()  # doctest: +SKIP
     """
     if errors not in ("raise", "collect"):
@@ -203,8 +228,20 @@ def read_horizon(
     if not str(home).strip():
         raise IngestError("home is empty: give the home organisation's PIC (9 digits) or name")
     files = [_read_file(Path(p), sheet) for p in path_list]
-    rows = _Rows.concat(files)
-    result = _ties(rows, files, str(home), faculty, dayfirst)
+    parts = [f for f in files if f.kind == "participations"]
+    projects = [f for f in files if f.kind == "projects"]
+    if not parts:
+        raise IngestError(
+            f"{', '.join(str(f.grid.path) for f in projects)}: project files only (one row per "
+            "project, no organisation column); give the participation file too (CORDIS "
+            "organization.csv): read_horizon([organization.csv, project.csv], home=...)"
+        )
+    _need_dates(parts, projects)
+    rows = _Rows.concat(parts)
+    notes = _join_projects(rows, projects)
+    for f in parts if projects else ():  # the dates came with them
+        f.notes[:] = [n for n in f.notes if not n.startswith(_NO_DATES)]
+    result = _ties(rows, parts, str(home), faculty, dayfirst, projects, notes)
     if errors == "collect":
         return result
     if len(result.rejects):
@@ -217,9 +254,13 @@ def read_horizon(
 # --------------------------------------------------------------------------------------------
 
 
+_UNIT = re.compile(r"\(.*?\)|\[.*?\]")
+
+
 def _hkey(text: str) -> str:
-    """A header's comparison key: folded, letters and digits only (``projectID`` = ``project_id``)."""
-    return re.sub(r"[^a-z0-9]+", "", fold(str(text)))
+    """A header's comparison key: a bracketed unit dropped, folded, letters and digits only
+    (``projectID`` = ``project_id``, ``EU-bijdrage (€)`` = ``EU-bijdrage``)."""
+    return re.sub(r"[^a-z0-9]+", "", fold(_UNIT.sub("", str(text))))
 
 
 def _name_key(text: str) -> str:
@@ -227,16 +268,25 @@ def _name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
-@lru_cache(maxsize=1)
-def _aliases() -> dict[str, tuple[str, int]]:
-    """Header key -> (field, rank) from ``horizon_columns.csv``; a key in two fields fails."""
+@lru_cache(maxsize=2)
+def _aliases(projects: bool = False) -> dict[str, tuple[str, int, frozenset[str]]]:
+    """Header key -> (field, rank, languages) from ``horizon_columns.csv``; a key in two fields
+    fails. The languages vote for the file's language (its decimal mark where cells say none).
+
+    ``projects``: also the aliases only a project file has (``files`` = ``projects``: CORDIS
+    ``project.csv``'s ``id``)."""
     df = pd.read_csv(PACKAGE_DATA / "horizon_columns.csv", dtype=str, keep_default_na=False)
-    out: dict[str, tuple[str, int]] = {}
-    for f, h, r in df[["field", "header", "rank"]].itertuples(index=False):
+    bad = set(df["files"]) - {"any", "projects"}
+    if bad:
+        raise IngestError(f"horizon_columns.csv: files {sorted(bad)} not 'any' or 'projects'")
+    if not projects:
+        df = df[df["files"] == "any"]
+    out: dict[str, tuple[str, int, frozenset[str]]] = {}
+    for f, h, r, lang in df[["field", "header", "rank", "language"]].itertuples(index=False):
         k = _hkey(h)
         if k in out and out[k][0] != f:
             raise IngestError(f"horizon_columns.csv: {h!r} maps to {out[k][0]} and {f}")
-        out[k] = (f, int(r))
+        out[k] = (f, int(r), frozenset(lang.split()))
     return out
 
 
@@ -264,9 +314,10 @@ def _partner_type_dtype() -> pd.CategoricalDtype:
 # --------------------------------------------------------------------------------------------
 
 
-def _probe(row: Sequence[Any]) -> dict[int, str]:
-    """Header cells of a row recognised as Horizon fields (position -> field, every rank)."""
-    aliases = _aliases()
+def _probe(row: Sequence[Any], projects: bool = False) -> dict[int, str]:
+    """Header cells of a row recognised as Horizon fields (position -> field, every rank);
+    ``projects``: with the aliases of a project file too."""
+    aliases = _aliases(projects)
     out = {}
     for i, cell in enumerate(row):
         hit = aliases.get(_hkey(cell)) if str(cell).strip() else None
@@ -275,25 +326,56 @@ def _probe(row: Sequence[Any]) -> dict[int, str]:
     return out
 
 
+Kind = Literal["participations", "projects"]
+
+
+def _layout(fields: set[str]) -> Kind | None:
+    """``participations``: a project (id, acronym or title) and an organisation (PIC or name);
+    ``projects``: a project file (CORDIS ``project.csv``): a project id and its dates, no
+    organisation."""
+    if fields & {"project_id", "acronym", "title"} and fields & {"pic", "organisation"}:
+        return "participations"
+    if "project_id" in fields and fields & {"start", "end"}:
+        return "projects"
+    return None
+
+
 def _holds_layout(fields: set[str]) -> bool:
     """A participation table: a project (id, acronym or title) and an organisation (PIC or name)."""
-    return bool(fields & {"project_id", "acronym", "title"}) and bool(
-        fields & {"pic", "organisation"}
-    )
+    return _layout(fields) == "participations"
 
 
-def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str]]:
-    """The first of the top rows recognising the most fields (-1 when none holds the layout)."""
-    best, best_map = -1, dict[int, str]()
+def _header_map(row: Sequence[Any]) -> tuple[Kind | None, dict[int, str]]:
+    """A row read as a header: the layout it opens and its fields (a project file's aliases
+    only where the row holds no organisation column)."""
+    m = _probe(row)
+    kind = _layout(set(m.values()))
+    if kind is None:
+        m = _probe(row, projects=True)
+        kind = _layout(set(m.values()))
+        if kind != "projects":
+            return None, {}
+    return kind, m
+
+
+def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str], Kind | None]:
+    """The first of the top rows recognising the most fields, participation tables first
+    (-1 when no row holds a layout)."""
+    best, best_map, best_kind = -1, dict[int, str](), None
     for i, r in enumerate(rows[:HEADER_SCAN_ROWS]):
-        m = _probe(r)
-        if _holds_layout(set(m.values())) and len(set(m.values())) > len(set(best_map.values())):
-            best, best_map = i, m
-    return best, best_map
+        kind, m = _header_map(r)
+        if kind is None:
+            continue
+        better = (kind == "participations", len(set(m.values())))
+        now = (best_kind == "participations", len(set(best_map.values())))
+        if best < 0 or better > now:
+            best, best_map, best_kind = i, m, kind
+    return best, best_map, best_kind
 
 
 def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[str]]:
-    """For a workbook: the participation sheet, and the directory sheets (PIC + name, no project).
+    """For a workbook: the participation sheet (else the one project sheet), and the directory
+    sheets (PIC + name, no project).
 
     Only the top rows of each sheet are read here; the chosen sheets are read by ``read_grid``.
     """
@@ -307,7 +389,10 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
         }
     except Exception:  # not readable by calamine: read_grid says why (or falls back)
         return sheet, []
-    holding = [s for s, rows in heads.items() if _best_row(rows)[0] >= 0]
+    kinds = {s: _best_row(rows)[2] for s, rows in heads.items()}
+    holding = [s for s, k in kinds.items() if k == "participations"]
+    if not holding:
+        holding = [s for s, k in kinds.items() if k == "projects"]
     directory = []
     for s, rows in heads.items():
         fields = {f for r in rows[:HEADER_SCAN_ROWS] for f in _probe(r).values()}
@@ -324,8 +409,8 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
     if not holding:
         raise IngestError(
             f"{path}: no sheet holds a participation table (a project column such as projectID "
-            "or project_id and an organisation column such as PIC, Organisation or legal_name); "
-            f"sheets: {', '.join(map(repr, heads))}",
+            "or project_id and an organisation column such as PIC, Organisation or legal_name) "
+            f"or a project file (id, startDate, endDate); sheets: {', '.join(map(repr, heads))}",
             path=str(path),
         )
     return holding[0], directory
@@ -333,7 +418,10 @@ def _workbook_sheets(path: Path, sheet: str | None) -> tuple[str | None, list[st
 
 @dataclass
 class _File:
-    """One file read: the grid, its header row, the text of each field, provenance, notes."""
+    """One file read: the grid, its header row, the text of each field, provenance, notes.
+
+    ``kind``: ``participations`` (one row per project × participant) or ``projects`` (a
+    project file such as CORDIS ``project.csv``: one row per project, giving the dates)."""
 
     grid: Grid
     header_row: int
@@ -343,6 +431,7 @@ class _File:
     blank: int
     notes: list[str]
     directory: dict[str, str]  # folded organisation name -> PIC, from a directory sheet
+    kind: Kind = "participations"
 
     @property
     def rows(self) -> int:
@@ -354,22 +443,24 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     chosen, directory_sheets = _workbook_sheets(path, sheet) if path.exists() else (sheet, [])
 
     def probe(row: Sequence[Any]) -> dict[int, str]:
-        return _probe(row) if _holds_layout(set(_probe(row).values())) else {}
+        return _header_map(row)[1]
 
     grid = read_grid(path, "partnerships", probe, sheet=chosen, repeating=_REPEATING)
     top = [
         list(grid.cells.iloc[i].astype(object).fillna(""))
         for i in range(min(len(grid.cells), HEADER_SCAN_ROWS))
     ]
-    row, _ = _best_row(top)
-    if row < 0:
+    row, _, kind = _best_row(top)
+    if row < 0 or kind is None:
         raise IngestError(
             f"{grid.path}: no header row with a project column (projectID, project_id, "
             "projectAcronym) and an organisation column (PIC, organisationID, Organisation, "
-            "name, legal_name) in the first rows; is this a Horizon participation table?",
+            "name, legal_name) in the first rows, nor a project file's (id, startDate, endDate); "
+            "is this a Horizon participation table? Of a CORDIS download give organization and "
+            "project only (not euroSciVoc, legalBasis, topics, webLink ...).",
             path=str(grid.path),
         )
-    header, notes = _map_header(top[row])
+    header, notes = _map_header(top[row], kind == "projects")
     cells = grid.cells.iloc[row + 1 :]
     trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
@@ -387,21 +478,37 @@ def _read_file(path: Path, sheet: str | None) -> _File:
         notes.append(
             f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
         )
-    return _File(grid, row, header, text, body, int((~nonblank).sum()), notes, directory)
+    fields = set(header.mapping.values())
+    if kind == "projects":
+        notes.append(
+            "a project file (one row per project): gives start, end, acronym, title and "
+            "framework to the participation rows of the files read with it, by project id"
+        )
+    elif not fields & {"start", "end"}:
+        notes.append(
+            f"{_NO_DATES} (no startDate or endDate column): read it with its project file, "
+            f"read_horizon([{path.name!r}, 'project.csv'], ...)"
+        )
+    blank = int((~nonblank).sum())
+    return _File(grid, row, header, text, body, blank, notes, directory, kind)
 
 
-def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
+def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping, list[str]]:
     """Header cells -> fields; of several headers for one field the lowest rank wins, the others
-    are ignored with a note; two of the same rank fail with the ``sheet``/column remedy."""
-    aliases = _aliases()
+    are ignored with a note; two of the same rank fail with the ``sheet``/column remedy.
+    ``projects``: a project file's header (its aliases too)."""
+    aliases = _aliases(projects)
     cells = [str(c) for c in cells]
     claims: dict[str, list[tuple[int, int, str]]] = {}
+    langs: dict[int, frozenset[str]] = {}
     for i, c in enumerate(cells):
         hit = aliases.get(_hkey(c)) if c.strip() else None
         if hit:
             claims.setdefault(hit[0], []).append((hit[1], i, c))
+            langs[i] = hit[2]
     mapping: dict[int, str] = {}
     notes = []
+    why: dict[int, str] = {}
     for f, cl in claims.items():
         cl.sort()
         if len(cl) > 1 and cl[0][0] == cl[1][0]:
@@ -411,13 +518,21 @@ def _map_header(cells: list[Any]) -> tuple[HeaderMapping, list[str]]:
             )
         mapping[cl[0][1]] = f
         notes += [f"{h!r} ignored: {cl[0][2]!r} gives {f}" for _, _, h in cl[1:]]
+        why.update({i: f"{cl[0][2]!r} gives {f} (a weaker alias)" for _, i, _ in cl[1:]})
     decisions = tuple(
-        HeaderDecision(i, c, mapping.get(i), "horizon alias" if i in mapping else "ignored")
+        HeaderDecision(
+            i,
+            c,
+            mapping.get(i),
+            "horizon alias" if i in mapping else "ignored",
+            note=why.get(i, ""),
+        )
         for i, c in enumerate(cells)
         if c.strip()
     )
     unmapped = [c for i, c in enumerate(cells) if c.strip() and i not in mapping]
-    return HeaderMapping(cells, mapping, "en", unmapped, decisions), notes
+    language = vote_language([langs[i] for i in mapping if langs[i]])
+    return HeaderMapping(cells, mapping, language, unmapped, decisions), notes
 
 
 def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
@@ -450,6 +565,98 @@ def _directory(path: Path, sheets: list[str]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------
+# Project files: the dates a CORDIS organization.csv lacks
+# --------------------------------------------------------------------------------------------
+
+_NO_DATES = "no project dates"
+_SHEETS = frozenset({".csv", ".xlsx", ".xls", ".xlsm", ".ods", ".txt"})
+#: The project fields a project file gives the participation rows, joined on the project id.
+_PROJECT_FIELDS = ("start", "end", "acronym", "title", "framework")
+
+
+def _need_dates(parts: Sequence[_File], projects: Sequence[_File]) -> None:
+    """A participation file without project dates (CORDIS ``organization.csv``) needs a
+    project file: raise naming it (and any project file beside it) rather than reject every row."""
+    if projects:
+        return
+    for f in parts:
+        if {"start", "end"} & set(f.header.mapping.values()):
+            continue
+        path = Path(f.grid.path)
+        near = sorted(
+            (p for p in path.parent.glob("*project*") if p != path and p.suffix.lower() in _SHEETS),
+            key=lambda p: (-len(os.path.commonprefix([p.name, path.name])), p.name),  # noqa: RUF071 (names, by character: fp7_ before h2020_)
+        )
+        beside = f"; beside it: {', '.join(p.name for p in near)}" if near else ""
+        other = str(near[0]) if near else "project.csv"
+        raise IngestError(
+            f"{path}: no project dates (no startDate or endDate column). A CORDIS "
+            "organization file lists the participants only; the dates are in the project file "
+            f"of the same download (project.csv or project.xlsx{beside}). Give both: "
+            f"kv.read_horizon([{str(path)!r}, {other!r}], home=...) or "
+            f"kvanalytics ingest horizon {path} {other} --home ... . A sheet of your own: add "
+            "a Start and an End column (the project's dates).",
+            path=str(path),
+        )
+
+
+def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
+    """Dates, acronym, title and framework from the project files, by project id, where the
+    participation rows have none (a row's own value stays); notes of what was joined."""
+    if not projects:
+        return []
+    na = pd.Series(dtype=schemas.TEXT)
+    proj = pd.concat(
+        [
+            pd.DataFrame({c: f.text.get(c, na) for c in ("project_id", *_PROJECT_FIELDS)})
+            for f in projects
+        ],
+        ignore_index=True,
+    ).astype(schemas.TEXT)
+    proj = proj[proj["project_id"].notna()].drop_duplicates()
+    clash = proj["project_id"].duplicated(keep="first")
+    proj = proj[~clash].set_index("project_id")
+    t = rows.text
+    key = t["project_id"]
+    codes, uniq = pd.factorize(key)  # over the distinct ids: a project has ten rows or so
+    upos = proj.index.get_indexer(pd.Index(uniq, dtype=object))
+    pos = np.append(upos, -1)[codes]  # code -1 (no id): the -1 appended
+    found = pos >= 0
+    kept = 0
+    for c in _PROJECT_FIELDS:
+        own = _objects(t[c])
+        have = pd.notna(own)
+        if have.all():
+            continue
+        looked = np.append(_objects(proj[c]), np.array([None], dtype=object))[
+            pos
+        ]  # pos -1: the None appended
+        both = have & found & pd.notna(looked)
+        kept += int((own[both] != looked[both]).sum())
+        t[c] = pd.Series(np.where(have, own, looked), index=t.index, dtype=schemas.TEXT)
+    names = ", ".join(Path(f.grid.path).name for f in projects)
+    notes = [
+        f"project file(s) {names}: {len(proj):,} projects; start, end, acronym, title and "
+        f"framework joined on the project id for {int(found.sum()):,} of {len(t):,} rows"
+        + (
+            f", {int((~found & (codes >= 0)).sum()):,} rows of projects not in it"
+            if not found.all()
+            else ""
+        )
+    ]
+    if clash.any():
+        notes.append(
+            f"project file(s) {names}: {int(clash.sum()):,} project ids listed twice with "
+            "different values; the first is used"
+        )
+    if kept:
+        notes.append(
+            f"{kept:,} values of the participation rows differ from the project file's; the rows' own are kept"
+        )
+    return notes
+
+
+# --------------------------------------------------------------------------------------------
 # All files' rows
 # --------------------------------------------------------------------------------------------
 
@@ -465,7 +672,7 @@ class _Rows:
 
     @classmethod
     def concat(cls, files: Sequence[_File]) -> _Rows:
-        fields = sorted({f for f, _ in _aliases().values()})
+        fields = sorted({hit[0] for hit in _aliases().values()})
         parts, prov = [], []
         for f in files:
             n = f.rows
@@ -652,22 +859,25 @@ def _resolve_home(
 
 
 def _ties(
-    rows: _Rows, files: Sequence[_File], home: str, faculty: str, dayfirst: bool | None
+    rows: _Rows,
+    files: Sequence[_File],
+    home: str,
+    faculty: str,
+    dayfirst: bool | None,
+    projects: Sequence[_File] = (),
+    notes: Sequence[str] = (),
 ) -> Ingested:
     """Classify every row, check the home's projects, build the ties, rejects and report."""
     if not str(faculty).strip():
         raise IngestError("faculty is empty: give the owning unit, e.g. faculty='Central'")
     t = rows.text
-    ids, notes = _project_ids(t)
+    ids, id_notes = _project_ids(t)
+    notes = [*notes, *id_notes]
     pic, nkey, id_notes = _identities(rows)
     notes += id_notes
     t = t.assign(_agreement_id=ids, _kept="")
     fails = Failures(t)
-    no_project = ids.isna().to_numpy(bool)
-    no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
-    fails.add(no_project, "project_id", "missing_value", "no project id, acronym or title")
-    fails.add(no_org & ~no_project, "organisation", "missing_value", "no organisation name or PIC")
-    valid = ~(no_project | no_org)
+    valid = _usable(t, files, rows, ids, pic, nkey, fails)
     home_mask, info, home_notes = _resolve_home(
         home, pic, nkey, t["organisation"], valid, rows.directory
     )
@@ -682,7 +892,13 @@ def _ties(
         "{organisation!r} repeats in project {_agreement_id}: {_kept} is kept",
     )
     check = in_home & ~dup
-    v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes)
+    no_start = "no start date"
+    if projects:
+        names = ", ".join(Path(f.grid.path).name for f in projects)
+        no_start += (
+            f": project {{_agreement_id}} is not in {names.replace('{', '{{').replace('}', '}}')}"
+        )
+    v = _values(t, rows, files, check, home_mask, dayfirst, fails, notes, no_start)
     failures = fails.frame()
     rejects = rejects_from(failures, rows.provenance)
     rejected = np.zeros(len(t), bool)
@@ -714,6 +930,83 @@ def _ties(
         raise AssertionError(f"row accounting broken: {report}")  # the promise; never break it
     table.attrs["kv_ingest"] = report.to_dict()
     return Ingested(table, rejects, report)
+
+
+def _usable(
+    t: pd.DataFrame,
+    files: Sequence[_File],
+    rows: _Rows,
+    ids: pd.Series,
+    pic: pd.Series,
+    nkey: pd.Series,
+    fails: Failures,
+) -> np.ndarray:
+    """Rows with a project and an organisation that are no totals or subtotals row; the others
+    recorded as failures (``summary_row``, ``missing_value``)."""
+    no_project = ids.isna().to_numpy(bool)
+    no_org = (pic.isna() & nkey.isna()).to_numpy(bool)
+    summary, why = _summary_rows(files, rows, no_project | no_org)
+    fails.add(summary, "project_id", "summary_row", why)
+    subtotal = _subtotal_rows(t, pic) & ~summary
+    fails.add(
+        subtotal,
+        "organisation",
+        "summary_row",
+        "a subtotal row ({organisation!r}, no PIC, no country), not a participation",
+    )
+    summary |= subtotal
+    fails.add(
+        no_project & ~summary, "project_id", "missing_value", "no project id, acronym or title"
+    )
+    fails.add(
+        no_org & ~no_project & ~summary,
+        "organisation",
+        "missing_value",
+        "no organisation name or PIC",
+    )
+    return ~(no_project | no_org | summary)
+
+
+def _summary_rows(
+    files: Sequence[_File], rows: _Rows, cand: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Totals rows among the rows without a project or an organisation: the first cell with
+    a letter is a summary word (``summary_words.csv``: ``Total``, ``Totaal``, ``Totalt``), or
+    the row holds only numbers. Looked at one by one (none in a clean export)."""
+    out = np.zeros(len(cand), bool)
+    why: list[str] = []
+    starts = np.concatenate([[0], np.cumsum([f.rows for f in files])])
+    for fi, f in enumerate(files):
+        pos = np.flatnonzero(cand[starts[fi] : starts[fi + 1]])
+        if not len(pos):
+            continue
+        sub = f.grid.cells.iloc[f.body[pos]].astype(object).to_numpy()
+        for k, row in zip(pos, sub, strict=True):
+            cells = [str(v).strip() for v in row if not pd.isna(v) and str(v).strip()]
+            labels = [c for c in cells if _LETTER.search(c)]
+            if labels and is_summary_label(labels[0]):
+                why.append(f"a totals row ({labels[0]!r}), not a participation")
+            elif cells and not labels:
+                why.append("a row of only numbers: a total, not a participation")
+            else:
+                continue
+            out[starts[fi] + k] = True
+    return out, why
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _subtotal_rows(t: pd.DataFrame, pic: pd.Series) -> np.ndarray:
+    """Rows whose organisation is a summary label (``Subtotaal``, ``Sum``) with no PIC and no
+    country: a subtotal under a project (``TOTAL RAFFINAGE CHIMIE``, FR, is a company)."""
+    bare = (pic.isna() & t["country"].isna() & t["country_name"].isna()).to_numpy(bool)
+    out = np.zeros(len(t), bool)
+    idx = np.flatnonzero(bare & t["organisation"].notna().to_numpy(bool))
+    if len(idx):  # over the distinct names of those rows only (none in a clean export)
+        codes, uniq = pd.factorize(t["organisation"].iloc[idx])
+        out[idx] = np.array([is_summary_label(str(u)) for u in uniq], dtype=bool)[codes]
+    return out
 
 
 def _duplicates(
@@ -801,6 +1094,7 @@ def _values(
     dayfirst: bool | None,
     fails: Failures,
     notes: list[str],
+    no_start: str = "no start date",
 ) -> dict[str, np.ndarray]:
     """Dates, countries, types and the home's contribution, parsed on the home's projects only
     (per file: its separator decides the decimal mark); failures recorded."""
@@ -818,7 +1112,7 @@ def _values(
         if not len(idx):
             continue
         sub = t.iloc[idx].reset_index(drop=True)
-        _parse_dates_into(sub, idx, order, out, fails)
+        _parse_dates_into(sub, idx, order, out, fails, no_start)
         tie = ~home[idx]
         code, bad = parse_country(sub["country"].fillna(""))
         by_name, _ = parse_country(sub["country_name"].fillna(""))
@@ -841,7 +1135,7 @@ def _values(
                 sub["ec_contribution"].iloc[hi].reset_index(drop=True),
                 "ec_contribution",
                 f.grid.separator,
-                "en",
+                f.header.language,
                 integer=False,
             )
             ecv = ec.to_numpy(np.float64, na_value=np.nan)
@@ -877,6 +1171,7 @@ def _parse_dates_into(
     order: bool | None,
     out: dict[str, np.ndarray],
     fails: Failures,
+    no_start: str = "no start date",
 ) -> None:
     """Start and end of the rows ``idx``: missing start, not dates, end before start rejected."""
     n = len(out["start"])
@@ -895,9 +1190,7 @@ def _parse_dates_into(
             "impossible_date",
             f"{col} {{{col}!r}} is not on the calendar",
         )
-    fails.add(
-        _at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", "no start date"
-    )
+    fails.add(_at(n, idx, sub["start"].isna().to_numpy(bool)), "start", "missing_value", no_start)
     s, e = out["start"][idx], out["end"][idx]
     fails.add(
         _at(n, idx, ~np.isnat(s) & ~np.isnat(e) & (e < s)),
