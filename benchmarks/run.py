@@ -13,6 +13,7 @@ from pathlib import Path
 
 BENCHES = (
     "bench_ingest",
+    "bench_headers",
     "bench_horizon",
     "bench_matching",
     "bench_exposure",
