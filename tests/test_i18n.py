@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 import pandas as pd
@@ -176,3 +177,17 @@ def test_label_file_is_complete_and_unique():
     missing = [r["key"] for r in rows if not (r["en"] and r["nl"])]
     assert not missing, f"labels without an English or Dutch text: {missing}"
     assert i18n.has_label("faculty") and not i18n.has_label("no_such_label")
+
+
+def test_every_reject_reason_has_a_label_in_both_languages():
+    """The report names rejects by reason (``reason_<r>``); a missing label printed
+    "Reason summary row" (English, in the Dutch report too)."""
+    readme = (config.PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("Reasons:", 1)[1].split(".", 1)[0]
+    reasons = set(re.findall(r"`([a-z_]+)`", listed)) - {"agreement_id"}
+    reasons |= {"duplicate_tie", "value_too_long"}
+    assert {"summary_row", "malformed_row", "unknown_country"} <= reasons
+    rows = i18n._labels()
+    missing = sorted(r for r in reasons if f"reason_{r}" not in rows)
+    assert not missing, f"reject reasons without a label: {missing}"
+    assert i18n.label("reason_summary_row", "nl") == "Totaalrij"
