@@ -1,0 +1,129 @@
+"""A new user's own project (tests/data/newuser/): the report on it, en and nl, with the headline
+checked against counts computed here from the files themselves (openpyxl and csv, not ingest).
+
+The project: an English XLSX register (title block, an ``Export`` and a ``Notes`` sheet), a Dutch
+cp1252 CSV of a second faculty with a ``Totaal`` row, headcounts as one row per nationality x
+faculty x academic year with a ``Total`` row, and a ``kvanalytics.yaml`` as an analyst writes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kvanalytics import cli, render_report
+
+HERE = Path(__file__).parent / "data" / "newuser"
+AT = dt.date(2026, 9, 30)
+#: Risk tier >= 2 in freedom-house (FIW 2024, in force on AT) + eu-restrictive-measures, for the
+#: countries of these files (written down by hand from the bundled profiles).
+HIGH = {"RU", "BY", "CN", "IR", "SG", "VN", "EG", "TR", "CU", "MM"}
+NAMES = {
+    "Russian Federation": "RU", "Russia": "RU", "Rusland": "RU", "Belarus": "BY",
+    "China": "CN", "Iran": "IR", "Singapore": "SG", "Viet Nam": "VN", "Egypte": "EG",
+    "Turkije": "TR", "Turkey": "TR", "Cuba": "CU", "Myanmar": "MM", "Belgium": "BE",
+    "België": "BE",
+}  # fmt: skip
+
+
+def _science() -> list[dict]:
+    ws = openpyxl.load_workbook(HERE / "partners_science.xlsx")["Export"]
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    head = rows[0]
+    return [dict(zip(head, r, strict=True)) for r in rows[1:]]
+
+
+def _humanities() -> list[dict]:
+    with (HERE / "samenwerking_geesteswetenschappen.csv").open(encoding="cp1252") as fh:
+        return [r for r in csv.DictReader(fh, delimiter=";") if r["Kenmerk"] != "Totaal"]
+
+
+def _day(text: str) -> dt.date | None:
+    return dt.datetime.strptime(text, "%d-%m-%Y").date() if text else None
+
+
+def _agreements() -> list[tuple[str, str, dt.date, dt.date | None, str, float]]:
+    """(id, country name, start, end, status, value) of the rows ingest should accept."""
+    out = []
+    for r in _science():
+        start, end = r["Start Date"].date(), r["End Date"] and r["End Date"].date()
+        if r["Country"] == "Atlantis" or (end and end < start):
+            continue  # the two planted rejects
+        out.append((r["Agreement No."], r["Country"], start, end, r["Status"].lower(),
+                    r["Annual Value (EUR)"] or 0.0))  # fmt: skip
+    for r in _humanities():
+        value = float(r["Bedrag per jaar (EUR)"].replace(".", "").replace(",", ".") or 0)
+        out.append((r["Kenmerk"], r["Land"], _day(r["Begindatum"]), _day(r["Einddatum"]),
+                    r["Status"], value))  # fmt: skip
+    return out
+
+
+def _independent(at: dt.date) -> dict[str, float]:
+    active = [a for a in _agreements() if a[2] <= at and (a[3] is None or at <= a[3])]
+    high = [a for a in active if NAMES.get(a[1]) in HIGH]
+    with (HERE / "headcounts_2026.csv").open(encoding="utf-8") as fh:
+        heads = [r for r in csv.DictReader(fh) if r["Academic Year"] == "2025/26"]
+    people = sum(int(r["Headcount"]) for r in heads if NAMES.get(r["Nationality"]) in HIGH)
+    return {
+        "agreements_active": len(active),
+        "ties_active": len(active),
+        "value_eur": round(sum(a[5] for a in active), 2),
+        "countries": len({NAMES.get(a[1], a[1]) for a in active}),
+        "agreements_high_risk": len(high),
+        "value_eur_high_risk": round(sum(a[5] for a in high), 2),
+        "people_high_risk": people,
+    }
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("newuser")
+    for f in HERE.iterdir():
+        if f.is_file():
+            shutil.copy(f, folder / f.name)
+    return folder / "kvanalytics.yaml"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_report_on_a_new_users_project_has_the_independent_headline(project, lang):
+    out = render_report(project, lang=lang, pdf=False, out_dir=project.parent / lang)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    expected = _independent(AT)
+    assert expected["agreements_active"] == 29 and expected["people_high_risk"] == 100
+    assert manifest["headline"] == expected
+    rows = {i["path"]: (i["rows_read"], i["rows_accepted"]) for i in manifest["inputs"]}
+    assert rows == {
+        "partners_science.xlsx": (22, 20),
+        "samenwerking_geesteswetenschappen.csv": (18, 17),
+        "headcounts_2026.csv": (18, 17),
+    }
+    page = (out / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])
+    for bad in ("NaN", "&lt;NA&gt;", "Reason summary", "summary_row"):
+        assert bad not in text, bad
+    # 26 countries, 25 rows: the table says it is cut (it used to stop at 25 silently)
+    cut = {"en": "the 25 with the most active agreements, of 26", "nl": "de 25 met de meeste"}
+    assert cut[lang] in text
+    assert ("Totals row" if lang == "en" else "Totaalrij") in text
+
+
+def test_a_quarter_with_no_active_agreement_renders_and_says_so(project, capsys):
+    """2005Q1 predates every agreement: it ended in 'internal error ... this is a bug' (exit 1,
+    an empty trend chart); now a report with zeros, people unknown (no headcount in force, not
+    0) and a notice naming the earliest start."""
+    out = project.parent / "q2005"
+    code = cli.main(["report", "--project", str(project), "--quarter", "2005Q1", "--no-pdf",
+                     "--out", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["headline"]["agreements_active"] == 0
+    assert manifest["headline"]["people_high_risk"] is None
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "No agreement was active on 31 Mar 2005" in page and "1 Sep 2018" in page
