@@ -679,7 +679,7 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
     elif args.format == "table":
         s = result.scenario
         print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
-        print(shown(result.summary).to_string(index=False))
+        print(_terminal(shown(result.summary)))
         for note in result.notes:
             print(f"note: {note}")
     elif args.format == "csv":
@@ -742,6 +742,13 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _terminal(df: pd.DataFrame) -> str:
+    """``df`` as a terminal table without pandas' missing markers: a missing cell (an undated
+    list's ``listed_on``, an unknown metric) reads "unknown", never ``NaT``, ``NaN`` or ``<NA>``."""
+    cells = df.astype(object).where(df.notna(), "unknown")
+    return cells.to_string(index=False)
+
+
 def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
     """Hits and coverage: no headcount is in either (a partner name is not personal data)."""
     hits, coverage = result.hits, result.coverage
@@ -764,9 +771,9 @@ def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
         when = "any date" if result.as_of is None else str(result.as_of.date())
         print(f"Screening as of {when}: {len(hits)} hit(s), each an unadjudicated name match.")
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(hits[_SCREEN_TABLE_HITS].to_string(index=False) if len(hits) else "(no hit)")
+            print(_terminal(hits[_SCREEN_TABLE_HITS]) if len(hits) else "(no hit)")
             print("\nCoverage (no hit is not clearance)")
-            print(coverage[_SCREEN_TABLE_COVERAGE].to_string(index=False))
+            print(_terminal(coverage[_SCREEN_TABLE_COVERAGE]))
         for lst, note, regimes in coverage[["list", "note", "eu_regimes"]].itertuples(index=False):
             print(f"- {lst}: {note}")
             if isinstance(regimes, str):

@@ -27,6 +27,7 @@ Example project file (the bundled sample, ``kvanalytics.yaml`` at the repository
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
@@ -281,7 +282,7 @@ def load_project(path: str | Path) -> Project:
     if unknown:
         allowed = "; ".join(f"{k}: {v}" for k, v in PROJECT_KEYS.items())
         raise OptionError(
-            f"project file {src}: unknown key {', '.join(map(repr, unknown))}; the keys are "
+            f"project file {src}: unknown key {_unknown(unknown, PROJECT_KEYS)}; the keys are "
             f"{allowed}."
         )
     root = src.resolve().parent
@@ -449,6 +450,16 @@ def _known(load: Any, name: str, where: str) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+def _unknown(keys: Sequence[str], allowed: Any) -> str:
+    """Unknown keys quoted, each with the allowed key it is most likely a typo of:
+    ``'supression_threshold' (did you mean 'suppression_threshold'?)``."""
+    out = []
+    for key in keys:
+        close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.75)
+        out.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
+    return ", ".join(out)
+
+
 def _inputs_of(doc: Any, root: Path, where: str) -> tuple[InputSpec, ...]:
     if not isinstance(doc, dict) or not doc:
         raise OptionError(
@@ -459,7 +470,8 @@ def _inputs_of(doc: Any, root: Path, where: str) -> tuple[InputSpec, ...]:
     for table, entries in doc.items():
         if table not in INPUT_KEYS:
             raise OptionError(
-                f"{where}: inputs: unknown table {table!r}; use {', '.join(INPUT_KEYS)}."
+                f"{where}: inputs: unknown table {_unknown([str(table)], INPUT_KEYS)}; use "
+                f"{', '.join(INPUT_KEYS)}."
             )
         entries = entries if isinstance(entries, list) else [entries]
         for i, entry in enumerate(entries):
@@ -475,7 +487,7 @@ def _input_of(table: str, entry: Any, root: Path, where: str) -> InputSpec:
     unknown = sorted(set(entry) - INPUT_KEYS[table])
     if unknown:
         raise OptionError(
-            f"{where}: unknown key {', '.join(map(repr, unknown))}; a {table} input takes "
+            f"{where}: unknown key {_unknown(unknown, INPUT_KEYS[table])}; a {table} input takes "
             f"{', '.join(sorted(INPUT_KEYS[table]))}."
         )
     names = entry.get("files", entry.get("file"))
