@@ -127,3 +127,14 @@ def test_a_quarter_with_no_active_agreement_renders_and_says_so(project, capsys)
     assert manifest["headline"]["people_high_risk"] is None
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "No agreement was active on 31 Mar 2005" in page and "1 Sep 2018" in page
+
+
+def test_the_dutch_summary_says_why_the_freeze_people_are_unknown(project):
+    """'Personen die steun nodig hebben: onbekend' had no reason beside it (the impact's notes
+    were in no report, and in English where quoted); the summary now says it in Dutch."""
+    out = render_report(project, lang="nl", pdf=False, out_dir=project.parent / "nl-notes")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Waar de scenariocijfers vandaan komen" in page
+    assert "Personen zijn onbekend: op 4 mrt 2022" in page
+    assert "De lijst rur-2022-signatories is onvolledig" in page
+    assert "people unknown (NA)" not in page and "is partial" not in page

@@ -350,3 +350,19 @@ def test_economic_value_shows_once_its_figures_are_entered(tables):
     assert dict(sources)["tuition_eur_per_year"] == "entered in the dashboard"
     app.controls["tuition_eur_per_year"].value = (0.0, 0.0)  # 0-0: not given again
     assert "tuition_eur_lost" not in _headline(app)
+
+
+def test_the_app_shows_what_reading_the_inputs_said_in_its_language():
+    """``read_inputs`` notes ("8 input rows rejected") were never shown on the dashboard: a user
+    saw figures without knowing rows were left out. They are shown above the controls, in Dutch
+    with ``lang="nl"``, and ``dashboard_inputs`` carries them."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "newuser"
+    inputs = kvw.dashboard_inputs(project_file=data / "kvanalytics.yaml", lang="nl")
+    assert any("4 input rows rejected" in n for n in inputs.notes)
+    app = kvw.whatif_app(
+        inputs.partnerships, inputs.headcounts, lang=inputs.lang, notes=inputs.notes, debounce=0
+    )
+    intro = app.children[0].value
+    assert "4 invoerrijen afgewezen" in intro and "rejected" not in intro

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .. import config, plots
 from ..errors import OptionError
-from ..i18n import format_quarter, has_label, label
+from ..i18n import format_quarter, has_label, label, note_text
 from ..privacy import published
 from ..project import (
     Inputs,
@@ -329,7 +329,24 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
     body += "<h3>" + html.escape(label("report_scenarios_headline", lang)) + "</h3>"
     body += _scenario_table(proj, content["scenarios"])
     body += _p(label("report_scenarios_note", lang))
-    return body
+    return body + _scenario_notes(proj, content["impacts"])
+
+
+def _scenario_notes(proj: Project, impacts: dict[str, Impact]) -> str:
+    """Why a figure of a scenario is unknown or a range: its notes written for a reader in the
+    report's language (:func:`kvanalytics.i18n.note_text`; a note without a reader's text is
+    for analysts and stays in the notebook and on the command line)."""
+    lang, items = proj.lang, []
+    for name, imp in impacts.items():
+        for note in imp.notes:
+            text = note_text(note, lang)
+            if text is not None:
+                scenario = html.escape(_scenario(name, lang))
+                items.append(f"<li><strong>{scenario}</strong>: {html.escape(text)}</li>")
+    if not items:
+        return ""
+    head = html.escape(label("report_impact_notes", lang))
+    return f"<h4>{head}</h4><ul class='note'>{''.join(items)}</ul>"
 
 
 def _risk_ties(proj: Project, ties: pd.DataFrame, quarter: str) -> str:
