@@ -57,7 +57,7 @@ from .project import Project, load_project, project_from_options, read_inputs, s
 from .reference import load_risk_profile, load_watchlist
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
-from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
+from .schemas import DEFAULTABLE, GROUPS, PEOPLE_SUMS, REQUIRED
 from .screening import Screening, screen
 from .widgets import DASHBOARD_NOTEBOOK, ENV_SETTINGS
 
@@ -294,6 +294,13 @@ def _add_report(rep: argparse.ArgumentParser) -> None:
         help="a value for every row of a --partnerships file without that column (repeatable)",
     )
     rep.add_argument(
+        "--headcounts-set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the same for --headcounts files: --headcounts-set basis=nationality",
+    )
+    rep.add_argument(
         "--data", type=Path, help="a folder of sample-style files (default: the bundled sample)"
     )
     rep.add_argument("--quarter", help="e.g. 2026Q3; default the latest complete quarter")
@@ -439,15 +446,15 @@ def _read_columns_yaml(path: Path | None) -> dict[str, str] | None:
     return {str(k): v for k, v in data.items()}
 
 
-def _parse_sets(items: Sequence[str]) -> dict[str, str]:
+def _parse_sets(items: Sequence[str], option: str = "--set") -> dict[str, str]:
     """``--set field=value`` options as a defaults mapping."""
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise OptionError(f"--set {item}: expected FIELD=VALUE, e.g. --set kind=exchange.")
+            raise OptionError(f"{option} {item}: expected FIELD=VALUE, e.g. --set kind=exchange.")
         if name.strip() in out:
-            raise OptionError(f"--set {name.strip()} is given twice; give it once.")
+            raise OptionError(f"{option} {name.strip()} is given twice; give it once.")
         out[name.strip()] = value.strip()
     return out
 
@@ -799,6 +806,7 @@ def _report_project(args: argparse.Namespace) -> Project:
             ("--home", args.home),
             ("--columns", args.columns),
             ("--set", args.set),
+            ("--headcounts-set", args.headcounts_set),
             ("--data", args.data),
         ]
         if v
@@ -819,10 +827,27 @@ def _report_project(args: argparse.Namespace) -> Project:
         horizon=[_input_file(f, "--horizon") for f in args.horizon],
         home=args.home,
         columns=_read_columns_yaml(args.columns),
-        defaults=_parse_sets(args.set),
+        defaults=_partnership_sets(args.set),
+        headcount_defaults=_parse_sets(args.headcounts_set, "--headcounts-set"),
         data_dir=args.data,
         risk_profile=args.risk_profile or "freedom-house",
     )
+
+
+def _partnership_sets(items: Sequence[str]) -> dict[str, str]:
+    """``--set`` of the report and dashboard (partnerships files); a field only headcounts
+    take (``basis``, ``period``, ``group``) is pointed to ``--headcounts-set``."""
+    sets = _parse_sets(items)
+    only = [
+        f for f in sets if f in DEFAULTABLE["headcounts"] and f not in DEFAULTABLE["partnerships"]
+    ]
+    if only:
+        fix = " ".join(f"--headcounts-set {f}={sets[f]}" for f in only)
+        raise OptionError(
+            f"--set {', '.join(only)}: a headcounts field, and --set fills the --partnerships "
+            f"files; give it for the headcounts files as {fix}."
+        )
+    return sets
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -875,6 +900,13 @@ def _add_dashboard(d: argparse.ArgumentParser) -> None:
         metavar="FIELD=VALUE",
         help="a value for every row of a partnerships file without that column (repeatable)",
     )
+    d.add_argument(
+        "--headcounts-set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the same for --headcounts files: --headcounts-set basis=nationality",
+    )
     d.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     d.add_argument("--no-browser", action="store_true", help="do not open a browser")
     d.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
@@ -898,7 +930,8 @@ def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
         "horizon": [str(f.resolve()) for f in args.horizon],
         "home": args.home,
         "columns": _read_columns_yaml(args.columns),
-        "defaults": _parse_sets(args.set),
+        "defaults": _partnership_sets(args.set),
+        "headcount_defaults": _parse_sets(args.headcounts_set, "--headcounts-set"),
         "data_dir": str(args.data.resolve()) if args.data else None,
         "root": str(Path.cwd()),
     }

@@ -33,7 +33,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -315,6 +315,7 @@ def project_from_options(
     home: str | None = None,
     columns: Mapping[str, str] | str | Path | None = None,
     defaults: Mapping[str, str] | None = None,
+    headcount_defaults: Mapping[str, str] | None = None,
     lang: str = "en",
     quarter: str | None = None,
     risk_profile: str = "freedom-house",
@@ -331,6 +332,8 @@ def project_from_options(
         Export files. ``horizon`` needs ``home`` (the home organisation's PIC or name).
     columns, defaults : mapping, optional
         Header mapping (or a YAML file of one) and ``--set`` values for the partnerships files.
+    headcount_defaults : mapping, optional
+        ``--headcounts-set`` values for the headcounts files (``basis``, ``period``, ...).
     lang, quarter, risk_profile, scenarios, institution
         As in a project file.
     data_dir : path, optional
@@ -364,6 +367,15 @@ def project_from_options(
         specs = _sample_specs(Path(data_dir) if data_dir else config.RAW_DIR)
     else:
         specs = _export_specs(partnerships, headcounts, horizon, home, columns, defaults, base)
+        if headcount_defaults:
+            specs = [
+                replace(s, defaults=_defaults(headcount_defaults, "--headcounts-set"))
+                if s.table == "headcounts"
+                else s
+                for s in specs
+            ]
+    if headcount_defaults and not headcounts:
+        raise OptionError("--headcounts-set is for --headcounts files: give --headcounts G too.")
     project = Project(
         root=base,
         inputs=tuple(specs),

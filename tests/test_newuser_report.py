@@ -138,3 +138,20 @@ def test_the_dutch_summary_says_why_the_freeze_people_are_unknown(project):
     assert "Personen zijn onbekend: op 4 mrt 2022" in page
     assert "De lijst rur-2022-signatories is onvolledig" in page
     assert "people unknown (NA)" not in page and "is partial" not in page
+
+
+def test_cli_a_headcounts_default_has_its_own_option(project, capsys):
+    """A user whose headcounts lack a column could not give it on the command line: ``--set
+    basis=...`` was refused as "not a partnerships field" with no way round but a project
+    file. ``--headcounts-set`` gives it; ``--set basis=...`` says so."""
+    folder = project.parent
+    base = ["report", "--partnerships", str(folder / "partners_science.xlsx"), "--headcounts",
+            str(folder / "headcounts_2026.csv"), "--no-pdf", "--out", str(folder / "hset")]  # fmt: skip
+    assert cli.main([*base, "--set", "basis=nationality"]) == 2
+    err = capsys.readouterr().err
+    assert "--headcounts-set basis=nationality" in err and "Traceback" not in err
+    assert cli.main([*base, "--headcounts-set", "basis=nationality"]) == 0
+    manifest = json.loads((folder / "hset" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["headline"]["people_high_risk"] == 100  # every faculty of the headcounts
+    assert cli.main([*base[:3], "--headcounts-set", "basis=nationality", "--no-pdf"]) == 2
+    assert "give --headcounts G too" in capsys.readouterr().err
