@@ -209,7 +209,10 @@ def _add_ingest(ing: argparse.ArgumentParser) -> None:
 def _add_inspect(ins: argparse.ArgumentParser) -> None:
     ins.add_argument("file", type=Path, metavar="FILE")
     ins.add_argument(
-        "--table", choices=[*_READERS, "horizon"], default="partnerships", help="read it as"
+        "--table",
+        choices=[*_READERS, "horizon"],
+        default=None,
+        help="read it as (default partnerships)",
     )
     ins.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
     ins.add_argument(
@@ -565,6 +568,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         raise OptionError(f"--home is for --table horizon, not {args.table}.")
     if args.write_mapping is not None:
         _mapping_path(args.write_mapping)
+    guessed = args.table is None
+    args.table = args.table or "partnerships"
     result = inspect_export(
         path,
         table=args.table,
@@ -573,6 +578,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         home=args.home,
     )
+    hint = _table_hint(path, result, args) if guessed else None
     wrote = None
     if args.write_mapping is not None:
         try:
@@ -587,9 +593,29 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         print(json.dumps(doc, ensure_ascii=False, default=str))
     else:
         print(result)
+        if hint:
+            print(f"\n{hint}")
         if wrote:
             print(f"\nwrote {wrote}: pass it back with --columns {wrote}")
     return EXIT_OK
+
+
+def _table_hint(path: Path, result: Any, args: argparse.Namespace) -> str | None:
+    """Without ``--table``, a file read as partnerships that lacks partner and country but
+    reads completely as headcounts gets the line that inspects it as what it is."""
+    missing = set(result.missing["field"])
+    if not {"partner", "country"} <= missing:
+        return None
+    try:
+        other = inspect_export(path, table="headcounts", sheet=args.sheet)
+    except KvError:
+        return None  # not a headcounts file either: the missing fields above say what to add
+    if len(other.missing):
+        return None
+    return (
+        f"hint: every headcounts field was found in it: this looks like a headcounts file; "
+        f"run kvanalytics inspect {path} --table headcounts"
+    )
 
 
 def _mapping_path(out: Path) -> None:

@@ -529,7 +529,7 @@ def _files(names: Sequence[str | Path], root: Path, where: str) -> tuple[Path, .
         p = Path(name)
         p = (p if p.is_absolute() else root / p).resolve()
         if not p.is_file():
-            raise InputFileError(f"{where} {name}: no such file (looked in {p.parent.name}/).")
+            raise InputFileError(f"{where} {name}: no such file (looked in {p.parent}).")
         if p.stat().st_size == 0:
             raise InputFileError(f"{where} {name}: the file is empty; give a CSV or XLSX export.")
         out.append(p)

@@ -155,3 +155,13 @@ def test_cli_a_headcounts_default_has_its_own_option(project, capsys):
     assert manifest["headline"]["people_high_risk"] == 100  # every faculty of the headcounts
     assert cli.main([*base[:3], "--headcounts-set", "basis=nationality", "--no-pdf"]) == 2
     assert "give --headcounts G too" in capsys.readouterr().err
+
+
+def test_cli_inspect_without_table_points_a_headcounts_file_to_table_headcounts(capsys):
+    """A new user ran ``kvanalytics inspect headcounts.csv`` (no --table): it was read as
+    partnerships and told them to add --set kind=... and a partner column. It now adds the
+    line that inspects it as headcounts; a partnerships file gets no such hint."""
+    assert cli.main(["inspect", str(HERE / "headcounts_2026.csv")]) == 0
+    assert "--table headcounts" in capsys.readouterr().out
+    assert cli.main(["inspect", str(HERE / "partners_science.xlsx")]) == 0
+    assert "hint:" not in capsys.readouterr().out
