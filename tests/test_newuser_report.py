@@ -165,3 +165,14 @@ def test_cli_inspect_without_table_points_a_headcounts_file_to_table_headcounts(
     assert "--table headcounts" in capsys.readouterr().out
     assert cli.main(["inspect", str(HERE / "partners_science.xlsx")]) == 0
     assert "hint:" not in capsys.readouterr().out
+
+
+def test_the_dutch_workbook_has_dutch_headers_on_every_sheet(project):
+    """tables.xlsx in Dutch had 'Current', 'Previous quarter', 'Year before', 'Change quarter'
+    as headers of its summary sheet (columns without a label fell back to English)."""
+    out = render_report(project, lang="nl", pdf=False, out_dir=project.parent / "nl-xlsx")
+    wb = openpyxl.load_workbook(out / "tables.xlsx")
+    headers = [c.value for ws in wb if ws.title != "About" for c in ws[1]]
+    english = {"Current", "Previous quarter", "Year before", "Change quarter", "Change year"}
+    assert not english & set(headers), english & set(headers)
+    assert "Dit kwartaal" in headers
