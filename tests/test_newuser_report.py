@@ -176,3 +176,17 @@ def test_the_dutch_workbook_has_dutch_headers_on_every_sheet(project):
     english = {"Current", "Previous quarter", "Year before", "Change quarter", "Change year"}
     assert not english & set(headers), english & set(headers)
     assert "Dit kwartaal" in headers
+
+
+def test_a_country_whose_agreements_have_no_known_value_is_not_shown_as_zero_euro(project):
+    """Japan, Germany, Spain, the Faroe Islands... (exchange agreements, value blank) read
+    '€ 0' in the exposure table; they read 'unknown' and the table counts the agreements
+    of unknown value."""
+    out = render_report(project, lang="en", pdf=False, out_dir=project.parent / "values")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    table = page.split("Exposure by country", 1)[1].split("</table>", 1)[0]
+    cells = [re.findall(r">([^<>]*)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    rows = {c[0]: c[1:] for c in cells if c}
+    assert rows["Japan (JP)"] == ["none (0)", "1", "1", "unknown", "1", "0", "0"]
+    assert rows["China (CN)"][3:5] == ["€ 138,500", "0"]
+    assert "Agreements with unknown value" in table

@@ -416,12 +416,16 @@ def _exposure(proj: Project, content: dict[str, Any]) -> str:
             "agreements_active",
             "ties_active",
             "value_eur",
+            "value_eur_unknown",
             "students",
             "staff",
         )
         if c in table.columns
     ]
     active = table[table["agreements_active"] > 0]
+    if "value_eur_unknown" in active.columns:  # no known value: unknown, not "€ 0"
+        unknown = active["value_eur_unknown"].eq(active["agreements_active"]).to_numpy(bool)
+        active = active.assign(value_eur=active["value_eur"].astype("Float64").mask(unknown))
     if active.empty:  # nothing active on the day counted: say so, draw nothing
         return _p(_nothing_active(proj, content), "notice")
     top = active.head(_TOP_COUNTRIES)[cols]
