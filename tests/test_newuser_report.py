@@ -176,6 +176,9 @@ def test_the_dutch_workbook_has_dutch_headers_on_every_sheet(project):
     english = {"Current", "Previous quarter", "Year before", "Change quarter", "Change year"}
     assert not english & set(headers), english & set(headers)
     assert "Dit kwartaal" in headers
+    # sheets named for readers, not by identifiers such as by_country_faculty
+    assert wb.sheetnames[:4] == ["About", "Kerncijfers", "Scenario's", "Hoofdcijfers"]
+    assert "Per land" in wb.sheetnames and not [n for n in wb.sheetnames if "_" in n]
 
 
 def test_a_country_whose_agreements_have_no_known_value_is_not_shown_as_zero_euro(project):

@@ -19,6 +19,7 @@ import pandas as pd
 from .. import config, plots
 from ..excel import to_excel
 from ..exposure import exposure, exposure_over_time
+from ..i18n import has_label, label
 from ..normalise import country_name
 from ..privacy import suppress_counts
 from ..reference import ProfilesArg, load_risk_profile
@@ -101,14 +102,21 @@ class Dashboard:
     ) -> Path:
         """Write ``tables.xlsx`` (``extra`` sheets first, then the headline and every table,
         all published) with its About sheet."""
+        lang = self.parameters.get("lang", "en")
+        tables = {**(extra or {}), "headline": self.headline, **self.tables}
+        # sheets are named for readers ("Per land"), not by the tables' keys ("by_country")
+        named = {
+            label(f"sheet_{k}", lang) if has_label(f"sheet_{k}") else k: v
+            for k, v in tables.items()
+        }
         return to_excel(
-            {**(extra or {}), "headline": self.headline, **self.tables},
+            named,
             Path(out_dir) / "tables.xlsx",
             sources=sources
             if isinstance(sources, pd.DataFrame)
             else [Path(s) for s in sources] or None,
             parameters=self.parameters,
-            lang=self.parameters.get("lang", "en"),
+            lang=lang,
         )
 
     def _repr_html_(self) -> str:
