@@ -282,7 +282,13 @@ def _economic_control(name: str, maximum: float, step: float) -> Control:
 
     def make(c: Choices) -> widgets.Widget:
         return widgets.FloatRangeSlider(
-            min=0.0, max=maximum, step=step, value=(0.0, 0.0), **_wide(_label(name, c.lang))
+            min=0.0,
+            max=maximum,
+            step=step,
+            value=(0.0, 0.0),
+            # whole euros and years read "40,000" and "4"; half years "3.5" (not "0.00")
+            readout_format=",.0f" if float(step).is_integer() else ".1f",
+            **_wide(_label(name, c.lang)),
         )
 
     def read(s: Scenario) -> Any:

@@ -366,3 +366,14 @@ def test_the_app_shows_what_reading_the_inputs_said_in_its_language():
     )
     intro = app.children[0].value
     assert "4 invoerrijen afgewezen" in intro and "rejected" not in intro
+
+
+def test_economic_sliders_read_whole_euros_and_years_not_two_decimals():
+    """The dashboard showed '0.00 – 0.00' for tuition in euros and for years of study."""
+    from kvanalytics.widgets import CONTROLS, Choices
+
+    choices = Choices(countries=("RU",), watchlists=(), lang="en", lenses=())
+    made = {c.key: c.make(choices) for c in CONTROLS}
+    assert made["tuition_eur_per_year"].readout_format == ",.0f"
+    assert made["horizon_years"].readout_format == ",.0f"
+    assert made["study_years"].readout_format == ".1f"
