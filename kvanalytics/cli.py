@@ -57,7 +57,7 @@ from .project import Project, load_project, project_from_options, read_inputs, s
 from .reference import load_risk_profile, load_watchlist
 from .report import render_report
 from .scenarios import Scenario, impact, load_scenario
-from .schemas import GROUPS, PEOPLE_SUMS, REQUIRED
+from .schemas import DEFAULTABLE, GROUPS, PEOPLE_SUMS, REQUIRED
 from .screening import Screening, screen
 from .widgets import DASHBOARD_NOTEBOOK, ENV_SETTINGS
 
@@ -209,7 +209,10 @@ def _add_ingest(ing: argparse.ArgumentParser) -> None:
 def _add_inspect(ins: argparse.ArgumentParser) -> None:
     ins.add_argument("file", type=Path, metavar="FILE")
     ins.add_argument(
-        "--table", choices=[*_READERS, "horizon"], default="partnerships", help="read it as"
+        "--table",
+        choices=[*_READERS, "horizon"],
+        default=None,
+        help="read it as (default partnerships)",
     )
     ins.add_argument("--columns", type=Path, help="YAML mapping of extra headers to fields")
     ins.add_argument(
@@ -292,6 +295,13 @@ def _add_report(rep: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FIELD=VALUE",
         help="a value for every row of a --partnerships file without that column (repeatable)",
+    )
+    rep.add_argument(
+        "--headcounts-set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the same for --headcounts files: --headcounts-set basis=nationality",
     )
     rep.add_argument(
         "--data", type=Path, help="a folder of sample-style files (default: the bundled sample)"
@@ -439,15 +449,15 @@ def _read_columns_yaml(path: Path | None) -> dict[str, str] | None:
     return {str(k): v for k, v in data.items()}
 
 
-def _parse_sets(items: Sequence[str]) -> dict[str, str]:
+def _parse_sets(items: Sequence[str], option: str = "--set") -> dict[str, str]:
     """``--set field=value`` options as a defaults mapping."""
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise OptionError(f"--set {item}: expected FIELD=VALUE, e.g. --set kind=exchange.")
+            raise OptionError(f"{option} {item}: expected FIELD=VALUE, e.g. --set kind=exchange.")
         if name.strip() in out:
-            raise OptionError(f"--set {name.strip()} is given twice; give it once.")
+            raise OptionError(f"{option} {name.strip()} is given twice; give it once.")
         out[name.strip()] = value.strip()
     return out
 
@@ -558,6 +568,8 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         raise OptionError(f"--home is for --table horizon, not {args.table}.")
     if args.write_mapping is not None:
         _mapping_path(args.write_mapping)
+    guessed = args.table is None
+    args.table = args.table or "partnerships"
     result = inspect_export(
         path,
         table=args.table,
@@ -566,6 +578,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         home=args.home,
     )
+    hint = _table_hint(path, result, args) if guessed else None
     wrote = None
     if args.write_mapping is not None:
         try:
@@ -580,9 +593,29 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
         print(json.dumps(doc, ensure_ascii=False, default=str))
     else:
         print(result)
+        if hint:
+            print(f"\n{hint}")
         if wrote:
             print(f"\nwrote {wrote}: pass it back with --columns {wrote}")
     return EXIT_OK
+
+
+def _table_hint(path: Path, result: Any, args: argparse.Namespace) -> str | None:
+    """Without ``--table``, a file read as partnerships that lacks partner and country but
+    reads completely as headcounts gets the line that inspects it as what it is."""
+    missing = set(result.missing["field"])
+    if not {"partner", "country"} <= missing:
+        return None
+    try:
+        other = inspect_export(path, table="headcounts", sheet=args.sheet)
+    except KvError:
+        return None  # not a headcounts file either: the missing fields above say what to add
+    if len(other.missing):
+        return None
+    return (
+        f"hint: every headcounts field was found in it: this looks like a headcounts file; "
+        f"run kvanalytics inspect {path} --table headcounts"
+    )
 
 
 def _mapping_path(out: Path) -> None:
@@ -679,7 +712,7 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
     elif args.format == "table":
         s = result.scenario
         print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
-        print(shown(result.summary).to_string(index=False))
+        print(_terminal(shown(result.summary)))
         for note in result.notes:
             print(f"note: {note}")
     elif args.format == "csv":
@@ -742,6 +775,13 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _terminal(df: pd.DataFrame) -> str:
+    """``df`` as a terminal table without pandas' missing markers: a missing cell (an undated
+    list's ``listed_on``, an unknown metric) reads "unknown", never ``NaT``, ``NaN`` or ``<NA>``."""
+    cells = df.astype(object).where(df.notna(), "unknown")
+    return cells.to_string(index=False)
+
+
 def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
     """Hits and coverage: no headcount is in either (a partner name is not personal data)."""
     hits, coverage = result.hits, result.coverage
@@ -764,9 +804,9 @@ def _emit_screen(result: Screening, args: argparse.Namespace) -> None:
         when = "any date" if result.as_of is None else str(result.as_of.date())
         print(f"Screening as of {when}: {len(hits)} hit(s), each an unadjudicated name match.")
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(hits[_SCREEN_TABLE_HITS].to_string(index=False) if len(hits) else "(no hit)")
+            print(_terminal(hits[_SCREEN_TABLE_HITS]) if len(hits) else "(no hit)")
             print("\nCoverage (no hit is not clearance)")
-            print(coverage[_SCREEN_TABLE_COVERAGE].to_string(index=False))
+            print(_terminal(coverage[_SCREEN_TABLE_COVERAGE]))
         for lst, note, regimes in coverage[["list", "note", "eu_regimes"]].itertuples(index=False):
             print(f"- {lst}: {note}")
             if isinstance(regimes, str):
@@ -792,6 +832,7 @@ def _report_project(args: argparse.Namespace) -> Project:
             ("--home", args.home),
             ("--columns", args.columns),
             ("--set", args.set),
+            ("--headcounts-set", args.headcounts_set),
             ("--data", args.data),
         ]
         if v
@@ -812,10 +853,27 @@ def _report_project(args: argparse.Namespace) -> Project:
         horizon=[_input_file(f, "--horizon") for f in args.horizon],
         home=args.home,
         columns=_read_columns_yaml(args.columns),
-        defaults=_parse_sets(args.set),
+        defaults=_partnership_sets(args.set),
+        headcount_defaults=_parse_sets(args.headcounts_set, "--headcounts-set"),
         data_dir=args.data,
         risk_profile=args.risk_profile or "freedom-house",
     )
+
+
+def _partnership_sets(items: Sequence[str]) -> dict[str, str]:
+    """``--set`` of the report and dashboard (partnerships files); a field only headcounts
+    take (``basis``, ``period``, ``group``) is pointed to ``--headcounts-set``."""
+    sets = _parse_sets(items)
+    only = [
+        f for f in sets if f in DEFAULTABLE["headcounts"] and f not in DEFAULTABLE["partnerships"]
+    ]
+    if only:
+        fix = " ".join(f"--headcounts-set {f}={sets[f]}" for f in only)
+        raise OptionError(
+            f"--set {', '.join(only)}: a headcounts field, and --set fills the --partnerships "
+            f"files; give it for the headcounts files as {fix}."
+        )
+    return sets
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -868,6 +926,13 @@ def _add_dashboard(d: argparse.ArgumentParser) -> None:
         metavar="FIELD=VALUE",
         help="a value for every row of a partnerships file without that column (repeatable)",
     )
+    d.add_argument(
+        "--headcounts-set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="the same for --headcounts files: --headcounts-set basis=nationality",
+    )
     d.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default 8866)")
     d.add_argument("--no-browser", action="store_true", help="do not open a browser")
     d.add_argument("--lang", choices=["en", "nl"], help="default: the project's, else en")
@@ -891,7 +956,8 @@ def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
         "horizon": [str(f.resolve()) for f in args.horizon],
         "home": args.home,
         "columns": _read_columns_yaml(args.columns),
-        "defaults": _parse_sets(args.set),
+        "defaults": _partnership_sets(args.set),
+        "headcount_defaults": _parse_sets(args.headcounts_set, "--headcounts-set"),
         "data_dir": str(args.data.resolve()) if args.data else None,
         "root": str(Path.cwd()),
     }

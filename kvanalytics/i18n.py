@@ -41,6 +41,7 @@ import pandas as pd
 
 from . import config
 from .errors import ReferenceDataError
+from .normalise import country_name
 
 __all__ = [
     "EXCEL_FORMATS",
@@ -64,6 +65,7 @@ __all__ = [
     "is_na",
     "is_share",
     "label",
+    "note_text",
     "number_formatter",
 ]
 
@@ -171,6 +173,57 @@ def label(key: str, lang: str = "en", **fields: Any) -> str:
     else:
         text = row[lang] or row["en"]
     return text.format(**fields) if fields else text
+
+
+@lru_cache(maxsize=1)
+def _note_rules() -> list[tuple[re.Pattern[str], dict[str, str]]]:
+    """``data/note_translations.csv``: a library note's pattern -> its text per language."""
+    with (config.PACKAGE_DATA / "note_translations.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [(re.compile(r["pattern"]), {"en": r["en"], "nl": r["nl"]}) for r in rows]
+
+
+def _note_field(name: str, value: str, lang: str) -> str:
+    if name.startswith("date"):
+        return format_date(value, lang)
+    if name.startswith("country"):
+        return str(country_name([value], lang).iloc[0])
+    return value
+
+
+def note_text(note: str, lang: str = "en") -> str | None:
+    """A library note (``Impact.notes``, the notes of reading the inputs) for a reader.
+
+    The one place where notes get their language: ``kvanalytics/data/note_translations.csv``
+    holds a regular expression per note and its text in English and Dutch (named groups fill
+    the ``{placeholders}``; a group named ``date`` is written as a date of the language, one
+    named ``country`` as the country's name). A
+    note no row matches is ``None``: it is written for analysts (the notebook, the command
+    line) and stays out of a board document rather than appearing there in English.
+
+    Parameters
+    ----------
+    note : str
+        The note as the library wrote it (English).
+    lang : {"en", "nl"}
+        Language.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> note_text("headcounts in force at 2022-03-04: period 2021/22.", "nl")
+    'Personen: de telling van 2021/22, van kracht op 4 mrt 2022.'
+    """
+    check_lang(lang)
+    for pattern, texts in _note_rules():
+        found = pattern.fullmatch(note.strip())
+        if found:
+            fields = {k: _note_field(k, v, lang) for k, v in found.groupdict().items()}
+            return (texts[lang] or texts["en"]).format(**fields)
+    return None
 
 
 # --------------------------------------------------------------------------------------------

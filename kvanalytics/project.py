@@ -27,12 +27,13 @@ Example project file (the bundled sample, ``kvanalytics.yaml`` at the repository
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -281,7 +282,7 @@ def load_project(path: str | Path) -> Project:
     if unknown:
         allowed = "; ".join(f"{k}: {v}" for k, v in PROJECT_KEYS.items())
         raise OptionError(
-            f"project file {src}: unknown key {', '.join(map(repr, unknown))}; the keys are "
+            f"project file {src}: unknown key {_unknown(unknown, PROJECT_KEYS)}; the keys are "
             f"{allowed}."
         )
     root = src.resolve().parent
@@ -314,6 +315,7 @@ def project_from_options(
     home: str | None = None,
     columns: Mapping[str, str] | str | Path | None = None,
     defaults: Mapping[str, str] | None = None,
+    headcount_defaults: Mapping[str, str] | None = None,
     lang: str = "en",
     quarter: str | None = None,
     risk_profile: str = "freedom-house",
@@ -330,6 +332,8 @@ def project_from_options(
         Export files. ``horizon`` needs ``home`` (the home organisation's PIC or name).
     columns, defaults : mapping, optional
         Header mapping (or a YAML file of one) and ``--set`` values for the partnerships files.
+    headcount_defaults : mapping, optional
+        ``--headcounts-set`` values for the headcounts files (``basis``, ``period``, ...).
     lang, quarter, risk_profile, scenarios, institution
         As in a project file.
     data_dir : path, optional
@@ -363,6 +367,15 @@ def project_from_options(
         specs = _sample_specs(Path(data_dir) if data_dir else config.RAW_DIR)
     else:
         specs = _export_specs(partnerships, headcounts, horizon, home, columns, defaults, base)
+        if headcount_defaults:
+            specs = [
+                replace(s, defaults=_defaults(headcount_defaults, "--headcounts-set"))
+                if s.table == "headcounts"
+                else s
+                for s in specs
+            ]
+    if headcount_defaults and not headcounts:
+        raise OptionError("--headcounts-set is for --headcounts files: give --headcounts G too.")
     project = Project(
         root=base,
         inputs=tuple(specs),
@@ -449,6 +462,16 @@ def _known(load: Any, name: str, where: str) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
+def _unknown(keys: Sequence[str], allowed: Any) -> str:
+    """Unknown keys quoted, each with the allowed key it is most likely a typo of:
+    ``'supression_threshold' (did you mean 'suppression_threshold'?)``."""
+    out = []
+    for key in keys:
+        close = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1, cutoff=0.75)
+        out.append(f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key))
+    return ", ".join(out)
+
+
 def _inputs_of(doc: Any, root: Path, where: str) -> tuple[InputSpec, ...]:
     if not isinstance(doc, dict) or not doc:
         raise OptionError(
@@ -459,7 +482,8 @@ def _inputs_of(doc: Any, root: Path, where: str) -> tuple[InputSpec, ...]:
     for table, entries in doc.items():
         if table not in INPUT_KEYS:
             raise OptionError(
-                f"{where}: inputs: unknown table {table!r}; use {', '.join(INPUT_KEYS)}."
+                f"{where}: inputs: unknown table {_unknown([str(table)], INPUT_KEYS)}; use "
+                f"{', '.join(INPUT_KEYS)}."
             )
         entries = entries if isinstance(entries, list) else [entries]
         for i, entry in enumerate(entries):
@@ -475,7 +499,7 @@ def _input_of(table: str, entry: Any, root: Path, where: str) -> InputSpec:
     unknown = sorted(set(entry) - INPUT_KEYS[table])
     if unknown:
         raise OptionError(
-            f"{where}: unknown key {', '.join(map(repr, unknown))}; a {table} input takes "
+            f"{where}: unknown key {_unknown(unknown, INPUT_KEYS[table])}; a {table} input takes "
             f"{', '.join(sorted(INPUT_KEYS[table]))}."
         )
     names = entry.get("files", entry.get("file"))
@@ -505,7 +529,7 @@ def _files(names: Sequence[str | Path], root: Path, where: str) -> tuple[Path, .
         p = Path(name)
         p = (p if p.is_absolute() else root / p).resolve()
         if not p.is_file():
-            raise InputFileError(f"{where} {name}: no such file (looked in {p.parent.name}/).")
+            raise InputFileError(f"{where} {name}: no such file (looked in {p.parent}).")
         if p.stat().st_size == 0:
             raise InputFileError(f"{where} {name}: the file is empty; give a CSV or XLSX export.")
         out.append(p)

@@ -37,7 +37,15 @@ import traitlets
 
 from . import config
 from .errors import KvError
-from .i18n import check_lang, format_count, format_date, format_money, has_label, label
+from .i18n import (
+    check_lang,
+    format_count,
+    format_date,
+    format_money,
+    has_label,
+    label,
+    note_text,
+)
 from .normalise import country_name
 from .privacy import published, suppress
 from .project import Inputs, load_project, project_from_options, read_inputs
@@ -274,7 +282,13 @@ def _economic_control(name: str, maximum: float, step: float) -> Control:
 
     def make(c: Choices) -> widgets.Widget:
         return widgets.FloatRangeSlider(
-            min=0.0, max=maximum, step=step, value=(0.0, 0.0), **_wide(_label(name, c.lang))
+            min=0.0,
+            max=maximum,
+            step=step,
+            value=(0.0, 0.0),
+            # whole euros and years read "40,000" and "4"; half years "3.5" (not "0.00")
+            readout_format=",.0f" if float(step).is_integer() else ".1f",
+            **_wide(_label(name, c.lang)),
         )
 
     def read(s: Scenario) -> Any:
@@ -667,6 +681,7 @@ _CSS = """<style>
 .kv-bar-value{flex:0 0 90px;text-align:right;font-variant-numeric:tabular-nums}
 .kv-title{font-size:24px;font-weight:normal;margin:4px 0 6px}
 .kv-intro{font-size:14px;margin:0 0 12px;max-width:70em;line-height:1.4}
+.kv-notice{font-size:14px;margin:0 0 8px;padding:4px 8px;border-left:3px solid #E69F00;max-width:70em}
 .kv-table td:first-child{min-width:11em;overflow-wrap:normal !important}
 .kv-table th{overflow-wrap:normal !important}
 .kv-table{border-collapse:collapse;font-size:13px}
@@ -708,8 +723,10 @@ class WhatIfApp(widgets.VBox):
         scenario: str,
         debounce: float,
         impact_options: Mapping[str, Any],
+        notes: Sequence[str] = (),
     ) -> None:
         self._p, self._h, self._lang = partnerships, headcounts, lang
+        self._notes = tuple(notes)
         self._debounce, self._options = debounce, dict(impact_options)
         self._pending: asyncio.TimerHandle | None = None
         self._filling = False
@@ -767,6 +784,10 @@ class WhatIfApp(widgets.VBox):
         intro = widgets.HTML(
             _CSS + f"<h2 class='kv-title'>{html.escape(_label('whatif_title', self._lang))}</h2>"
             f"<p class='kv-intro'>{html.escape(_label('whatif_intro', self._lang))}</p>"
+            + "".join(  # what reading the inputs said ("8 input rows rejected"), in the language
+                f"<p class='kv-notice'>{html.escape(note_text(n, self._lang) or n)}</p>"
+                for n in self._notes
+            )
         )
         return [intro, widgets.HBox([left, right], layout=widgets.Layout(width="100%"))]
 
@@ -857,6 +878,7 @@ def whatif_app(
     lang: str = "en",
     scenario: str = CUSTOM,
     debounce: float = _DEBOUNCE_S,
+    notes: Sequence[str] = (),
     **impact_options: Any,
 ) -> WhatIfApp:
     """The live what-if app: pick a scenario or build one, see its published impact.
@@ -874,6 +896,9 @@ def whatif_app(
     debounce : float
         Seconds of quiet after a change before recomputing (0: at once; without an event loop,
         as in a test, always at once).
+    notes : sequence of str
+        What reading the inputs said (``DashboardInputs.notes``: rows rejected, no headcounts),
+        shown above the controls in ``lang``.
     **impact_options
         Passed to :func:`kvanalytics.scenarios.impact` (``watchlists=``, ``risk_profile=``).
 
@@ -895,6 +920,7 @@ def whatif_app(
         scenario=scenario,
         debounce=debounce,
         impact_options=impact_options,
+        notes=notes,
     )
 
 

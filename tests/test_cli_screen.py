@@ -157,3 +157,19 @@ def test_several_partnership_files(export, tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["coverage"][0]["partners_screened"] == 5
     assert doc["coverage"][0]["partners_with_hit"] == 2
+
+
+def test_table_of_a_new_users_files_shows_no_pandas_missing_marker(capsys):
+    """The ASPI list is undated per entry: its hits printed ``NaT`` and ``<NA>`` (and the
+    coverage ``<NA>``) in the table a user reads; they read "unknown" now."""
+    data = Path(__file__).parent / "data" / "newuser"
+    files = [
+        str(data / "partners_science.xlsx"),
+        str(data / "samenwerking_geesteswetenschappen.csv"),
+    ]
+    argv = ["screen", "--partnerships", *files, "--watchlist", "aspi-china-defence-universities"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "Tsinghua University" in out and "unknown" in out
+    for marker in ("NaT", "<NA>", "NaN"):
+        assert marker not in out, marker

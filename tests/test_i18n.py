@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 import pandas as pd
@@ -176,3 +177,59 @@ def test_label_file_is_complete_and_unique():
     missing = [r["key"] for r in rows if not (r["en"] and r["nl"])]
     assert not missing, f"labels without an English or Dutch text: {missing}"
     assert i18n.has_label("faculty") and not i18n.has_label("no_such_label")
+
+
+def test_every_reject_reason_has_a_label_in_both_languages():
+    """The report names rejects by reason (``reason_<r>``); a missing label printed
+    "Reason summary row" (English, in the Dutch report too)."""
+    readme = (config.PACKAGE_DIR.parent / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("Reasons:", 1)[1].split(".", 1)[0]
+    reasons = set(re.findall(r"`([a-z_]+)`", listed)) - {"agreement_id"}
+    reasons |= {"duplicate_tie", "value_too_long"}
+    assert {"summary_row", "malformed_row", "unknown_country"} <= reasons
+    rows = i18n._labels()
+    missing = sorted(r for r in reasons if f"reason_{r}" not in rows)
+    assert not missing, f"reject reasons without a label: {missing}"
+    assert i18n.label("reason_summary_row", "nl") == "Totaalrij"
+
+
+@pytest.mark.parametrize(
+    ("note", "lang", "expected"),
+    [
+        (
+            "headcounts: no period on or before 2022-03-04 for degree_student (earliest "
+            "2024/25), phd (earliest 2024/25): people unknown (NA).",
+            "nl",
+            "Personen zijn onbekend: op 4 mrt 2022, de ingangsdatum van het scenario, is geen "
+            "telling van kracht (de vroegste gelezen telling is van 2024/25).",
+        ),
+        (
+            "headcounts in force at 2022-03-10: period 2021/22.",
+            "en",
+            "People: the headcounts of 2021/22, in force on 10 Mar 2022.",
+        ),
+        (
+            "4 input rows rejected (listed with their reasons); the figures count the accepted "
+            "rows only.",
+            "nl",
+            "4 invoerrijen afgewezen (met hun reden vermeld); de cijfers tellen alleen de "
+            "geaccepteerde rijen.",
+        ),
+        ("an analyst's note nobody wrote a reader's text for", "nl", None),
+    ],
+)
+def test_library_notes_get_their_reader_text_from_one_file(note, lang, expected):
+    assert i18n.note_text(note, lang) == expected
+
+
+def test_every_note_translation_has_both_languages_and_matching_placeholders():
+    import string
+
+    with (config.PACKAGE_DATA / "note_translations.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows
+    for r in rows:
+        groups = set(re.compile(r["pattern"]).groupindex)
+        for lang in ("en", "nl"):
+            used = {f for _, f, _, _ in string.Formatter().parse(r[lang]) if f}
+            assert r[lang] and used <= groups, (r["key"], lang, used - groups)

@@ -213,3 +213,26 @@ def test_a_horizon_table_and_an_export_read_as_one_partnerships_table():
     assert len(inputs.partnerships) == files["rows_accepted"].sum()
     # the joined table is usable by exposure (text columns in one piece)
     assert kv.exposure(inputs.partnerships, at="2024-12-31")["ties_active"].sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("suppression_threshold:", "supression_threshold:", "did you mean 'suppression_threshold'"),
+        ("defaults: {basis", "default: {basis", "did you mean 'defaults'"),
+        ("  headcounts:", "  headcount:", "did you mean 'headcounts'"),
+    ],
+)
+def test_a_typo_in_a_project_key_names_the_key_meant(tmp_path, old, new, hint):
+    """A new user's typos in their own kvanalytics.yaml (tests/data/newuser): the error named
+    the unknown key and listed every key; it now says which one was meant."""
+    data = Path(__file__).parent / "data" / "newuser"
+    for f in data.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    path = tmp_path / "kvanalytics.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(OptionError, match=re.escape(hint)):
+        load_project(path)

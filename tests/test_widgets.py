@@ -350,3 +350,30 @@ def test_economic_value_shows_once_its_figures_are_entered(tables):
     assert dict(sources)["tuition_eur_per_year"] == "entered in the dashboard"
     app.controls["tuition_eur_per_year"].value = (0.0, 0.0)  # 0-0: not given again
     assert "tuition_eur_lost" not in _headline(app)
+
+
+def test_the_app_shows_what_reading_the_inputs_said_in_its_language():
+    """``read_inputs`` notes ("8 input rows rejected") were never shown on the dashboard: a user
+    saw figures without knowing rows were left out. They are shown above the controls, in Dutch
+    with ``lang="nl"``, and ``dashboard_inputs`` carries them."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "newuser"
+    inputs = kvw.dashboard_inputs(project_file=data / "kvanalytics.yaml", lang="nl")
+    assert any("4 input rows rejected" in n for n in inputs.notes)
+    app = kvw.whatif_app(
+        inputs.partnerships, inputs.headcounts, lang=inputs.lang, notes=inputs.notes, debounce=0
+    )
+    intro = app.children[0].value
+    assert "4 invoerrijen afgewezen" in intro and "rejected" not in intro
+
+
+def test_economic_sliders_read_whole_euros_and_years_not_two_decimals():
+    """The dashboard showed '0.00 – 0.00' for tuition in euros and for years of study."""
+    from kvanalytics.widgets import CONTROLS, Choices
+
+    choices = Choices(countries=("RU",), watchlists=(), lang="en", lenses=())
+    made = {c.key: c.make(choices) for c in CONTROLS}
+    assert made["tuition_eur_per_year"].readout_format == ",.0f"
+    assert made["horizon_years"].readout_format == ",.0f"
+    assert made["study_years"].readout_format == ".1f"

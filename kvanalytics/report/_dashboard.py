@@ -19,6 +19,7 @@ import pandas as pd
 from .. import config, plots
 from ..excel import to_excel
 from ..exposure import exposure, exposure_over_time
+from ..i18n import has_label, label
 from ..normalise import country_name
 from ..privacy import suppress_counts
 from ..reference import ProfilesArg, load_risk_profile
@@ -101,14 +102,21 @@ class Dashboard:
     ) -> Path:
         """Write ``tables.xlsx`` (``extra`` sheets first, then the headline and every table,
         all published) with its About sheet."""
+        lang = self.parameters.get("lang", "en")
+        tables = {**(extra or {}), "headline": self.headline, **self.tables}
+        # sheets are named for readers ("Per land"), not by the tables' keys ("by_country")
+        named = {
+            label(f"sheet_{k}", lang) if has_label(f"sheet_{k}") else k: v
+            for k, v in tables.items()
+        }
         return to_excel(
-            {**(extra or {}), "headline": self.headline, **self.tables},
+            named,
             Path(out_dir) / "tables.xlsx",
             sources=sources
             if isinstance(sources, pd.DataFrame)
             else [Path(s) for s in sources] or None,
             parameters=self.parameters,
-            lang=self.parameters.get("lang", "en"),
+            lang=lang,
         )
 
     def _repr_html_(self) -> str:
@@ -197,21 +205,27 @@ def _dashboard_figures(
     """The dashboard's charts, drawn from the tables it publishes (figures closed for pyplot)."""
     by_country, by_cf = data.by_country, data.by_country_faculty
     figures: dict[str, Any] = {}
+    # A quarter with nothing active (or no history in the window) has no chart to draw: an
+    # empty frame is left out rather than drawn as an empty (or failing) figure.
+    active = by_country["agreements_active"] > 0
     with plots.house_style():
-        ax = plots.plot_top_countries(by_country, n=top, lang=lang)
-        figures["top_countries"] = ax.figure
-        cf_top = by_cf[
-            by_cf["country"].isin(by_country.nlargest(top, "agreements_active")["country"])
-        ]
-        ax = plots.plot_heatmap(cf_top, value="agreements_active", lang=lang, top=top)
-        figures["heatmap_country_faculty"] = ax.figure
-        axes = plots.plot_quarterly_trends(
-            data.series_faculty, value="active", facet="faculty", lang=lang
-        )
-        figures["trends_by_faculty"] = plots._figure_of(axes)
-        ax = plots.plot_risk_tiers_over_time(data.series_tier, value="active", lang=lang)
-        figures["risk_tiers_over_time"] = ax.figure
-        if people_cols:
+        if active.any():
+            ax = plots.plot_top_countries(by_country, n=top, lang=lang)
+            figures["top_countries"] = ax.figure
+            cf_top = by_cf[
+                by_cf["country"].isin(by_country.nlargest(top, "agreements_active")["country"])
+            ]
+            ax = plots.plot_heatmap(cf_top, value="agreements_active", lang=lang, top=top)
+            figures["heatmap_country_faculty"] = ax.figure
+        if not data.series_faculty.empty:
+            axes = plots.plot_quarterly_trends(
+                data.series_faculty, value="active", facet="faculty", lang=lang
+            )
+            figures["trends_by_faculty"] = plots._figure_of(axes)
+        if not data.series_tier.empty:
+            ax = plots.plot_risk_tiers_over_time(data.series_tier, value="active", lang=lang)
+            figures["risk_tiers_over_time"] = ax.figure
+        if people_cols and not published.empty:
             ax = plots.plot_people(  # the published values: the chart hides what the tables do
                 published,
                 by="country",

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .. import config, plots
 from ..errors import OptionError
-from ..i18n import format_quarter, has_label, label
+from ..i18n import format_quarter, has_label, label, note_text
 from ..privacy import published
 from ..project import (
     Inputs,
@@ -56,6 +56,8 @@ _DPI = 120
 _FACULTY_METRICS = ["agreements_frozen", "ties_frozen", "value_eur_stopped"]
 #: The economic value at stake per faculty (seed 002), where a scenario stops degree students.
 _ECONOMIC_METRICS = ["degree_students_lost", *ECONOMIC_METRICS]
+#: Rows of the exposure table (the chart shows the top 15; the workbook every country).
+_TOP_COUNTRIES = 25
 
 
 def _project(
@@ -217,6 +219,7 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         "scenarios": scenario_headline(impacts.values(), threshold=proj.suppression_threshold),
         "impacts": impacts,
         "charts": out / "charts",
+        "partnerships": p,
     }
 
 
@@ -315,6 +318,8 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
         )
     table = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
     body = f"<div class='figures-table'>{table}</div>"
+    if (content["figures"].tables["by_country"]["agreements_active"] == 0).all():
+        body += _p(_nothing_active(proj, content), "notice")
     if (
         content["figures"].tables.get("by_country") is not None
         and "students" not in content["figures"].tables["by_country"].columns
@@ -324,7 +329,24 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
     body += "<h3>" + html.escape(label("report_scenarios_headline", lang)) + "</h3>"
     body += _scenario_table(proj, content["scenarios"])
     body += _p(label("report_scenarios_note", lang))
-    return body
+    return body + _scenario_notes(proj, content["impacts"])
+
+
+def _scenario_notes(proj: Project, impacts: dict[str, Impact]) -> str:
+    """Why a figure of a scenario is unknown or a range: its notes written for a reader in the
+    report's language (:func:`kvanalytics.i18n.note_text`; a note without a reader's text is
+    for analysts and stays in the notebook and on the command line)."""
+    lang, items = proj.lang, []
+    for name, imp in impacts.items():
+        for note in imp.notes:
+            text = note_text(note, lang)
+            if text is not None:
+                scenario = html.escape(_scenario(name, lang))
+                items.append(f"<li><strong>{scenario}</strong>: {html.escape(text)}</li>")
+    if not items:
+        return ""
+    head = html.escape(label("report_impact_notes", lang))
+    return f"<h4>{head}</h4><ul class='note'>{''.join(items)}</ul>"
 
 
 def _risk_ties(proj: Project, ties: pd.DataFrame, quarter: str) -> str:
@@ -337,8 +359,13 @@ def _risk_ties(proj: Project, ties: pd.DataFrame, quarter: str) -> str:
         when = label(key, lang, quarter=format_quarter(q, lang))
         part = ties[ties["quarter"] == q]
         if part.empty:
-            rows.append(
-                {"report_when": when, "country": None, "ties_starting": 0, "ties_ending": 0}
+            rows.append(  # no high-risk country: "none", not an unknown country
+                {
+                    "report_when": when,
+                    "country": label("report_no_risk_country", lang),
+                    "ties_starting": 0,
+                    "ties_ending": 0,
+                }
             )
         for rec in part.to_dict("records"):
             rows.append(
@@ -389,16 +416,39 @@ def _exposure(proj: Project, content: dict[str, Any]) -> str:
             "agreements_active",
             "ties_active",
             "value_eur",
+            "value_eur_unknown",
             "students",
             "staff",
         )
         if c in table.columns
     ]
-    top = table[table["agreements_active"] > 0].head(25)[cols]
+    active = table[table["agreements_active"] > 0]
+    if "value_eur_unknown" in active.columns:  # no known value: unknown, not "€ 0"
+        unknown = active["value_eur_unknown"].eq(active["agreements_active"]).to_numpy(bool)
+        active = active.assign(value_eur=active["value_eur"].astype("Float64").mask(unknown))
+    if active.empty:  # nothing active on the day counted: say so, draw nothing
+        return _p(_nothing_active(proj, content), "notice")
+    top = active.head(_TOP_COUNTRIES)[cols]
+    caption = (  # a cut table says it is cut, and where the rest is
+        label("report_by_country", lang)
+        if len(top) == len(active)
+        else label("report_by_country_top", lang, shown=len(top), total=len(active))
+    )
     body = _p(label("report_exposure_note", lang))
     body += _img(content, "top_countries", lang)
-    body += show_table(top, lang=lang, caption=label("report_by_country", lang))
+    body += show_table(top, lang=lang, caption=caption)
     return body
+
+
+def _nothing_active(proj: Project, content: dict[str, Any]) -> str:
+    """The notice of a quarter with no active agreement, naming the earliest start read."""
+    dash: Dashboard = content["figures"]
+    starts = pd.to_datetime(content["partnerships"]["start"], errors="coerce")
+    first = (
+        show_date(starts.min(), proj.lang) if starts.notna().any() else label("unknown", proj.lang)
+    )
+    at = show_date(pd.Timestamp(dash.parameters["at"]), proj.lang)
+    return label("report_nothing_active", proj.lang, date=at, first=first)
 
 
 def _trends(proj: Project, content: dict[str, Any]) -> str:

@@ -81,12 +81,15 @@ def _people_from(
     headcounts: pd.DataFrame,
     at: pd.Timestamp,
     countries: Iterable[str],
-) -> int:
-    """Students and staff in force at ``at`` whose country is one of ``countries``."""
+) -> int | None:
+    """Students and staff in force at ``at`` whose country is one of ``countries``; None
+    (unknown, never 0) when no headcount is in force at ``at`` (before the first period)."""
     table = exposure(partnerships, headcounts, by=("country",), at=at)
     cols = [g for g in _PEOPLE_FROM if g in table.columns]
+    if not cols or table[cols].isna().all(axis=None):
+        return None if cols or not table.empty else 0
     rows = table[table["country"].isin(list(countries))]
-    return int(rows[cols].fillna(0).to_numpy().sum()) if cols else 0
+    return int(rows[cols].fillna(0).to_numpy().sum())
 
 
 def key_figures(
@@ -177,6 +180,8 @@ def _people_row(
     def change(a: int, b: int) -> object:
         if cells.suppressed.iloc[a] or cells.suppressed.iloc[b]:
             return "x"
+        if pd.isna(numbers.iloc[a]) or pd.isna(numbers.iloc[b]):
+            return pd.NA  # a day with no headcount in force: the change is unknown too
         return int(numbers.iloc[a] - numbers.iloc[b])
 
     return pd.DataFrame(
