@@ -9,11 +9,14 @@ cells, NA, several Arrow chunks, sliced chunks, categoricals).
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +126,80 @@ def test_crlf_only_is_every_cr_followed_by_lf(data, odd):
     raw = np.frombuffer(b"z" + data, dtype=np.uint8)[1:] if odd else np.frombuffer(data, np.uint8)
     expected = all(data[i + 1 : i + 2] == b"\n" for i in range(len(data)) if data[i] == 13)
     assert _crlf_only(raw) == expected
+
+
+# --- ragged rows on the fast path: placed in their lines, judged as the exact path judges them --
+
+HEAD = "Kenmerk;Partnerinstelling;Land;Faculteit;Soort;Startdatum;Bedrag (EUR)"
+GOOD = "SO-{i};Universiteit Gent;België;Recht;onderzoek;01-02-2021;1.234,50"
+RAGGED = [
+    "SO-{i};Universiteit Gent;België;Recht",  # short
+    "SO-{i};Universiteit Gent;België;Recht;onderzoek;01-02-2021;1.234,50;extra;x",  # spills
+    'SO-{i};"Gent; campus";België;Recht;onderzoek;01-02-2021;9,00;"a;b"',  # quoted + spill
+    'SO-{i};"Uni ""G""";België',  # doubled quotes, short
+    "SO-{i};Gent;België;Recht;onderzoek;01-02-2021;1,00;",  # an empty cell beyond the header
+]
+
+
+def _ragged_file(tmp_path, eol: str, blank: bool, final: bool, kinds: list[int]) -> Path:
+    rows = [GOOD.format(i=i) for i in range(40)]
+    for k, kind in enumerate(kinds):
+        rows.insert(3 + 7 * k, RAGGED[kind].format(i=f"R{k}"))
+    if blank:
+        rows.insert(10, "")
+    path = tmp_path / "ragged.csv"
+    path.write_bytes((eol.join([HEAD, *rows]) + (eol if final else "")).encode("utf-8"))
+    return path
+
+
+def _both_paths(path: Path, monkeypatch) -> tuple[Any, Any]:
+    import kvanalytics as kv
+    from kvanalytics.ingest import _grid
+
+    fast = kv.read_partnerships(path, errors="collect")
+    with monkeypatch.context() as m:
+        m.setattr(_grid, "_arrow_grid", lambda *a, **k: None)  # the exact path (csv module)
+        exact = kv.read_partnerships(path, errors="collect")
+    return fast, exact
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("blank", [False, True])
+@pytest.mark.parametrize("final", [False, True])
+@pytest.mark.parametrize("kinds", [[0], [1], [2, 3], [0, 1, 2, 3, 4]])
+@pytest.mark.parametrize("sliced", [256, 0])  # put in by slices, or by one take
+def test_ragged_rows_on_the_fast_path_read_as_on_the_exact_path(
+    tmp_path, monkeypatch, eol, blank, final, kinds, sliced
+):
+    from kvanalytics.ingest import _grid
+
+    monkeypatch.setattr(_grid, "_SLICED_ROWS", sliced)
+    path = _ragged_file(tmp_path, eol, blank, final, kinds)
+    placed = []
+    original = _grid._place_ragged
+    monkeypatch.setattr(_grid, "_place_ragged", lambda *a: placed.append(1) or original(*a))
+    fast, exact = _both_paths(path, monkeypatch)
+    assert placed, "the fast path was not taken"
+    pd.testing.assert_frame_equal(fast.table, exact.table)
+    pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
+    assert fast.report.to_dict() == exact.report.to_dict()
+    assert fast.report.rejected >= len(kinds) - kinds.count(4)  # every ragged row is judged
+
+
+def test_ragged_rows_beyond_the_limit_or_a_lone_cr_take_the_exact_path(tmp_path, monkeypatch):
+    from kvanalytics.ingest import _grid
+
+    path = _ragged_file(tmp_path, "\n", False, True, [0, 1, 2])
+    raw = np.frombuffer(path.read_bytes(), np.uint8)
+    body_start = path.read_bytes().find(b"\n") + 1
+    tbl, ragged = _grid._arrow_table(
+        pa.py_buffer(path.read_bytes())[body_start:], ";", 7, True, set()
+    )
+    assert len(ragged) == 3
+    assert _grid._place_ragged(raw[body_start:], tbl, ragged, ";", True) is not None
+    monkeypatch.setattr(_grid, "_RAGGED_MAX", 2)
+    assert _grid._place_ragged(raw[body_start:], tbl, ragged, ";", True) is None
+    lone = np.frombuffer(path.read_bytes().replace(b"Recht;", b"Recht\r;", 1), np.uint8)
+    assert _grid._place_ragged(lone[body_start:], tbl, ragged, ";", True) is None
+    fast, exact = _both_paths(path, monkeypatch)
+    pd.testing.assert_frame_equal(fast.rejects, exact.rejects)

@@ -338,8 +338,10 @@ def _arrow_grid(
     line on (quoted values with separators or doubled quotes included; ``\\n`` or ``\\r\\n``
     line ends, no lone ``\\r``).
 
-    Returns None (use the exact path) when any row's width differs from the header's, so that
-    ragged rows are judged cell by cell rather than dropped, or when a quoted value spans lines.
+    Rows whose width differs from the header's are put back in their lines and cut by the csv
+    module (:func:`_place_ragged`), so that they are judged cell by cell rather than dropped.
+    Returns None (use the exact path) when a quoted value spans lines, or when the ragged rows
+    cannot be placed with certainty.
     The file's bytes are compared once with the newline and once with the quote (numpy,
     vectorised); newline positions are found only when a line may be empty or split.
     Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
@@ -358,9 +360,16 @@ def _arrow_grid(
         spans, longest = _quoted_spans(raw, data, start)
         if spans or longest > FIELD_LIMIT:
             return None  # the exact path: line numbers across lines; the csv module's field limit
-    tbl = _arrow_table(body, sep, width, quoted, set(repeating))
+    tbl, ragged = _arrow_table(body, sep, width, quoted, set(repeating))
     if tbl is None:
         return None
+    if ragged:  # rows of another width: put in their lines, cut by the csv module
+        placed = _place_ragged(raw, tbl, ragged, sep, quoted)
+        if placed is None:
+            return None
+        tbl, lines, empty = placed
+        cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(tbl.num_columns)})
+        return cells, lines + header_line + 1, empty + header_line + 1
     cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
     n_lines = _count(raw, 10) + int(len(raw) > 0 and raw[-1] != 10)
     if tbl.num_rows == n_lines and (data.find(b"\r", start) < 0 or _crlf_only(raw)):
@@ -374,8 +383,9 @@ def _arrow_grid(
 
 def _arrow_table(
     body: pa.Buffer, sep: str, width: int, quoted: bool, repeating: set[int]
-) -> pa.Table | None:
-    """Arrow's CSV parse of the rows below the header, every cell text; None if a row is ragged."""
+) -> tuple[pa.Table | None, list[str]]:
+    """Arrow's CSV parse of the rows below the header, every cell text, and the text of each row
+    whose width differs from the header's (left out of the table); (None, []) if Arrow fails."""
     ragged: list[Any] = []
 
     def on_invalid(row: Any) -> str:
@@ -407,8 +417,84 @@ def _arrow_table(
             ),
         )
     except pa.ArrowInvalid:
+        return None, []
+    return tbl, [r.text for r in ragged]
+
+
+#: Up to this many ragged rows are placed into Arrow's table; more (a wrong separator, a broken
+#: export) go through the exact path, which judges every row.
+_RAGGED_MAX = 10_000
+
+
+def _place_ragged(
+    raw: np.ndarray, tbl: pa.Table, ragged: list[str], sep: str, quoted: bool
+) -> tuple[pa.Table, np.ndarray, np.ndarray] | None:
+    """Arrow's regular rows with its ragged ones (texts) put back in their lines: the table (as
+    wide as the widest row, short rows padded with ""), each row's line and the empty lines (both
+    counted from the first line of ``raw``). None unless every line is placed with certainty.
+
+    Every record is one line here (no quoted value spans lines). A line's width is its
+    separators outside quotes plus one (quotes pair up within each line); the lines whose width
+    is not the header's must be exactly the rows Arrow set aside, text for text.
+    """
+    if len(ragged) > _RAGGED_MAX or (_count(raw, 13) and not _crlf_only(raw)):
+        return None  # a lone CR ends a row in Arrow: the lines are not the newlines' pieces
+    nl = _positions(raw, 10)
+    starts = np.concatenate([[0], nl + 1])
+    ends = np.concatenate([nl, [len(raw)]])
+    ends[(ends > starts) & (raw[np.maximum(ends - 1, 0)] == 13)] -= 1  # CRLF: the CR is no cell
+    blank = ends == starts
+    lines = np.flatnonzero(~blank)  # Arrow skips empty lines; the piece after a final newline
+    seps = _positions(raw, ord(sep))
+    width = np.searchsorted(seps, ends[lines]) - np.searchsorted(seps, starts[lines]) + 1
+    if quoted:  # less the separators between each pair of quotes, on the pair's line
+        q = _positions(raw, 34)
+        inside = np.searchsorted(seps, q[1::2]) - np.searchsorted(seps, q[0::2])
+        line_of = np.searchsorted(starts[lines], q[0::2], side="right") - 1
+        width -= np.bincount(line_of, weights=inside, minlength=len(lines)).astype(np.int64)
+    odd = width != tbl.num_columns
+    if int(odd.sum()) != len(ragged) or int((~odd).sum()) != tbl.num_rows:
         return None
-    return None if ragged else tbl
+    at = lines[odd]
+    texts = [bytes(raw[starts[i] : ends[i]]).decode("utf-8") for i in at]
+    if sorted(texts) != sorted(ragged):
+        return None
+    with _field_limit():
+        records = [next(csv.reader([t], delimiter=sep), []) for t in texts]
+    wide = max(tbl.num_columns, *(len(r) for r in records))
+    for j in range(tbl.num_columns, wide):  # cells beyond the header's: empty on regular rows
+        tbl = tbl.append_column(str(j), pa.repeat(pa.scalar("", pa.large_string()), tbl.num_rows))
+    cols = []
+    for j, f in enumerate(tbl.schema):
+        col = pa.array([r[j] if j < len(r) else "" for r in records], type=pa.large_string())
+        cols.append(col.dictionary_encode() if pa.types.is_dictionary(f.type) else col)
+    return (
+        _interleave(tbl, pa.table(cols, schema=tbl.schema), np.flatnonzero(odd)),
+        lines,
+        (np.flatnonzero(blank[:-1])),
+    )
+
+
+#: Up to this many odd rows are put in by slicing (each adds two chunks); more by one take.
+_SLICED_ROWS = 256
+
+
+def _interleave(regular: pa.Table, odd: pa.Table, at: np.ndarray) -> pa.Table:
+    """``regular``'s rows with ``odd``'s put at the row positions ``at`` (ascending) of the
+    result: slices of both joined, nothing copied (a take for many, to keep few chunks)."""
+    if len(at) > _SLICED_ROWS:
+        order = np.argsort(
+            np.concatenate([np.delete(np.arange(len(at) + regular.num_rows), at), at]),
+            kind="stable",
+        )
+        return pa.concat_tables([regular, odd]).take(pa.array(order))
+    pieces, done = [], 0
+    for k, pos in enumerate(at.tolist()):
+        upto = pos - k  # regular rows before this odd one
+        pieces += [regular.slice(done, upto - done), odd.slice(k, 1)]
+        done = upto
+    pieces.append(regular.slice(done))
+    return pa.concat_tables(pieces)
 
 
 def _arrow_line_numbers(
