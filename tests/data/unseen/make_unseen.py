@@ -1,0 +1,329 @@
+"""Write the unseen-exports corpus (tests/data/unseen/) byte for byte, deterministically.
+
+Partner lists and headcounts in thirteen languages laid out the way international-office
+systems export them (Mobility-Online, MoveON, SAP, Osiris, FS, Ladok, hand-made Excel): title
+blocks, several sheets, totals rows in the file's language, foreign missing markers, Erasmus
+codes with and without a country column, countries in the file's language and colloquially.
+
+Two sets: ``check_*`` files were written (with their expected outcome in ``expected.csv``)
+before anything was tuned, and are never tuned against; ``tune_*`` files are what the
+vocabulary was fixed against. The expected outcomes are reasoned by hand in ``expected.csv``,
+not computed here. Workbooks reuse the deterministic writer of ``make_hostile.py``.
+
+Usage: ``python tests/data/unseen/make_unseen.py [OUT_DIR]`` (default: this folder).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+_spec = importlib.util.spec_from_file_location("make_hostile", HERE.parent / "make_hostile.py")
+assert _spec is not None and _spec.loader is not None
+_hostile = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_hostile)
+Date = _hostile.Date
+xlsx_bytes = _hostile.xlsx_bytes
+
+Rows = list[list[object]]
+
+
+def csv_bytes(rows: Rows, *, sep: str = ",", encoding: str = "utf-8", eol: str = "\r\n") -> bytes:
+    """The rows as a CSV export: ``encoding`` (``utf-8-sig`` writes a BOM), ``sep``, ``eol``."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator=eol, quoting=csv.QUOTE_MINIMAL)
+    for row in rows:
+        w.writerow(["" if v is None else v for v in row])
+    return buf.getvalue().encode(encoding)
+
+
+def serial(iso: str) -> object:
+    """An Excel date cell for an ISO date."""
+    import datetime as dt  # only here: the generator's one date helper
+
+    d = dt.date.fromisoformat(iso)
+    return Date((d - dt.date(1899, 12, 30)).days)
+
+
+# ------------------------------------------------------------------------------------------------
+# The checking set: written before any tuning, never tuned against
+# ------------------------------------------------------------------------------------------------
+
+
+def checking() -> dict[str, bytes]:
+    f: dict[str, bytes] = {}
+    # MoveON, Italian, utf-8 with BOM, ';'; a 'Totale' row; 'n.d.' for an unknown end date
+    f["check_moveon_it.csv"] = csv_bytes(
+        [
+            ["Codice accordo", "Istituto partner", "Paese", "Codice Erasmus", "Tipo di accordo",
+             "Data inizio", "Data fine", "Facoltà"],
+            ["IT-2023-01", "Freie Universität Berlin", "Germania", "D  BERLIN01",
+             "Mobilità studenti", "01/09/2023", "31/08/2027", "Ingegneria"],
+            ["IT-2023-02", "Universidad de Granada", "Spagna", "E  GRANADA01", "Mobilità studenti",
+             "01/09/2023", "31/08/2027", "Lettere"],
+            ["IT-2023-03", "Université de Lyon", "Francia", "F  LYON01", "Ricerca", "15/01/2024",
+             "n.d.", "Scienze"],
+            ["IT-2024-04", "Universiteit Leiden", "Paesi Bassi", "NL LEIDEN01", "Mobilità studenti",
+             "01/09/2024", "31/08/2028", "Lettere"],
+            ["IT-2024-05", "University of Glasgow", "Regno Unito", "UK GLASGOW01", "Ricerca",
+             "01/03/2024", "28/02/2026", "Medicina"],
+            ["IT-2024-06", "Universiteit Utrecht", "Olanda", "NL UTRECHT01", "Mobilità studenti",
+             "01/09/2024", "31/08/2028", "Scienze"],
+            ["Totale", None, None, None, None, None, None, None],
+        ],
+        sep=";", encoding="utf-8-sig",
+    )  # fmt: skip
+    # Ladok-like hand-made Excel, Swedish: title block, 'Totalt' row, an info sheet
+    f["check_ladok_sv.xlsx"] = xlsx_bytes(
+        {
+            "Avtal": [
+                ["Utbytesavtal 2025 – Lunds universitet, internationella avdelningen"],
+                [],
+                ["Avtals-ID", "Partneruniversitet", "Land/region", "Avtalstyp", "Giltigt från",
+                 "Giltigt till", "Fakultet", "Erasmuskod"],
+                ["LU-101", "Universität Hamburg", "Tyskland", "Studentutbyte",
+                 serial("2022-08-01"), serial("2027-07-31"), "Naturvetenskap", "D  HAMBURG01"],
+                ["LU-102", "Rijksuniversiteit Groningen", "Nederländerna", "Studentutbyte",
+                 serial("2023-08-01"), None, "Samhällsvetenskap", "NL GRONING01"],
+                ["LU-103", "University of Leeds", "Storbritannien", "Forskningssamarbete",
+                 serial("2024-01-01"), serial("2026-12-31"), "Medicin", "UK LEEDS01"],
+                ["LU-104", "ETH Zürich", "Schweiz", "Studentutbyte", serial("2021-08-01"),
+                 serial("2026-07-31"), "Teknik", "CH ZURICH01"],
+                ["LU-105", "University of California, Berkeley", "USA", "Forskningssamarbete",
+                 serial("2023-05-01"), serial("2028-04-30"), "Teknik", None],
+                ["LU-106", "Seoul National University", "Sydkorea", "Studentutbyte",
+                 serial("2024-08-01"), serial("2029-07-31"), "Ekonomi", None],
+                [None, "Totalt", None, None, None, None, None, None],
+            ],
+            "Info": [["Källa", "Ladok / manuellt sammanställd"], ["Datum", "2025-02-03"]],
+        },
+        merged={"Avtal": ["A1:H1"]},
+    )  # fmt: skip
+    # FS (Norway), bokmål, cp1252, ';'; 'Sum' row; one Erasmus code that disagrees with Land
+    f["check_fs_nb.csv"] = csv_bytes(
+        [
+            ["Avtalenr", "Institusjon", "Land", "Avtaletype", "Gyldig fra", "Gyldig til",
+             "Fakultet", "Erasmuskode"],
+            ["FS-0012", "Universität Heidelberg", "Tyskland", "Utveksling", "01.08.2022",
+             "31.07.2027", "Det medisinske fakultet", "D  HEIDELB01"],
+            ["FS-0013", "Universiteit van Amsterdam", "Nederland", "Utveksling", "01.08.2023",
+             "31.07.2028", "Det humanistiske fakultet", "NL AMSTERD01"],
+            ["FS-0014", "University of Bristol", "Storbritannia", "Forskning", "01.01.2024",
+             "", "Det matematisk-naturvitenskapelige fakultet", "UK BRISTOL01"],
+            ["FS-0015", "Universität Bern", "Sveits", "Utveksling", "01.08.2021", "31.07.2026",
+             "Det juridiske fakultet", "CH BERN01"],
+            ["FS-0016", "Sorbonne Université", "Frankrike", "Utveksling", "01.08.2024",
+             "31.07.2029", "Det humanistiske fakultet", "F  PARIS468"],
+            ["FS-0017", "Københavns Universitet", "Danmark", "Forskning", "01.03.2023",
+             "28.02.2027", "Det medisinske fakultet", "S  LUND01"],
+            ["Sum", "", "", "", "", "", "", ""],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # Osiris, Dutch, tab-separated utf-8; no id column; 'Totaal' row; '-' as missing end date
+    f["check_osiris_nl.csv"] = csv_bytes(
+        [
+            ["Instelling partner", "Land", "Soort uitwisseling", "Begindatum", "Einddatum",
+             "Faculteit", "Erasmus code", "Contactpersoon partner", "E-mail"],
+            ["Humboldt-Universität zu Berlin", "Duitsland", "Studentenuitwisseling",
+             "01-09-2023", "31-08-2028", "Geesteswetenschappen", "D  BERLIN13", "Dr. K. Maier",
+             "k.maier@hu-berlin.de"],
+            ["University of Manchester", "Engeland", "Studentenuitwisseling", "01-09-2022", "-",
+             "Bètawetenschappen", "UK MANCHES01", "J. Smith", "j.smith@manchester.ac.uk"],
+            ["Univerzita Karlova", "Tsjechië", "Stafuitwisseling", "01-02-2024", "31-01-2029",
+             "Rechtsgeleerdheid", "CZ PRAHA07", "P. Novák", "novak@cuni.cz"],
+            ["Boston University", "Verenigde Staten", "Studentenuitwisseling", "15-08-2023",
+             "14-08-2026", "Sociale Wetenschappen", "", "A. Brown", "abrown@bu.edu"],
+            ["Universität Zürich", "Zwitserland", "Studentenuitwisseling", "01-09-2021",
+             "31-08-2026", "Geneeskunde", "CH ZURICH02", "M. Keller", "keller@uzh.ch"],
+            ["Universitat de Barcelona", "Spanje", "Studentenuitwisseling", "01-09-2024",
+             "31-08-2029", "Geesteswetenschappen", "E  BARCELO01", "L. Puig", "puig@ub.edu"],
+            ["Totaal", "", "", "", "", "", "", "", ""],
+        ],
+        sep="\t", encoding="utf-8",
+    )  # fmt: skip
+    # SAP export, German, no title; 'Gesamt' in the id column; Ansprechpartner (a false friend)
+    f["check_sap_de.xlsx"] = xlsx_bytes(
+        {
+            "Tabelle1": [
+                ["Vertragsnummer", "Partnerhochschule", "Land", "Vertragsart", "Gültig ab",
+                 "Gültig bis", "Fakultät", "Erasmus-Code", "Ansprechpartner"],
+                ["4500012301", "Université de Strasbourg", "Frankreich", "Studierendenaustausch",
+                 serial("2022-10-01"), serial("2027-09-30"), "Philosophische Fakultät",
+                 "F  STRASBO48", "Dr. Martin"],
+                ["4500012302", "University of Edinburgh", "Vereinigtes Königreich",
+                 "Forschungskooperation", serial("2023-01-01"), serial("2025-12-31"),
+                 "Medizinische Fakultät", "UK EDINBUR01", "Prof. Smith"],
+                ["4500012303", "Universiteit Gent", "Belgien", "Studierendenaustausch",
+                 serial("2021-10-01"), serial("2026-09-30"), "Philosophische Fakultät",
+                 "B  GENT01", "Frau Peeters"],
+                ["4500012304", "Univerzita Karlova", "Tschechien", "Studierendenaustausch",
+                 serial("2024-10-01"), None, "Juristische Fakultät", "CZ PRAHA07", "Herr Novák"],
+                ["4500012305", "Technische Universiteit Eindhoven", "Holland",
+                 "Forschungskooperation", serial("2023-04-01"), serial("2026-03-31"),
+                 "Fakultät für Physik", "NL EINDHOV17", "Dr. de Vries"],
+                ["4500012306", "Universität Wien", "Österreich", "Studierendenaustausch",
+                 serial("2022-10-01"), serial("2027-09-30"), "Juristische Fakultät", "A  WIEN01",
+                 "Mag. Huber"],
+                ["Gesamt", None, None, None, None, None, None, None, None],
+            ]
+        }
+    )  # fmt: skip
+    # Mobility-Online, Spanish, cp1252, ';'; 'N/D' for unknown end; 'TOTAL' row with places
+    f["check_mobility_online_es.csv"] = csv_bytes(
+        [
+            ["ID Acuerdo", "Universidad de destino", "País", "Código Erasmus", "Tipo de acuerdo",
+             "Fecha inicio", "Fecha fin", "Centro", "Plazas"],
+            ["MO-3301", "Universität Stuttgart", "Alemania", "D  STUTTGA01", "Intercambio",
+             "01/09/2022", "31/08/2027", "ETSI Industriales", "3"],
+            ["MO-3302", "TU Delft", "Holanda", "NL DELFT01", "Intercambio", "01/09/2023", "N/D",
+             "ETSI Caminos", "2"],
+            ["MO-3303", "Imperial College London", "Reino Unido", "UK LONDON029", "Investigación",
+             "01/01/2024", "31/12/2026", "ETSI Industriales", "1"],
+            ["MO-3304", "Politecnico di Torino", "Italia", "I  TORINO02", "Intercambio",
+             "01/09/2021", "31/08/2026", "ETSI Caminos", "4"],
+            ["MO-3305", "Georgia Institute of Technology", "EEUU", "", "Investigación",
+             "01/02/2024", "31/01/2027", "ETSI Aeronáutica", "2"],
+            ["MO-3306", "KTH Kungliga Tekniska högskolan", "Suecia", "S  STOCKHO04",
+             "Intercambio", "01/09/2024", "31/08/2029", "ETSI Aeronáutica", "2"],
+            ["TOTAL", "", "", "", "", "", "", "", "14"],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # Polish headcounts, utf-8, ','; 'Razem' row
+    f["check_headcounts_pl.csv"] = csv_bytes(
+        [
+            ["Rok akademicki", "Wydział", "Kategoria", "Obywatelstwo", "Liczba studentów"],
+            ["2024/2025", "Wydział Elektroniki", "Doktoranci", "Niemcy", "4"],
+            ["2024/2025", "Wydział Elektroniki", "Doktoranci", "Ukraina", "12"],
+            ["2024/2025", "Wydział Chemiczny", "Doktoranci", "Hiszpania", "3"],
+            ["2024/2025", "Wydział Chemiczny", "Doktoranci", "Białoruś", "7"],
+            ["2024/2025", "Wydział Chemiczny", "Doktoranci", "Chiny", "9"],
+            ["Razem", "", "", "", "35"],
+        ],
+    )  # fmt: skip
+    # Finnish hand-made workbook: two title rows, d.m.yyyy text dates, 'Yhteensä' row
+    f["check_fi_partners.xlsx"] = xlsx_bytes(
+        {
+            "Sopimukset": [
+                ["Kansainväliset yhteistyösopimukset"],
+                ["Päivitetty 3.2.2025"],
+                [],
+                ["Sopimustunnus", "Yhteistyökorkeakoulu", "Maa", "Sopimustyyppi",
+                 "Voimassa alkaen", "Voimassa asti", "Tiedekunta"],
+                ["S-2201", "Universität Leipzig", "Saksa", "Opiskelijavaihto", "1.8.2022",
+                 "31.7.2027", "Humanistinen tiedekunta"],
+                ["S-2202", "Stockholms universitet", "Ruotsi", "Opiskelijavaihto", "1.8.2023",
+                 "31.7.2028", "Humanistinen tiedekunta"],
+                ["S-2203", "Universiteit Twente", "Alankomaat", "Tutkimusyhteistyö", "1.1.2024",
+                 "31.12.2026", "Teknillinen tiedekunta"],
+                ["S-2204", "University of York", "Iso-Britannia", "Opiskelijavaihto", "1.8.2021",
+                 "31.7.2026", "Kasvatustieteellinen tiedekunta"],
+                ["S-2205", "Tohoku University", "Japani", "Tutkimusyhteistyö", "1.4.2023",
+                 "31.3.2028", "Teknillinen tiedekunta"],
+                ["S-2206", "Tartu Ülikool", "Viro", "Opiskelijavaihto", "1.8.2024", "",
+                 "Humanistinen tiedekunta"],
+                ["Yhteensä", None, None, None, None, None, None],
+            ]
+        },
+        merged={"Sopimukset": ["A1:G1", "A2:G2"]},
+    )  # fmt: skip
+    # Portuguese, utf-8, ','; 'n/d' end; an unknown country; 'Total' row
+    f["check_pt_parceiros.csv"] = csv_bytes(
+        [
+            ["Código do acordo", "Instituição parceira", "País", "Código Erasmus",
+             "Tipo de acordo", "Data de início", "Data de fim", "Unidade orgânica"],
+            ["AC-501", "Universität Freiburg", "Alemanha", "D  FREIBUR01", "Mobilidade",
+             "01/09/2023", "31/08/2028", "Faculdade de Letras"],
+            ["AC-502", "Universidad de Salamanca", "Espanha", "E  SALAMAN02", "Mobilidade",
+             "01/09/2022", "31/08/2027", "Faculdade de Letras"],
+            ["AC-503", "Universiteit Maastricht", "Holanda", "NL MAASTRI01", "Investigação",
+             "01/01/2024", "n/d", "Faculdade de Medicina"],
+            ["AC-504", "University of Warwick", "Reino Unido", "UK COVENTR02", "Mobilidade",
+             "01/09/2021", "31/08/2026", "Faculdade de Economia"],
+            ["AC-505", "Universidade de São Paulo", "Brasil", "", "Investigação", "01/03/2023",
+             "28/02/2028", "Faculdade de Medicina"],
+            ["AC-506", "University of Texas at Austin", "Estados Unidos", "", "Mobilidade",
+             "01/08/2024", "31/07/2029", "Faculdade de Engenharia"],
+            ["AC-507", "Universidade da Atlântida", "Atlântida", "", "Mobilidade", "01/09/2024",
+             "31/08/2029", "Faculdade de Letras"],
+            ["Total", "", "", "", "", "", "", ""],
+        ],
+    )  # fmt: skip
+    # Danish headcounts workbook: no group column (given by --set); 'I alt' row
+    f["check_headcounts_da.xlsx"] = xlsx_bytes(
+        {
+            "Udveksling": [
+                ["Indrejsende udvekslingsstuderende efter nationalitet"],
+                [],
+                ["Studieår", "Fakultet", "Nationalitet", "Antal studerende"],
+                ["2024/25", "Det Natur- og Biovidenskabelige Fakultet", "Tyskland", 14],
+                ["2024/25", "Det Natur- og Biovidenskabelige Fakultet", "Norge", 6],
+                ["2024/25", "Det Humanistiske Fakultet", "Sverige", 8],
+                ["2024/25", "Det Humanistiske Fakultet", "Holland", 5],
+                ["2024/25", "Det Samfundsvidenskabelige Fakultet", "Kina", 11],
+                ["2024/25", "Det Samfundsvidenskabelige Fakultet", "Storbritannien", 7],
+                ["I alt", None, None, 51],
+            ]
+        }
+    )  # fmt: skip
+    # French, utf-8, ';'; 'NC' end; 'Total général' row; a contact person (false friend)
+    f["check_fr_conventions.csv"] = csv_bytes(
+        [
+            ["N° convention", "Établissement partenaire", "Pays", "Code Erasmus",
+             "Type d'accord", "Date de début", "Date de fin", "Composante",
+             "Personne de contact"],
+            ["CV-2023-11", "Universität Mannheim", "Allemagne", "D  MANNHEI01", "Échange",
+             "01/09/2023", "31/08/2028", "UFR Économie", "M. Weber"],
+            ["CV-2022-12", "University of Nottingham", "Royaume-Uni", "UK NOTTING01",
+             "Échange", "01/09/2022", "31/08/2027", "UFR Lettres", "Mrs Jones"],
+            ["CV-2024-13", "Universiteit Antwerpen", "Belgique", "B  ANTWERP01", "Recherche",
+             "01/01/2024", "NC", "UFR Sciences", "Dr Janssens"],
+            ["CV-2021-14", "Radboud Universiteit", "Hollande", "NL NIJMEGE01", "Échange",
+             "01/09/2021", "31/08/2026", "UFR Lettres", "Mw. Bakker"],
+            ["CV-2023-15", "Université de Genève", "Suisse", "CH GENEVE01", "Échange",
+             "01/09/2023", "31/08/2028", "UFR Sciences", "M. Favre"],
+            ["CV-2024-16", "McGill University", "Canada", "", "Recherche", "01/05/2024",
+             "30/04/2029", "UFR Sciences", "Ms. Tremblay"],
+            ["Total général", "", "", "", "", "", "", "", ""],
+        ],
+        sep=";",
+    )  # fmt: skip
+    # Nynorsk headcounts, utf-8, ';'; group by --set; 'Totalt' row
+    f["check_headcounts_nn.csv"] = csv_bytes(
+        [
+            ["Studieår", "Fakultet", "Statsborgarskap", "Tal studentar"],
+            ["2023/2024", "Fakultet for naturvitskap", "Tyskland", "9"],
+            ["2023/2024", "Fakultet for naturvitskap", "Sverige", "4"],
+            ["2023/2024", "Fakultet for humaniora", "Nederland", "6"],
+            ["2023/2024", "Fakultet for humaniora", "Storbritannia", "3"],
+            ["2023/2024", "Fakultet for humaniora", "Kina", "5"],
+            ["Totalt", "", "", "27"],
+        ],
+        sep=";",
+    )  # fmt: skip
+    return f
+
+
+def tuning() -> dict[str, bytes]:
+    return {}
+
+
+def corpus() -> dict[str, bytes]:
+    return {**checking(), **tuning()}
+
+
+def main(out: Path = HERE) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    files = corpus()
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    print(f"wrote {len(files)} files to {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
