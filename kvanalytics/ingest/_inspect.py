@@ -43,6 +43,7 @@ from ._horizon import _read_file as _read_horizon_file
 from ._parse import parse_defaults
 from ._pipeline import _SET_EXAMPLE, _set_aside, _split_columns, read_headcounts, read_partnerships
 from ._report import Ingested, column_letters, header_entries
+from ._vocab import key, value_from_words, value_lookup
 
 __all__ = ["Inspection", "inspect_export"]
 
@@ -309,7 +310,27 @@ def _inspect_table(
         path, columns=columns or None, sheet=grid.sheet, defaults={**given, **filled},
         errors="collect",
     )  # fmt: skip
-    return _parsed(base, result, filled, ())
+    return _parsed(base, result, filled, (), _value_decisions(grid, row, header.mapping))
+
+
+#: The category fields whose values may be read by their words (``value_words.csv``).
+_WORD_FIELDS = ("kind", "level", "status", "group", "basis")
+
+
+def _value_decisions(grid: Grid, row: int, mapping: Mapping[int, str]) -> list[str]:
+    """One decision per category value read by its words rather than an exact synonym:
+    ``kind: 'Forschungskooperation' read as research (words: forschung)``."""
+    out: list[str] = []
+    for i, col in mapping.items():
+        if col not in _WORD_FIELDS or i >= grid.cells.shape[1]:
+            continue
+        exact = value_lookup().get(col, {})
+        values = grid.cells.iloc[row + 1 :, i].dropna().astype(str).str.strip().unique()
+        for v in values:
+            hit = None if not v or key(v) in exact else value_from_words(col, v)
+            if hit:
+                out.append(f"{col}: {v!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
+    return out
 
 
 def _grid(
@@ -392,9 +413,14 @@ def _horizon_base(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parsed(
-    base: dict[str, Any], result: Ingested, filled: Mapping[str, str], notes: tuple[str, ...]
+    base: dict[str, Any],
+    result: Ingested,
+    filled: Mapping[str, str],
+    notes: tuple[str, ...],
+    decisions: list[str] | None = None,
 ) -> Inspection:
-    """An Inspection from an ingest run (``filled``: the placeholders given for missing fields)."""
+    """An Inspection from an ingest run (``filled``: the placeholders given for missing fields;
+    ``decisions``: ones inspect adds to the report's, such as values read by their words)."""
     report = result.report
     entry = report.files[0]
     preview = result.table.head(PREVIEW_ROWS).reset_index(drop=True)
@@ -402,6 +428,7 @@ def _parsed(
         preview[c] = pd.Series(pd.NA, index=preview.index, dtype=preview[c].dtype)
     placeholder_notes = {f"{c}: {v!r} for every row" for c, v in filled.items()}
     kept = [n for n in entry["notes"] if not any(n.startswith(p) for p in placeholder_notes)]
+    kept += decisions or []
     if filled:
         notes = (
             *notes,

@@ -310,7 +310,382 @@ def checking() -> dict[str, bytes]:
 
 
 def tuning() -> dict[str, bytes]:
-    return {}
+    f: dict[str, bytes] = {}
+    # Mobility-Online, Spanish workbook: title block, no country column (the Erasmus code gives
+    # it), a legend sheet, 'Suma total' row
+    f["tune_mo_es_socios.xlsx"] = xlsx_bytes(
+        {
+            "Socios": [
+                ["Convocatoria Erasmus+ 2025/26 – Plazas por socio"],
+                ["Escuela Técnica Superior de Ingeniería"],
+                [],
+                ["Socio", "Código Erasmus", "Ciudad", "Área de estudio", "Plazas", "Meses"],
+                ["Technische Universität Dresden", "D  DRESDEN02", "Dresden", "0714", 2, 10],
+                ["Aalto-yliopisto", "SF ESPOO12", "Espoo", "0714", 2, 5],
+                ["Politechnika Wrocławska", "PL WROCLAW02", "Wrocław", "0715", 3, 10],
+                ["Université Grenoble Alpes", "F  GRENOBL55", "Grenoble", "0714", 2, 10],
+                [
+                    "Norges teknisk-naturvitenskapelige universitet",
+                    "N  TRONDHE01",
+                    "Trondheim",
+                    "0713",
+                    1,
+                    10,
+                ],
+                ["Suma total", None, None, None, 10, 45],
+            ],
+            "Leyenda": [["Área de estudio", "Código ISCED-F 2013"], ["Meses", "por plaza"]],
+        },
+        merged={"Socios": ["A1:F1", "A2:F2"]},
+    )
+    # MoveON, Italian, tab-separated; no country column; 'Totale complessivo' row
+    f["tune_moveon_it_erasmus.csv"] = csv_bytes(
+        [
+            ["Ateneo partner", "Codice Erasmus", "Area disciplinare", "Posti", "Mensilità",
+             "Referente"],
+            ["Universität Wien", "A  WIEN01", "Giurisprudenza", "2", "10", "Prof. Bianchi"],
+            ["Universidad Complutense de Madrid", "E  MADRID03", "Lettere", "3", "9",
+             "Prof.ssa Rossi"],
+            ["Uniwersytet Jagielloński", "PL KRAKOW01", "Storia", "2", "5", "Prof. Verdi"],
+            ["Københavns Universitet", "DK KOBENHA01", "Biologia", "1", "10", "Prof. Neri"],
+            ["Totale complessivo", "", "", "8", "34", ""],
+        ],
+        sep="\t",
+    )  # fmt: skip
+    # Polish partner list, utf-8, ';'; 'Lp.' ordinal; 'brak' end; 'Razem' row
+    f["tune_pl_uczelnie.csv"] = csv_bytes(
+        [
+            ["Lp.", "Uczelnia partnerska", "Kraj", "Kod Erasmus", "Rodzaj umowy",
+             "Data rozpoczęcia", "Data zakończenia", "Wydział", "Osoba kontaktowa"],
+            ["1", "Universität Leipzig", "Niemcy", "D  LEIPZIG01", "Wymiana studentów",
+             "01.10.2022", "30.09.2027", "Wydział Filologiczny", "dr Kowalski"],
+            ["2", "Université de Bordeaux", "Francja", "F  BORDEAU58", "Wymiana studentów",
+             "01.10.2023", "30.09.2028", "Wydział Chemii", "dr Nowak"],
+            ["3", "Universidad de Sevilla", "Hiszpania", "E  SEVILLA01", "Współpraca naukowa",
+             "01.01.2024", "brak", "Wydział Chemii", "prof. Wiśniewski"],
+            ["4", "Università di Bologna", "Włochy", "I  BOLOGNA01", "Wymiana studentów",
+             "01.10.2021", "30.09.2026", "Wydział Filologiczny", "dr Wójcik"],
+            ["5", "Masarykova univerzita", "Czechy", "CZ BRNO05", "Wymiana studentów",
+             "01.10.2024", "30.09.2029", "Wydział Prawa", "dr Kamińska"],
+            ["6", "University of Sheffield", "Wielka Brytania", "UK SHEFFIE01",
+             "Współpraca naukowa", "01.03.2023", "28.02.2026", "Wydział Chemii", "prof. Lewandowski"],
+            ["", "Razem", "", "", "", "", "", "", ""],
+        ],
+        sep=";",
+    )  # fmt: skip
+    # Danish, cp1252, ';'; England is GB; 'I alt' row; Kontaktperson (false friend)
+    f["tune_da_partnere.csv"] = csv_bytes(
+        [
+            ["Aftale-ID", "Partnerinstitution", "Land", "Aftaletype", "Gyldig fra", "Gyldig til",
+             "Fakultet", "Kontaktperson"],
+            ["AU-7001", "Universität Kiel", "Tyskland", "Studenterudveksling", "01-08-2022",
+             "31-07-2027", "Natural Sciences", "Hr. Jensen"],
+            ["AU-7002", "Universiteit Leiden", "Holland", "Studenterudveksling", "01-08-2023",
+             "31-07-2028", "Arts", "Fru Hansen"],
+            ["AU-7003", "University of Exeter", "England", "Forskningssamarbejde", "01-01-2024",
+             "31-12-2026", "Health", "Hr. Nielsen"],
+            ["AU-7004", "Université de Montpellier", "Frankrig", "Studenterudveksling",
+             "01-08-2021", "31-07-2026", "Natural Sciences", "Fru Pedersen"],
+            ["AU-7005", "Uppsala universitet", "Sverige", "Studenterudveksling", "01-08-2024",
+             "", "Arts", "Hr. Andersen"],
+            ["AU-7006", "University of Michigan", "USA", "Forskningssamarbejde", "01-05-2023",
+             "30-04-2028", "Health", "Fru Larsen"],
+            ["I alt", "", "", "", "", "", "", ""],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # Swedish, utf-8, tab; no id column; 'Summa' row; '–' end
+    f["tune_sv_utbyte.csv"] = csv_bytes(
+        [
+            ["Lärosäte", "Land", "Avtalstyp", "Startdatum", "Slutdatum", "Fakultet",
+             "Antal platser", "Kontaktperson"],
+            ["Universität Göttingen", "Tyskland", "Utbytesavtal", "2022-08-01", "2027-07-31",
+             "Humanistiska fakulteten", "2", "Anna Berg"],
+            ["Université de Lille", "Frankrike", "Utbytesavtal", "2023-08-01", "2028-07-31",
+             "Humanistiska fakulteten", "2", "Erik Lund"],
+            ["Universidad de Valencia", "Spanien", "Utbytesavtal", "2024-01-01", "–",
+             "Samhällsvetenskapliga fakulteten", "3", "Karin Holm"],
+            ["Università di Padova", "Italien", "Forskningsavtal", "2021-08-01", "2026-07-31",
+             "Medicinska fakulteten", "1", "Lars Ek"],
+            ["Universiteit Gent", "Belgien", "Utbytesavtal", "2024-08-01", "2029-07-31",
+             "Samhällsvetenskapliga fakulteten", "2", "Maria Sjö"],
+            ["University of Toronto", "Kanada", "Forskningsavtal", "2023-05-01", "2028-04-30",
+             "Medicinska fakulteten", "1", "Johan Ås"],
+            ["Summa", "", "", "", "", "", "11", ""],
+        ],
+        sep="\t",
+    )  # fmt: skip
+    # Finnish, utf-8 with BOM, ';'; Hollanti is NL; 'Yhteensä' row; Yhteyshenkilö (false friend)
+    f["tune_fi_vaihto.csv"] = csv_bytes(
+        [
+            ["Yhteistyökorkeakoulu", "Maa", "Erasmus-koodi", "Sopimuksen tyyppi", "Alkamispäivä",
+             "Päättymispäivä", "Tiedekunta", "Yhteyshenkilö"],
+            ["Universität Münster", "Saksa", "D  MUNSTER01", "Opiskelijavaihto", "1.8.2022",
+             "31.7.2027", "Oikeustieteellinen tiedekunta", "Liisa Virtanen"],
+            ["Université de Nantes", "Ranska", "F  NANTES01", "Opiskelijavaihto", "1.8.2023",
+             "31.7.2028", "Humanistinen tiedekunta", "Matti Korhonen"],
+            ["Universidad de Zaragoza", "Espanja", "E  ZARAGOZ01", "Tutkimusyhteistyö",
+             "1.1.2024", "31.12.2026", "Lääketieteellinen tiedekunta", "Anna Mäkinen"],
+            ["Università di Pisa", "Italia", "I  PISA01", "Opiskelijavaihto", "1.8.2021",
+             "31.7.2026", "Humanistinen tiedekunta", "Juha Nieminen"],
+            ["Universiteit Utrecht", "Hollanti", "NL UTRECHT01", "Opiskelijavaihto", "1.8.2024",
+             "31.7.2029", "Oikeustieteellinen tiedekunta", "Sari Lehtonen"],
+            ["University of Washington", "Yhdysvallat", "", "Tutkimusyhteistyö", "1.5.2023",
+             "30.4.2028", "Lääketieteellinen tiedekunta", "Pekka Salo"],
+            ["Yhteensä", "", "", "", "", "", "", ""],
+        ],
+        sep=";", encoding="utf-8-sig",
+    )  # fmt: skip
+    # FS (Norway) headcounts workbook: title, a summary sheet before it, 'Totalt' row
+    f["tune_nb_headcounts.xlsx"] = xlsx_bytes(
+        {
+            "Forside": [["Internasjonale studenter 2024"], ["Kilde: FS, uttrekk 01.10.2024"]],
+            "Studenter": [
+                ["Internasjonale studenter per fakultet og statsborgerskap"],
+                [],
+                ["Studieår", "Fakultet", "Studentkategori", "Statsborgerskap",
+                 "Antall studenter"],
+                ["2024/25", "Fakultet for ingeniørvitenskap", "Innreisende utvekslingsstudenter",
+                 "Tyskland", 12],
+                ["2024/25", "Fakultet for ingeniørvitenskap", "Innreisende utvekslingsstudenter",
+                 "Frankrike", 8],
+                ["2024/25", "Fakultet for ingeniørvitenskap", "Ph.d.-kandidater", "Kina", 15],
+                ["2024/25", "Det humanistiske fakultet", "Ph.d.-kandidater", "Nederland", 3],
+                ["Totalt", None, None, None, 38],
+            ],
+        },
+        merged={"Studenter": ["A1:E1"]},
+    )  # fmt: skip
+    # Dutch headcounts, cp1252, ';'; '.' (SPSS) as an unknown count; 'Totaal' row
+    f["tune_nl_headcounts.csv"] = csv_bytes(
+        [
+            ["Collegejaar", "Faculteit", "Doelgroep", "Nationaliteit", "Aantal"],
+            ["2023-2024", "Faculteit der Letteren", "Inkomende uitwisselingsstudenten",
+             "Duitsland", "21"],
+            ["2023-2024", "Faculteit der Letteren", "Inkomende uitwisselingsstudenten", "Belgie",
+             "9"],
+            ["2023-2024", "Faculteit der Bètawetenschappen", "Promovendi", "China", "17"],
+            ["2023-2024", "Faculteit der Bètawetenschappen", "Promovendi", "Italië", "."],
+            ["2023-2024", "Faculteit der Bètawetenschappen", "Promovendi",
+             "Verenigd Koninkrijk", "4"],
+            ["Totaal", "", "", "", "51"],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # German headcounts workbook; 'Summe' row
+    f["tune_de_headcounts.xlsx"] = xlsx_bytes(
+        {
+            "Daten": [
+                ["Studienjahr", "Fakultät", "Personengruppe", "Nationalität", "Anzahl"],
+                ["2024/25", "Fakultät für Maschinenbau", "Doktoranden", "Frankreich", 6],
+                ["2024/25", "Fakultät für Maschinenbau", "Doktoranden", "Italien", 4],
+                ["2024/25", "Fakultät für Informatik", "Doktoranden", "Türkei", 9],
+                ["2024/25", "Fakultät für Informatik", "Doktoranden", "Indien", 14],
+                ["2024/25", "Fakultät für Informatik", "Doktoranden", "China", 11],
+                ["Summe", None, None, None, 44],
+            ]
+        }
+    )  # fmt: skip
+    # French headcounts, utf-8, ';'; 'Total' row
+    f["tune_fr_effectifs.csv"] = csv_bytes(
+        [
+            ["Année universitaire", "Composante", "Population", "Nationalité", "Effectif"],
+            ["2024-2025", "UFR Sciences", "Doctorants", "Maroc", "7"],
+            ["2024-2025", "UFR Sciences", "Doctorants", "Chine", "5"],
+            ["2024-2025", "UFR Lettres", "Mobilité entrante", "Italie", "12"],
+            ["2024-2025", "UFR Lettres", "Mobilité entrante", "Allemagne", "9"],
+            ["2024-2025", "UFR Lettres", "Doctorants", "Sénégal", "3"],
+            ["Total", "", "", "", "36"],
+        ],
+        sep=";",
+    )  # fmt: skip
+    # MoveON, English, ','; UK/USA/Holland; 'N/A' end; Status; 'Grand Total' row
+    f["tune_en_moveon.csv"] = csv_bytes(
+        [
+            ["Agreement ID", "Partner institution", "Partner country", "Erasmus code",
+             "Agreement type", "Valid from", "Valid until", "Faculty", "Contact person",
+             "Status"],
+            ["AG-0101", "Universität Bonn", "Germany", "D  BONN01", "Student exchange",
+             "2022-09-01", "2027-08-31", "Faculty of Arts", "Dr Klein", "Active"],
+            ["AG-0102", "Erasmus Universiteit Rotterdam", "Holland", "NL ROTTERD01",
+             "Student exchange", "2023-09-01", "N/A", "Faculty of Law", "Ms de Boer", "Active"],
+            ["AG-0103", "King's College London", "UK", "UK LONDON011", "Research",
+             "2024-01-01", "2026-12-31", "Faculty of Medicine", "Prof Ward", "Active"],
+            ["AG-0104", "Yale University", "USA", "", "Research", "2019-05-01", "2024-04-30",
+             "Faculty of Medicine", "Prof Lee", "Expired"],
+            ["AG-0105", "Korea University", "South Korea", "", "Student exchange",
+             "2024-09-01", "2029-08-31", "Faculty of Arts", "Dr Kim", "Active"],
+            ["AG-0106", "Univerzita Karlova", "Czechia", "CZ PRAHA07", "Student exchange",
+             "2021-09-01", "2026-08-31", "Faculty of Law", "Dr Dvořák", "Active"],
+            ["Grand Total", "", "", "", "", "", "", "", "", ""],
+        ],
+    )  # fmt: skip
+    # Hand-made English workbook: title, a notes sheet, School merged down its rows
+    f["tune_en_handmade.xlsx"] = xlsx_bytes(
+        {
+            "Notes": [["Partnerships list kept by the International Office"]],
+            "Partners 2024": [
+                ["International partnerships – School of Engineering"],
+                [],
+                ["School", "Institution", "Country", "Type", "Start date", "End date"],
+                ["Engineering", "ETH Zurich", "Switzerland", "Exchange", serial("2022-09-01"),
+                 serial("2027-08-31")],
+                ["Engineering", "Tsinghua University", "China", "Research", serial("2023-01-01"),
+                 serial("2025-12-31")],
+                ["Engineering", "Universidade de Lisboa", "Portugal", "Exchange",
+                 serial("2024-09-01"), None],
+                ["Computing", "University of Tokyo", "Japan", "Research", serial("2021-04-01"),
+                 serial("2026-03-31")],
+                ["Computing", "Politecnico di Milano", "Italy", "Exchange", serial("2023-09-01"),
+                 serial("2028-08-31")],
+                ["Total", None, None, None, None, None],
+            ],
+        },
+        merged={"Partners 2024": ["A1:F1"]},
+    )  # fmt: skip
+    # Dutch, utf-8 with BOM, ','; 'Aantal studenten' is not an id; 'Totaal' row
+    f["tune_nl_partners.csv"] = csv_bytes(
+        [
+            ["Partnerinstelling", "Land", "Type overeenkomst", "Ingangsdatum", "Einddatum",
+             "Faculteit", "Erasmuscode", "Aantal studenten"],
+            ["Universität zu Köln", "Duitsland", "Uitwisseling", "01-09-2022", "31-08-2027",
+             "Faculteit der Rechtsgeleerdheid", "D  KOLN01", "4"],
+            ["University of Leeds", "Groot-Brittannië", "Onderzoek", "01-01-2024",
+             "31-12-2026", "Faculteit der Geneeskunde", "UK LEEDS01", "0"],
+            ["Sorbonne Université", "Frankrijk", "Uitwisseling", "01-09-2023", "31-08-2028",
+             "Faculteit der Letteren", "F  PARIS468", "3"],
+            ["Göteborgs universitet", "Zweden", "Uitwisseling", "01-09-2021", "31-08-2026",
+             "Faculteit der Letteren", "S  GOTEBOR01", "2"],
+            ["Universitetet i Oslo", "Noorwegen", "Uitwisseling", "01-09-2024", "",
+             "Faculteit der Rechtsgeleerdheid", "N  OSLO01", "2"],
+            ["Yonsei University", "Zuid-Korea", "Uitwisseling", "01-09-2023", "31-08-2028",
+             "Faculteit der Letteren", "", "5"],
+            ["Totaal", "", "", "", "", "", "", "16"],
+        ],
+        encoding="utf-8-sig",
+    )  # fmt: skip
+    # German partner list, cp1252, ';'; England, Großbritannien; 'Summe' row
+    f["tune_de_partner.csv"] = csv_bytes(
+        [
+            ["Partneruniversität", "Land", "Erasmus-Code", "Art der Vereinbarung", "Beginn",
+             "Ende", "Fachbereich"],
+            ["Université Paris Cité", "Frankreich", "F  PARIS482", "Studierendenaustausch",
+             "01.10.2022", "30.09.2027", "Fachbereich Physik"],
+            ["Universidad de Granada", "Spanien", "E  GRANADA01", "Studierendenaustausch",
+             "01.10.2023", "30.09.2028", "Fachbereich Geschichte"],
+            ["University of Oxford", "Großbritannien", "UK OXFORD01", "Forschungskooperation",
+             "01.01.2024", "31.12.2026", "Fachbereich Physik"],
+            ["University of Bath", "England", "UK BATH01", "Studierendenaustausch",
+             "01.10.2021", "30.09.2026", "Fachbereich Geschichte"],
+            ["Universität Basel", "Schweiz", "CH BASEL01", "Studierendenaustausch",
+             "01.10.2024", "30.09.2029", "Fachbereich Physik"],
+            ["Uniwersytet Warszawski", "Polen", "PL WARSZAW01", "Forschungskooperation",
+             "01.03.2023", "28.02.2026", "Fachbereich Geschichte"],
+            ["Summe", "", "", "", "", "", ""],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # Portuguese workbook, no country column; 'Total' row
+    f["tune_pt_erasmus.xlsx"] = xlsx_bytes(
+        {
+            "Vagas": [
+                ["Mobilidade Erasmus+ – Vagas 2025/2026"],
+                [],
+                ["Instituição", "Código Erasmus", "Área científica", "Vagas"],
+                ["Universidad de Oviedo", "E  OVIEDO01", "Engenharia", 2],
+                ["Universität Innsbruck", "A  INNSBRU01", "Ciências", 3],
+                ["Vilniaus universitetas", "LT VILNIUS01", "Letras", 2],
+                ["Univerza v Ljubljani", "SI LJUBLJA01", "Ciências", 1],
+                ["Total", None, None, 8],
+            ]
+        },
+        merged={"Vagas": ["A1:D1"]},
+    )  # fmt: skip
+    # Italian headcounts, utf-8, ';'; 'Totale' row
+    f["tune_it_headcounts.csv"] = csv_bytes(
+        [
+            ["Anno accademico", "Dipartimento", "Tipologia", "Cittadinanza", "Numero studenti"],
+            ["2024/2025", "Dipartimento di Fisica", "Dottorandi", "Germania", "3"],
+            ["2024/2025", "Dipartimento di Fisica", "Dottorandi", "Spagna", "5"],
+            ["2024/2025", "Dipartimento di Chimica", "Dottorandi", "Cina", "8"],
+            ["2024/2025", "Dipartimento di Chimica", "Dottorandi", "Albania", "2"],
+            ["2024/2025", "Dipartimento di Chimica", "Dottorandi", "Stati Uniti", "1"],
+            ["Totale", "", "", "", "19"],
+        ],
+        sep=";",
+    )  # fmt: skip
+    # Spanish headcounts, cp1252, ';'; 'Total general' row
+    f["tune_es_headcounts.csv"] = csv_bytes(
+        [
+            ["Curso académico", "Centro", "Colectivo", "Nacionalidad", "Número de estudiantes"],
+            ["2024-25", "Facultad de Ciencias", "Doctorandos", "Alemania", "4"],
+            ["2024-25", "Facultad de Ciencias", "Doctorandos", "Francia", "3"],
+            ["2024-25", "Facultad de Ciencias", "Doctorandos", "México", "10"],
+            ["2024-25", "Facultad de Derecho", "Doctorandos", "China", "6"],
+            ["2024-25", "Facultad de Derecho", "Doctorandos", "Marruecos", "2"],
+            ["Total general", "", "", "", "25"],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
+    # Swedish headcounts (Ladok), utf-8, ','; 'Totalt' row
+    f["tune_sv_headcounts.csv"] = csv_bytes(
+        [
+            ["Läsår", "Fakultet", "Kategori", "Medborgarskap", "Antal studenter"],
+            ["2023/24", "Teknisk fakultet", "Doktorander", "Tyskland", "5"],
+            ["2023/24", "Teknisk fakultet", "Doktorander", "Kina", "13"],
+            ["2023/24", "Teknisk fakultet", "Doktorander", "Indien", "9"],
+            ["2023/24", "Medicinska fakulteten", "Doktorander", "Iran", "6"],
+            ["2023/24", "Medicinska fakulteten", "Doktorander", "Finland", "2"],
+            ["Totalt", "", "", "", "35"],
+        ],
+    )  # fmt: skip
+    # Nynorsk partner list, utf-8, ';'; 'Sum' row
+    f["tune_nn_avtalar.csv"] = csv_bytes(
+        [
+            ["Avtalenummer", "Institusjon", "Land", "Avtaletype", "Gyldig frå", "Gyldig til",
+             "Fakultet"],
+            ["HVL-201", "Universität Rostock", "Tyskland", "Utveksling", "01.08.2022",
+             "31.07.2027", "Fakultet for ingeniørfag"],
+            ["HVL-202", "Hogeschool Utrecht", "Nederland", "Utveksling", "01.08.2023",
+             "31.07.2028", "Fakultet for lærarutdanning"],
+            ["HVL-203", "University of Stirling", "Storbritannia", "Forsking", "01.01.2024",
+             "31.12.2026", "Fakultet for helse"],
+            ["HVL-204", "Université de Rennes", "Frankrike", "Utveksling", "01.08.2021",
+             "31.07.2026", "Fakultet for lærarutdanning"],
+            ["HVL-205", "Universidad de Málaga", "Spania", "Utveksling", "01.08.2024", "",
+             "Fakultet for helse"],
+            ["Sum", "", "", "", "", "", ""],
+        ],
+        sep=";",
+    )  # fmt: skip
+    # Finnish headcounts workbook; 'Yhteensä' row
+    f["tune_fi_headcounts.xlsx"] = xlsx_bytes(
+        {
+            "Taul1": [
+                ["Lukuvuosi", "Tiedekunta", "Ryhmä", "Kansalaisuus", "Opiskelijoiden määrä"],
+                ["2024-2025", "Luonnontieteellinen tiedekunta", "Tohtorikoulutettavat", "Saksa", 3],
+                ["2024-2025", "Luonnontieteellinen tiedekunta", "Tohtorikoulutettavat", "Venäjä",
+                 7],
+                ["2024-2025", "Teknillinen tiedekunta", "Tohtorikoulutettavat", "Kiina", 12],
+                ["2024-2025", "Teknillinen tiedekunta", "Tohtorikoulutettavat", "Viro", 2],
+                ["2024-2025", "Teknillinen tiedekunta", "Tohtorikoulutettavat", "Ruotsi", 1],
+                ["Yhteensä", None, None, None, 25],
+            ]
+        }
+    )  # fmt: skip
+    # English Erasmus-only list, tab; no country column; 'Total' row
+    f["tune_en_erasmus_only.csv"] = csv_bytes(
+        [
+            ["Partner", "Erasmus Code", "Subject area", "Places"],
+            ["Universiteit van Amsterdam", "NL AMSTERD01", "Economics", "2"],
+            ["Uniwersytet Warszawski", "PL WARSZAW01", "Economics", "2"],
+            ["Helsingin yliopisto", "SF HELSINK01", "History", "1"],
+            ["Università di Bologna", "I  BOLOGNA01", "History", "3"],
+            ["Total", "", "", "8"],
+        ],
+        sep="\t",
+    )  # fmt: skip
+    return f
 
 
 def corpus() -> dict[str, bytes]:

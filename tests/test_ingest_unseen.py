@@ -1,0 +1,118 @@
+"""Exports nobody here had seen: partner lists and headcounts in thirteen languages.
+
+``tests/data/unseen/`` holds partner lists and headcounts laid out the way international-office
+systems export them (Mobility-Online, MoveON, SAP, Osiris, FS, Ladok, hand-made Excel), written
+by ``make_unseen.py``. ``expected.csv`` gives, per file, what a user must see, reasoned by hand:
+the options (``defaults`` as ``--set``), the row accounting, the rejects by reason and row, the
+accepted rows' countries and kinds (or groups), the headcount total, and every header that maps
+(``Header=field``; all others are ignored). The ``check_*`` files and their outcomes were
+committed before anything was tuned; the ``tune_*`` files are what the vocabulary was fixed on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import kvanalytics as kv
+from kvanalytics import cli
+
+UNSEEN = Path(__file__).parent / "data" / "unseen"
+EXPECTED = pd.read_csv(UNSEEN / "expected.csv", dtype=str, keep_default_na=False)
+READERS = {"partnerships": kv.read_partnerships, "headcounts": kv.read_headcounts}
+CASES = [pytest.param(dict(row), id=row["file"]) for _, row in EXPECTED.iterrows()]
+
+
+def _options(case: dict[str, str]) -> dict[str, object]:
+    return json.loads(case["options"]) if case["options"] else {}
+
+
+def _split(text: str) -> list[str]:
+    return [p for p in text.split(";") if p]
+
+
+def _mapping(text: str) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in _split(text))
+
+
+def test_corpus_is_generated_and_complete():
+    spec = importlib.util.spec_from_file_location("make_unseen", UNSEEN / "make_unseen.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    corpus = module.corpus()
+    assert sorted(corpus) == sorted(EXPECTED["file"]), "every file needs a row in expected.csv"
+    assert len(corpus) >= 30 and set(EXPECTED["set"]) == {"tuning", "checking"}
+    for name, data in corpus.items():
+        assert (UNSEEN / name).read_bytes() == data, f"{name}: run make_unseen.py"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_unseen_export_reads_as_a_user_expects(case: dict[str, str]) -> None:
+    res = READERS[case["table"]](UNSEEN / case["file"], errors="collect", **_options(case))
+    table, rejects, report = res.table, res.rejects, res.report
+    assert (report.read, report.accepted, report.rejected) == (
+        int(case["read"]), int(case["accepted"]), int(case["rejected"])
+    )  # fmt: skip
+    by_reason = dict(p.split(":") for p in _split(case["reasons"]))
+    assert report.by_reason == {k: int(v) for k, v in by_reason.items()}
+    assert rejects["source_row"].tolist() == [int(r) for r in _split(case["rejected_rows"])]
+    assert table["country"].tolist() == _split(case["countries"])
+    column = "kind" if case["table"] == "partnerships" else "group"
+    assert table[column].astype(str).tolist() == _split(case["values"])
+    if case["headcount_sum"]:
+        assert int(table["headcount"].sum()) == int(case["headcount_sum"])
+    else:  # no totals row, no placeholder partner got through
+        assert not table["partner"].str.contains(r"(?i)total|summ|razem|yhteens|gesamt").any()
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_unseen_export_headers_map_with_their_rule(case: dict[str, str]) -> None:
+    ins = kv.inspect_export(UNSEEN / case["file"], table=case["table"], **_options(case))  # type: ignore[arg-type]
+    h = ins.headers
+    mapped = h[h["rule"] != "ignored"]
+    assert dict(zip(mapped["header"], mapped["field"], strict=True)) == _mapping(case["mapping"])
+    assert ins.missing.empty, ins.missing["why"].tolist()
+
+
+def _sets(case: dict[str, str]) -> list[str]:
+    defaults = _options(case).get("defaults", {})
+    assert isinstance(defaults, dict)
+    return [a for k, v in defaults.items() for a in ("--set", f"{k}={v}")]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_unseen_export_on_the_command_line(
+    case: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``kvanalytics inspect`` then ``kvanalytics ingest ... --set``, as the README says; the
+    mapping inspect writes, passed back with ``--columns``, gives the same table."""
+    path, table = str(UNSEEN / case["file"]), case["table"]
+    mapping = tmp_path / "map.yaml"
+    args = ["inspect", path, "--table", table, *_sets(case), "--write-mapping", str(mapping)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    rows = f"read {case['read']} = accepted {case['accepted']} + rejected {case['rejected']}"
+    assert rows in out and "header on row" in out and "missing (" not in out
+    for header, field in _mapping(case["mapping"]).items():
+        assert f"{header} -> {field} (" in " ".join(out.split()), (header, field)
+    runs = {"inferred": [], "mapped": ["--columns", str(mapping)]}
+    tables = {}
+    for name, extra in runs.items():
+        dest = tmp_path / name
+        argv = ["ingest", table, path, "--out", str(dest), *_sets(case), *extra, "--json"]
+        assert cli.main(argv) == 0
+        summary = json.loads(capsys.readouterr().out)
+        assert (summary["read"], summary["accepted"], summary["rejected"]) == (
+            int(case["read"]), int(case["accepted"]), int(case["rejected"])
+        )  # fmt: skip
+        tables[name] = pd.read_parquet(dest / f"{table}.parquet")
+        rejects = pd.read_csv(dest / f"{table}_rejects.csv", dtype=str, keep_default_na=False)
+        assert rejects["source_row"].astype(int).tolist() == [
+            int(r) for r in _split(case["rejected_rows"])
+        ]
+    pd.testing.assert_frame_equal(tables["inferred"], tables["mapped"])
