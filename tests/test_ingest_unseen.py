@@ -116,3 +116,28 @@ def test_unseen_export_on_the_command_line(
             int(r) for r in _split(case["rejected_rows"])
         ]
     pd.testing.assert_frame_equal(tables["inferred"], tables["mapped"])
+
+
+def test_inspect_says_which_values_it_read_by_their_words():
+    ins = kv.inspect_export(UNSEEN / "tune_de_partner.csv")
+    decisions = ins.decisions
+    assert decisions[decisions["field"] == "kind"]["decision"].tolist() == [
+        "'Forschungskooperation' read as research (words: forschung)"
+    ]
+
+
+def test_inspect_says_blank_cells_under_a_filled_one_are_not_filled_down():
+    ins = kv.inspect_export(
+        UNSEEN / "tune_de_pivot.xlsx",
+        table="headcounts",
+        defaults={"period": "2024/25", "group": "exchange_in"},
+    )
+    hint = [d for d in ins.decisions["decision"] if "blank cells right under a filled one" in d]
+    assert hint == [
+        "2 blank cells right under a filled one (rows 5, 8): merged cells or a pivot table's "
+        "compact layout? ingest does not fill them down (they are missing_value rejects); repeat "
+        "the value on each row (in a pivot table: Repeat All Item Labels) and read the file again"
+    ]
+    # one blank cell alone is no pattern
+    assert not any("right under" in d for d in kv.inspect_export(
+        UNSEEN / "tune_sep_line_de.csv").decisions["decision"])  # fmt: skip

@@ -310,7 +310,9 @@ def _inspect_table(
         path, columns=columns or None, sheet=grid.sheet, defaults={**given, **filled},
         errors="collect",
     )  # fmt: skip
-    return _parsed(base, result, filled, (), _value_decisions(grid, row, header.mapping))
+    decisions = _value_decisions(grid, row, header.mapping)
+    decisions += _fill_down_decisions(grid, row, header.mapping, result.rejects)
+    return _parsed(base, result, filled, (), decisions)
 
 
 #: The category fields whose values may be read by their words (``value_words.csv``).
@@ -330,6 +332,43 @@ def _value_decisions(grid: Grid, row: int, mapping: Mapping[int, str]) -> list[s
             hit = None if not v or key(v) in exact else value_from_words(col, v)
             if hit:
                 out.append(f"{col}: {v!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
+    return out
+
+
+#: Blank cells under a filled one, in one column, from which inspect says "fill them down".
+FILL_DOWN_HINT = 2
+
+
+def _fill_down_decisions(
+    grid: Grid, row: int, mapping: Mapping[int, str], rejects: pd.DataFrame
+) -> list[str]:
+    """A hint per column whose ``missing_value`` rejects are blank cells right under a filled
+    one (merged cells, a pivot table's compact layout): ingest never fills them down itself."""
+    if rejects.empty:
+        return []
+    missing = rejects[rejects["reason"] == "missing_value"]
+    at = {int(n): i for i, n in enumerate(grid.line)}
+    out: list[str] = []
+    for i, col in mapping.items():
+        rows = sorted(int(r) for r in missing.loc[missing["column"] == col, "source_row"])
+        under: list[int] = []
+        for r in rows:
+            g = at.get(r)
+            if g is None or g <= row + 1 or i >= grid.cells.shape[1]:
+                continue
+            above = grid.cells.iat[g - 1, i]
+            if (pd.notna(above) and str(above).strip()) or (
+                under and under[-1] == grid.line[g - 1]
+            ):
+                under.append(r)
+        if len(under) >= FILL_DOWN_HINT:
+            shown = ", ".join(str(r) for r in under[:5]) + (", ..." if len(under) > 5 else "")
+            out.append(
+                f"{col}: {len(under)} blank cells right under a filled one (rows {shown}): merged "
+                "cells or a pivot table's compact layout? ingest does not fill them down (they "
+                "are missing_value rejects); repeat the value on each row (in a pivot table: "
+                "Repeat All Item Labels) and read the file again"
+            )
     return out
 
 

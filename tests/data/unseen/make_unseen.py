@@ -685,6 +685,56 @@ def tuning() -> dict[str, bytes]:
         ],
         sep="\t",
     )  # fmt: skip
+    # German Excel pivot table (compact form): the faculty only on its first row, a subtotal
+    # per faculty ('Medizin Ergebnis'), 'Gesamtergebnis'; period and group by --set
+    f["tune_de_pivot.xlsx"] = xlsx_bytes(
+        {
+            "Pivot": [
+                ["Incoming-Studierende nach Fakultät und Staatsangehörigkeit, WS 2024/25"],
+                [],
+                ["Fakultät", "Staatsangehörigkeit", "Anzahl"],
+                ["Medizin", "Frankreich", 6],
+                [None, "Italien", 4],
+                ["Medizin Ergebnis", None, 10],
+                ["Informatik", "Indien", 14],
+                [None, "China", 11],
+                ["Informatik Ergebnis", None, 25],
+                ["Gesamtergebnis", None, 35],
+            ]
+        },
+        merged={"Pivot": ["A1:C1"]},
+    )  # fmt: skip
+    # Hand-made workbook with the faculty merged down its rows (real merged cells)
+    f["tune_merged_faculty.xlsx"] = xlsx_bytes(
+        {
+            "Partners": [
+                ["Faculty", "Partner", "Country", "Kind", "Start"],
+                ["Law", "Universiteit Leiden", "Netherlands", "exchange", serial("2022-09-01")],
+                [None, "KU Leuven", "Belgium", "exchange", serial("2023-09-01")],
+                ["Medicine", "Karolinska Institutet", "Sweden", "research", serial("2021-01-01")],
+                [None, "Charité – Universitätsmedizin Berlin", "Germany", "research",
+                 serial("2024-01-01")],
+            ]
+        },
+        merged={"Partners": ["A2:A3", "A4:A5"]},
+    )  # fmt: skip
+    # Excel's CSV with a 'sep=;' line, German, cp1252; a footnote under the table
+    f["tune_sep_line_de.csv"] = csv_bytes(
+        [
+            ["sep=;"],
+            ["Partnerhochschule", "Land", "Vertragsart", "Beginn", "Fakultät"],
+            ["Universität Wien", "Österreich", "Studierendenaustausch", "01.10.2023",
+             "Philosophische Fakultät"],
+            ["ETH Zürich", "Schweiz", "Forschungskooperation", "01.01.2024",
+             "Mathematisch-Naturwissenschaftliche Fakultät"],
+            ["Universität Innsbruck", "Österreich", "Studierendenaustausch", "01.10.2022",
+             "Philosophische Fakultät"],
+            ["Summe", "", "", "", ""],
+            [],
+            ["Quelle: SAP, Stand 03.02.2025", "", "", "", ""],
+        ],
+        sep=";", encoding="cp1252",
+    )  # fmt: skip
     return f
 
 
