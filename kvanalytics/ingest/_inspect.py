@@ -356,10 +356,9 @@ def _fill_down_decisions(
             g = at.get(r)
             if g is None or g <= row + 1 or i >= grid.cells.shape[1]:
                 continue
-            above = grid.cells.iat[g - 1, i]
-            if (pd.notna(above) and str(above).strip()) or (
-                under and under[-1] == grid.line[g - 1]
-            ):
+            cell = grid.cells.iat[g - 1, i]
+            above = cell if isinstance(cell, str) else ""
+            if above.strip() or (under and under[-1] == grid.line[g - 1]):
                 under.append(r)
         if len(under) >= FILL_DOWN_HINT:
             shown = ", ".join(str(r) for r in under[:5]) + (", ..." if len(under) > 5 else "")
