@@ -20,6 +20,7 @@ import pytest
 
 import kvanalytics as kv
 from kvanalytics import cli
+from kvanalytics.errors import IngestError
 
 UNSEEN = Path(__file__).parent / "data" / "unseen"
 EXPECTED = pd.read_csv(UNSEEN / "expected.csv", dtype=str, keep_default_na=False)
@@ -39,6 +40,12 @@ def _mapping(text: str) -> dict[str, str]:
     return dict(p.split("=", 1) for p in _split(text))
 
 
+def _fails(case: dict[str, str], message: str) -> None:
+    """The file must fail as a whole, its message holding each part of ``error``."""
+    for part in case["error"].split(" | "):
+        assert part in message, (part, message)
+
+
 def test_corpus_is_generated_and_complete():
     spec = importlib.util.spec_from_file_location("make_unseen", UNSEEN / "make_unseen.py")
     assert spec is not None and spec.loader is not None
@@ -53,6 +60,10 @@ def test_corpus_is_generated_and_complete():
 
 @pytest.mark.parametrize("case", CASES)
 def test_unseen_export_reads_as_a_user_expects(case: dict[str, str]) -> None:
+    if case["error"]:
+        with pytest.raises(IngestError) as err:
+            READERS[case["table"]](UNSEEN / case["file"], errors="collect", **_options(case))
+        return _fails(case, str(err.value))
     res = READERS[case["table"]](UNSEEN / case["file"], errors="collect", **_options(case))
     table, rejects, report = res.table, res.rejects, res.report
     assert (report.read, report.accepted, report.rejected) == (
@@ -72,6 +83,10 @@ def test_unseen_export_reads_as_a_user_expects(case: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_unseen_export_headers_map_with_their_rule(case: dict[str, str]) -> None:
+    if case["error"]:  # inspect fails with ingest's own message
+        with pytest.raises(IngestError) as err:
+            kv.inspect_export(UNSEEN / case["file"], table=case["table"], **_options(case))  # type: ignore[arg-type]
+        return _fails(case, str(err.value))
     ins = kv.inspect_export(UNSEEN / case["file"], table=case["table"], **_options(case))  # type: ignore[arg-type]
     h = ins.headers
     mapped = h[h["rule"] != "ignored"]
@@ -94,6 +109,11 @@ def test_unseen_export_on_the_command_line(
     path, table = str(UNSEEN / case["file"]), case["table"]
     mapping = tmp_path / "map.yaml"
     args = ["inspect", path, "--table", table, *_sets(case), "--write-mapping", str(mapping)]
+    if case["error"]:  # exit 2, the whole message on stderr, for inspect and ingest alike
+        for argv in (args, ["ingest", table, path, "--out", str(tmp_path), *_sets(case)]):
+            assert cli.main(argv) == 2
+            _fails(case, " ".join(capsys.readouterr().err.split()))
+        return
     assert cli.main(args) == 0
     out = capsys.readouterr().out
     rows = f"read {case['read']} = accepted {case['accepted']} + rejected {case['rejected']}"

@@ -735,6 +735,56 @@ def tuning() -> dict[str, bytes]:
         ],
         sep=";", encoding="cp1252",
     )  # fmt: skip
+    # MoveON, English, 46 columns (the widest file: header inference is timed on it)
+    wide = [
+        "Agreement ID", "Agreement status", "Agreement type", "Mobility type", "Home institution",
+        "Home institution Erasmus code", "Home faculty", "Partner institution",
+        "Partner institution (local name)", "Partner institution Erasmus code",
+        "Partner institution PIC", "Partner country", "Partner city", "Partner faculty",
+        "Contact person (partner)", "Contact e-mail (partner)", "Contact person (home)",
+        "Coordinator (home)", "Start date", "End date", "Valid from academic year",
+        "Valid to academic year", "Subject area code (ISCED)", "Subject area", "Education level",
+        "Study cycle", "Number of mobilities", "Number of students outgoing",
+        "Number of students incoming", "Number of staff mobilities", "Total months",
+        "Months per student", "Language requirement", "Language level", "Created on",
+        "Last modified", "Modified by", "Remarks", "Signature date home",
+        "Signature date partner", "Notes", "Web page", "Fact sheet", "Nomination deadline",
+        "Application deadline", "Inter-institutional agreement number",
+    ]  # fmt: skip
+
+    def wide_row(i: int, partner: str, code: str, pic: str, country: str, start: str) -> list[str]:
+        end = f"{int(start[:4]) + 5}-08-31"
+        return [
+            f"MO-{i:04d}", "Active", "Erasmus+ KA131", "Student mobility for studies",
+            "Universidad Politécnica de Valencia", "E  VALENCI02", "ETSI Telecomunicación",
+            partner, partner, code, pic, country, "", "", "Dr X", "x@example.org", "Ms Y",
+            "Prof Z", start, end, f"{start[:4]}/{int(start[2:4]) + 1}", f"{end[:4]}", "0714",
+            "Electronics and automation", "Bachelor", "1", "4", "2", "2", "1", "20", "5", "B2",
+            "English", "2023-01-15", "2024-06-01", "admin", "", "2023-02-01", "2023-02-10", "",
+            "", "", "15 May", "1 June", f"IIA-{i}",
+        ]
+
+    f["tune_moveon_wide_en.csv"] = csv_bytes(
+        [
+            wide,
+            wide_row(1, "Technische Universität Berlin", "D  BERLIN02", "999884635", "Germany",
+                     "2023-09-01"),
+            wide_row(2, "Politecnico di Milano", "I  MILANO02", "999879785", "Italy",
+                     "2023-09-01"),
+            wide_row(3, "Aalto University", "SF ESPOO12", "999890297", "Finland", "2024-09-01"),
+            wide_row(4, "Technical University of Denmark", "DK LYNGBY01", "999986320",
+                     "Denmark", "2022-09-01"),
+        ]
+    )  # fmt: skip
+    # Two headers equally good for one field: ingest stops and prints the columns= line
+    f["tune_ambiguous_en.csv"] = csv_bytes(
+        [
+            ["Partner institution", "Partner country", "Home faculty", "Home department",
+             "Agreement type", "Start date"],
+            ["Universität Wien", "Austria", "Engineering", "Electronics", "Exchange",
+             "2023-09-01"],
+        ]
+    )  # fmt: skip
     return f
 
 
