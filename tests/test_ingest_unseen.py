@@ -94,10 +94,18 @@ def test_unseen_export_headers_map_with_their_rule(case: dict[str, str]) -> None
     assert ins.missing.empty, ins.missing["why"].tolist()
 
 
-def _sets(case: dict[str, str]) -> list[str]:
-    defaults = _options(case).get("defaults", {})
-    assert isinstance(defaults, dict)
-    return [a for k, v in defaults.items() for a in ("--set", f"{k}={v}")]
+def _sets(case: dict[str, str], tmp_path: Path) -> tuple[list[str], list[str]]:
+    """The options as the command line takes them: ``--set`` each default, and ``--columns``
+    with a YAML file of the mapping (empty when there is none)."""
+    options = _options(case)
+    defaults, columns = options.get("defaults", {}), options.get("columns", {})
+    assert isinstance(defaults, dict) and isinstance(columns, dict)
+    sets = [a for k, v in defaults.items() for a in ("--set", f"{k}={v}")]
+    if not columns:
+        return sets, []
+    given = tmp_path / "given.yaml"
+    given.write_text("".join(f'"{h}": {f}\n' for h, f in columns.items()), encoding="utf-8")
+    return sets, ["--columns", str(given)]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -108,9 +116,10 @@ def test_unseen_export_on_the_command_line(
     mapping inspect writes, passed back with ``--columns``, gives the same table."""
     path, table = str(UNSEEN / case["file"]), case["table"]
     mapping = tmp_path / "map.yaml"
-    args = ["inspect", path, "--table", table, *_sets(case), "--write-mapping", str(mapping)]
+    sets, given = _sets(case, tmp_path)
+    args = ["inspect", path, "--table", table, *sets, *given, "--write-mapping", str(mapping)]
     if case["error"]:  # exit 2, the whole message on stderr, for inspect and ingest alike
-        for argv in (args, ["ingest", table, path, "--out", str(tmp_path), *_sets(case)]):
+        for argv in (args, ["ingest", table, path, "--out", str(tmp_path), *sets, *given]):
             assert cli.main(argv) == 2
             _fails(case, " ".join(capsys.readouterr().err.split()))
         return
@@ -120,11 +129,11 @@ def test_unseen_export_on_the_command_line(
     assert rows in out and "header on row" in out and "missing (" not in out
     for header, field in _mapping(case["mapping"]).items():
         assert f"{header} -> {field} (" in " ".join(out.split()), (header, field)
-    runs = {"inferred": [], "mapped": ["--columns", str(mapping)]}
+    runs = {"inferred": [*sets, *given], "mapped": [*sets, "--columns", str(mapping)]}
     tables = {}
     for name, extra in runs.items():
         dest = tmp_path / name
-        argv = ["ingest", table, path, "--out", str(dest), *_sets(case), *extra, "--json"]
+        argv = ["ingest", table, path, "--out", str(dest), *extra, "--json"]
         assert cli.main(argv) == 0
         summary = json.loads(capsys.readouterr().out)
         assert (summary["read"], summary["accepted"], summary["rejected"]) == (
@@ -161,3 +170,16 @@ def test_inspect_says_blank_cells_under_a_filled_one_are_not_filled_down():
     # one blank cell alone is no pattern
     assert not any("right under" in d for d in kv.inspect_export(
         UNSEEN / "tune_sep_line_de.csv").decisions["decision"])  # fmt: skip
+
+
+def test_inspect_reads_a_wide_headcount_table_as_one_read_per_group():
+    """A column per group, no count column: inspect does not fail, it names each missing field
+    and how to read each group column."""
+    ins = kv.inspect_export(UNSEEN / "tune_sv_wide_headcounts.xlsx", table="headcounts")
+    assert ins.missing["field"].tolist() == ["period", "group", "headcount"]
+    assert [d for d in ins.decisions["decision"] if "reads as the group" in d] == [
+        f"the header {h!r} reads as the group {g} (a table with a column per group?): read it "
+        f'with the line "{h}": headcount in --columns MAP.yaml and --set group={g}, once per '
+        "group column"
+        for h, g in (("Inresande", "exchange_in"), ("Utresande", "exchange_out"))
+    ]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -303,14 +303,16 @@ def _inspect_table(
             replace(header, cells=cells, mapping={**header.mapping, **aux_at})
         )
         why = f"nothing parsed: no column for {', '.join(blocked)} (see the missing fields)"
-        return _unparsed(base, from_header, header.language, (why,))
+        wide = _wide_decisions(table, header.cells, header.mapping, columns)
+        return _unparsed(base, from_header, header.language, (why,), wide)
     filled = {c: PLACEHOLDERS[c] for c in missing}
     reader = read_partnerships if table == "partnerships" else read_headcounts
     result = reader(
         path, columns=columns or None, sheet=grid.sheet, defaults={**given, **filled},
         errors="collect",
     )  # fmt: skip
-    decisions = _value_decisions(grid, row, header.mapping)
+    decisions = _wide_decisions(table, header.cells, header.mapping, columns)
+    decisions += _value_decisions(grid, row, header.mapping)
     decisions += _fill_down_decisions(grid, row, header.mapping, result.rejects)
     return _parsed(base, result, filled, (), decisions)
 
@@ -332,6 +334,28 @@ def _value_decisions(grid: Grid, row: int, mapping: Mapping[int, str]) -> list[s
             hit = None if not v or key(v) in exact else value_from_words(col, v)
             if hit:
                 out.append(f"{col}: {v!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
+    return out
+
+
+def _wide_decisions(
+    table: Table, cells: list[str], mapping: Mapping[int, str], columns: Mapping[str, str]
+) -> list[str]:
+    """Headcounts laid out wide (a column per group: ``Inresande``, ``Utresande``): how to read
+    each group column, once per group (ingest reads one count column per file)."""
+    if table != "headcounts":
+        return []
+    exact = value_lookup().get("group", {})
+    out = []
+    for i, text in enumerate(cells):
+        if i in mapping or not text.strip() or text in columns:
+            continue
+        hit = exact.get(key(text)) or (value_from_words("group", text) or (None,))[0]
+        if hit:
+            out.append(
+                f"group: the header {text!r} reads as the group {hit} (a table with a column "
+                f'per group?): read it with the line "{text}": headcount in --columns MAP.yaml '
+                f"and --set group={hit}, once per group column"
+            )
     return out
 
 
@@ -381,13 +405,21 @@ def _grid(
     def qualifies(found: set[str]) -> bool:  # as in ingest
         return set(schemas.REQUIRED[table]) <= found and not missing_fields(table, found, given)
 
+    # the sheet ingest reads; else the one with the required columns; else the one sheet with
+    # any recognised column (a headcount file whose counts need --columns): its missing
+    # fields are then reported, not an error
+    looser: tuple[Callable[[set[str]], bool] | None, ...] = (None, bool)
     try:
         return read_grid(path, table, probe, sheet=sheet, repeating=REPEATING, qualifies=qualifies)
     except IngestError as strict:
-        try:
-            return read_grid(path, table, probe, sheet=sheet, repeating=REPEATING)
-        except IngestError:
-            raise strict from None
+        for test in looser:
+            try:
+                return read_grid(
+                    path, table, probe, sheet=sheet, repeating=REPEATING, qualifies=test
+                )
+            except IngestError:
+                continue
+        raise strict from None
 
 
 def _inspect_horizon(path: Path, sheet: str | None, home: str | None) -> Inspection:

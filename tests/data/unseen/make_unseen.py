@@ -785,6 +785,22 @@ def tuning() -> dict[str, bytes]:
              "2023-09-01"],
         ]
     )  # fmt: skip
+    # Hand-made Swedish headcounts in the wide layout (one column per group): read once per
+    # group with --columns and --set; 'Totalt' row
+    f["tune_sv_wide_headcounts.xlsx"] = xlsx_bytes(
+        {
+            "Utbyte 2024": [
+                ["Utbytesstudenter läsåret 2024/25 per land"],
+                [],
+                ["Fakultet", "Land", "Inresande", "Utresande"],
+                ["Teknisk fakultet", "Tyskland", 12, 9],
+                ["Teknisk fakultet", "Frankrike", 7, 4],
+                ["Humanistiska fakulteten", "Italien", 5, 8],
+                ["Totalt", None, 24, 21],
+            ]
+        },
+        merged={"Utbyte 2024": ["A1:D1"]},
+    )  # fmt: skip
     return f
 
 
