@@ -30,7 +30,7 @@ from ..normalise import fold
 #: Linking elements between the parts of a compound (nl, de, no, sv, da): ``overeenkomst-s-nummer``.
 LINKERS = ("s", "e", "en", "er", "n", "es")
 #: Endings a compound's last part may carry (plural, definite, genitive) beyond its known form.
-SUFFIXES = ("s", "e", "n", "en", "er", "es", "et", "ene", "ens", "ets", "ts", "ar", "or", "a", "i", "t")
+SUFFIXES = ("s", "e", "n", "en", "er", "es", "et", "ene", "ens", "ets", "ts", "ar", "or", "a", "i", "t")  # fmt: skip
 #: Shortest part of a compound, except the short words of :data:`SHORT_PARTS`.
 MIN_PART = 3
 #: Two-letter words that may be a part of a compound (``projectid``, ``studiear``).

@@ -762,7 +762,7 @@ def tuning() -> dict[str, bytes]:
             "Electronics and automation", "Bachelor", "1", "4", "2", "2", "1", "20", "5", "B2",
             "English", "2023-01-15", "2024-06-01", "admin", "", "2023-02-01", "2023-02-10", "",
             "", "", "15 May", "1 June", f"IIA-{i}",
-        ]
+        ]  # fmt: skip
 
     f["tune_moveon_wide_en.csv"] = csv_bytes(
         [
