@@ -43,7 +43,7 @@ from ._horizon import _read_file as _read_horizon_file
 from ._parse import parse_defaults
 from ._pipeline import _SET_EXAMPLE, _set_aside, _split_columns, read_headcounts, read_partnerships
 from ._report import Ingested, column_letters, header_entries
-from ._vocab import key, value_from_words, value_lookup
+from ._vocab import key, value_from_words, value_lookup, value_word_notes
 
 __all__ = ["Inspection", "inspect_export"]
 
@@ -326,14 +326,9 @@ def _value_decisions(grid: Grid, row: int, mapping: Mapping[int, str]) -> list[s
     ``kind: 'Forschungskooperation' read as research (words: forschung)``."""
     out: list[str] = []
     for i, col in mapping.items():
-        if col not in _WORD_FIELDS or i >= grid.cells.shape[1]:
-            continue
-        exact = value_lookup().get(col, {})
-        values = grid.cells.iloc[row + 1 :, i].dropna().astype(str).str.strip().unique()
-        for v in values:
-            hit = None if not v or key(v) in exact else value_from_words(col, v)
-            if hit:
-                out.append(f"{col}: {v!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
+        if col in _WORD_FIELDS and i < grid.cells.shape[1]:
+            values = grid.cells.iloc[row + 1 :, i].dropna().astype(str).unique()
+            out += value_word_notes(col, values)
     return out
 
 
@@ -498,7 +493,7 @@ def _parsed(
         preview[c] = pd.Series(pd.NA, index=preview.index, dtype=preview[c].dtype)
     placeholder_notes = {f"{c}: {v!r} for every row" for c, v in filled.items()}
     kept = [n for n in entry["notes"] if not any(n.startswith(p) for p in placeholder_notes)]
-    kept += decisions or []
+    kept += [d for d in decisions or [] if d not in kept]  # once, if ingest says it too
     if filled:
         notes = (
             *notes,

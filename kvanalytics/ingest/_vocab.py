@@ -20,6 +20,7 @@ matter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -212,6 +213,24 @@ def value_from_words(field: str, text: str) -> tuple[str, tuple[str, ...]] | Non
     if found is not None and len(found) == 1:
         return next(iter(found)), tuple(used)
     return None
+
+
+def value_word_notes(field: str, values: Iterable[object]) -> list[str]:
+    """A report note per distinct value read by its words rather than an exact synonym.
+
+    Examples
+    --------
+    >>> value_word_notes("kind", ["Forschungskooperation", "research", ""])
+    ["kind: 'Forschungskooperation' read as research (words: forschung)"]
+    """
+    exact = value_lookup().get(field, {})
+    out = []
+    for v in values:
+        text = str(v).strip() if isinstance(v, str) else ""
+        hit = None if not text or key(text) in exact else value_from_words(field, text)
+        if hit:
+            out.append(f"{field}: {text!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
+    return out
 
 
 @dataclass(frozen=True)
