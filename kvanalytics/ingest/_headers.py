@@ -153,7 +153,13 @@ def analyse_header(text: str) -> Analysis:
     words, stops = header_words(), header_stop_words()
     tokens: list[_Token] = []
     unknown: list[str] = []
+    # a stop word of one language that means something in another (pt "do" = of, pl "do" =
+    # until): a word only where every other word of the header can be of that language
+    torn: list[tuple[int, str]] = []
     for tok in header_tokens(text):
+        if tok in stops and tok in words:
+            torn.append((len(tokens), tok))
+            continue
         if tok.isdigit() or tok in stops:
             continue
         parts = [tok] if tok in words else _splitter()(tok)
@@ -164,6 +170,11 @@ def analyse_header(text: str) -> Analysis:
             unknown.append(tok)
             continue
         tokens.extend(_Token(p, words[p].concepts, words[p].languages) for p in parts)
+    if torn and tokens and not unknown:
+        shared = frozenset.intersection(*(t.languages for t in tokens))
+        for at, tok in reversed(torn):
+            if words[tok].languages & shared:
+                tokens.insert(at, _Token(tok, words[tok].concepts, words[tok].languages))
     return Analysis(tuple(tokens), tuple(unknown))
 
 

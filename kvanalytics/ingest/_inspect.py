@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +43,7 @@ from ._horizon import _read_file as _read_horizon_file
 from ._parse import parse_defaults
 from ._pipeline import _SET_EXAMPLE, _set_aside, _split_columns, read_headcounts, read_partnerships
 from ._report import Ingested, column_letters, header_entries
+from ._vocab import key, value_from_words, value_lookup, value_word_notes
 
 __all__ = ["Inspection", "inspect_export"]
 
@@ -302,14 +303,91 @@ def _inspect_table(
             replace(header, cells=cells, mapping={**header.mapping, **aux_at})
         )
         why = f"nothing parsed: no column for {', '.join(blocked)} (see the missing fields)"
-        return _unparsed(base, from_header, header.language, (why,))
+        wide = _wide_decisions(table, header.cells, header.mapping, columns)
+        return _unparsed(base, from_header, header.language, (why,), wide)
     filled = {c: PLACEHOLDERS[c] for c in missing}
     reader = read_partnerships if table == "partnerships" else read_headcounts
     result = reader(
         path, columns=columns or None, sheet=grid.sheet, defaults={**given, **filled},
         errors="collect",
     )  # fmt: skip
-    return _parsed(base, result, filled, ())
+    decisions = _wide_decisions(table, header.cells, header.mapping, columns)
+    decisions += _value_decisions(grid, row, header.mapping)
+    decisions += _fill_down_decisions(grid, row, header.mapping, result.rejects)
+    return _parsed(base, result, filled, (), decisions)
+
+
+#: The category fields whose values may be read by their words (``value_words.csv``).
+_WORD_FIELDS = ("kind", "level", "status", "group", "basis")
+
+
+def _value_decisions(grid: Grid, row: int, mapping: Mapping[int, str]) -> list[str]:
+    """One decision per category value read by its words rather than an exact synonym:
+    ``kind: 'Forschungskooperation' read as research (words: forschung)``."""
+    out: list[str] = []
+    for i, col in mapping.items():
+        if col in _WORD_FIELDS and i < grid.cells.shape[1]:
+            values = grid.cells.iloc[row + 1 :, i].dropna().astype(str).unique()
+            out += value_word_notes(col, values)
+    return out
+
+
+def _wide_decisions(
+    table: Table, cells: list[str], mapping: Mapping[int, str], columns: Mapping[str, str]
+) -> list[str]:
+    """Headcounts laid out wide (a column per group: ``Inresande``, ``Utresande``): how to read
+    each group column, once per group (ingest reads one count column per file)."""
+    if table != "headcounts":
+        return []
+    exact = value_lookup().get("group", {})
+    out = []
+    for i, text in enumerate(cells):
+        if i in mapping or not text.strip() or text in columns:
+            continue
+        hit = exact.get(key(text)) or (value_from_words("group", text) or (None,))[0]
+        if hit:
+            out.append(
+                f"group: the header {text!r} reads as the group {hit} (a table with a column "
+                f'per group?): read it with the line "{text}": headcount in --columns MAP.yaml '
+                f"and --set group={hit}, once per group column"
+            )
+    return out
+
+
+#: Blank cells under a filled one, in one column, from which inspect says "fill them down".
+FILL_DOWN_HINT = 2
+
+
+def _fill_down_decisions(
+    grid: Grid, row: int, mapping: Mapping[int, str], rejects: pd.DataFrame
+) -> list[str]:
+    """A hint per column whose ``missing_value`` rejects are blank cells right under a filled
+    one (merged cells, a pivot table's compact layout): ingest never fills them down itself."""
+    if rejects.empty:
+        return []
+    missing = rejects[rejects["reason"] == "missing_value"]
+    at = {int(n): i for i, n in enumerate(grid.line)}
+    out: list[str] = []
+    for i, col in mapping.items():
+        rows = sorted(int(r) for r in missing.loc[missing["column"] == col, "source_row"])
+        under: list[int] = []
+        for r in rows:
+            g = at.get(r)
+            if g is None or g <= row + 1 or i >= grid.cells.shape[1]:
+                continue
+            cell = grid.cells.iat[g - 1, i]
+            above = cell if isinstance(cell, str) else ""
+            if above.strip() or (under and under[-1] == grid.line[g - 1]):
+                under.append(r)
+        if len(under) >= FILL_DOWN_HINT:
+            shown = ", ".join(str(r) for r in under[:5]) + (", ..." if len(under) > 5 else "")
+            out.append(
+                f"{col}: {len(under)} blank cells right under a filled one (rows {shown}): merged "
+                "cells or a pivot table's compact layout? ingest does not fill them down (they "
+                "are missing_value rejects); repeat the value on each row (in a pivot table: "
+                "Repeat All Item Labels) and read the file again"
+            )
+    return out
 
 
 def _grid(
@@ -322,13 +400,21 @@ def _grid(
     def qualifies(found: set[str]) -> bool:  # as in ingest
         return set(schemas.REQUIRED[table]) <= found and not missing_fields(table, found, given)
 
+    # the sheet ingest reads; else the one with the required columns; else the one sheet with
+    # any recognised column (a headcount file whose counts need --columns): its missing
+    # fields are then reported, not an error
+    looser: tuple[Callable[[set[str]], bool] | None, ...] = (None, bool)
     try:
         return read_grid(path, table, probe, sheet=sheet, repeating=REPEATING, qualifies=qualifies)
     except IngestError as strict:
-        try:
-            return read_grid(path, table, probe, sheet=sheet, repeating=REPEATING)
-        except IngestError:
-            raise strict from None
+        for test in looser:
+            try:
+                return read_grid(
+                    path, table, probe, sheet=sheet, repeating=REPEATING, qualifies=test
+                )
+            except IngestError:
+                continue
+        raise strict from None
 
 
 def _inspect_horizon(path: Path, sheet: str | None, home: str | None) -> Inspection:
@@ -392,9 +478,14 @@ def _horizon_base(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parsed(
-    base: dict[str, Any], result: Ingested, filled: Mapping[str, str], notes: tuple[str, ...]
+    base: dict[str, Any],
+    result: Ingested,
+    filled: Mapping[str, str],
+    notes: tuple[str, ...],
+    decisions: list[str] | None = None,
 ) -> Inspection:
-    """An Inspection from an ingest run (``filled``: the placeholders given for missing fields)."""
+    """An Inspection from an ingest run (``filled``: the placeholders given for missing fields;
+    ``decisions``: ones inspect adds to the report's, such as values read by their words)."""
     report = result.report
     entry = report.files[0]
     preview = result.table.head(PREVIEW_ROWS).reset_index(drop=True)
@@ -402,6 +493,7 @@ def _parsed(
         preview[c] = pd.Series(pd.NA, index=preview.index, dtype=preview[c].dtype)
     placeholder_notes = {f"{c}: {v!r} for every row" for c, v in filled.items()}
     kept = [n for n in entry["notes"] if not any(n.startswith(p) for p in placeholder_notes)]
+    kept += [d for d in decisions or [] if d not in kept]  # once, if ingest says it too
     if filled:
         notes = (
             *notes,

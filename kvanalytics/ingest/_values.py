@@ -23,7 +23,14 @@ from ..config import PACKAGE_DATA
 from ..normalise import identify_partners
 from ._fields import CATEGORY_COLUMNS
 from ._grid import ARROW_STR
-from ._vocab import convention, currency_pattern, key, number_bytes, value_lookup
+from ._vocab import (
+    convention,
+    currency_pattern,
+    key,
+    number_bytes,
+    value_from_words,
+    value_lookup,
+)
 
 #: Excel serial dates accepted in date columns (1954-10-04 .. 2119-03-24).
 EXCEL_SERIAL_RANGE = (20_000, 80_000)
@@ -353,17 +360,30 @@ def parse_identifier(s: pd.Series, col: str) -> tuple[pd.Series, np.ndarray, lis
 def parse_category(
     s: pd.Series, col: str, lookup: Mapping[str, str] | None = None
 ) -> tuple[pd.Series, np.ndarray]:
-    """The column's categories (value synonyms folded) and which non-blank values are unknown."""
+    """The column's categories and which non-blank values are unknown.
+
+    A value is its category when it is a value synonym (folded), else when its words name one
+    category and nothing else (``value_words.csv``: ``Studierendenaustausch`` -> exchange); a
+    value whose words are unknown or point two ways stays unknown.
+    """
+    by_words = lookup is None and col != "partner_type"
     if lookup is None:
         lookup = partner_type_lookup() if col == "partner_type" else value_lookup().get(col, {})
     dtype = CATEGORY_COLUMNS[col]
     position = {c: i for i, c in enumerate(dtype.categories)}
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
+
+    def category(u: object) -> int:
+        if u == "":
+            return -1
+        cat = lookup.get(key(str(u)))
+        if cat is None and by_words:
+            hit = value_from_words(col, str(u))
+            cat = hit[0] if hit else None
+        return position.get(cat or "", -1)
+
     # per distinct value: its category code (-1 none) and whether it is a non-blank unknown
-    code_of = np.array(
-        [position.get(lookup.get(key(str(u)), ""), -1) if u != "" else -1 for u in uniques] + [-1],
-        dtype=np.int64,
-    )
+    code_of = np.array([category(u) for u in uniques] + [-1], dtype=np.int64)
     unknown = np.array(
         [u != "" and c < 0 for u, c in zip(uniques, code_of, strict=False)] + [False]
     )
@@ -413,11 +433,13 @@ def decide_date_order(
     any_dmy: bool,
     dayfirst: bool | None,
     language: str,
+    dotted: bool = False,
 ) -> tuple[bool, str]:
     """Day-first or not for a column of ``a-b-yyyy`` dates, and the report's note saying why.
 
     The argument wins; else the evidence (a first part over 12 is a day, a second part over 12
-    is a day); else the convention of the header language (``header_languages.csv``).
+    is a day); else dates written with dots (``01.10.2022``: day-first wherever dots are used);
+    else the convention of the header language (``header_languages.csv``).
     """
     day_first_evidence = int(((a > 12) & (b <= 12)).sum())
     month_first_evidence = int(((b > 12) & (a <= 12)).sum())
@@ -437,6 +459,9 @@ def decide_date_order(
             f"{month_first_evidence} month-first values); read "
             f"{'day' if order else 'month'}-first, the others are rejected"
         )
+    elif dotted:
+        order = True
+        note = f"{col}: day-first dates (written with dots, as day.month.year is)"
     else:
         order = convention(language).dayfirst
         note = f"{col}: no evidence of day- or month-first order" + (
@@ -466,7 +491,8 @@ def parse_dates(
     dmy_ok = dmy[0].notna().to_numpy()
     a = _num(dmy[0])
     b = _num(dmy[1])
-    order, note = decide_date_order(col, a, b, bool(dmy_ok.any()), dayfirst, language)
+    dotted = bool(dmy_ok.any()) and bool(u[dmy_ok].str.contains(".", regex=False).all())
+    order, note = decide_date_order(col, a, b, bool(dmy_ok.any()), dayfirst, language, dotted)
     day, month = (a, b) if order else (b, a)
     y = _num(iso[0]).where(iso_ok, _num(ymd[0]))
     m = _num(iso[1]).where(iso_ok, _num(ymd[1]))

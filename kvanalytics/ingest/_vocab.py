@@ -6,6 +6,9 @@
 - ``header_rules.csv``: which concepts make which field (TYPE [+ AGREEMENT] -> kind), per table.
 - ``value_synonyms.csv``: cell text -> canonical value, per field (kind, level, status, group,
   basis, faculty, boolean).
+- ``value_words.csv``: the words a category value is made of when no synonym is exact
+  (``Forschungskooperation`` = forschung + kooperation -> research), and the words that carry
+  no category (``*``: kooperation, studenten, avtal).
 - ``header_languages.csv``: the date order and decimal mark a header language implies when a
   column gives no evidence either way.
 - ``currency_markers.csv``: currency signs and codes removed from number cells.
@@ -17,6 +20,7 @@ matter.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,6 +32,7 @@ from ..config import PACKAGE_DATA
 from ..errors import IngestError
 from ..normalise import fold
 from ._fields import CATEGORY_COLUMNS
+from ._words import cached_splitter, header_tokens, stem
 
 
 def key(text: str) -> str:
@@ -134,6 +139,97 @@ def value_lookup() -> dict[str, dict[str, str]]:
     for name, dtype in CATEGORY_COLUMNS.items():
         for cat in dtype.categories:
             out.setdefault(name, {})[key(cat)] = cat
+    return out
+
+
+@lru_cache(maxsize=1)
+def value_words() -> dict[str, dict[str, frozenset[str]]]:
+    """field -> folded word -> the categories it can mean (empty: it carries none).
+
+    Every one-word value synonym is a word of its category; ``value_words.csv`` adds words and
+    overrides those (``student`` is a degree student alone, but no group beside ``incoming``).
+    """
+    out: dict[str, dict[str, frozenset[str]]] = {}
+    for field, synonyms in value_lookup().items():
+        if field == "boolean":
+            continue
+        words = out.setdefault(field, {})
+        for k, value in synonyms.items():
+            if " " not in k:
+                words[k] = words.get(k, frozenset()) | {value}
+    extra: dict[str, dict[str, frozenset[str]]] = {}
+    for row in _data("value_words.csv").itertuples(index=False):
+        cats = frozenset() if row.value == "*" else frozenset(str(row.value).split("|"))
+        field_words = extra.setdefault(str(row.field), {})
+        k = key(str(row.word))
+        field_words[k] = field_words.get(k, frozenset()) | cats
+    for field, words in extra.items():
+        out.setdefault(field, {}).update(words)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _value_splitter(field: str):  # type: ignore[no-untyped-def]
+    return cached_splitter(frozenset(value_words().get(field, {})) | header_stop_words())
+
+
+@lru_cache(maxsize=65_536)
+def value_from_words(field: str, text: str) -> tuple[str, tuple[str, ...]] | None:
+    """The category a cell's words name, with the words that named it; None unless every word
+    is known and the meaning words agree on exactly one category (never a guess).
+
+    Examples
+    --------
+    >>> value_from_words("kind", "Forschungskooperation")
+    ('research', ('forschung',))
+    >>> value_from_words("group", "Innreisende utvekslingsstudenter")
+    ('exchange_in', ('innreisende', 'utveksling'))
+    >>> value_from_words("kind", "Kooperation") is None  # no kind in it
+    True
+    """
+    words = value_words().get(field)
+    if not words:
+        return None
+    stops, split = header_stop_words(), _value_splitter(field)
+    known = frozenset(words)
+    found: frozenset[str] | None = None
+    used: list[str] = []
+    for token in header_tokens(text):
+        if token in stops:
+            continue
+        base = token if token in words else stem(token, known)
+        parts = (base,) if base else split(token)
+        if parts is None:
+            return None  # an unknown word may change the meaning: no guess
+        for part in parts:
+            cats = words.get(part)
+            if cats is None:
+                if part in stops:
+                    continue
+                return None
+            if cats:
+                found = cats if found is None else found & cats
+                used.append(part)
+    if found is not None and len(found) == 1:
+        return next(iter(found)), tuple(used)
+    return None
+
+
+def value_word_notes(field: str, values: Iterable[object]) -> list[str]:
+    """A report note per distinct value read by its words rather than an exact synonym.
+
+    Examples
+    --------
+    >>> value_word_notes("kind", ["Forschungskooperation", "research", ""])
+    ["kind: 'Forschungskooperation' read as research (words: forschung)"]
+    """
+    exact = value_lookup().get(field, {})
+    out = []
+    for v in values:
+        text = str(v).strip() if isinstance(v, str) else ""
+        hit = None if not text or key(text) in exact else value_from_words(field, text)
+        if hit:
+            out.append(f"{field}: {text!r} read as {hit[0]} (words: {'+'.join(hit[1])})")
     return out
 
 

@@ -30,7 +30,7 @@ from ..normalise import fold
 #: Linking elements between the parts of a compound (nl, de, no, sv, da): ``overeenkomst-s-nummer``.
 LINKERS = ("s", "e", "en", "er", "n", "es")
 #: Endings a compound's last part may carry (plural, definite, genitive) beyond its known form.
-SUFFIXES = ("s", "e", "n", "en", "er", "es", "et", "ene", "ens", "ets", "ar", "or", "a", "i", "t")
+SUFFIXES = ("s", "e", "n", "en", "er", "es", "et", "ene", "ens", "ets", "ts", "ar", "or", "a", "i", "t")  # fmt: skip
 #: Shortest part of a compound, except the short words of :data:`SHORT_PARTS`.
 MIN_PART = 3
 #: Two-letter words that may be a part of a compound (``projectid``, ``studiear``).
@@ -41,6 +41,8 @@ _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 #: "E-mail", "e mail" are one word.
 _EMAIL = re.compile(r"\be (?=mail)")
+#: The number signs "N°", "Nº", "N.º", "№" (fr, es, pt, it) are the word "nr".
+_NUMERO = re.compile(r"\b[Nn]\.?\s?[°º]|№")
 
 
 @lru_cache(maxsize=65_536)
@@ -51,8 +53,10 @@ def header_tokens(text: str) -> tuple[str, ...]:
     --------
     >>> header_tokens("Kontrakt startdato"), header_tokens("E-mailadres contactpersoon")
     (('kontrakt', 'startdato'), ('emailadres', 'contactpersoon'))
+    >>> header_tokens("N° convention"), header_tokens("N.º de acuerdo")
+    (('nr', 'convention'), ('nr', 'de', 'acuerdo'))
     """
-    spaced = _CAMEL.sub(" ", text)
+    spaced = _CAMEL.sub(" ", _NUMERO.sub(" nr ", text))
     folded = _NON_WORD.sub(" ", fold(spaced))
     folded = _EMAIL.sub("e", _LETTER_DIGIT.sub(" ", folded))
     return tuple(folded.split())
