@@ -203,3 +203,24 @@ def test_ragged_rows_beyond_the_limit_or_a_lone_cr_take_the_exact_path(tmp_path,
     assert _grid._place_ragged(lone[body_start:], tbl, ragged, ";", True) is None
     fast, exact = _both_paths(path, monkeypatch)
     pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
+
+
+def test_the_one_sheet_with_partner_and_country_names_the_fields_it_lacks(tmp_path):
+    import openpyxl
+
+    import kvanalytics as kv
+    from kvanalytics.errors import IngestError
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Export"
+    ws.append(["Partner", "Country", "Faculty", "Start"])
+    ws.append(["Uni Wien", "Austria", "Law", "2021-01-01"])
+    wb.create_sheet("Notes").append(["Exported by SAP"])
+    path = tmp_path / "partners.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError, match=r"\[sheet 'Export'\]: missing required column\(s\) kind"):
+        kv.read_partnerships(path)
+    assert kv.read_partnerships(path, defaults={"kind": "exchange"})["kind"].tolist() == [
+        "exchange"
+    ]

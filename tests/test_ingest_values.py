@@ -64,3 +64,20 @@ def test_value_words_file_is_consistent():
     words["key"] = [_vocab.key(w) for w in words["word"]]
     # a word in several languages means one thing per field
     assert (words.groupby(["field", "key"])["value"].nunique() == 1).all()
+
+
+def test_the_ingest_report_names_each_value_read_by_its_words(tmp_path):
+    import kvanalytics as kv
+
+    path = tmp_path / "partner.csv"
+    path.write_text(
+        "Nummer;Partner;Land;Fakultät;Art;Beginn\n"
+        "1;Uni Wien;Österreich;Jura;Forschungskooperation;2021-01-01\n"
+        "2;Uni Graz;Österreich;Jura;Forschung;2021-01-01\n",
+        encoding="utf-8",
+    )
+    r = kv.read_partnerships(path, errors="collect")
+    assert r.table["kind"].tolist() == ["research", "research"]
+    notes = r.report.files[0]["notes"]
+    assert "kind: 'Forschungskooperation' read as research (words: forschung)" in notes
+    assert not any("'Forschung'" in n for n in notes)  # an exact synonym needs no note

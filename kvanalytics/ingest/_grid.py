@@ -666,6 +666,11 @@ def _choose_sheet(
             f"{table} columns; choose one with sheet=...",
             path=name,
         )
+    # the one sheet holding what no default can give (the partner and its country): the fields
+    # it lacks are named later, each with the --set that gives it
+    recognised = [(s, rows) for s, rows in sheets if required <= found_by_sheet[s]]
+    if not chosen and len(recognised) == 1:
+        return recognised[0]
     if not chosen:
         detail = "; ".join(f"{s!r}: {sorted(f) or 'none'}" for s, f in found_by_sheet.items())
         raise IngestError(

@@ -57,7 +57,7 @@ from ._values import (
     repeat_text,
     trim_column,
 )
-from ._vocab import convention, currency_pattern, value_lookup
+from ._vocab import convention, currency_pattern, value_lookup, value_word_notes
 
 #: Rows from which the columns of a file are trimmed and parsed on a thread pool: the work is in
 #: Arrow and numpy kernels, which release the GIL, one column per task.
@@ -153,7 +153,9 @@ def _category_column(col: str, s: pd.Series, empty: np.ndarray, ctx: _Context) -
     cat, bad = parse_category(s, col)
     allowed = ", ".join(CATEGORY_COLUMNS[col].categories)
     template = f"unknown {col} {{{col}!r}}; expected one of {allowed}"
-    return cat, [(bad & ~empty, col, "unknown_category", template)], []
+    distinct = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else s.unique()
+    notes = value_word_notes(col, distinct)  # values read by their words, not a synonym
+    return cat, [(bad & ~empty, col, "unknown_category", template)], notes
 
 
 def _boolean_column(col: str, s: pd.Series, empty: np.ndarray, ctx: _Context) -> _Parsed:
