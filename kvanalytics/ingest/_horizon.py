@@ -268,19 +268,25 @@ def _name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
-@lru_cache(maxsize=2)
-def _aliases(projects: bool = False) -> dict[str, tuple[str, int, frozenset[str]]]:
+#: Which files an alias of ``horizon_columns.csv`` applies to (its ``files`` column).
+AliasFiles = Literal["any", "projects", "organisations"]
+
+
+@lru_cache(maxsize=3)
+def _aliases(files: AliasFiles = "any") -> dict[str, tuple[str, int, frozenset[str]]]:
     """Header key -> (field, rank, languages) from ``horizon_columns.csv``; a key in two fields
     fails. The languages vote for the file's language (its decimal mark where cells say none).
 
-    ``projects``: also the aliases only a project file has (``files`` = ``projects``: CORDIS
-    ``project.csv``'s ``id``)."""
+    ``files``: also the aliases only a project file (``projects``: CORDIS ``project.csv``'s
+    ``id``) or only an organisation file (``organisations``: the PIC in the ``id`` column of
+    the CORDIS ``organization.csv`` before 2021) has."""
     df = pd.read_csv(PACKAGE_DATA / "horizon_columns.csv", dtype=str, keep_default_na=False)
-    bad = set(df["files"]) - {"any", "projects"}
+    bad = set(df["files"]) - {"any", "projects", "organisations"}
     if bad:
-        raise IngestError(f"horizon_columns.csv: files {sorted(bad)} not 'any' or 'projects'")
-    if not projects:
-        df = df[df["files"] == "any"]
+        raise IngestError(
+            f"horizon_columns.csv: files {sorted(bad)} not 'any', 'projects' or 'organisations'"
+        )
+    df = df[df["files"].isin({"any", files})]
     out: dict[str, tuple[str, int, frozenset[str]]] = {}
     for f, h, r, lang in df[["field", "header", "rank", "language"]].itertuples(index=False):
         k = _hkey(h)
@@ -314,10 +320,10 @@ def _partner_type_dtype() -> pd.CategoricalDtype:
 # --------------------------------------------------------------------------------------------
 
 
-def _probe(row: Sequence[Any], projects: bool = False) -> dict[int, str]:
+def _probe(row: Sequence[Any], files: AliasFiles = "any") -> dict[int, str]:
     """Header cells of a row recognised as Horizon fields (position -> field, every rank);
-    ``projects``: with the aliases of a project file too."""
-    aliases = _aliases(projects)
+    ``files``: with the aliases of a project file or of an organisation file too."""
+    aliases = _aliases(files)
     out = {}
     for i, cell in enumerate(row):
         hit = aliases.get(_hkey(cell)) if str(cell).strip() else None
@@ -347,15 +353,26 @@ def _holds_layout(fields: set[str]) -> bool:
 
 def _header_map(row: Sequence[Any]) -> tuple[Kind | None, dict[int, str]]:
     """A row read as a header: the layout it opens and its fields (a project file's aliases
-    only where the row holds no organisation column)."""
+    only where the row holds no organisation column, an organisation file's only where it
+    holds a project id column: ``projectID;...;id;name`` of CORDIS before 2021)."""
     m = _probe(row)
     kind = _layout(set(m.values()))
     if kind is None:
-        m = _probe(row, projects=True)
+        m = _probe(row, "projects")
         kind = _layout(set(m.values()))
         if kind != "projects":
             return None, {}
-    return kind, m
+    files = _alias_files(kind, m)
+    return kind, m if files != "organisations" else _probe(row, files)
+
+
+def _alias_files(kind: Kind, fields: dict[int, str]) -> AliasFiles:
+    """The aliases a header of this layout is read with: a project file's (``id`` is the
+    project), an organisation file's where a participation header has its project id in
+    another column (``id`` is the PIC), else the common ones (``id`` is ignored)."""
+    if kind == "projects":
+        return "projects"
+    return "organisations" if "project_id" in fields.values() else "any"
 
 
 def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str], Kind | None]:
@@ -460,7 +477,7 @@ def _read_file(path: Path, sheet: str | None) -> _File:
             "project only (not euroSciVoc, legalBasis, topics, webLink ...).",
             path=str(grid.path),
         )
-    header, notes = _map_header(top[row], kind == "projects")
+    header, notes = _map_header(top[row], _alias_files(kind, _probe(top[row])))
     cells = grid.cells.iloc[row + 1 :]
     trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
@@ -493,11 +510,11 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     return _File(grid, row, header, text, body, blank, notes, directory, kind)
 
 
-def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping, list[str]]:
+def _map_header(cells: list[Any], files: AliasFiles = "any") -> tuple[HeaderMapping, list[str]]:
     """Header cells -> fields; of several headers for one field the lowest rank wins, the others
     are ignored with a note; two of the same rank fail with the ``sheet``/column remedy.
-    ``projects``: a project file's header (its aliases too)."""
-    aliases = _aliases(projects)
+    ``files``: a project file's or an organisation file's header (their aliases too)."""
+    aliases = _aliases(files)
     cells = [str(c) for c in cells]
     claims: dict[str, list[tuple[int, int, str]]] = {}
     langs: dict[int, frozenset[str]] = {}
