@@ -60,7 +60,7 @@ from python_calamine import CalamineWorkbook
 from .. import schemas
 from ..config import PACKAGE_DATA
 from ..errors import IngestError
-from ..normalise import fold, normalise_pic
+from ..normalise import fold, match_institutions, normalise_pic
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
 from ._headers import HeaderDecision, HeaderMapping, vote_language
@@ -134,10 +134,11 @@ class HorizonReport(IngestReport):
     def __str__(self) -> str:
         h = self.home
         lines = [
-            f"horizon: read {self.read:,} = {self.accepted:,} ties + {self.home_rows:,} home "
-            f"rows + {self.other_rows:,} rows of other projects + {self.rejected:,} rejected",
+            f"horizon: read {self.read:,} = {_count(self.accepted, 'tie')} + "
+            f"{_count(self.home_rows, 'home row')} + {_count(self.other_rows, 'row')} of other "
+            f"projects + {self.rejected:,} rejected",
             f"  home: {', '.join(h.get('names', []))} (PIC {', '.join(h.get('pic', [])) or 'none'})"
-            f"; {h.get('projects', 0):,} projects, {self.agreements:,} with ties",
+            f"; {_count(h.get('projects', 0), 'project')}, {self.agreements:,} with ties",
         ]
         lines += [f"  rejected {n:,} × {r}" for r, n in self.by_reason.items()]
         lines += [f"  - {n}" for n in self.notes]
@@ -154,7 +155,7 @@ class HorizonReport(IngestReport):
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Literal["raise"] = ...,
     sheet: str | None = ...,
     faculty: str = ...,
@@ -164,7 +165,7 @@ def read_horizon(
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Literal["collect"],
     sheet: str | None = ...,
     faculty: str = ...,
@@ -173,7 +174,7 @@ def read_horizon(
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Errors = "raise",
     sheet: str | None = None,
     faculty: str = "Central",
@@ -190,10 +191,19 @@ def read_horizon(
         ``.xlsx``: a project id and dates, no organisation column) gives the participation
         rows their dates, acronym, title and framework by project id, in any order:
         ``read_horizon(["organization.csv", "project.csv"], home=...)``.
-    home : str
+    home : str or sequence of str
         The home organisation: a PIC (9 digits) or its name, compared folded (case, accents,
-        punctuation and spacing ignored). A name held by organisations with different PICs, or
-        one not found, raises an :class:`IngestError` listing the candidates with their PICs.
+        punctuation and spacing ignored); or several, each a PIC or a name it is also written
+        by: ``["NTNU", "Norges teknisk-naturvitenskapelige universitet"]``, ``["999912345",
+        "UvH"]``. Its rows are those with one of its PICs, and rows without a PIC under one
+        of its names (given, or on its PIC's rows, with their short names). Then every other
+        organisation without a PIC is compared with all those names by the project's name
+        matcher (:func:`kvanalytics.normalise.match_institutions`): a ``match`` (``Univ. of
+        Oslo`` for ``Universitetet i Oslo``) is the home, named in a note; a ``review``
+        (``University of Humanistic Studies``) stays a partner, named in a note so that you
+        can check it and add the name to ``home``. An abbreviation (``UvH``) is found only
+        when given. Names without PICs held by organisations with different PICs, or none
+        found, raise an :class:`IngestError` listing the candidates with their PICs.
     errors : {"raise", "collect"}
         ``"raise"``: the ties, or one error listing the rejects. ``"collect"``: an
         :class:`Ingested` (ties, rejects, :class:`HorizonReport`).
@@ -218,6 +228,7 @@ def read_horizon(
     >>> import kvanalytics as kv
     >>> ties = kv.read_horizon("cordis_participations.xlsx", home="998082180")  # doctest: +SKIP
     >>> ties = kv.read_horizon(["organization.csv", "project.csv"], home="999912345")  # doctest: +SKIP
+    >>> ties = kv.read_horizon("eu_prosjekter.xlsx", home=["NTNU", "Norges teknisk-naturvitenskapelige universitet"])  # doctest: +SKIP
     >>> ties.groupby("country")["agreement_id"].nunique()  # doctest: +SKIP
     """
     if errors not in ("raise", "collect"):
@@ -225,8 +236,7 @@ def read_horizon(
     path_list = [paths] if isinstance(paths, str | Path) else list(paths)
     if not path_list:
         raise IngestError("no input files given")
-    if not str(home).strip():
-        raise IngestError("home is empty: give the home organisation's PIC (9 digits) or name")
+    _home_queries(home)  # an empty home fails before any file is read
     files = [_read_file(Path(p), sheet) for p in path_list]
     parts = [f for f in files if f.kind == "participations"]
     projects = [f for f in files if f.kind == "projects"]
@@ -241,7 +251,7 @@ def read_horizon(
     notes = _join_projects(rows, projects)
     for f in parts if projects else ():  # the dates came with them
         f.notes[:] = [n for n in f.notes if not n.startswith(_NO_DATES)]
-    result = _ties(rows, parts, str(home), faculty, dayfirst, projects, notes)
+    result = _ties(rows, parts, home, faculty, dayfirst, projects, notes)
     if errors == "collect":
         return result
     if len(result.rejects):
@@ -477,7 +487,16 @@ def _read_file(path: Path, sheet: str | None) -> _File:
             "project only (not euroSciVoc, legalBasis, topics, webLink ...).",
             path=str(grid.path),
         )
-    header, notes = _map_header(top[row], _alias_files(kind, _probe(top[row])))
+    files = _alias_files(kind, _probe(top[row]))
+    header, notes = _map_header(top[row], files)
+    if files == "organisations":
+        only = set(_aliases(files)) - set(_aliases())
+        notes += [
+            f"{header.cells[i]!r} gives {f}: an organisation file (CORDIS before 2021), whose "
+            f"project id is {header.cells[next(j for j, g in header.mapping.items() if g == 'project_id')]!r}"
+            for i, f in header.mapping.items()
+            if _hkey(header.cells[i]) in only
+        ]
     cells = grid.cells.iloc[row + 1 :]
     trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
@@ -493,7 +512,7 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     directory = _directory(path, directory_sheets)
     if directory:
         notes.append(
-            f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
+            f"directory sheet(s) {', '.join(directory_sheets)}: {_count(len(directory), 'PIC')} by name"
         )
     fields = set(header.mapping.values())
     if kind == "projects":
@@ -653,22 +672,20 @@ def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
         t[c] = pd.Series(np.where(have, own, looked), index=t.index, dtype=schemas.TEXT)
     names = ", ".join(Path(f.grid.path).name for f in projects)
     notes = [
-        f"project file(s) {names}: {len(proj):,} projects; start, end, acronym, title and "
-        f"framework joined on the project id for {int(found.sum()):,} of {len(t):,} rows"
-        + (
-            f", {int((~found & (codes >= 0)).sum()):,} rows of projects not in it"
-            if not found.all()
-            else ""
-        )
+        f"project file(s) {names}: {_count(len(proj), 'project')}; start, end, acronym, title "
+        f"and framework joined on the project id for {int(found.sum()):,} of "
+        f"{_count(len(t), 'row')}"
     ]
+    rows.unjoined = ~found & (codes >= 0)  # counted in a note once totals rows are known
     if clash.any():
         notes.append(
-            f"project file(s) {names}: {int(clash.sum()):,} project ids listed twice with "
+            f"project file(s) {names}: {_count(int(clash.sum()), 'project id')} listed twice with "
             "different values; the first is used"
         )
     if kept:
         notes.append(
-            f"{kept:,} values of the participation rows differ from the project file's; the rows' own are kept"
+            f"{_count(kept, 'value')} of the participation rows differ from the project file's; "
+            "the rows' own are kept"
         )
     return notes
 
@@ -686,6 +703,8 @@ class _Rows:
     file_of: np.ndarray  # index into the files of each record
     provenance: pd.DataFrame  # source_file, source_sheet, source_row
     directory: dict[str, str]
+    #: Rows whose project id a project file read with them lacks (set by ``_join_projects``).
+    unjoined: np.ndarray | None = None
 
     @classmethod
     def concat(cls, files: Sequence[_File]) -> _Rows:
@@ -737,9 +756,10 @@ def _project_ids(t: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     ids[missing] = built
     ids = pd.Series(ids, dtype=schemas.TEXT)
     n_clash = int(pid_new.str.count(":").gt(1).sum())
+    n_missing = int(missing.sum())
     note = (
-        f"agreement_id: {int(missing.sum()):,} rows have no project id (blank or 0); their "
-        f"{len(proj):,} projects (framework, acronym, title, start, end) are named "
+        f"agreement_id: {_count(n_missing, 'row')} {'has' if n_missing == 1 else 'have'} no "
+        f"project id (blank or 0); their {_count(len(proj), 'project')} (framework, acronym, title, start, end) are named "
         "<framework>:<acronym>"
         + (f", {n_clash} of them with their start date added (acronym shared)" if n_clash else "")
     )
@@ -772,7 +792,10 @@ def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
     bad = t["pic"].notna() & pic.isna() & ~t["pic"].str.fullmatch(r"0+").fillna(False)
     if bad.any():
         notes.append(
-            f"pic: {int(bad.sum()):,} values are not 9-digit PICs (kept as NA), e.g. {t.loc[bad, 'pic'].iloc[0]!r}"
+            f"pic: {_count(int(bad.sum()), 'value')} "
+            f"{'is not a 9-digit PIC' if int(bad.sum()) == 1 else 'are not 9-digit PICs'} "
+            "(kept as NA), e.g. "
+            f"{t.loc[bad, 'pic'].iloc[0]!r}"
         )
     if rows.directory and pic.isna().any():
         fill = nkey.map(rows.directory).astype(schemas.TEXT)
@@ -780,7 +803,8 @@ def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
         if take.any():
             pic = pic.mask(take, fill)
             notes.append(
-                f"pic: {int(take.sum()):,} rows without a PIC got theirs from the directory sheet by name"
+                f"pic: {_count(int(take.sum()), 'row')} without a PIC got theirs from the "
+                "directory sheet by name"
             )
     return pic, nkey, notes
 
@@ -799,58 +823,64 @@ def _organisations(pic: pd.Series, name: pd.Series, rows: np.ndarray) -> pd.Data
 
 def _candidates(orgs: pd.DataFrame, n: int = 10) -> str:
     return "; ".join(
-        f"{name or '(no name)'} (PIC {pic or 'none'}, {rows} rows)"
+        f"{name or '(no name)'} (PIC {pic or 'none'}, {_count(int(rows), 'row')})"
         for name, pic, rows in orgs.head(n)[["name", "pic", "rows"]].itertuples(index=False)
     )
 
 
+def _home_queries(home: str | Sequence[str]) -> tuple[list[str], list[str]]:
+    """``home`` as (PICs, names): one text or several, each a PIC (9 digits) or a name."""
+    items = [home] if isinstance(home, str) else list(home)
+    texts = [str(h).strip() for h in items]
+    if not texts or not all(texts):
+        raise IngestError(
+            f"home is empty ({home!r}): give the home organisation's PIC (9 digits) or name, or "
+            "several: home=['999912345', 'NTNU', 'Norges teknisk-naturvitenskapelige universitet']"
+        )
+    pics = list(dict.fromkeys(h for h in texts if _PIC.match(h)))
+    return pics, list(dict.fromkeys(h for h in texts if not _PIC.match(h)))
+
+
 def _resolve_home(
-    home: str,
+    home: str | Sequence[str],
     pic: pd.Series,
     nkey: pd.Series,
     name: pd.Series,
+    short: pd.Series,
     valid: np.ndarray,
     directory: dict[str, str],
 ) -> tuple[np.ndarray, dict[str, Any], list[str]]:
-    """Rows of the home organisation: by PIC (then by the names a directory sheet gives it), or
-    by folded name; plus rows without a PIC under one of its names. Raises when not found or
+    """Rows of the home organisation: by its PICs (then by the names a directory sheet gives
+    them), else by its names folded; plus rows without a PIC under one of its names, then
+    those the name matcher finds the home (:func:`_match_home`). Raises when not found or
     ambiguous, listing candidate organisations with their PICs."""
     notes: list[str] = []
     pic_np = _objects(pic)
     key_np = _objects(nkey)
+    no_pic = pic.isna().to_numpy(bool)
     where = np.flatnonzero(valid)
-    if _PIC.match(home):
-        want = home.strip()
-        mask = pic_np == want
+    pics, given = _home_queries(home)
+    given_keys = [k for k in (_name_key(g) for g in given) if k]
+    if pics:
+        mask = np.isin(pic_np, pics)
         if not mask.any():
-            names = {k for k, p in directory.items() if p == want}
-            mask = np.isin(key_np, list(names)) & (pic.isna().to_numpy())
+            names = {k for k, p in directory.items() if p in pics}
+            mask = np.isin(key_np, list(names)) & no_pic
             if mask.any():
                 notes.append(
-                    f"home PIC {want}: no row carries it; matched by name via the directory sheet"
+                    f"home PIC {', '.join(pics)}: no row carries it; matched by name via the "
+                    "directory sheet"
                 )
         if not (mask & valid).any():
             raise IngestError(
-                f"home={home!r}: no row has PIC {want}. Organisations with the most rows: "
-                f"{_candidates(_organisations(pic, name, where))}. Give one of these PICs or names."
+                f"home={home!r}: no row has PIC {' or '.join(pics)}. Organisations with the most "
+                f"rows: {_candidates(_organisations(pic, name, where))}. Give one of these PICs "
+                "or names."
             )
-        pics = [want]
     else:
-        want_key = _name_key(home)
-        mask = key_np == want_key
+        mask = np.isin(key_np, given_keys)
         if not (mask & valid).any():
-            words = set(want_key.split())
-            keys = pd.Series(key_np[where], dtype=object).fillna("")
-            near = keys.map(lambda k: words <= set(k.split())).to_numpy(bool, copy=True)
-            if not near.any():  # no name holds every word: the closest spellings
-                close = difflib.get_close_matches(want_key, keys.unique().tolist(), n=5, cutoff=0.6)
-                near = keys.isin(close).to_numpy(bool)
-            orgs = _organisations(pic, name, where[near] if near.any() else where)
-            raise IngestError(
-                f"home={home!r}: no organisation of that name (compared folded). "
-                f"{'Candidates' if near.any() else 'Organisations with the most rows'}: "
-                f"{_candidates(orgs)}. Give the PIC or the exact name."
-            )
+            raise IngestError(_not_found(home, given_keys, key_np, pic, name, where))
         pics = sorted({p for p in pic_np[mask & valid] if p is not None})
         if len(pics) > 1:
             raise IngestError(
@@ -859,15 +889,88 @@ def _resolve_home(
                 "Give the PIC."
             )
     by_pic = np.isin(pic_np, pics) if pics else np.zeros(len(pic_np), bool)
-    names = {k for k in key_np[mask | by_pic] if k is not None}
-    by_name = np.isin(key_np, list(names)) & pic.isna().to_numpy()
+    names = {k for k in key_np[mask | by_pic] if k is not None} | set(given_keys)
+    by_name = np.isin(key_np, list(names)) & no_pic
     extra = int((by_name & ~mask & ~by_pic).sum())
     if extra:
-        notes.append(f"home: {extra} rows without a PIC matched by the home's name")
+        notes.append(f"home: {_count(extra, 'row')} without a PIC matched by the home's name")
     mask = mask | by_pic | by_name
+    known = [
+        *given,
+        *(str(n) for n in name[mask].dropna().unique()),
+        *(str(n) for n in short[mask].dropna().unique()),
+    ]
+    matched, match_notes = _match_home(known, name, valid & no_pic & ~mask)
+    mask |= matched
+    notes += match_notes
     shown = sorted({str(n) for n in name[mask & valid].dropna()})
-    info = {"query": home, "pic": pics, "names": shown}
+    info = {"query": home if isinstance(home, str) else list(home), "pic": pics, "names": shown}
     return mask, info, notes
+
+
+def _not_found(
+    home: str | Sequence[str],
+    keys: list[str],
+    key_np: np.ndarray,
+    pic: pd.Series,
+    name: pd.Series,
+    where: np.ndarray,
+) -> str:
+    """The message of a home name not found: the names holding its words, else the closest."""
+    words = [set(k.split()) for k in keys]
+    names = pd.Series(key_np[where], dtype=object).fillna("")
+    near = names.map(lambda k: any(w <= set(k.split()) for w in words)).to_numpy(bool, copy=True)
+    if not near.any():  # no name holds every word: the closest spellings
+        uniq = names.unique().tolist()
+        close = {c for k in keys for c in difflib.get_close_matches(k, uniq, n=5, cutoff=0.6)}
+        near = names.isin(close).to_numpy(bool)
+    orgs = _organisations(pic, name, where[near] if near.any() else where)
+    return (
+        f"home={home!r}: no organisation of that name (compared folded). "
+        f"{'Candidates' if near.any() else 'Organisations with the most rows'}: "
+        f"{_candidates(orgs)}. Give the PIC or the exact name (several names: "
+        "home=['NTNU', 'Norges teknisk-naturvitenskapelige universitet'])."
+    )
+
+
+def _match_home(
+    known: Sequence[str], name: pd.Series, rows: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Rows (of ``rows``: no PIC, not yet the home) whose organisation the project's name
+    matcher (:func:`~kvanalytics.normalise.match_institutions`) finds to be the home, compared
+    with every name the home is known by: a ``match`` is the home (noted by name); a
+    ``review`` stays another organisation, named in a note for the analyst to check."""
+    out = np.zeros(len(name), bool)
+    idx = np.flatnonzero(rows & name.notna().to_numpy(bool))
+    ref_names = list(dict.fromkeys(k for k in known if _name_key(k)))
+    if not len(idx) or not ref_names:
+        return out, []
+    codes, uniq = pd.factorize(name.iloc[idx])
+    ref = pd.DataFrame({"key": ["home"] * len(ref_names), "name": ref_names})
+    res = match_institutions([str(u) for u in uniq], ref, progress=False)
+    counts = np.bincount(codes, minlength=len(uniq))
+    is_home = (res["decision"] == "match").to_numpy(bool)
+    out[idx] = is_home[codes]
+    notes = []
+    for n, r in zip(counts, res.itertuples(index=False), strict=True):
+        how = f"{r.method}, score {r.score:.0f}"
+        if r.decision == "match":
+            notes.append(
+                f"home: {r.input!r} ({_count(int(n), 'row')}, no PIC) is the home organisation "
+                f"by the name matcher ({how})"
+            )
+        elif r.decision == "review":
+            notes.append(
+                f"home: {r.input!r} ({_count(int(n), 'row')}, no PIC) resembles the home "
+                f"({how}) and is kept as another organisation; check it, and if it is the "
+                f"home add the name: home=[..., {r.input!r}]"
+            )
+    return out, notes
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``: a count with its noun in agreement."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -878,7 +981,7 @@ def _resolve_home(
 def _ties(
     rows: _Rows,
     files: Sequence[_File],
-    home: str,
+    home: str | Sequence[str],
     faculty: str,
     dayfirst: bool | None,
     projects: Sequence[_File] = (),
@@ -895,8 +998,15 @@ def _ties(
     t = t.assign(_agreement_id=ids, _kept="")
     fails = Failures(t)
     valid = _usable(t, files, rows, ids, pic, nkey, fails)
+    if rows.unjoined is not None and (rows.unjoined & valid).any():
+        gone = rows.unjoined & valid  # not the totals rows: they have no project
+        n_proj = len(pd.unique(ids[gone]))
+        notes.append(
+            f"project file(s) {', '.join(Path(f.grid.path).name for f in projects)}: "
+            f"{_count(int(gone.sum()), 'row')} of {_count(n_proj, 'project')} not in it"
+        )
     home_mask, info, home_notes = _resolve_home(
-        home, pic, nkey, t["organisation"], valid, rows.directory
+        home, pic, nkey, t["organisation"], t["short_name"], valid, rows.directory
     )
     notes += home_notes
     home_ids = pd.unique(ids[home_mask & valid])
@@ -1094,11 +1204,16 @@ def _date_order(start: pd.Series, end: pd.Series, dayfirst: bool | None) -> tupl
     if month and not day:
         return (
             False,
-            f"start, end: month-first dates (evidence: {month} values with month position > 12)",
+            f"start, end: month-first dates (evidence: {_count(month, 'value')} with month "
+            "position > 12)",
         )
     if day and month:
         return None, ""
-    why = f"evidence: {day} values with day > 12" if day else "no evidence; the exports' convention"
+    why = (
+        f"evidence: {_count(day, 'value')} with day > 12"
+        if day
+        else "no evidence; the exports' convention"
+    )
     return True, f"start, end: day-first dates ({why})"
 
 
@@ -1229,7 +1344,7 @@ def _partner_types(org_type: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, s
     if unknown.any():
         seen = sorted({str(x) for x in org_type[unknown]})[:5]
         note = (
-            f"partner_type: {int(unknown.sum()):,} ties of an unknown organisation type "
+            f"partner_type: {_count(int(unknown.sum()), 'tie')} of an unknown organisation type "
             f"({', '.join(seen)}) are NA; add the type to horizon_org_types.csv"
         )
     return out, note
@@ -1251,7 +1366,11 @@ def _project_values(
         notes.append(
             "value_eur: the home organisation's EC contribution per year of the project "
             "(contribution / ((end - start + 1 day) / 365.25)), on every tie of the project"
-            + (f"; NA for {no_ec} projects where the home row has no contribution" if no_ec else "")
+            + (
+                f"; NA for {_count(no_ec, 'project')} where the home row has no contribution"
+                if no_ec
+                else ""
+            )
         )
     return s
 
