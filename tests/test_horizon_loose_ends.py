@@ -198,10 +198,40 @@ def test_matched_and_resembling_names_are_named_in_notes() -> None:
         "home: 'Univ. voor Humanistiek' (1 row, no PIC) is the home organisation by the name "
         "matcher (exact alias, score 100)"
     ) in notes
-    review = [n for n in notes if "resembles the home" in n]
-    assert len(review) == 1 and "'University of Humanistic Studies'" in review[0]
-    assert "home=[..., 'University of Humanistic Studies']" in review[0]
+    assert (
+        "home: 1 partner without a PIC in the home's projects resembles the home and is kept "
+        "as a partner: 'University of Humanistic Studies' (1 row, fuzzy, score 83). Check; a "
+        "name that is the home goes in home=[..., 'name']"
+    ) in notes
     assert not any("'UvH'" in n for n in notes)  # an abbreviation is found only when given
+
+
+def test_only_the_same_name_makes_the_home(tmp_path: Path) -> None:
+    """Against the home's names alone the matcher has no competing key: a name holding the
+    home's (Bath Spa), or one a number apart (Paris 8), is named for review, never the home."""
+    p = tmp_path / "bath.csv"
+    p.write_text(
+        "Project,Partner,Country,EU funding,Start,End\n"
+        "A,University of Bath,United Kingdom,100,2024-01-01,2025-12-31\n"
+        "A,University of Bath Spa,United Kingdom,,2024-01-01,2025-12-31\n"
+        "A,Universite Paris 8,France,,2024-01-01,2025-12-31\n"
+        "B,Univ. of Bath,United Kingdom,50,2024-01-01,2025-12-31\n"
+        "B,Bath Spa University,United Kingdom,,2024-01-01,2025-12-31\n"
+        "C,University of Bath Spa,United Kingdom,,2024-01-01,2025-12-31\n"
+        "C,Universita di Bologna,Italy,,2024-01-01,2025-12-31\n",
+        encoding="utf-8",
+    )
+    r = kv.read_horizon(p, home="University of Bath", errors="collect")
+    rep = r.report
+    assert (rep.read, rep.accepted, rep.home_rows, rep.other_rows) == (7, 3, 2, 2)
+    assert sorted(r.table["partner"]) == [
+        "Bath Spa University",
+        "Universite Paris 8",
+        "University of Bath Spa",
+    ]
+    review = [n for n in rep.notes if "kept as partners" in n]
+    assert len(review) == 1 and review[0].startswith("home: 2 partners without a PIC")
+    assert "'University of Bath Spa' (2 rows, contained alias, score 100)" in review[0]
 
 
 def test_a_hospital_of_the_same_city_stays_a_partner() -> None:

@@ -847,6 +847,7 @@ def _resolve_home(
     nkey: pd.Series,
     name: pd.Series,
     short: pd.Series,
+    ids: pd.Series,
     valid: np.ndarray,
     directory: dict[str, str],
 ) -> tuple[np.ndarray, dict[str, Any], list[str]]:
@@ -900,7 +901,7 @@ def _resolve_home(
         *(str(n) for n in name[mask].dropna().unique()),
         *(str(n) for n in short[mask].dropna().unique()),
     ]
-    matched, match_notes = _match_home(known, name, valid & no_pic & ~mask)
+    matched, match_notes = _match_home(known, name, valid & no_pic & ~mask, _objects(ids), mask)
     mask |= matched
     notes += match_notes
     shown = sorted({str(n) for n in name[mask & valid].dropna()})
@@ -933,13 +934,25 @@ def _not_found(
     )
 
 
+#: Matcher evidence that makes an organisation the home: the same name once normalised
+#: (``Univ. of Oslo`` = ``Universitetet i Oslo``). Against the home's names alone there is
+#: no competing key to cap weaker evidence, so a ``contained alias`` (``University of Bath
+#: Spa`` holds ``University of Bath``) or a ``fuzzy`` match (``Organisation 797`` for
+#: ``Organisation 9``) is only named for review.
+_HOME_EVIDENCE = frozenset({"identifier", "exact alias"})
+#: Organisations named in the review notes, at most (the rest counted).
+_REVIEW_NAMED = 10
+
+
 def _match_home(
-    known: Sequence[str], name: pd.Series, rows: np.ndarray
+    known: Sequence[str], name: pd.Series, rows: np.ndarray, ids: np.ndarray, home: np.ndarray
 ) -> tuple[np.ndarray, list[str]]:
     """Rows (of ``rows``: no PIC, not yet the home) whose organisation the project's name
     matcher (:func:`~kvanalytics.normalise.match_institutions`) finds to be the home, compared
-    with every name the home is known by: a ``match`` is the home (noted by name); a
-    ``review`` stays another organisation, named in a note for the analyst to check."""
+    with every name the home is known by: a ``match`` on the same name (``_HOME_EVIDENCE``)
+    is the home, noted by name; any other ``match`` or ``review`` stays another organisation,
+    named in a note for the analyst to check where it is in one of the home's projects
+    (``ids`` of the ``home`` rows and of those matched), counted where not."""
     out = np.zeros(len(name), bool)
     idx = np.flatnonzero(rows & name.notna().to_numpy(bool))
     ref_names = list(dict.fromkeys(k for k in known if _name_key(k)))
@@ -949,22 +962,40 @@ def _match_home(
     ref = pd.DataFrame({"key": ["home"] * len(ref_names), "name": ref_names})
     res = match_institutions([str(u) for u in uniq], ref, progress=False)
     counts = np.bincount(codes, minlength=len(uniq))
-    is_home = (res["decision"] == "match").to_numpy(bool)
+    decided = res["decision"].to_numpy(object)
+    is_home = (decided == "match") & res["method"].isin(_HOME_EVIDENCE).to_numpy(bool)
     out[idx] = is_home[codes]
-    notes = []
-    for n, r in zip(counts, res.itertuples(index=False), strict=True):
+    home_ids = {i for i in ids[home | out] if i is not None}
+    in_ties = np.zeros(len(uniq), bool)
+    in_ties[codes[np.isin(ids[idx], list(home_ids))]] = True
+    notes, review, elsewhere = [], [], 0
+    for u, (n, r) in enumerate(zip(counts, res.itertuples(index=False), strict=True)):
         how = f"{r.method}, score {r.score:.0f}"
-        if r.decision == "match":
+        if is_home[u]:
             notes.append(
                 f"home: {r.input!r} ({_count(int(n), 'row')}, no PIC) is the home organisation "
                 f"by the name matcher ({how})"
             )
-        elif r.decision == "review":
-            notes.append(
-                f"home: {r.input!r} ({_count(int(n), 'row')}, no PIC) resembles the home "
-                f"({how}) and is kept as another organisation; check it, and if it is the "
-                f"home add the name: home=[..., {r.input!r}]"
-            )
+        elif decided[u] in ("match", "review") and in_ties[u]:
+            review.append(f"{r.input!r} ({_count(int(n), 'row')}, {how})")
+        elif decided[u] in ("match", "review"):
+            elsewhere += 1
+    if review:
+        more = len(review) - _REVIEW_NAMED
+        notes.append(
+            f"home: {_count(len(review), 'partner')} without a PIC in the home's projects "
+            f"{'resembles' if len(review) == 1 else 'resemble'} the home and "
+            f"{'is kept as a partner' if len(review) == 1 else 'are kept as partners'}: "
+            + "; ".join(review[:_REVIEW_NAMED])
+            + (f"; and {more:,} more" if more > 0 else "")
+            + ". Check; a name that is the home goes in home=[..., 'name']"
+        )
+    if elsewhere:
+        notes.append(
+            f"home: {_count(elsewhere, 'organisation')} of other projects without a PIC "
+            f"{'resembles' if elsewhere == 1 else 'resemble'} the home (not the same name); "
+            "not counted as the home"
+        )
     return out, notes
 
 
@@ -1006,7 +1037,7 @@ def _ties(
             f"{_count(int(gone.sum()), 'row')} of {_count(n_proj, 'project')} not in it"
         )
     home_mask, info, home_notes = _resolve_home(
-        home, pic, nkey, t["organisation"], t["short_name"], valid, rows.directory
+        home, pic, nkey, t["organisation"], t["short_name"], ids, valid, rows.directory
     )
     notes += home_notes
     home_ids = pd.unique(ids[home_mask & valid])
