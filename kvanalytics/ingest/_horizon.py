@@ -19,6 +19,15 @@ Rules, each written once here:
   NZ/CA/Pacific workbook) it is ``<framework>:<acronym>`` (``FP7:HAIC``); two distinct projects
   (framework, acronym, title, start, end) sharing that get ``:<start date>`` added, and a title
   hash if still equal: distinct projects are never merged.
+- **The home organisation** (``home=``: PICs and names, one or several): rows with one of its
+  PICs, rows without a PIC under one of its names (given, on its rows, their short names),
+  then rows without a PIC whose organisation :func:`~kvanalytics.normalise.match_institutions`
+  matches to those names on the same name (``exact alias``: ``Univ. of Oslo``); weaker
+  evidence (``contained alias``, ``fuzzy``, ``review``) stays a partner, named in a note.
+  A row with another PIC is another organisation, whatever its name.
+- **The PIC in ``id``**: CORDIS ``organization.csv`` before 2021 (``projectID;...;role;id;
+  name``) holds the PIC in ``id``; read so only in a participation file whose project id is
+  in another column (``id`` of a project file is the project).
 - **One tie per organisation per project**: an organisation is its PIC, else its folded name;
   a repeat (same PIC or same folded name in one project) is rejected as ``duplicate_tie``, the
   first row kept.
