@@ -324,3 +324,25 @@ def test_a_project_missing_from_the_project_file_counts_its_rows_not_the_totals(
     pd.testing.assert_series_equal(
         r.table["partner"], _read("tuning-fp7-before-2021").table["partner"]
     )
+
+
+def test_old_layout_as_xlsx(tmp_path: Path) -> None:
+    """CORDIS shipped the same files as XLSX: the sheet is found by the same header rule."""
+    openpyxl = pytest.importorskip("openpyxl")
+    paths = []
+    for name in ("cordis-h2020organizations", "cordis-h2020projects"):
+        df = pd.read_csv(
+            DATA / "checking" / f"{name}.csv", sep=";", dtype=str, keep_default_na=False
+        )
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = name
+        ws.append(list(df.columns))
+        for row in df.itertuples(index=False):
+            ws.append(list(row))
+        paths.append(tmp_path / f"{name}.xlsx")
+        wb.save(paths[-1])
+    r = kv.read_horizon(paths, home="999870022", errors="collect")
+    csv_ = _read("checking-h2020-before-2021")
+    cols = ["agreement_id", "partner", "country", "start", "end", "value_eur", "pic"]
+    pd.testing.assert_frame_equal(r.table[cols], csv_.table[cols])
