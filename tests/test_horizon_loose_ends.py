@@ -195,7 +195,7 @@ def test_old_layout_says_which_column_gave_the_pic() -> None:
 def test_matched_and_resembling_names_are_named_in_notes() -> None:
     notes = _read("tuning-uvh-by-its-name-only").report.notes
     assert (
-        "home: 'Univ. voor Humanistiek' (1 row, no PIC) is the home organisation by the name "
+        "home: 'Univ. voor Humanistiek' (1 row) is the home organisation by the name "
         "matcher (exact alias, score 100)"
     ) in notes
     assert (
@@ -346,3 +346,20 @@ def test_old_layout_as_xlsx(tmp_path: Path) -> None:
     csv_ = _read("checking-h2020-before-2021")
     cols = ["agreement_id", "partner", "country", "start", "end", "value_eur", "pic"]
     pd.testing.assert_frame_equal(r.table[cols], csv_.table[cols])
+
+
+def test_home_named_in_another_language_is_found_by_the_same_name() -> None:
+    """No row is named ``University of Oslo``: the rows the matcher finds the same name
+    (``Universitetet i Oslo``, ``Univ. of Oslo``) are the home, each named in a note."""
+    r = kv.read_horizon(
+        DATA / "tuning" / "uio_projects.csv", home="University of Oslo", errors="collect"
+    )
+    same = _read("tuning-uio")
+    pd.testing.assert_frame_equal(r.table, same.table)
+    assert r.report.home["names"] == ["Univ. of Oslo", "Universitetet i Oslo"]
+    assert [n for n in r.report.notes if n.startswith("home:")] == [
+        f"home: {n!r} (1 row) is the home organisation by the name matcher (exact alias, score 100)"
+        for n in ("Universitetet i Oslo", "Univ. of Oslo")
+    ]
+    with pytest.raises(IngestError, match="no organisation of that name"):
+        kv.read_horizon(DATA / "tuning" / "uio_projects.csv", home="University of Bergen")

@@ -889,6 +889,9 @@ def _resolve_home(
             )
     else:
         mask = np.isin(key_np, given_keys)
+        if not (mask & valid).any():  # written another way (University of Oslo)?
+            mask, same = _match_home(given, name, valid, _objects(ids), mask)
+            notes += [n for n in same if "is the home organisation" in n]
         if not (mask & valid).any():
             raise IngestError(_not_found(home, given_keys, key_np, pic, name, where))
         pics = sorted({p for p in pic_np[mask & valid] if p is not None})
@@ -982,7 +985,7 @@ def _match_home(
         how = f"{r.method}, score {r.score:.0f}"
         if is_home[u]:
             notes.append(
-                f"home: {r.input!r} ({_count(int(n), 'row')}, no PIC) is the home organisation "
+                f"home: {r.input!r} ({_count(int(n), 'row')}) is the home organisation "
                 f"by the name matcher ({how})"
             )
         elif decided[u] in ("match", "review") and in_ties[u]:
