@@ -88,8 +88,15 @@ def test_real_workbook_home_by_name(realdata: Path) -> None:
     r = kv.read_horizon(realdata / REAL, home="the University of  Auckland", errors="collect")
     assert r.report.home["pic"] == ["999613131"] and r.report.home["projects"] == 46
     _accounting(r)
+    # no row is named so: the matcher finds the same name (not Auckland University of Technology)
+    same = kv.read_horizon(realdata / REAL, home="University of Auckland", errors="collect")
+    pd.testing.assert_frame_equal(same.table, r.table)
+    assert (
+        "home: 'THE UNIVERSITY OF AUCKLAND' (46 rows) is the home organisation by the name "
+        "matcher (exact alias, score 100)"
+    ) in same.report.notes
     with pytest.raises(IngestError) as e:
-        kv.read_horizon(realdata / REAL, home="University of Auckland")
+        kv.read_horizon(realdata / REAL, home="Auckland University")
     msg = str(e.value)
     assert "THE UNIVERSITY OF AUCKLAND (PIC 999613131" in msg
     assert "AUCKLAND UNIVERSITY OF TECHNOLOGY (PIC 985512435" in msg

@@ -165,7 +165,7 @@ def test_project_missing_from_the_project_file_is_rejected_by_name(tmp_path: Pat
     rej = r.rejects[r.rejects["reason"] == "missing_value"]
     assert len(rej) == 4  # 612877: the home, 3 partners (the home's repeat is a duplicate)
     assert rej["detail"].str.contains("project 612877 is not in project.csv").all()
-    assert any("rows of projects not in it" in n for n in r.report.notes)
+    assert "project file(s) project.csv: 5 rows of 1 project not in it" in r.report.notes
     assert r.report.read == 26 and "612877" not in set(r.table["agreement_id"])
 
 
@@ -260,3 +260,5 @@ def test_dashboard_without_dates_takes_them_from_a_cordis_project_file(tmp_path:
     cols = ["agreement_id", "partner", "country", "start", "end", "value_eur"]
     pd.testing.assert_frame_equal(r.table[cols], whole.table[cols])
     assert r.report.rejected == whole.report.rejected == 1  # the totals row
+    # the totals row ("Total" in project_id) is no row of a project missing from the project file
+    assert not any("not in it" in n for n in r.report.notes), r.report.notes

@@ -19,6 +19,15 @@ Rules, each written once here:
   NZ/CA/Pacific workbook) it is ``<framework>:<acronym>`` (``FP7:HAIC``); two distinct projects
   (framework, acronym, title, start, end) sharing that get ``:<start date>`` added, and a title
   hash if still equal: distinct projects are never merged.
+- **The home organisation** (``home=``: PICs and names, one or several): rows with one of its
+  PICs, rows without a PIC under one of its names (given, on its rows, their short names),
+  then rows without a PIC whose organisation :func:`~kvanalytics.normalise.match_institutions`
+  matches to those names on the same name (``exact alias``: ``Univ. of Oslo``); weaker
+  evidence (``contained alias``, ``fuzzy``, ``review``) stays a partner, named in a note.
+  A row with another PIC is another organisation, whatever its name.
+- **The PIC in ``id``**: CORDIS ``organization.csv`` before 2021 (``projectID;...;role;id;
+  name``) holds the PIC in ``id``; read so only in a participation file whose project id is
+  in another column (``id`` of a project file is the project).
 - **One tie per organisation per project**: an organisation is its PIC, else its folded name;
   a repeat (same PIC or same folded name in one project) is rejected as ``duplicate_tie``, the
   first row kept.
@@ -60,7 +69,7 @@ from python_calamine import CalamineWorkbook
 from .. import schemas
 from ..config import PACKAGE_DATA
 from ..errors import IngestError
-from ..normalise import fold, normalise_pic
+from ..normalise import fold, match_institutions, normalise_pic
 from ._fields import Errors, PathLike
 from ._grid import HEADER_SCAN_ROWS, Grid, read_grid
 from ._headers import HeaderDecision, HeaderMapping, vote_language
@@ -134,10 +143,11 @@ class HorizonReport(IngestReport):
     def __str__(self) -> str:
         h = self.home
         lines = [
-            f"horizon: read {self.read:,} = {self.accepted:,} ties + {self.home_rows:,} home "
-            f"rows + {self.other_rows:,} rows of other projects + {self.rejected:,} rejected",
+            f"horizon: read {self.read:,} = {_count(self.accepted, 'tie')} + "
+            f"{_count(self.home_rows, 'home row')} + {_count(self.other_rows, 'row')} of other "
+            f"projects + {self.rejected:,} rejected",
             f"  home: {', '.join(h.get('names', []))} (PIC {', '.join(h.get('pic', [])) or 'none'})"
-            f"; {h.get('projects', 0):,} projects, {self.agreements:,} with ties",
+            f"; {_count(h.get('projects', 0), 'project')}, {self.agreements:,} with ties",
         ]
         lines += [f"  rejected {n:,} × {r}" for r, n in self.by_reason.items()]
         lines += [f"  - {n}" for n in self.notes]
@@ -154,7 +164,7 @@ class HorizonReport(IngestReport):
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Literal["raise"] = ...,
     sheet: str | None = ...,
     faculty: str = ...,
@@ -164,7 +174,7 @@ def read_horizon(
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Literal["collect"],
     sheet: str | None = ...,
     faculty: str = ...,
@@ -173,7 +183,7 @@ def read_horizon(
 def read_horizon(
     paths: PathLike | Sequence[PathLike],
     *,
-    home: str,
+    home: str | Sequence[str],
     errors: Errors = "raise",
     sheet: str | None = None,
     faculty: str = "Central",
@@ -190,10 +200,19 @@ def read_horizon(
         ``.xlsx``: a project id and dates, no organisation column) gives the participation
         rows their dates, acronym, title and framework by project id, in any order:
         ``read_horizon(["organization.csv", "project.csv"], home=...)``.
-    home : str
+    home : str or sequence of str
         The home organisation: a PIC (9 digits) or its name, compared folded (case, accents,
-        punctuation and spacing ignored). A name held by organisations with different PICs, or
-        one not found, raises an :class:`IngestError` listing the candidates with their PICs.
+        punctuation and spacing ignored); or several, each a PIC or a name it is also written
+        by: ``["NTNU", "Norges teknisk-naturvitenskapelige universitet"]``, ``["999912345",
+        "UvH"]``. Its rows are those with one of its PICs, and rows without a PIC under one
+        of its names (given, or on its PIC's rows, with their short names). Then every other
+        organisation without a PIC is compared with all those names by the project's name
+        matcher (:func:`kvanalytics.normalise.match_institutions`): a ``match`` (``Univ. of
+        Oslo`` for ``Universitetet i Oslo``) is the home, named in a note; a ``review``
+        (``University of Humanistic Studies``) stays a partner, named in a note so that you
+        can check it and add the name to ``home``. An abbreviation (``UvH``) is found only
+        when given. Names without PICs held by organisations with different PICs, or none
+        found, raise an :class:`IngestError` listing the candidates with their PICs.
     errors : {"raise", "collect"}
         ``"raise"``: the ties, or one error listing the rejects. ``"collect"``: an
         :class:`Ingested` (ties, rejects, :class:`HorizonReport`).
@@ -218,6 +237,7 @@ def read_horizon(
     >>> import kvanalytics as kv
     >>> ties = kv.read_horizon("cordis_participations.xlsx", home="998082180")  # doctest: +SKIP
     >>> ties = kv.read_horizon(["organization.csv", "project.csv"], home="999912345")  # doctest: +SKIP
+    >>> ties = kv.read_horizon("eu_prosjekter.xlsx", home=["NTNU", "Norges teknisk-naturvitenskapelige universitet"])  # doctest: +SKIP
     >>> ties.groupby("country")["agreement_id"].nunique()  # doctest: +SKIP
     """
     if errors not in ("raise", "collect"):
@@ -225,8 +245,7 @@ def read_horizon(
     path_list = [paths] if isinstance(paths, str | Path) else list(paths)
     if not path_list:
         raise IngestError("no input files given")
-    if not str(home).strip():
-        raise IngestError("home is empty: give the home organisation's PIC (9 digits) or name")
+    _home_queries(home)  # an empty home fails before any file is read
     files = [_read_file(Path(p), sheet) for p in path_list]
     parts = [f for f in files if f.kind == "participations"]
     projects = [f for f in files if f.kind == "projects"]
@@ -241,7 +260,7 @@ def read_horizon(
     notes = _join_projects(rows, projects)
     for f in parts if projects else ():  # the dates came with them
         f.notes[:] = [n for n in f.notes if not n.startswith(_NO_DATES)]
-    result = _ties(rows, parts, str(home), faculty, dayfirst, projects, notes)
+    result = _ties(rows, parts, home, faculty, dayfirst, projects, notes)
     if errors == "collect":
         return result
     if len(result.rejects):
@@ -268,19 +287,25 @@ def _name_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
 
 
-@lru_cache(maxsize=2)
-def _aliases(projects: bool = False) -> dict[str, tuple[str, int, frozenset[str]]]:
+#: Which files an alias of ``horizon_columns.csv`` applies to (its ``files`` column).
+AliasFiles = Literal["any", "projects", "organisations"]
+
+
+@lru_cache(maxsize=3)
+def _aliases(files: AliasFiles = "any") -> dict[str, tuple[str, int, frozenset[str]]]:
     """Header key -> (field, rank, languages) from ``horizon_columns.csv``; a key in two fields
     fails. The languages vote for the file's language (its decimal mark where cells say none).
 
-    ``projects``: also the aliases only a project file has (``files`` = ``projects``: CORDIS
-    ``project.csv``'s ``id``)."""
+    ``files``: also the aliases only a project file (``projects``: CORDIS ``project.csv``'s
+    ``id``) or only an organisation file (``organisations``: the PIC in the ``id`` column of
+    the CORDIS ``organization.csv`` before 2021) has."""
     df = pd.read_csv(PACKAGE_DATA / "horizon_columns.csv", dtype=str, keep_default_na=False)
-    bad = set(df["files"]) - {"any", "projects"}
+    bad = set(df["files"]) - {"any", "projects", "organisations"}
     if bad:
-        raise IngestError(f"horizon_columns.csv: files {sorted(bad)} not 'any' or 'projects'")
-    if not projects:
-        df = df[df["files"] == "any"]
+        raise IngestError(
+            f"horizon_columns.csv: files {sorted(bad)} not 'any', 'projects' or 'organisations'"
+        )
+    df = df[df["files"].isin({"any", files})]
     out: dict[str, tuple[str, int, frozenset[str]]] = {}
     for f, h, r, lang in df[["field", "header", "rank", "language"]].itertuples(index=False):
         k = _hkey(h)
@@ -314,10 +339,10 @@ def _partner_type_dtype() -> pd.CategoricalDtype:
 # --------------------------------------------------------------------------------------------
 
 
-def _probe(row: Sequence[Any], projects: bool = False) -> dict[int, str]:
+def _probe(row: Sequence[Any], files: AliasFiles = "any") -> dict[int, str]:
     """Header cells of a row recognised as Horizon fields (position -> field, every rank);
-    ``projects``: with the aliases of a project file too."""
-    aliases = _aliases(projects)
+    ``files``: with the aliases of a project file or of an organisation file too."""
+    aliases = _aliases(files)
     out = {}
     for i, cell in enumerate(row):
         hit = aliases.get(_hkey(cell)) if str(cell).strip() else None
@@ -347,15 +372,26 @@ def _holds_layout(fields: set[str]) -> bool:
 
 def _header_map(row: Sequence[Any]) -> tuple[Kind | None, dict[int, str]]:
     """A row read as a header: the layout it opens and its fields (a project file's aliases
-    only where the row holds no organisation column)."""
+    only where the row holds no organisation column, an organisation file's only where it
+    holds a project id column: ``projectID;...;id;name`` of CORDIS before 2021)."""
     m = _probe(row)
     kind = _layout(set(m.values()))
     if kind is None:
-        m = _probe(row, projects=True)
+        m = _probe(row, "projects")
         kind = _layout(set(m.values()))
         if kind != "projects":
             return None, {}
-    return kind, m
+    files = _alias_files(kind, m)
+    return kind, m if files != "organisations" else _probe(row, files)
+
+
+def _alias_files(kind: Kind, fields: dict[int, str]) -> AliasFiles:
+    """The aliases a header of this layout is read with: a project file's (``id`` is the
+    project), an organisation file's where a participation header has its project id in
+    another column (``id`` is the PIC), else the common ones (``id`` is ignored)."""
+    if kind == "projects":
+        return "projects"
+    return "organisations" if "project_id" in fields.values() else "any"
 
 
 def _best_row(rows: Sequence[Sequence[Any]]) -> tuple[int, dict[int, str], Kind | None]:
@@ -460,7 +496,16 @@ def _read_file(path: Path, sheet: str | None) -> _File:
             "project only (not euroSciVoc, legalBasis, topics, webLink ...).",
             path=str(grid.path),
         )
-    header, notes = _map_header(top[row], kind == "projects")
+    files = _alias_files(kind, _probe(top[row]))
+    header, notes = _map_header(top[row], files)
+    if files == "organisations":
+        only = set(_aliases(files)) - set(_aliases())
+        notes += [
+            f"{header.cells[i]!r} gives {f}: an organisation file (CORDIS before 2021), whose "
+            f"project id is {header.cells[next(j for j, g in header.mapping.items() if g == 'project_id')]!r}"
+            for i, f in header.mapping.items()
+            if _hkey(header.cells[i]) in only
+        ]
     cells = grid.cells.iloc[row + 1 :]
     trimmed = {int(i): trim_column(cells[i].reset_index(drop=True)) for i in cells.columns}
     filled = [t[1] for t in trimmed.values()]
@@ -476,7 +521,7 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     directory = _directory(path, directory_sheets)
     if directory:
         notes.append(
-            f"directory sheet(s) {', '.join(directory_sheets)}: {len(directory):,} PICs by name"
+            f"directory sheet(s) {', '.join(directory_sheets)}: {_count(len(directory), 'PIC')} by name"
         )
     fields = set(header.mapping.values())
     if kind == "projects":
@@ -493,11 +538,11 @@ def _read_file(path: Path, sheet: str | None) -> _File:
     return _File(grid, row, header, text, body, blank, notes, directory, kind)
 
 
-def _map_header(cells: list[Any], projects: bool = False) -> tuple[HeaderMapping, list[str]]:
+def _map_header(cells: list[Any], files: AliasFiles = "any") -> tuple[HeaderMapping, list[str]]:
     """Header cells -> fields; of several headers for one field the lowest rank wins, the others
     are ignored with a note; two of the same rank fail with the ``sheet``/column remedy.
-    ``projects``: a project file's header (its aliases too)."""
-    aliases = _aliases(projects)
+    ``files``: a project file's or an organisation file's header (their aliases too)."""
+    aliases = _aliases(files)
     cells = [str(c) for c in cells]
     claims: dict[str, list[tuple[int, int, str]]] = {}
     langs: dict[int, frozenset[str]] = {}
@@ -636,22 +681,20 @@ def _join_projects(rows: _Rows, projects: Sequence[_File]) -> list[str]:
         t[c] = pd.Series(np.where(have, own, looked), index=t.index, dtype=schemas.TEXT)
     names = ", ".join(Path(f.grid.path).name for f in projects)
     notes = [
-        f"project file(s) {names}: {len(proj):,} projects; start, end, acronym, title and "
-        f"framework joined on the project id for {int(found.sum()):,} of {len(t):,} rows"
-        + (
-            f", {int((~found & (codes >= 0)).sum()):,} rows of projects not in it"
-            if not found.all()
-            else ""
-        )
+        f"project file(s) {names}: {_count(len(proj), 'project')}; start, end, acronym, title "
+        f"and framework joined on the project id for {int(found.sum()):,} of "
+        f"{_count(len(t), 'row')}"
     ]
+    rows.unjoined = ~found & (codes >= 0)  # counted in a note once totals rows are known
     if clash.any():
         notes.append(
-            f"project file(s) {names}: {int(clash.sum()):,} project ids listed twice with "
+            f"project file(s) {names}: {_count(int(clash.sum()), 'project id')} listed twice with "
             "different values; the first is used"
         )
     if kept:
         notes.append(
-            f"{kept:,} values of the participation rows differ from the project file's; the rows' own are kept"
+            f"{_count(kept, 'value')} of the participation rows differ from the project file's; "
+            "the rows' own are kept"
         )
     return notes
 
@@ -669,6 +712,8 @@ class _Rows:
     file_of: np.ndarray  # index into the files of each record
     provenance: pd.DataFrame  # source_file, source_sheet, source_row
     directory: dict[str, str]
+    #: Rows whose project id a project file read with them lacks (set by ``_join_projects``).
+    unjoined: np.ndarray | None = None
 
     @classmethod
     def concat(cls, files: Sequence[_File]) -> _Rows:
@@ -720,9 +765,10 @@ def _project_ids(t: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     ids[missing] = built
     ids = pd.Series(ids, dtype=schemas.TEXT)
     n_clash = int(pid_new.str.count(":").gt(1).sum())
+    n_missing = int(missing.sum())
     note = (
-        f"agreement_id: {int(missing.sum()):,} rows have no project id (blank or 0); their "
-        f"{len(proj):,} projects (framework, acronym, title, start, end) are named "
+        f"agreement_id: {_count(n_missing, 'row')} {'has' if n_missing == 1 else 'have'} no "
+        f"project id (blank or 0); their {_count(len(proj), 'project')} (framework, acronym, title, start, end) are named "
         "<framework>:<acronym>"
         + (f", {n_clash} of them with their start date added (acronym shared)" if n_clash else "")
     )
@@ -755,7 +801,10 @@ def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
     bad = t["pic"].notna() & pic.isna() & ~t["pic"].str.fullmatch(r"0+").fillna(False)
     if bad.any():
         notes.append(
-            f"pic: {int(bad.sum()):,} values are not 9-digit PICs (kept as NA), e.g. {t.loc[bad, 'pic'].iloc[0]!r}"
+            f"pic: {_count(int(bad.sum()), 'value')} "
+            f"{'is not a 9-digit PIC' if int(bad.sum()) == 1 else 'are not 9-digit PICs'} "
+            "(kept as NA), e.g. "
+            f"{t.loc[bad, 'pic'].iloc[0]!r}"
         )
     if rows.directory and pic.isna().any():
         fill = nkey.map(rows.directory).astype(schemas.TEXT)
@@ -763,7 +812,8 @@ def _identities(rows: _Rows) -> tuple[pd.Series, pd.Series, list[str]]:
         if take.any():
             pic = pic.mask(take, fill)
             notes.append(
-                f"pic: {int(take.sum()):,} rows without a PIC got theirs from the directory sheet by name"
+                f"pic: {_count(int(take.sum()), 'row')} without a PIC got theirs from the "
+                "directory sheet by name"
             )
     return pic, nkey, notes
 
@@ -782,58 +832,68 @@ def _organisations(pic: pd.Series, name: pd.Series, rows: np.ndarray) -> pd.Data
 
 def _candidates(orgs: pd.DataFrame, n: int = 10) -> str:
     return "; ".join(
-        f"{name or '(no name)'} (PIC {pic or 'none'}, {rows} rows)"
+        f"{name or '(no name)'} (PIC {pic or 'none'}, {_count(int(rows), 'row')})"
         for name, pic, rows in orgs.head(n)[["name", "pic", "rows"]].itertuples(index=False)
     )
 
 
+def _home_queries(home: str | Sequence[str]) -> tuple[list[str], list[str]]:
+    """``home`` as (PICs, names): one text or several, each a PIC (9 digits) or a name."""
+    items = [home] if isinstance(home, str) else list(home)
+    texts = [str(h).strip() for h in items]
+    if not texts or not all(texts):
+        raise IngestError(
+            f"home is empty ({home!r}): give the home organisation's PIC (9 digits) or name, or "
+            "several: home=['999912345', 'NTNU', 'Norges teknisk-naturvitenskapelige universitet']"
+        )
+    pics = list(dict.fromkeys(h for h in texts if _PIC.match(h)))
+    return pics, list(dict.fromkeys(h for h in texts if not _PIC.match(h)))
+
+
 def _resolve_home(
-    home: str,
+    home: str | Sequence[str],
     pic: pd.Series,
     nkey: pd.Series,
     name: pd.Series,
+    short: pd.Series,
+    ids: pd.Series,
     valid: np.ndarray,
     directory: dict[str, str],
 ) -> tuple[np.ndarray, dict[str, Any], list[str]]:
-    """Rows of the home organisation: by PIC (then by the names a directory sheet gives it), or
-    by folded name; plus rows without a PIC under one of its names. Raises when not found or
+    """Rows of the home organisation: by its PICs (then by the names a directory sheet gives
+    them), else by its names folded; plus rows without a PIC under one of its names, then
+    those the name matcher finds the home (:func:`_match_home`). Raises when not found or
     ambiguous, listing candidate organisations with their PICs."""
     notes: list[str] = []
     pic_np = _objects(pic)
     key_np = _objects(nkey)
+    no_pic = pic.isna().to_numpy(bool)
     where = np.flatnonzero(valid)
-    if _PIC.match(home):
-        want = home.strip()
-        mask = pic_np == want
+    pics, given = _home_queries(home)
+    given_keys = [k for k in (_name_key(g) for g in given) if k]
+    if pics:
+        mask = np.isin(pic_np, pics)
         if not mask.any():
-            names = {k for k, p in directory.items() if p == want}
-            mask = np.isin(key_np, list(names)) & (pic.isna().to_numpy())
+            names = {k for k, p in directory.items() if p in pics}
+            mask = np.isin(key_np, list(names)) & no_pic
             if mask.any():
                 notes.append(
-                    f"home PIC {want}: no row carries it; matched by name via the directory sheet"
+                    f"home PIC {', '.join(pics)}: no row carries it; matched by name via the "
+                    "directory sheet"
                 )
         if not (mask & valid).any():
             raise IngestError(
-                f"home={home!r}: no row has PIC {want}. Organisations with the most rows: "
-                f"{_candidates(_organisations(pic, name, where))}. Give one of these PICs or names."
+                f"home={home!r}: no row has PIC {' or '.join(pics)}. Organisations with the most "
+                f"rows: {_candidates(_organisations(pic, name, where))}. Give one of these PICs "
+                "or names."
             )
-        pics = [want]
     else:
-        want_key = _name_key(home)
-        mask = key_np == want_key
+        mask = np.isin(key_np, given_keys)
+        if not (mask & valid).any():  # written another way (University of Oslo)?
+            mask, same = _match_home(given, name, valid, _objects(ids), mask)
+            notes += [n for n in same if "is the home organisation" in n]
         if not (mask & valid).any():
-            words = set(want_key.split())
-            keys = pd.Series(key_np[where], dtype=object).fillna("")
-            near = keys.map(lambda k: words <= set(k.split())).to_numpy(bool, copy=True)
-            if not near.any():  # no name holds every word: the closest spellings
-                close = difflib.get_close_matches(want_key, keys.unique().tolist(), n=5, cutoff=0.6)
-                near = keys.isin(close).to_numpy(bool)
-            orgs = _organisations(pic, name, where[near] if near.any() else where)
-            raise IngestError(
-                f"home={home!r}: no organisation of that name (compared folded). "
-                f"{'Candidates' if near.any() else 'Organisations with the most rows'}: "
-                f"{_candidates(orgs)}. Give the PIC or the exact name."
-            )
+            raise IngestError(_not_found(home, given_keys, key_np, pic, name, where))
         pics = sorted({p for p in pic_np[mask & valid] if p is not None})
         if len(pics) > 1:
             raise IngestError(
@@ -842,15 +902,118 @@ def _resolve_home(
                 "Give the PIC."
             )
     by_pic = np.isin(pic_np, pics) if pics else np.zeros(len(pic_np), bool)
-    names = {k for k in key_np[mask | by_pic] if k is not None}
-    by_name = np.isin(key_np, list(names)) & pic.isna().to_numpy()
+    names = {k for k in key_np[mask | by_pic] if k is not None} | set(given_keys)
+    by_name = np.isin(key_np, list(names)) & no_pic
     extra = int((by_name & ~mask & ~by_pic).sum())
     if extra:
-        notes.append(f"home: {extra} rows without a PIC matched by the home's name")
+        notes.append(f"home: {_count(extra, 'row')} without a PIC matched by the home's name")
     mask = mask | by_pic | by_name
+    known = [
+        *given,
+        *(str(n) for n in name[mask].dropna().unique()),
+        *(str(n) for n in short[mask].dropna().unique()),
+    ]
+    matched, match_notes = _match_home(known, name, valid & no_pic & ~mask, _objects(ids), mask)
+    mask |= matched
+    notes += match_notes
     shown = sorted({str(n) for n in name[mask & valid].dropna()})
-    info = {"query": home, "pic": pics, "names": shown}
+    info = {"query": home if isinstance(home, str) else list(home), "pic": pics, "names": shown}
     return mask, info, notes
+
+
+def _not_found(
+    home: str | Sequence[str],
+    keys: list[str],
+    key_np: np.ndarray,
+    pic: pd.Series,
+    name: pd.Series,
+    where: np.ndarray,
+) -> str:
+    """The message of a home name not found: the names holding its words, else the closest."""
+    words = [set(k.split()) for k in keys]
+    names = pd.Series(key_np[where], dtype=object).fillna("")
+    near = names.map(lambda k: any(w <= set(k.split()) for w in words)).to_numpy(bool, copy=True)
+    if not near.any():  # no name holds every word: the closest spellings
+        uniq = names.unique().tolist()
+        close = {c for k in keys for c in difflib.get_close_matches(k, uniq, n=5, cutoff=0.6)}
+        near = names.isin(close).to_numpy(bool)
+    orgs = _organisations(pic, name, where[near] if near.any() else where)
+    return (
+        f"home={home!r}: no organisation of that name (compared folded). "
+        f"{'Candidates' if near.any() else 'Organisations with the most rows'}: "
+        f"{_candidates(orgs)}. Give the PIC or the exact name (several names: "
+        "home=['NTNU', 'Norges teknisk-naturvitenskapelige universitet'])."
+    )
+
+
+#: Matcher evidence that makes an organisation the home: the same name once normalised
+#: (``Univ. of Oslo`` = ``Universitetet i Oslo``). Against the home's names alone there is
+#: no competing key to cap weaker evidence, so a ``contained alias`` (``University of Bath
+#: Spa`` holds ``University of Bath``) or a ``fuzzy`` match (``Organisation 797`` for
+#: ``Organisation 9``) is only named for review.
+_HOME_EVIDENCE = frozenset({"identifier", "exact alias"})
+#: Organisations named in the review notes, at most (the rest counted).
+_REVIEW_NAMED = 10
+
+
+def _match_home(
+    known: Sequence[str], name: pd.Series, rows: np.ndarray, ids: np.ndarray, home: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Rows (of ``rows``: no PIC, not yet the home) whose organisation the project's name
+    matcher (:func:`~kvanalytics.normalise.match_institutions`) finds to be the home, compared
+    with every name the home is known by: a ``match`` on the same name (``_HOME_EVIDENCE``)
+    is the home, noted by name; any other ``match`` or ``review`` stays another organisation,
+    named in a note for the analyst to check where it is in one of the home's projects
+    (``ids`` of the ``home`` rows and of those matched), counted where not."""
+    out = np.zeros(len(name), bool)
+    idx = np.flatnonzero(rows & name.notna().to_numpy(bool))
+    ref_names = list(dict.fromkeys(k for k in known if _name_key(k)))
+    if not len(idx) or not ref_names:
+        return out, []
+    codes, uniq = pd.factorize(name.iloc[idx])
+    ref = pd.DataFrame({"key": ["home"] * len(ref_names), "name": ref_names})
+    res = match_institutions([str(u) for u in uniq], ref, progress=False)
+    counts = np.bincount(codes, minlength=len(uniq))
+    decided = res["decision"].to_numpy(object)
+    is_home = (decided == "match") & res["method"].isin(_HOME_EVIDENCE).to_numpy(bool)
+    out[idx] = is_home[codes]
+    home_ids = {i for i in ids[home | out] if i is not None}
+    in_ties = np.zeros(len(uniq), bool)
+    in_ties[codes[np.isin(ids[idx], list(home_ids))]] = True
+    notes, review, elsewhere = [], [], 0
+    for u, (n, r) in enumerate(zip(counts, res.itertuples(index=False), strict=True)):
+        how = f"{r.method}, score {r.score:.0f}"
+        if is_home[u]:
+            notes.append(
+                f"home: {r.input!r} ({_count(int(n), 'row')}) is the home organisation "
+                f"by the name matcher ({how})"
+            )
+        elif decided[u] in ("match", "review") and in_ties[u]:
+            review.append(f"{r.input!r} ({_count(int(n), 'row')}, {how})")
+        elif decided[u] in ("match", "review"):
+            elsewhere += 1
+    if review:
+        more = len(review) - _REVIEW_NAMED
+        notes.append(
+            f"home: {_count(len(review), 'partner')} without a PIC in the home's projects "
+            f"{'resembles' if len(review) == 1 else 'resemble'} the home and "
+            f"{'is kept as a partner' if len(review) == 1 else 'are kept as partners'}: "
+            + "; ".join(review[:_REVIEW_NAMED])
+            + (f"; and {more:,} more" if more > 0 else "")
+            + ". Check; a name that is the home goes in home=[..., 'name']"
+        )
+    if elsewhere:
+        notes.append(
+            f"home: {_count(elsewhere, 'organisation')} of other projects without a PIC "
+            f"{'resembles' if elsewhere == 1 else 'resemble'} the home (not the same name); "
+            "not counted as the home"
+        )
+    return out, notes
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,000 rows``: a count with its noun in agreement."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -861,7 +1024,7 @@ def _resolve_home(
 def _ties(
     rows: _Rows,
     files: Sequence[_File],
-    home: str,
+    home: str | Sequence[str],
     faculty: str,
     dayfirst: bool | None,
     projects: Sequence[_File] = (),
@@ -878,8 +1041,15 @@ def _ties(
     t = t.assign(_agreement_id=ids, _kept="")
     fails = Failures(t)
     valid = _usable(t, files, rows, ids, pic, nkey, fails)
+    if rows.unjoined is not None and (rows.unjoined & valid).any():
+        gone = rows.unjoined & valid  # not the totals rows: they have no project
+        n_proj = len(pd.unique(ids[gone]))
+        notes.append(
+            f"project file(s) {', '.join(Path(f.grid.path).name for f in projects)}: "
+            f"{_count(int(gone.sum()), 'row')} of {_count(n_proj, 'project')} not in it"
+        )
     home_mask, info, home_notes = _resolve_home(
-        home, pic, nkey, t["organisation"], valid, rows.directory
+        home, pic, nkey, t["organisation"], t["short_name"], ids, valid, rows.directory
     )
     notes += home_notes
     home_ids = pd.unique(ids[home_mask & valid])
@@ -1077,11 +1247,16 @@ def _date_order(start: pd.Series, end: pd.Series, dayfirst: bool | None) -> tupl
     if month and not day:
         return (
             False,
-            f"start, end: month-first dates (evidence: {month} values with month position > 12)",
+            f"start, end: month-first dates (evidence: {_count(month, 'value')} with month "
+            "position > 12)",
         )
     if day and month:
         return None, ""
-    why = f"evidence: {day} values with day > 12" if day else "no evidence; the exports' convention"
+    why = (
+        f"evidence: {_count(day, 'value')} with day > 12"
+        if day
+        else "no evidence; the exports' convention"
+    )
     return True, f"start, end: day-first dates ({why})"
 
 
@@ -1212,7 +1387,7 @@ def _partner_types(org_type: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, s
     if unknown.any():
         seen = sorted({str(x) for x in org_type[unknown]})[:5]
         note = (
-            f"partner_type: {int(unknown.sum()):,} ties of an unknown organisation type "
+            f"partner_type: {_count(int(unknown.sum()), 'tie')} of an unknown organisation type "
             f"({', '.join(seen)}) are NA; add the type to horizon_org_types.csv"
         )
     return out, note
@@ -1234,7 +1409,11 @@ def _project_values(
         notes.append(
             "value_eur: the home organisation's EC contribution per year of the project "
             "(contribution / ((end - start + 1 day) / 365.25)), on every tie of the project"
-            + (f"; NA for {no_ec} projects where the home row has no contribution" if no_ec else "")
+            + (
+                f"; NA for {_count(no_ec, 'project')} where the home row has no contribution"
+                if no_ec
+                else ""
+            )
         )
     return s
 
