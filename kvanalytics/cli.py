@@ -202,12 +202,22 @@ def _add_ingest(ing: argparse.ArgumentParser) -> None:
         help="several partners per agreement: (agreement_id, partner) is unique, not the id",
     )
     ing.add_argument("--json", action="store_true", help="print one JSON summary object")
-    ing.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    ing.add_argument(
+        "--home",
+        action="append",
+        help="horizon: the home organisation's PIC (9 digits) or name; repeat for its other names",
+    )
     ing.set_defaults(func=_cmd_ingest)
 
 
 def _add_inspect(ins: argparse.ArgumentParser) -> None:
-    ins.add_argument("file", type=Path, metavar="FILE")
+    ins.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the export (for --table horizon also its CORDIS project file)",
+    )
     ins.add_argument(
         "--table",
         choices=[*_READERS, "horizon"],
@@ -223,7 +233,11 @@ def _add_inspect(ins: argparse.ArgumentParser) -> None:
         help="a value for every row of a file without that column (repeatable), as for ingest",
     )
     ins.add_argument("--sheet", help="workbook sheet to read")
-    ins.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    ins.add_argument(
+        "--home",
+        action="append",
+        help="horizon: the home organisation's PIC (9 digits) or name; repeat for its other names",
+    )
     ins.add_argument(
         "--write-mapping",
         type=Path,
@@ -282,7 +296,11 @@ def _add_report(rep: argparse.ArgumentParser) -> None:
         metavar="F",
         help="Horizon participation tables (CORDIS, Dashboard); needs --home",
     )
-    rep.add_argument("--home", help="--horizon: the home organisation's PIC (9 digits) or name")
+    rep.add_argument(
+        "--home",
+        action="append",
+        help="--horizon: the home organisation's PIC (9 digits) or name; repeat for other names",
+    )
     rep.add_argument(
         "--columns",
         type=Path,
@@ -539,13 +557,22 @@ def _write_ingested(
     return EXIT_OK
 
 
+def _home(given: list[str] | None) -> str | list[str] | None:
+    """``--home`` as given: one PIC or name, or the list of them when repeated."""
+    if not given:
+        return None
+    return given[0] if len(given) == 1 else list(given)
+
+
 def _cmd_ingest_horizon(args: argparse.Namespace) -> int:
     """``ingest horizon FILE... --home PIC --out DIR``: the home's ties as a partnerships table."""
     if not args.home:
         raise OptionError("ingest horizon: --home is required: the home organisation's PIC or name")
     files = [_input_file(f, "ingest horizon FILE") for f in args.files]
     out = _output_dir(args.out, "--out")
-    result = read_horizon(files, home=args.home, sheet=args.sheet, errors="collect")
+    home = _home(args.home)
+    assert home is not None  # checked above
+    result = read_horizon(files, home=home, sheet=args.sheet, errors="collect")
     return _write_ingested(
         result, out, "horizon_partnerships.parquet", "horizon_rejects.csv", args.json
     )
@@ -554,7 +581,13 @@ def _cmd_ingest_horizon(args: argparse.Namespace) -> int:
 def _cmd_inspect(args: argparse.Namespace) -> int:
     """``inspect FILE``: what ingest would find, decide, accept and reject; writes nothing but
     the ``--write-mapping`` file."""
-    path = _input_file(args.file, "inspect FILE")
+    paths = [_input_file(f, "inspect FILE") for f in args.file]
+    if len(paths) > 1 and args.table != "horizon":
+        raise OptionError(
+            f"inspect: {len(paths)} files given; inspect one file at a time, or a participation "
+            "table with its CORDIS project file with --table horizon."
+        )
+    path = paths[0]
     columns = _read_columns_yaml(args.columns)
     sets = _parse_sets(args.set)
     if args.table == "horizon" and (columns or sets or args.write_mapping):
@@ -571,12 +604,12 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     guessed = args.table is None
     args.table = args.table or "partnerships"
     result = inspect_export(
-        path,
+        paths if args.table == "horizon" else path,
         table=args.table,
         columns=columns,
         defaults=sets,
         sheet=args.sheet,
-        home=args.home,
+        home=_home(args.home),
     )
     hint = _table_hint(path, result, args) if guessed else None
     wrote = None
@@ -851,7 +884,7 @@ def _report_project(args: argparse.Namespace) -> Project:
         partnerships=[_input_file(f, "--partnerships") for f in args.partnerships],
         headcounts=[_input_file(f, "--headcounts") for f in args.headcounts],
         horizon=[_input_file(f, "--horizon") for f in args.horizon],
-        home=args.home,
+        home=_home(args.home),
         columns=_read_columns_yaml(args.columns),
         defaults=_partnership_sets(args.set),
         headcount_defaults=_parse_sets(args.headcounts_set, "--headcounts-set"),
@@ -917,7 +950,11 @@ def _add_dashboard(d: argparse.ArgumentParser) -> None:
     d.add_argument("--partnerships", type=Path, nargs="+", default=[], metavar="F")
     d.add_argument("--headcounts", type=Path, nargs="+", default=[], metavar="G")
     d.add_argument("--horizon", type=Path, nargs="+", default=[], metavar="F")
-    d.add_argument("--home", help="horizon: the home organisation's PIC (9 digits) or name")
+    d.add_argument(
+        "--home",
+        action="append",
+        help="horizon: the home organisation's PIC (9 digits) or name; repeat for its other names",
+    )
     d.add_argument("--columns", type=Path, metavar="MAP", help="YAML mapping of headers to fields")
     d.add_argument(
         "--set",
@@ -954,7 +991,7 @@ def _dashboard_settings(args: argparse.Namespace) -> dict[str, Any]:
         "partnerships": [str(f.resolve()) for f in args.partnerships],
         "headcounts": [str(f.resolve()) for f in args.headcounts],
         "horizon": [str(f.resolve()) for f in args.horizon],
-        "home": args.home,
+        "home": _home(args.home),
         "columns": _read_columns_yaml(args.columns),
         "defaults": _partnership_sets(args.set),
         "headcount_defaults": _parse_sets(args.headcounts_set, "--headcounts-set"),

@@ -128,7 +128,7 @@ class InputSpec:
     defaults: Mapping[str, str] = field(default_factory=dict)
     sheet: str | None = None
     ties: bool = False
-    home: str | None = None
+    home: str | tuple[str, ...] | None = None  # a PIC or name, or several (its other names)
     faculty: str = "Central"
     basis: str | None = None
 
@@ -312,7 +312,7 @@ def project_from_options(
     partnerships: Sequence[str | Path] = (),
     headcounts: Sequence[str | Path] = (),
     horizon: Sequence[str | Path] = (),
-    home: str | None = None,
+    home: str | Sequence[str] | None = None,
     columns: Mapping[str, str] | str | Path | None = None,
     defaults: Mapping[str, str] | None = None,
     headcount_defaults: Mapping[str, str] | None = None,
@@ -388,11 +388,22 @@ def project_from_options(
     return _checked(project, where)
 
 
+def _home(home: object) -> str | tuple[str, ...] | None:
+    """The home organisation as given: one PIC or name, or several (a list in the project
+    file, ``--home`` repeated), each as text (a PIC written as a YAML number included)."""
+    if home is None:
+        return None
+    if isinstance(home, list | tuple):
+        names = tuple(str(h) for h in home)
+        return names[0] if len(names) == 1 else names
+    return str(home)
+
+
 def _export_specs(
     partnerships: Sequence[str | Path] | None,
     headcounts: Sequence[str | Path] | None,
     horizon: Sequence[str | Path] | None,
-    home: str | None,
+    home: str | Sequence[str] | None,
     columns: Mapping[str, str] | str | Path | None,
     defaults: Mapping[str, str] | None,
     base: Path,
@@ -410,7 +421,7 @@ def _export_specs(
             )
         )
     if horizon:
-        specs.append(InputSpec("horizon", _files(horizon, base, "--horizon"), home=str(home)))
+        specs.append(InputSpec("horizon", _files(horizon, base, "--horizon"), home=_home(home)))
     if headcounts:
         specs.append(InputSpec("headcounts", _files(headcounts, base, "--headcounts")))
     return specs
@@ -517,7 +528,7 @@ def _input_of(table: str, entry: Any, root: Path, where: str) -> InputSpec:
         defaults=_defaults(entry.get("defaults"), f"{where}: defaults"),
         sheet=_opt_str(entry.get("sheet"), "sheet", where),
         ties=_bool(entry.get("ties", False), "ties", where),
-        home=str(entry["home"]) if entry.get("home") is not None else None,
+        home=_home(entry.get("home")),
         faculty=_opt_str(entry.get("faculty"), "faculty", where) or "Central",
         basis=_opt_str(entry.get("basis"), "basis", where),
     )
@@ -655,8 +666,9 @@ def _cache_key(project: Project, spec: InputSpec, hashes: Sequence[str]) -> str:
 def _ingest(spec: InputSpec) -> Ingested:
     paths = list(spec.paths)
     if spec.table == "horizon":
+        home = spec.home if isinstance(spec.home, str) else list(spec.home or ())
         return read_horizon(
-            paths, home=str(spec.home), errors="collect", sheet=spec.sheet, faculty=spec.faculty
+            paths, home=home, errors="collect", sheet=spec.sheet, faculty=spec.faculty
         )
     if spec.table == "headcounts":
         return read_headcounts(

@@ -20,7 +20,7 @@ import pytest
 
 import kvanalytics as kv
 from kvanalytics.cli import main
-from kvanalytics.errors import IngestError
+from kvanalytics.errors import IngestError, OptionError
 from kvanalytics.ingest._horizon import _map_header
 
 DATA = Path(__file__).parent / "data" / "horizon"
@@ -89,6 +89,34 @@ def test_layout_cli_json_and_inspect(
     for f in files:  # each file on its own: the header, never a traceback
         assert main(["inspect", f, "--table", "horizon"]) == 0
     capsys.readouterr()
+    # all the files together, as ingest takes them: inspect counts the same ties
+    assert main(["inspect", *files, "--table", "horizon", "--home", e["home"], "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    report = kv.read_horizon(files, home=e["home"], errors="collect").report
+    assert doc["notes"][0] == str(report).splitlines()[0].strip()  # the report's own accounting
+    assert doc["read"] == e["read"] and doc["rejected"] == e["rejected"]
+
+
+def test_inspect_takes_several_files_only_for_horizon(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    org, project = (TUNING / "fp7_organization.csv"), (TUNING / "fp7_project.csv")
+    assert main(["inspect", str(org), str(project)]) == 2
+    assert "inspect one file at a time" in capsys.readouterr().err
+    with pytest.raises(OptionError, match="one partnerships file at a time"):
+        kv.inspect_export([org, project])
+
+
+def test_home_repeated_on_the_command_line_is_its_other_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = [str(TUNING / "fp7_organization.csv"), str(TUNING / "fp7_project.csv")]
+    once = kv.read_horizon(files, home="999912345", errors="collect")
+    argv = ["ingest", "horizon", *files, "--home", "999912345", "--home", "Some Other Name"]
+    assert main([*argv, "--out", str(tmp_path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ties"] == once.report.ties
+    assert summary["home"]["query"] == ["999912345", "Some Other Name"]
 
 
 # --------------------------------------------------------------------------------------------

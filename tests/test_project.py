@@ -236,3 +236,26 @@ def test_a_typo_in_a_project_key_names_the_key_meant(tmp_path, old, new, hint):
     path.write_text(text.replace(old, new), encoding="utf-8")
     with pytest.raises(OptionError, match=re.escape(hint)):
         load_project(path)
+
+
+def test_a_horizon_input_may_name_the_home_several_ways(tmp_path):
+    """``home:`` in a project file may be a list (a PIC and the home's other names, a PIC
+    written as a YAML number included); it reaches read_horizon as a list, not as its repr."""
+    data = ROOT / "tests" / "data" / "horizon" / "tuning"
+    for f in ("fp7_organization.csv", "fp7_project.csv"):
+        shutil.copy(data / f, tmp_path / f)
+    text = (
+        "inputs:\n  horizon:\n    - files: [fp7_organization.csv, fp7_project.csv]\n"
+        "      home: [999912345, Some Other Name]\n"
+    )
+    path = tmp_path / "kvanalytics.yaml"
+    path.write_text(text, encoding="utf-8")
+    project = load_project(path)
+    assert project.inputs[0].home == ("999912345", "Some Other Name")
+    inputs = read_inputs(project)
+    once = kv.read_horizon(
+        [data / "fp7_organization.csv", data / "fp7_project.csv"],
+        home="999912345",
+        errors="collect",
+    )
+    assert len(inputs.partnerships) == len(once.table) > 0

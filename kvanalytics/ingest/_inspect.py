@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -213,28 +213,29 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def inspect_export(
-    path: PathLike,
+    path: PathLike | Sequence[PathLike],
     *,
     table: InspectTable = "partnerships",
     columns: Mapping[str, str] | None = None,
     defaults: Mapping[str, str] | None = None,
     sheet: str | None = None,
-    home: str | None = None,
+    home: str | Sequence[str] | None = None,
 ) -> Inspection:
     """A dry run of ingest on one file: the header found, each decision and its rule, what is
     missing and how to give it, the first rows as accepted, the rejects by reason.
 
     Parameters
     ----------
-    path : path
-        A CSV or XLSX export.
+    path : path, or a list of paths for ``horizon``
+        A CSV or XLSX export; for ``horizon`` also its CORDIS project file (``[organization.csv,
+        project.csv]``), as :func:`read_horizon` takes them.
     table : {"partnerships", "headcounts", "horizon"}
         What to read it as (``horizon``: a participation table, :func:`read_horizon`).
     columns, defaults, sheet
         As for :func:`read_partnerships` (``columns=``/``--columns``, ``defaults=``/``--set``).
-    home : str, optional
-        ``horizon``: the home organisation (PIC or name). Without it only the header is read,
-        and ``home`` is reported missing.
+    home : str or list of str, optional
+        ``horizon``: the home organisation (PIC or name, or several: its other names). Without
+        it only the header is read, and ``home`` is reported missing.
 
     Returns
     -------
@@ -262,10 +263,20 @@ def inspect_export(
                 "a Horizon participation table is read by its fixed column aliases: "
                 "columns= (--columns) and defaults= (--set) do not apply"
             )
-        return _inspect_horizon(Path(path), sheet, home)
+        return _inspect_horizon(_paths(path), sheet, home)
     if home is not None:
         raise OptionError(f"home= (--home) is for table='horizon', not {table}")
-    return _inspect_table(table, Path(path), dict(columns or {}), dict(defaults or {}), sheet)
+    paths = _paths(path)
+    if len(paths) != 1:
+        raise OptionError(
+            f"inspect one {table} file at a time ({len(paths)} given); several files go "
+            "together only for table='horizon' (a participation table and its project file)"
+        )
+    return _inspect_table(table, paths[0], dict(columns or {}), dict(defaults or {}), sheet)
+
+
+def _paths(path: PathLike | Sequence[PathLike]) -> list[Path]:
+    return [Path(path)] if isinstance(path, str | Path) else [Path(p) for p in path]
 
 
 def _inspect_table(
@@ -417,23 +428,20 @@ def _grid(
         raise strict from None
 
 
-def _inspect_horizon(path: Path, sheet: str | None, home: str | None) -> Inspection:
-    """A Horizon participation table: with ``home``, :func:`read_horizon` itself; without,
-    the header only, and ``home`` missing."""
-    if home is not None and home.strip():
-        result = read_horizon(path, home=home, sheet=sheet, errors="collect")
+def _inspect_horizon(
+    paths: list[Path], sheet: str | None, home: str | Sequence[str] | None
+) -> Inspection:
+    """A Horizon participation table (with its project file, if given): with ``home``,
+    :func:`read_horizon` itself; without, the first file's header only, and ``home`` missing."""
+    given = [home] if isinstance(home, str) else list(home or [])
+    if home is not None and any(str(h).strip() for h in given):
+        result = read_horizon(paths, home=home, sheet=sheet, errors="collect")
         r = result.report
         assert isinstance(r, HorizonReport)  # read_horizon's report
-        names = ", ".join(r.home.get("names", []))
-        notes = (
-            f"read {r.read:,} = {r.accepted:,} ties + {r.home_rows:,} home rows + "
-            f"{r.other_rows:,} rows of other projects + {r.rejected:,} rejected",
-            f"home: {names} (PIC {', '.join(r.home.get('pic', [])) or 'none'}); "
-            f"{r.home.get('projects', 0):,} projects, {r.agreements:,} with ties",
-            *r.notes,
-        )
-        return _parsed(_horizon_base(r.files[0]), result, {}, notes)
-    f = _read_horizon_file(path, sheet)
+        # the accounting and the home lines of the report itself: one wording
+        notes = (*str(r).splitlines()[:2], *r.notes)
+        return _parsed(_horizon_base(r.files[0]), result, {}, tuple(n.strip() for n in notes))
+    f = _read_horizon_file(paths[0], sheet)
     g = f.grid
     base: dict[str, Any] = {
         "file": str(g.path),
