@@ -123,7 +123,7 @@ def test_decimal_is_decided_per_column_with_evidence(tmp_path):
     base = "Uni;Belgium;Law;research;2021-01-01"
     res = collect(write(tmp_path, lines(header, f"A-1;{base};1.234", f"A-2;{base};2,5")))
     assert res.table["value_eur"].tolist() == [1234.0, 2.5]
-    assert "value_eur: decimal comma (1 values)" in notes(res)
+    assert "value_eur: decimal comma (1 value)" in notes(res)
     # and the other way round: "2.5" settles a comma-separated file's column as decimal point
     res = collect(
         write(
@@ -136,7 +136,7 @@ def test_decimal_is_decided_per_column_with_evidence(tmp_path):
         )
     )
     assert res.table["value_eur"].tolist() == [1234.0, 2.5]
-    assert "value_eur: decimal point (1 values)" in notes(res)
+    assert "value_eur: decimal point (1 value)" in notes(res)
 
 
 def test_decimal_conflict_rejects_the_minority(tmp_path):
@@ -216,7 +216,7 @@ def test_xlsx_text_amounts_with_points_between_thousands(tmp_path):
     res = collect(xlsx(tmp_path, {"Blad1": [head, *rows]}))
     assert res.report.rejected == 0
     assert res.table["value_eur"].tolist() == [1461000.0, 350000.0]
-    assert "value_eur: decimal comma (1 values)" in notes(res)
+    assert "value_eur: decimal comma (1 value)" in notes(res)
 
 
 ENCODED = "Université libre de Bruxelles;België;Bètawetenschappen;€ 1.234,50"
@@ -410,7 +410,7 @@ def test_excel_serial_dates_in_csv(tmp_path):
 def test_day_first_column_is_day_first_throughout(tmp_path):
     res = _dates(tmp_path, EN, ["31-08-2023", "03-04-2023"])
     assert res.table["start"].tolist() == [pd.Timestamp("2023-08-31"), pd.Timestamp("2023-04-03")]
-    assert "start: day-first dates (evidence: 1 values with day > 12)" in notes(res)
+    assert "start: day-first dates (evidence: 1 value with day > 12)" in notes(res)
 
 
 def test_month_first_column_is_month_first_throughout(tmp_path):

@@ -426,6 +426,11 @@ def _num(s: pd.Series) -> pd.Series:
     return pd.Series(pd.to_numeric(s, errors="coerce"), index=s.index)
 
 
+def _n(count: int) -> str:
+    """``1 value``, ``2 values``: a count of values for a note."""
+    return f"{count} value{'' if count == 1 else 's'}"
+
+
 def decide_date_order(
     col: str,
     a: pd.Series,
@@ -448,10 +453,13 @@ def decide_date_order(
         note = f"{col}: {'day' if order else 'month'}-first dates as requested"
     elif day_first_evidence and not month_first_evidence:
         order = True
-        note = f"{col}: day-first dates (evidence: {day_first_evidence} values with day > 12)"
+        note = f"{col}: day-first dates (evidence: {_n(day_first_evidence)} with day > 12)"
     elif month_first_evidence and not day_first_evidence:
         order = False
-        note = f"{col}: month-first dates (evidence: {month_first_evidence} values with month position > 12)"
+        note = (
+            f"{col}: month-first dates (evidence: {_n(month_first_evidence)} with month "
+            "position > 12)"
+        )
     elif month_first_evidence and day_first_evidence:
         order = day_first_evidence >= month_first_evidence
         note = (
@@ -544,9 +552,9 @@ def decide_decimal(
     one whose header language writes a decimal comma (``header_languages.csv``), has a comma.
     """
     if comma_dec and not point_dec:
-        return ",", f"{comma_dec} values"
+        return ",", _n(comma_dec)
     if point_dec and not comma_dec:
-        return ".", f"{point_dec} values"
+        return ".", _n(point_dec)
     if comma_dec and point_dec:
         decimal = "," if comma_dec >= point_dec else "."
         return decimal, (
