@@ -318,6 +318,9 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
         )
     table = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
     body = f"<div class='figures-table'>{table}</div>"
+    for note in figures.get("note", pd.Series(dtype="string")).dropna().unique():
+        text = note_text(str(note), lang)  # why a figure is hidden (x), in the report's language
+        body += _p(text if text is not None else str(note))
     if (content["figures"].tables["by_country"]["agreements_active"] == 0).all():
         body += _p(_nothing_active(proj, content), "notice")
     if (

@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import config
 from ..exposure import exposure, is_active
-from ..privacy import publish_column, published, read_published
+from ..privacy import publish_column, published, read_published, total_disclosure
 from ..reference import ProfilesArg, risk_tiers
 from ..scenarios import ECONOMIC_METRICS, Impact, compare
 from ..scenarios._economics import SOURCE_METRIC
-from ..schemas import GROUPS
+from ..schemas import GROUPS, PEOPLE_SUMS
 
 __all__ = [
     "HEADLINE_METRICS",
@@ -155,10 +155,71 @@ def key_figures(
     counted = (out["unit"] != "eur_per_year").to_numpy()
     for c in _VALUES:  # counts are whole numbers: 314, not 314.0
         out.loc[counted, c] = [int(v) for v in out.loc[counted, c]]
+    out["note"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if headcounts is not None:
-        people = _people_row(partnerships, headcounts, days, countries_high, threshold)
+        hidden = _totals_disclosing(partnerships, headcounts, days, countries_high, risk_profile,
+                                    threshold)  # fmt: skip
+        people = _people_row(partnerships, headcounts, days, countries_high, threshold, hidden)
         out = pd.concat([out, people])
     return out.reset_index(drop=True)
+
+
+#: The note of a people total hidden because it would give a hidden cell away.
+TOTAL_HIDDEN_NOTE = (
+    "people from countries of risk tier 2 or 3: the total is hidden (x), because with the "
+    "per-country table beside it a hidden count could be worked out from it."
+)
+
+
+def _people_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The people cells of a per-country table by country (countries with none left out)."""
+    cols = published_people_columns(table)
+    cells = table.set_index("country")[cols].astype("Float64")
+    return cells[(cells.fillna(0) != 0).any(axis=1)].sort_index()
+
+
+def _totals_disclosing(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    days: list[pd.Timestamp],
+    high: list[set[str]],
+    profile: ProfilesArg | None,
+    threshold: int,
+) -> list[bool]:
+    """Per day, whether its people total would give away a hidden cell of the per-country
+    table published beside it (the quarterly dashboard's, at the first day). A day whose
+    headcounts in force are those of the table (same cells: the same academic year) is a sum
+    of the table's cells too; every such total is checked together
+    (:func:`kvanalytics.privacy.total_disclosure`), and all of them are hidden when any cell
+    is pinned."""
+    tables = [
+        exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
+        for at in days
+    ]
+    table = tables[0]
+    cols = published_people_columns(table)
+    if not cols:
+        return [False] * len(days)
+    shown = _people_cells(table)
+    same = [
+        k == 0 or (published_people_columns(t) == cols and _people_cells(t).equals(shown))
+        for k, t in enumerate(tables)
+    ]
+    parts = []
+    for countries, on_table in zip(high, same, strict=True):
+        if on_table:
+            mask = pd.DataFrame(False, index=table.index, columns=cols)
+            rows = table["country"].isin(list(countries)).to_numpy(bool)
+            mask.loc[rows, [g for g in _PEOPLE_FROM if g in cols]] = True
+            parts.append(mask)
+    audit = total_disclosure(table, cols, parts, threshold)
+    return [on_table and bool(audit["exact"].any()) for on_table in same]
+
+
+def published_people_columns(table: pd.DataFrame) -> list[str]:
+    """The people columns of a per-country exposure table that the report publishes: the
+    groups, then their sums (the one choice the dashboard and the summary share)."""
+    return [c for c in (*GROUPS, *PEOPLE_SUMS) if c in table.columns]
 
 
 def _people_row(
@@ -167,13 +228,15 @@ def _people_row(
     days: list[pd.Timestamp],
     high: list[set[str]],
     threshold: int,
+    hidden: list[bool],
 ) -> pd.DataFrame:
     """People from high-risk countries at the three days (each with its own tiers), published,
-    with published changes."""
+    with published changes; a ``hidden`` day's total is ``"x"`` with a note saying why."""
     values = pd.Series(
         [_people_from(partnerships, headcounts, at, c) for at, c in zip(days, high, strict=True)]
     )
     shown = publish_column(values.astype("Int64"), threshold)
+    shown = shown.astype(object).mask(pd.Series(hidden, index=shown.index), "x")
     cells = read_published(shown.astype(object))
     numbers = cells.numbers
 
@@ -193,6 +256,7 @@ def _people_row(
             "year_before": [shown.iloc[2]],
             "change_quarter": [change(0, 1)],
             "change_year": [change(0, 2)],
+            "note": pd.Series([TOTAL_HIDDEN_NOTE if any(hidden) else pd.NA], dtype="string"),
         }
     )
 
