@@ -448,7 +448,9 @@ def total_disclosure(
     each total is the sum of the cells one ``parts`` mask marks (NA cells add nothing, as totals
     skip them). A reader who knows the method subtracts the shown parts from the totals: the
     intervals are those of :func:`disclosure_bounds`, with each total as one more equation.
-    When any is ``exact`` the totals would give a hidden cell away: publish them hidden.
+    When any is ``exact`` the totals would give a hidden cell away: publish them hidden. Two
+    totals whose parts nest are also read as their difference (a total of the parts between
+    them); other combinations of several totals are not searched.
 
     Parameters
     ----------
@@ -490,6 +492,14 @@ def total_disclosure(
         np.flatnonzero(m.reindex(columns=cols, fill_value=False).fillna(False).to_numpy(bool))
         for m in masks
     ]
+    # the difference of two totals whose parts nest is a total of the parts between them (a
+    # reader subtracts them; interval propagation alone would not combine the two equations)
+    cells_of += [
+        np.setdiff1d(b, a)
+        for a in list(cells_of)
+        for b in list(cells_of)
+        if len(a) < len(b) and np.isin(a, b).all()
+    ]
     values = flat.values.reshape(-1)
     n, k = values.size, len(cells_of)
     # each total is one more cell (published) and one more equation: its parts add up to it
@@ -497,7 +507,7 @@ def total_disclosure(
     ext = np.append(values, totals)
     lines = [*flat.lines, *[(m.reshape(1, -1), np.array([n + i])) for i, m in enumerate(cells_of)]]
     in_total = np.zeros(n + k, bool)
-    for m in cells_of:
+    for m in cells_of[: len(masks)]:
         in_total[m] = True
     pad = np.zeros(k, bool)
     system = _System(ext, threshold, lines, np.append(flat.margin.reshape(-1), ~pad))
