@@ -668,6 +668,7 @@ def plot_heatmap(
     annot = _heatmap_annotations(data, value, lang, decimals)
     finite = data[np.isfinite(data)]
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    counts = not i18n.is_share(value) and bool(np.all(finite == np.round(finite)))
 
     with house_style():
         size = _heatmap_size(row_labels, col_labels)
@@ -688,6 +689,8 @@ def plot_heatmap(
                 "label": label(value, lang),
                 "format": number_formatter(lang, decimals, percent=i18n.is_share(value)),
                 "shrink": 0.8,
+                # counts: whole-number ticks (small counts read 0, 0, 1, 1, ... otherwise)
+                **({"ticks": MaxNLocator(integer=True)} if counts else {}),
             },
         )
         _hatch_heatmap_cells(ax, grid, threshold)

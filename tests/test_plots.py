@@ -214,6 +214,23 @@ def test_heatmap_falls_back_to_codes_without_country_names(country_faculty, monk
     assert ytick_labels(ax) == ["CN", "US", "NA", "RU"]  # "NA" is Namibia, not missing
 
 
+def test_heatmap_colour_bar_of_small_counts_has_whole_number_ticks():
+    """Counts up to 3 gave ticks 0, 0, 1, 1, 1, 1, 2, 2 (0.5 steps printed without decimals)."""
+    cells = pd.DataFrame(
+        {"country": ["RU", "RU", "CN", "CN"], "faculty": ["Law", "Arts", "Law", "Arts"],
+         "agreements_active": [0, 1, 3, 2]}
+    )  # fmt: skip
+    ax = kp.plot_heatmap(cells)
+    bar = ax.collections[0].colorbar
+    ticks = [t for t in bar.get_ticks() if 0 <= t <= 3]
+    assert ticks == [round(t) for t in ticks] and len(ticks) >= 2
+    shown = [t.get_text() for t in bar.ax.get_yticklabels() if t.get_text()]
+    assert len(shown) == len(set(shown)), shown  # no label twice
+    shares = cells.assign(share_of_total=[0.0, 0.1, 0.3, 0.2])
+    ax = kp.plot_heatmap(shares, value="share_of_total")
+    assert any(t != round(t) for t in ax.collections[0].colorbar.get_ticks())  # shares stay
+
+
 def test_heatmap_refuses_to_aggregate(country_faculty):
     doubled = pd.concat([country_faculty, country_faculty.head(1)])
     with pytest.raises(SchemaError, match="aggregate"):
