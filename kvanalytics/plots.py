@@ -1332,6 +1332,7 @@ class _Bar:
     low: float
     high: float
     mark: str  # the label of a suppressed central value ("<5", "x"), else ""
+    unknown: bool = False  # the scenario has the metric but its value is unknown (NA)
 
 
 def _impact_frame(df: pd.DataFrame, people: set[str]) -> pd.DataFrame:
@@ -1396,8 +1397,10 @@ def _impact_bars(frame: pd.DataFrame, metric: str, scenarios: list[str]) -> list
             return np.nan if pd.isna(v) else float(v)
 
         low = 0.0 if cells["low"].suppressed.iloc[i] else number("low")
-        mark = cells["central"].marks.iloc[i]
-        bars.append(_Bar(s, number("central"), low, number("high"), "" if pd.isna(mark) else mark))
+        mark = "" if pd.isna(cells["central"].marks.iloc[i]) else cells["central"].marks.iloc[i]
+        central = number("central")
+        unknown = not mark and not np.isfinite(central)
+        bars.append(_Bar(s, central, low, number("high"), mark, unknown))
     return bars
 
 
@@ -1425,6 +1428,20 @@ def _draw_range_bars(
         elif np.isfinite(b.central):
             target.bar(x, b.central, width=width * 0.8, color=colour, label=None)
             height, text = b.central, format_number(b.central, lang, decimals)
+        elif b.unknown:  # no bar, which would read as zero: say it is unknown
+            target.annotate(
+                label("unknown", lang),
+                (x, 0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                fontstyle="italic",
+                color="#555555",
+                rotation=90 if width < 0.5 else 0,
+            )
+            continue
         else:
             continue
         lo = b.low if np.isfinite(b.low) else height

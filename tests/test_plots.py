@@ -716,6 +716,24 @@ def test_plot_compare_draws_the_published_comparison(sample_impacts):
     assert len(one.patches) == len(sample_impacts)
 
 
+@pytest.mark.parametrize(("lang", "word"), [("en", "unknown"), ("nl", "onbekend")])
+def test_a_metric_unknown_for_one_scenario_is_labelled_unknown_not_drawn_as_zero(lang, word):
+    """It was an empty slot with no label, which reads as zero."""
+    df = pd.DataFrame(
+        {"scenario": ["a", "b", "a", "b"], "metric": ["exchange_in_stopped"] * 2 + ["ties_frozen"] * 2,
+         "unit": ["people", "people", "ties", "ties"], "low": [12.0, None, 3.0, 0.0],
+         "central": [12.0, None, 3.0, 0.0], "high": [12.0, None, 3.0, 0.0]}
+    )  # fmt: skip
+    people, ties = kp.plot_impact_comparison(df, lang=lang)
+    assert sorted(texts(people)) == sorted(["12", word])
+    assert texts(ties) == ["3", "0"]  # a known zero stays a zero
+    assert word not in texts(ties)
+    (one,) = kp.plot_impact_comparison(
+        df, metrics=["exchange_in_stopped"], ax=plt.subplots()[1], lang=lang
+    )
+    assert word in texts(one)
+
+
 # ------------------------------------------------------------------------------------------------
 # No clipped text: every public chart on the sample, and with very long faculty names
 # ------------------------------------------------------------------------------------------------

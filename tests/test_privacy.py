@@ -824,7 +824,9 @@ def test_total_disclosure_uses_the_tables_own_sums_and_several_totals():
     by_phd = pd.DataFrame({"phd": [True, True]}, index=table.index)
     assert total_disclosure(table, cols, by_phd, sums=sums)["exact"].any()  # 23 - 20 = 3
     by_students = pd.DataFrame({"students": [True, True]}, index=table.index)
-    assert not total_disclosure(table, cols, by_students, sums=sums)["exact"].any()  # 93: nothing new
+    assert not total_disclosure(table, cols, by_students, sums=sums)[
+        "exact"
+    ].any()  # 93: nothing new
     # a total of the secondary cell alone (BY degree students, 'x') gives it back
     only_by = pd.DataFrame({"degree_student": [True, False]}, index=table.index)
     assert total_disclosure(table, cols, only_by, sums=sums)["exact"].any()
