@@ -621,6 +621,28 @@ def test_headcount_period_in_force(partnerships, headcounts):
     assert _point(later, "support_cost_eur") == pytest.approx(40 * 0.1 * 500 * 3)
 
 
+@pytest.mark.parametrize("countries", [["RU"], ["KP"]])  # a country hit; none hit
+def test_people_with_no_headcount_in_force_are_unknown_whether_or_not_a_tie_is_hit(
+    partnerships, headcounts, countries
+):
+    """Before the first period, NL (a whole country hit) gave exchange_in_stopped NA but BE
+    (nothing hit at the effective date) 0: both are NA, as without headcounts at all. With a
+    period in force, nothing hit stays a known 0."""
+    before = sc.make_scenario(
+        effective="2001-03-01", countries=countries, measures=["stop_exchange_in"]
+    )
+    early = sc.impact(before, partnerships, headcounts)
+    assert all(pd.isna(v) for v in _m(early, "exchange_in_stopped"))
+    note = early.summary.set_index("metric").loc["exchange_in_stopped", "note"]
+    assert "no headcount in force at 2001-03-01: unknown (NA), not 0" in note
+    assert all(pd.isna(v) for v in _m(sc.impact(before, partnerships), "exchange_in_stopped"))
+    if countries == ["KP"]:
+        later = sc.make_scenario(
+            effective="2022-11-01", countries=countries, measures=["stop_exchange_in"]
+        )
+        assert _point(sc.impact(later, partnerships, headcounts), "exchange_in_stopped") == 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Timeline, by-unit tables, results
 # ---------------------------------------------------------------------------------------------
