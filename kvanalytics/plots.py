@@ -1397,9 +1397,10 @@ def _impact_bars(frame: pd.DataFrame, metric: str, scenarios: list[str]) -> list
             return np.nan if pd.isna(v) else float(v)
 
         low = 0.0 if cells["low"].suppressed.iloc[i] else number("low")
-        mark = "" if pd.isna(cells["central"].marks.iloc[i]) else cells["central"].marks.iloc[i]
+        raw_mark = cells["central"].marks.iloc[i]
+        mark: str = "" if pd.isna(raw_mark) else str(raw_mark)
         central = number("central")
-        unknown = not mark and not np.isfinite(central)
+        unknown: bool = not mark and not np.isfinite(central)
         bars.append(_Bar(s, central, low, number("high"), mark, unknown))
     return bars
 

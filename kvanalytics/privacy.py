@@ -47,6 +47,7 @@ __all__ = [
     "disclosure_bounds",
     "publish_column",
     "published",
+    "published_with_parts",
     "read_published",
     "suppress",
     "suppress_counts",
@@ -732,6 +733,69 @@ def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -
         _hide_costs_of_hidden_people(out, cols)
         _hide_derived_of_hidden_people(out, cols)
     return out
+
+
+def published_with_parts(
+    totals: pd.DataFrame,
+    parts: pd.DataFrame,
+    threshold: int = config.SUPPRESSION_THRESHOLD,
+    *,
+    keys: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Publish a summary and a table of its parts together (``Impact.summary`` and
+    ``by_faculty``, or :func:`kvanalytics.compare` and the scenarios' ``by_faculty``), so that
+    a published total less the shown parts never gives a hidden part back.
+
+    As :func:`published`, but the people rows of both go through :func:`suppress_nested` (each
+    total row is the sum of its parts with the same ``keys``), then the costs and economic
+    metrics of hidden people are hidden in each.
+
+    Parameters
+    ----------
+    totals, parts : DataFrame
+        Summary-like frames (``unit``, ``low``/``central``/``high``); ``parts`` has a row per
+        part (faculty, country) of each total.
+    threshold : int
+        Smallest count shown as a number.
+    keys : sequence of str, optional
+        The columns naming a total: default ``scenario`` (when both have it) and ``metric``.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Published copies of ``totals`` and ``parts``.
+
+    Examples
+    --------
+    >>> totals = pd.DataFrame({"metric": ["phd_lost"], "unit": ["people"], "central": [43.0]})
+    >>> parts = pd.DataFrame({"faculty": ["Law", "Arts"], "metric": ["phd_lost"] * 2,
+    ...                       "unit": ["people"] * 2, "central": [3.0, 40.0]})
+    >>> t, p = published_with_parts(totals, parts)
+    >>> t["central"].tolist(), p["central"].tolist()  # 43 - 40 would give the 3 back
+    ([43], ['<5', 'x'])
+    """
+    keys = list(keys) if keys is not None else [
+        c for c in ("scenario", "metric") if c in totals.columns and c in parts.columns
+    ]  # fmt: skip
+    cols = [c for c in ("low", "central", "high") if c in totals.columns and c in parts.columns]
+    outs = [totals.copy(), parts.copy()]
+    masks = [(f["unit"].astype("string") == "people").fillna(False).to_numpy(bool)
+             for f in (totals, parts)]  # fmt: skip
+    if cols and masks[0].any():
+        frames = [
+            f.loc[m, keys].astype(object).join(f.loc[m, cols].astype("Float64").round(0))
+            for f, m in zip((totals, parts), masks, strict=True)
+        ]
+        shown_p, shown_t = suppress_nested(frames[1], frames[0], keys, cols, threshold, sums=None)
+        for out, mask, shown in zip(outs, masks, (shown_t, shown_p), strict=True):
+            out[cols] = out[cols].astype(object)
+            out.loc[mask, cols] = shown[cols].to_numpy()
+    elif cols:
+        outs[1] = published(parts, threshold)
+    for out in outs if cols and masks[0].any() else outs[:1]:
+        _hide_costs_of_hidden_people(out, cols)
+        _hide_derived_of_hidden_people(out, cols)
+    return outs[0], outs[1]
 
 
 #: Metrics computed as one people count × figures the reader is shown (rates, years, ratios:

@@ -22,6 +22,7 @@ from kvanalytics.privacy import (
     disclosure_bounds,
     publish_column,
     published,
+    published_with_parts,
     read_published,
     suppress,
     suppress_counts,
@@ -844,3 +845,25 @@ def test_totals_beside_the_same_table_are_checked_together():
     assert not total_disclosure(table, ["phd"], three)["exact"].any()
     both = total_disclosure(table, ["phd"], [two, three])
     assert both.loc[both["exact"], "row"].tolist() == [2]
+
+
+def test_published_with_parts_hides_a_part_its_total_would_give_back():
+    """A scenario's degree_students_lost total (43) beside its faculty cells (3, 40): published
+    on their own, 43 - 40 gave the 3 back; together the 40 is hidden too, and so is the money
+    computed from each hidden count."""
+    totals = pd.DataFrame(
+        {"scenario": ["s", "s"], "metric": ["degree_students_lost", "tuition_eur_lost"],
+         "unit": ["people", "eur"], "low": [43.0, 86000.0], "central": [43.0, 86000.0],
+         "high": [43.0, 86000.0]}
+    )  # fmt: skip
+    parts = pd.DataFrame(
+        {"scenario": ["s"] * 4, "faculty": ["Law", "Arts", "Law", "Arts"],
+         "metric": ["degree_students_lost"] * 2 + ["tuition_eur_lost"] * 2,
+         "unit": ["people", "people", "eur", "eur"], "low": [3.0, 40.0, 6000.0, 80000.0],
+         "central": [3.0, 40.0, 6000.0, 80000.0], "high": [3.0, 40.0, 6000.0, 80000.0]}
+    )  # fmt: skip
+    alone = published(parts)["central"].tolist()
+    assert alone[:2] == ["<5", 40]  # the leak: 43 - 40
+    t, p = published_with_parts(totals, parts)
+    assert t["central"].tolist() == [43, 86000.0]
+    assert p["central"].tolist() == ["<5", "x", "x", "x"]

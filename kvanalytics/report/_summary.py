@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..exposure import exposure, is_active
-from ..privacy import publish_column, published, read_published, total_disclosure
+from ..privacy import publish_column, published_with_parts, read_published, total_disclosure
 from ..reference import ProfilesArg, risk_tiers
 from ..scenarios import ECONOMIC_METRICS, Impact, compare
 from ..scenarios._economics import SOURCE_METRIC
@@ -26,6 +26,7 @@ __all__ = [
     "HEADLINE_METRICS",
     "HIGH_TIER",
     "key_figures",
+    "published_scenarios",
     "risk_tie_changes",
     "scenario_headline",
 ]
@@ -340,7 +341,7 @@ def scenario_headline(
     --------
     >>> scenario_headline(impact(n, table, headcounts) for n in DEFAULT_SCENARIOS)  # doctest: +SKIP
     """
-    table = published(compare(list(impacts)), threshold)
+    table, _ = published_scenarios(impacts, threshold)
     table = table[table["metric"].isin(HEADLINE_METRICS)]
     economic = table["metric"].isin([SOURCE_METRIC, *ECONOMIC_METRICS])
     # A metric the economic value adds shows only where a scenario has it: not NA (no figures
@@ -352,3 +353,34 @@ def scenario_headline(
     scenarios = {s: i for i, s in enumerate(dict.fromkeys(table["scenario"]))}
     key = table["metric"].map(order) + 1000 * table["scenario"].map(scenarios)
     return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def published_scenarios(
+    impacts: Iterable[Impact], threshold: int = config.SUPPRESSION_THRESHOLD
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The scenarios side by side and each one's per-faculty table, published together
+    (:func:`kvanalytics.privacy.published_with_parts`): a scenario's people total less its
+    shown faculty cells gives no hidden faculty cell back.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        :func:`kvanalytics.compare` published, and scenario label -> ``by_faculty`` published.
+
+    Examples
+    --------
+    >>> table, by_faculty = published_scenarios([impact_nl, impact_be])  # doctest: +SKIP
+    """
+    impacts = list(impacts)
+    table = compare(impacts)
+    names = list(dict.fromkeys(table["scenario"].astype(str)))  # compare's labels, in order
+    parts = pd.concat(
+        [imp.by_faculty.assign(scenario=name) for imp, name in zip(impacts, names, strict=True)],
+        ignore_index=True,
+    )
+    shown, shown_parts = published_with_parts(table, parts, threshold)
+    by_faculty = {
+        name: shown_parts[shown_parts["scenario"] == name].drop(columns="scenario")
+        for name in names
+    }
+    return shown, by_faculty
