@@ -998,3 +998,20 @@ def test_single_partner_agreements_and_ties_are_equal(partnerships: pd.DataFrame
             ("ties_reviewed", "agreements_reviewed"),
         ):
             assert _m(imp, tie) == _m(imp, agreement)
+
+
+def test_impact_to_dict_publishes_each_table_of_parts_with_its_totals():
+    """The CLI's JSON held the summary and by_faculty each published on its own: NL's support
+    population from Russia in Rechtsgeleerdheid (8) beside a hidden faculty and the total gave
+    the hidden one back. Now the 8 is hidden too; no total is shown that a table hides."""
+    from kvanalytics import read_headcounts, read_partnerships
+
+    raw = config.REPO_ROOT / "data" / "raw"
+    p = read_partnerships(raw / "sample_partnerships.csv", errors="collect").table
+    h = read_headcounts(raw / "sample_headcounts.xlsx", errors="collect").table
+    d = sc.impact("nl-2022-freeze", p, h).to_dict()
+    ru = {r["faculty"]: r["central"] for r in d["by_faculty"]
+          if r["metric"] == "support_population_RU"}  # fmt: skip
+    assert ru["Rechtsgeleerdheid"] == "x"
+    assert sum(isinstance(v, str) for v in ru.values()) != 1
+    assert isinstance(d["metrics"]["support_population_RU"]["central"], int | float | str)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import OptionError, UnknownNameError
-from ..privacy import published
+from ..privacy import published, published_with_parts
 from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
 from ._economics import ECONOMIC_METRICS, _with_economics, economic_note, missing_assumptions
@@ -156,14 +156,19 @@ class Impact:
         >>> sorted(imp.to_dict())  # doctest: +SKIP
         ['assumptions', 'by_country', 'by_faculty', 'effective', 'metrics', 'scenario']
         """
-        s = published(self.summary) if suppress else self.summary
+        s, shown_by = self.summary, {"faculty": self.by_faculty, "country": self.by_country}
+        if suppress:  # each table of parts published with the totals it adds up to
+            s, shown_by["faculty"] = published_with_parts(self.summary, self.by_faculty)
+            with_country, shown_by["country"] = published_with_parts(self.summary, self.by_country)
+            cols = ["low", "central", "high"]
+            hidden = with_country[cols].map(lambda v: isinstance(v, str)).to_numpy(bool)
+            s[cols] = s[cols].mask(hidden, with_country[cols])  # hidden in either: hidden
         metrics = {
             str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
             for r in s.itertuples(index=False)
         }
         units = {}
-        for unit, table in (("faculty", self.by_faculty), ("country", self.by_country)):
-            shown = published(table) if suppress else table
+        for unit, shown in shown_by.items():
             units[f"by_{unit}"] = [
                 {
                     unit: _text_or_none(getattr(r, unit)),
