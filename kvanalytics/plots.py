@@ -668,6 +668,7 @@ def plot_heatmap(
     annot = _heatmap_annotations(data, value, lang, decimals)
     finite = data[np.isfinite(data)]
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    counts = not i18n.is_share(value) and bool(np.all(finite == np.round(finite)))
 
     with house_style():
         size = _heatmap_size(row_labels, col_labels)
@@ -688,6 +689,8 @@ def plot_heatmap(
                 "label": label(value, lang),
                 "format": number_formatter(lang, decimals, percent=i18n.is_share(value)),
                 "shrink": 0.8,
+                # counts: whole-number ticks (small counts read 0, 0, 1, 1, ... otherwise)
+                **({"ticks": MaxNLocator(integer=True)} if counts else {}),
             },
         )
         _hatch_heatmap_cells(ax, grid, threshold)
@@ -1329,6 +1332,7 @@ class _Bar:
     low: float
     high: float
     mark: str  # the label of a suppressed central value ("<5", "x"), else ""
+    unknown: bool = False  # the scenario has the metric but its value is unknown (NA)
 
 
 def _impact_frame(df: pd.DataFrame, people: set[str]) -> pd.DataFrame:
@@ -1393,8 +1397,11 @@ def _impact_bars(frame: pd.DataFrame, metric: str, scenarios: list[str]) -> list
             return np.nan if pd.isna(v) else float(v)
 
         low = 0.0 if cells["low"].suppressed.iloc[i] else number("low")
-        mark = cells["central"].marks.iloc[i]
-        bars.append(_Bar(s, number("central"), low, number("high"), "" if pd.isna(mark) else mark))
+        raw_mark = cells["central"].marks.iloc[i]
+        mark: str = "" if pd.isna(raw_mark) else str(raw_mark)
+        central = number("central")
+        unknown: bool = not mark and not np.isfinite(central)
+        bars.append(_Bar(s, central, low, number("high"), mark, unknown))
     return bars
 
 
@@ -1422,6 +1429,20 @@ def _draw_range_bars(
         elif np.isfinite(b.central):
             target.bar(x, b.central, width=width * 0.8, color=colour, label=None)
             height, text = b.central, format_number(b.central, lang, decimals)
+        elif b.unknown:  # no bar, which would read as zero: say it is unknown
+            target.annotate(
+                label("unknown", lang),
+                (x, 0),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                fontstyle="italic",
+                color="#555555",
+                rotation=90 if width < 0.5 else 0,
+            )
+            continue
         else:
             continue
         lo = b.low if np.isfinite(b.low) else height

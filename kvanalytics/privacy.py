@@ -47,11 +47,13 @@ __all__ = [
     "disclosure_bounds",
     "publish_column",
     "published",
+    "published_with_parts",
     "read_published",
     "suppress",
     "suppress_counts",
     "suppress_long",
     "suppress_nested",
+    "total_disclosure",
 ]
 
 Totals = bool | Literal["both", "row", "column", "none"]
@@ -382,28 +384,151 @@ def suppress_counts(
     >>> suppress_counts(t, list(t.columns)).iloc[0].tolist()  # 43 - x can't be recovered
     ['<5', 'x', 0, 0, 43]
     """
-    _check_threshold(threshold)
     cols = [cols] if isinstance(cols, str) else list(cols)
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise SchemaError(f"suppress_counts: no column(s) {missing}; df has {list(df.columns)}.")
-    relations = _sum_relations(cols, sums, "suppress_counts")
-    values = _counts(df[cols], "suppress_counts")
-    primary = _primary(values, threshold)
-    n_r, n_c = values.shape
-    idx = np.arange(n_r * n_c).reshape(n_r, n_c)
-    pos = {c: i for i, c in enumerate(cols)}
-    lines = [(idx[:, [pos[m] for m in members]], idx[:, pos[total]]) for total, members in
-             relations.items()]  # fmt: skip
-    margin = np.zeros(values.shape, bool)
-    margin[:, [pos[t] for t in relations]] = True
-    system = _System(values, threshold, lines, margin)
-    secondary = _secondary(system, primary, "suppress_counts", widen_totals=True)
+    flat = _FlatTable.of(df, cols, threshold, sums, "suppress_counts")
+    values, primary, secondary = flat.values, flat.primary, flat.secondary
     shown = _display(values, primary, secondary, (f"<{threshold}", secondary_label))
     out = df.copy()
     for i, c in enumerate(cols):
         out[c] = pd.Series(shown[:, i], index=df.index, dtype=object)
     return out
+
+
+@dataclass(frozen=True)
+class _FlatTable:
+    """A flat table as :func:`suppress_counts` publishes it: counts, the sum equations of its
+    rows, and which cells are hidden (primary, secondary)."""
+
+    values: np.ndarray
+    lines: list[tuple[np.ndarray, np.ndarray]]
+    margin: np.ndarray
+    primary: np.ndarray
+    secondary: np.ndarray
+    threshold: int
+
+    @classmethod
+    def of(
+        cls,
+        df: pd.DataFrame,
+        cols: list[str],
+        threshold: int,
+        sums: Mapping[str, Sequence[str]] | Literal["auto"] | None,
+        where: str,
+    ) -> _FlatTable:
+        _check_threshold(threshold)
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise SchemaError(f"{where}: no column(s) {missing}; df has {list(df.columns)}.")
+        relations = _sum_relations(cols, sums, where)
+        values = _counts(df[cols], where)
+        primary = _primary(values, threshold)
+        n_r, n_c = values.shape
+        idx = np.arange(n_r * n_c).reshape(n_r, n_c)
+        pos = {c: i for i, c in enumerate(cols)}
+        lines = [(idx[:, [pos[m] for m in members]], idx[:, pos[total]]) for total, members in
+                 relations.items()]  # fmt: skip
+        margin = np.zeros(values.shape, bool)
+        margin[:, [pos[t] for t in relations]] = True
+        system = _System(values, threshold, lines, margin)
+        secondary = _secondary(system, primary, where, widen_totals=True)
+        return cls(values, lines, margin, primary, secondary, int(threshold))
+
+
+def total_disclosure(
+    df: pd.DataFrame,
+    cols: Sequence[str] | str,
+    parts: pd.DataFrame | Sequence[pd.DataFrame],
+    threshold: int = config.SUPPRESSION_THRESHOLD,
+    *,
+    sums: Mapping[str, Sequence[str]] | Literal["auto"] | None = "auto",
+) -> pd.DataFrame:
+    """What a reader derives about the hidden cells of a published flat table when totals of
+    some of its cells are published beside it (the one rule for every such total).
+
+    ``df[cols]`` is published as :func:`suppress_counts` publishes it (the same cells hidden);
+    each total is the sum of the cells one ``parts`` mask marks (NA cells add nothing, as totals
+    skip them). A reader who knows the method subtracts the shown parts from the totals: the
+    intervals are those of :func:`disclosure_bounds`, with each total as one more equation.
+    When any is ``exact`` the totals would give a hidden cell away: publish them hidden. Two
+    totals whose parts nest are also read as their difference (a total of the parts between
+    them); other combinations of several totals are not searched.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table before publication (counts), one row per unit.
+    cols : str or sequence of str
+        The count columns published (as given to :func:`suppress_counts`).
+    parts : DataFrame or sequence of DataFrame
+        Per total, booleans with the index of ``df`` and (some of) ``cols`` as columns: the
+        cells the total adds up.
+    threshold, sums
+        As in :func:`suppress_counts`.
+
+    Returns
+    -------
+    DataFrame
+        One row per hidden cell of the published table: ``row`` (index label), ``column``,
+        ``kind``, ``low``, ``high`` and ``exact``, as :func:`disclosure_bounds`; ``in_total``
+        says whether the cell is one of the total's parts.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"students": [3, 40, 7]}, index=["BY", "CN", "TR"])
+    >>> parts = pd.DataFrame({"students": [True, True, False]}, index=t.index)
+    >>> total_disclosure(t, ["students"], parts)[["row", "low", "high", "exact"]].values.tolist()
+    [['BY', 3.0, 3.0, True]]
+    """
+    cols = [cols] if isinstance(cols, str) else list(cols)
+    flat = _FlatTable.of(df, cols, threshold, sums, "total_disclosure")
+    masks = [parts] if isinstance(parts, pd.DataFrame) else list(parts)
+    for part in masks:
+        bad = [c for c in part.columns if c not in cols]
+        if bad or not part.index.equals(df.index):
+            raise SchemaError(
+                f"total_disclosure: parts must have the index of df and columns among {cols}; "
+                f"got columns {list(part.columns)}."
+            )
+    cells_of = [
+        np.flatnonzero(m.reindex(columns=cols, fill_value=False).fillna(False).to_numpy(bool))
+        for m in masks
+    ]
+    # the difference of two totals whose parts nest is a total of the parts between them (a
+    # reader subtracts them; interval propagation alone would not combine the two equations)
+    cells_of += [
+        np.setdiff1d(b, a)
+        for a in list(cells_of)
+        for b in list(cells_of)
+        if len(a) < len(b) and np.isin(a, b).all()
+    ]
+    values = flat.values.reshape(-1)
+    n, k = values.size, len(cells_of)
+    # each total is one more cell (published) and one more equation: its parts add up to it
+    totals = [float(np.nansum(values[m])) if len(m) else 0.0 for m in cells_of]
+    ext = np.append(values, totals)
+    lines = [*flat.lines, *[(m.reshape(1, -1), np.array([n + i])) for i, m in enumerate(cells_of)]]
+    in_total = np.zeros(n + k, bool)
+    for m in cells_of[: len(masks)]:
+        in_total[m] = True
+    pad = np.zeros(k, bool)
+    system = _System(ext, threshold, lines, np.append(flat.margin.reshape(-1), ~pad))
+    primary = np.append(flat.primary.reshape(-1), pad)
+    secondary = np.append(flat.secondary.reshape(-1), pad)
+    hidden = primary | secondary
+    lo, hi = system.bounds(hidden, primary, primary & secondary)
+    cells = np.flatnonzero(hidden)
+    r, c = np.divmod(cells, len(cols))
+    return pd.DataFrame(
+        {
+            "row": df.index[r],
+            "column": pd.Index(cols)[c],
+            "kind": np.where(primary[cells] & ~secondary[cells], "primary", "secondary"),
+            "low": lo[cells],
+            "high": hi[cells],
+            "exact": lo[cells] == hi[cells],
+            "in_total": in_total[cells],
+        }
+    )
 
 
 def suppress_nested(
@@ -608,6 +733,69 @@ def published(df: pd.DataFrame, threshold: int = config.SUPPRESSION_THRESHOLD) -
         _hide_costs_of_hidden_people(out, cols)
         _hide_derived_of_hidden_people(out, cols)
     return out
+
+
+def published_with_parts(
+    totals: pd.DataFrame,
+    parts: pd.DataFrame,
+    threshold: int = config.SUPPRESSION_THRESHOLD,
+    *,
+    keys: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Publish a summary and a table of its parts together (``Impact.summary`` and
+    ``by_faculty``, or :func:`kvanalytics.compare` and the scenarios' ``by_faculty``), so that
+    a published total less the shown parts never gives a hidden part back.
+
+    As :func:`published`, but the people rows of both go through :func:`suppress_nested` (each
+    total row is the sum of its parts with the same ``keys``), then the costs and economic
+    metrics of hidden people are hidden in each.
+
+    Parameters
+    ----------
+    totals, parts : DataFrame
+        Summary-like frames (``unit``, ``low``/``central``/``high``); ``parts`` has a row per
+        part (faculty, country) of each total.
+    threshold : int
+        Smallest count shown as a number.
+    keys : sequence of str, optional
+        The columns naming a total: default ``scenario`` (when both have it) and ``metric``.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Published copies of ``totals`` and ``parts``.
+
+    Examples
+    --------
+    >>> totals = pd.DataFrame({"metric": ["phd_lost"], "unit": ["people"], "central": [43.0]})
+    >>> parts = pd.DataFrame({"faculty": ["Law", "Arts"], "metric": ["phd_lost"] * 2,
+    ...                       "unit": ["people"] * 2, "central": [3.0, 40.0]})
+    >>> t, p = published_with_parts(totals, parts)
+    >>> t["central"].tolist(), p["central"].tolist()  # 43 - 40 would give the 3 back
+    ([43], ['<5', 'x'])
+    """
+    keys = list(keys) if keys is not None else [
+        c for c in ("scenario", "metric") if c in totals.columns and c in parts.columns
+    ]  # fmt: skip
+    cols = [c for c in ("low", "central", "high") if c in totals.columns and c in parts.columns]
+    outs = [totals.copy(), parts.copy()]
+    masks = [(f["unit"].astype("string") == "people").fillna(False).to_numpy(bool)
+             for f in (totals, parts)]  # fmt: skip
+    if cols and masks[0].any():
+        frames = [
+            f.loc[m, keys].astype(object).join(f.loc[m, cols].astype("Float64").round(0))
+            for f, m in zip((totals, parts), masks, strict=True)
+        ]
+        shown_p, shown_t = suppress_nested(frames[1], frames[0], keys, cols, threshold, sums=None)
+        for out, mask, shown in zip(outs, masks, (shown_t, shown_p), strict=True):
+            out[cols] = out[cols].astype(object)
+            out.loc[mask, cols] = shown[cols].to_numpy()
+    elif cols:
+        outs[1] = published(parts, threshold)
+    for out in outs if cols and masks[0].any() else outs[:1]:
+        _hide_costs_of_hidden_people(out, cols)
+        _hide_derived_of_hidden_people(out, cols)
+    return outs[0], outs[1]
 
 
 #: Metrics computed as one people count × figures the reader is shown (rates, years, ratios:

@@ -243,3 +243,61 @@ def test_each_file_of_the_new_users_project_reads_as_expected(
     assert {str(k): int(v) for k, v in by_reason.items()} == reasons
     assert read - accepted == sum(reasons.values())
     assert len(result.preview) == min(5, accepted)
+
+
+# ------------------------------------------------------------------------------------------------
+# The people total of the summary beside the per-country table (privacy.total_disclosure)
+# ------------------------------------------------------------------------------------------------
+
+
+def _summary_people(folder: Path, lang: str = "en") -> tuple[dict, str]:
+    out = render_report(folder / "kvanalytics.yaml", lang=lang, pdf=False, out_dir=folder / lang)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    page = (out / "report.html").read_text(encoding="utf-8")
+    return manifest["headline"], page
+
+
+def test_the_people_total_of_the_project_pins_no_hidden_cell():
+    """The project as it is: BY students (4) and RU staff (3) are hidden beside the total 100;
+    100 less the shown cells (93) is 7, which leaves each of them 3 or 4 (not one value), so the
+    total is published. This is the reader's own arithmetic, checked against the rule."""
+    from kvanalytics.exposure import exposure
+    from kvanalytics.privacy import total_disclosure
+    from kvanalytics.project import load_project, read_inputs
+    from kvanalytics.report._summary import _PEOPLE_FROM, published_people_columns
+
+    proj = load_project(HERE / "kvanalytics.yaml")
+    inputs = read_inputs(proj, cache=False)
+    table = exposure(inputs.partnerships, inputs.headcounts, by=("country",), at=pd.Timestamp(AT))
+    cols = published_people_columns(table)
+    parts = pd.DataFrame(False, index=table.index, columns=cols)
+    parts.loc[table["country"].isin(HIGH).to_numpy(), [g for g in _PEOPLE_FROM if g in cols]] = True
+    audit = total_disclosure(table, cols, parts)
+    audit["country"] = table.loc[audit["row"], "country"].to_numpy()
+    in_total = audit[audit["in_total"]].set_index(["country", "column"])
+    assert sorted(in_total.index) == [("BY", "degree_student"), ("RU", "academic_staff")]
+    assert in_total[["low", "high"]].values.tolist() == [[3.0, 4.0], [3.0, 4.0]]
+    assert not audit["exact"].any()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_people_total_that_would_give_a_hidden_cell_away_is_hidden(tmp_path, lang):
+    """The same project with 5 Russian academic staff (published): BY students (4) are then the
+    only hidden cell of the total, and 102 - 98 gave them back. The total is now "x", its
+    changes too, with a note in the report's language saying why."""
+    for f in HERE.iterdir():
+        if f.is_file():
+            shutil.copy(f, tmp_path / f.name)
+    heads = tmp_path / "headcounts_2026.csv"
+    text = heads.read_text(encoding="utf-8")
+    row = "2025/26,Humanities,Russian Federation,Academic staff,"
+    assert f"{row}3\n" in text
+    heads.write_text(text.replace(f"{row}3\n", f"{row}5\n"), encoding="utf-8")
+    headline, page = _summary_people(tmp_path, lang)
+    assert headline["people_high_risk"] == "x"  # was 102
+    note = {
+        "en": "the total is hidden (x), because with the table per country beside it",
+        "nl": "het totaal is verborgen (x), omdat een verborgen aantal",
+    }
+    assert note[lang] in page
+    assert "102" not in re.sub(r"<[^>]+>", " ", page.split("<body", 1)[1])

@@ -214,6 +214,23 @@ def test_heatmap_falls_back_to_codes_without_country_names(country_faculty, monk
     assert ytick_labels(ax) == ["CN", "US", "NA", "RU"]  # "NA" is Namibia, not missing
 
 
+def test_heatmap_colour_bar_of_small_counts_has_whole_number_ticks():
+    """Counts up to 3 gave ticks 0, 0, 1, 1, 1, 1, 2, 2 (0.5 steps printed without decimals)."""
+    cells = pd.DataFrame(
+        {"country": ["RU", "RU", "CN", "CN"], "faculty": ["Law", "Arts", "Law", "Arts"],
+         "agreements_active": [0, 1, 3, 2]}
+    )  # fmt: skip
+    ax = kp.plot_heatmap(cells)
+    bar = ax.collections[0].colorbar
+    ticks = [t for t in bar.get_ticks() if 0 <= t <= 3]
+    assert ticks == [round(t) for t in ticks] and len(ticks) >= 2
+    shown = [t.get_text() for t in bar.ax.get_yticklabels() if t.get_text()]
+    assert len(shown) == len(set(shown)), shown  # no label twice
+    shares = cells.assign(share_of_total=[0.0, 0.1, 0.3, 0.2])
+    ax = kp.plot_heatmap(shares, value="share_of_total")
+    assert any(t != round(t) for t in ax.collections[0].colorbar.get_ticks())  # shares stay
+
+
 def test_heatmap_refuses_to_aggregate(country_faculty):
     doubled = pd.concat([country_faculty, country_faculty.head(1)])
     with pytest.raises(SchemaError, match="aggregate"):
@@ -697,6 +714,24 @@ def test_plot_compare_draws_the_published_comparison(sample_impacts):
             assert not any(t in {"1", "2", "3", "4"} for t in drawn), metric
     (one,) = kp.plot_compare(sample_impacts, ax=plt.subplots()[1], metrics=["agreements_frozen"])
     assert len(one.patches) == len(sample_impacts)
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "unknown"), ("nl", "onbekend")])
+def test_a_metric_unknown_for_one_scenario_is_labelled_unknown_not_drawn_as_zero(lang, word):
+    """It was an empty slot with no label, which reads as zero."""
+    df = pd.DataFrame(
+        {"scenario": ["a", "b", "a", "b"], "metric": ["exchange_in_stopped"] * 2 + ["ties_frozen"] * 2,
+         "unit": ["people", "people", "ties", "ties"], "low": [12.0, None, 3.0, 0.0],
+         "central": [12.0, None, 3.0, 0.0], "high": [12.0, None, 3.0, 0.0]}
+    )  # fmt: skip
+    people, ties = kp.plot_impact_comparison(df, lang=lang)
+    assert sorted(texts(people)) == sorted(["12", word])
+    assert texts(ties) == ["3", "0"]  # a known zero stays a zero
+    assert word not in texts(ties)
+    (one,) = kp.plot_impact_comparison(
+        df, metrics=["exchange_in_stopped"], ax=plt.subplots()[1], lang=lang
+    )
+    assert word in texts(one)
 
 
 # ------------------------------------------------------------------------------------------------

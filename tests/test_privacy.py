@@ -22,11 +22,13 @@ from kvanalytics.privacy import (
     disclosure_bounds,
     publish_column,
     published,
+    published_with_parts,
     read_published,
     suppress,
     suppress_counts,
     suppress_long,
     suppress_nested,
+    total_disclosure,
 )
 from kvanalytics.schemas import GROUPS
 
@@ -763,3 +765,105 @@ def test_publish_column_shows_no_small_count_and_is_idempotent(values):
 def test_publish_column_refuses_what_is_not_a_count():
     with pytest.raises(SchemaError, match="whole numbers"):
         publish_column(pd.Series([2.5, 10.0]))
+
+
+# ------------------------------------------------------------------------------------------------
+# total_disclosure: a total published beside a flat table of its parts
+# ------------------------------------------------------------------------------------------------
+
+
+def _people_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "country": ["BY", "CN", "RU", "TR", "UA"],
+            "phd": [0, 10, 0, 0, 30],
+            "degree_student": [3, 59, 11, 7, 2],
+            "academic_staff": [0, 0, 6, 0, 12],
+        }
+    )
+
+
+def _parts(table: pd.DataFrame, countries: set[str], cols: list[str]) -> pd.DataFrame:
+    mask = pd.DataFrame(False, index=table.index, columns=cols)
+    mask.loc[table["country"].isin(countries).to_numpy(), cols] = True
+    return mask
+
+
+def test_a_total_with_one_hidden_part_gives_it_back():
+    """BY 3 is the only hidden part of the total over BY, CN, RU, TR (96): 96 - 93 = 3."""
+    table = _people_table()
+    cols = ["phd", "degree_student", "academic_staff"]
+    shown = suppress_counts(table, cols)
+    assert shown.loc[0, "degree_student"] == "<5"  # the table hides it ...
+    audit = total_disclosure(table, cols, _parts(table, {"BY", "CN", "RU", "TR"}, cols))
+    row = audit[audit["in_total"]].iloc[0]
+    assert (row["row"], row["column"], row["low"], row["high"]) == (0, "degree_student", 3, 3)
+    assert audit["exact"].any()  # ... and the total gives it back
+    # without BY among the parts the total holds no hidden cell
+    assert not total_disclosure(table, cols, _parts(table, {"CN", "RU"}, cols))["exact"].any()
+
+
+def test_two_hidden_parts_are_pinned_by_an_extreme_sum_only():
+    """Two hidden cells of 1..4: a sum of 8 pins them (4 and 4); a sum of 7 leaves 3 or 4."""
+    table = pd.DataFrame({"country": ["BY", "RU", "CN"], "phd": [4, 4, 40]})
+    audit = total_disclosure(table, ["phd"], _parts(table, {"BY", "RU", "CN"}, ["phd"]))
+    assert audit["exact"].all() and audit["low"].tolist() == [4, 4]
+    table.loc[1, "phd"] = 3
+    audit = total_disclosure(table, ["phd"], _parts(table, {"BY", "RU", "CN"}, ["phd"]))
+    assert not audit["exact"].any()
+    assert audit[["low", "high"]].values.tolist() == [[3, 4], [3, 4]]
+
+
+def test_total_disclosure_uses_the_tables_own_sums_and_several_totals():
+    """The table's students column is a sum of its groups (as published, with secondary
+    suppression): a total is checked together with the table's own equations."""
+    table = pd.DataFrame(
+        {"phd": [3, 20], "degree_student": [40, 30], "students": [43, 50]}, index=["BY", "CN"]
+    )
+    cols, sums = ["phd", "degree_student", "students"], {"students": ["phd", "degree_student"]}
+    assert suppress_counts(table, cols, sums=sums).loc["BY"].tolist() == ["<5", "x", 43]
+    by_phd = pd.DataFrame({"phd": [True, True]}, index=table.index)
+    assert total_disclosure(table, cols, by_phd, sums=sums)["exact"].any()  # 23 - 20 = 3
+    by_students = pd.DataFrame({"students": [True, True]}, index=table.index)
+    assert not total_disclosure(table, cols, by_students, sums=sums)[
+        "exact"
+    ].any()  # 93: nothing new
+    # a total of the secondary cell alone (BY degree students, 'x') gives it back
+    only_by = pd.DataFrame({"degree_student": [True, False]}, index=table.index)
+    assert total_disclosure(table, cols, only_by, sums=sums)["exact"].any()
+    with pytest.raises(SchemaError, match="parts must have the index"):
+        total_disclosure(table, cols, pd.DataFrame({"phd": [True]}, index=["BY"]))
+
+
+def test_totals_beside_the_same_table_are_checked_together():
+    """Each total alone pins nothing (BY+RU = 5; BY+RU+UA = 7 over three cells of 1..4); the
+    two together give UA = 2 back."""
+    table = pd.DataFrame({"country": ["BY", "RU", "UA", "CN"], "phd": [2, 3, 2, 40]})
+    two = _parts(table, {"BY", "RU", "CN"}, ["phd"])
+    three = _parts(table, {"BY", "RU", "UA", "CN"}, ["phd"])
+    assert not total_disclosure(table, ["phd"], two)["exact"].any()
+    assert not total_disclosure(table, ["phd"], three)["exact"].any()
+    both = total_disclosure(table, ["phd"], [two, three])
+    assert both.loc[both["exact"], "row"].tolist() == [2]
+
+
+def test_published_with_parts_hides_a_part_its_total_would_give_back():
+    """A scenario's degree_students_lost total (43) beside its faculty cells (3, 40): published
+    on their own, 43 - 40 gave the 3 back; together the 40 is hidden too, and so is the money
+    computed from each hidden count."""
+    totals = pd.DataFrame(
+        {"scenario": ["s", "s"], "metric": ["degree_students_lost", "tuition_eur_lost"],
+         "unit": ["people", "eur"], "low": [43.0, 86000.0], "central": [43.0, 86000.0],
+         "high": [43.0, 86000.0]}
+    )  # fmt: skip
+    parts = pd.DataFrame(
+        {"scenario": ["s"] * 4, "faculty": ["Law", "Arts", "Law", "Arts"],
+         "metric": ["degree_students_lost"] * 2 + ["tuition_eur_lost"] * 2,
+         "unit": ["people", "people", "eur", "eur"], "low": [3.0, 40.0, 6000.0, 80000.0],
+         "central": [3.0, 40.0, 6000.0, 80000.0], "high": [3.0, 40.0, 6000.0, 80000.0]}
+    )  # fmt: skip
+    alone = published(parts)["central"].tolist()
+    assert alone[:2] == ["<5", 40]  # the leak: 43 - 40
+    t, p = published_with_parts(totals, parts)
+    assert t["central"].tolist() == [43, 86000.0]
+    assert p["central"].tolist() == ["<5", "x", "x", "x"]

@@ -445,3 +445,29 @@ def test_a_scenario_that_stops_degree_students_shows_its_economic_value(tmp_path
     imp = sc.impact(sc.load_scenario(scenario), *tables)
     lost = imp.summary.set_index("metric").loc["tuition_eur_lost", "central"]
     assert lost > 0  # the figures reach the report's table, central 2,500 x 1.5 years each
+
+
+def test_scenario_totals_and_faculty_tables_are_published_together(tables):
+    """On the sample, NL's support population from Russia in Rechtsgeleerdheid (8) was shown
+    beside a hidden (<5) faculty and the published total: total - shown gave the hidden one
+    back. Published together, the 8 (and its cost) is hidden too; the headline is unchanged."""
+    from kvanalytics.privacy import published
+    from kvanalytics.report._summary import published_scenarios
+
+    p, h = tables
+    impacts = [sc.impact(n, p, h) for n in ("nl-2022-freeze", "be-2022-rur-signatories")]
+    headline, by_faculty = published_scenarios(impacts)
+    assert headline.astype(str).equals(published(kv.compare(impacts)).astype(str))
+    nl = by_faculty["nl-2022-freeze"].set_index(["faculty", "metric"])["central"]
+    alone = published(impacts[0].by_faculty).set_index(["faculty", "metric"])["central"]
+    key = ("Rechtsgeleerdheid", "support_population_RU")
+    assert alone[key] == 8 and nl[key] == "x"
+    assert nl[("Rechtsgeleerdheid", "support_cost_eur_RU")] == "x"
+    ru = nl.xs("support_population_RU", level="metric")
+    assert ru.map(lambda v: isinstance(v, str)).sum() >= 2  # no single hidden cell
+
+
+def test_key_figures_note_is_empty_where_nothing_is_hidden(tables):
+    p, h = tables
+    figures = key_figures(p, h, quarter=QUARTER)
+    assert "note" in figures.columns and figures["note"].isna().all()

@@ -621,6 +621,28 @@ def test_headcount_period_in_force(partnerships, headcounts):
     assert _point(later, "support_cost_eur") == pytest.approx(40 * 0.1 * 500 * 3)
 
 
+@pytest.mark.parametrize("countries", [["RU"], ["KP"]])  # a country hit; none hit
+def test_people_with_no_headcount_in_force_are_unknown_whether_or_not_a_tie_is_hit(
+    partnerships, headcounts, countries
+):
+    """Before the first period, NL (a whole country hit) gave exchange_in_stopped NA but BE
+    (nothing hit at the effective date) 0: both are NA, as without headcounts at all. With a
+    period in force, nothing hit stays a known 0."""
+    before = sc.make_scenario(
+        effective="2001-03-01", countries=countries, measures=["stop_exchange_in"]
+    )
+    early = sc.impact(before, partnerships, headcounts)
+    assert all(pd.isna(v) for v in _m(early, "exchange_in_stopped"))
+    note = early.summary.set_index("metric").loc["exchange_in_stopped", "note"]
+    assert "no headcount in force at 2001-03-01: unknown (NA), not 0" in note
+    assert all(pd.isna(v) for v in _m(sc.impact(before, partnerships), "exchange_in_stopped"))
+    if countries == ["KP"]:
+        later = sc.make_scenario(
+            effective="2022-11-01", countries=countries, measures=["stop_exchange_in"]
+        )
+        assert _point(sc.impact(later, partnerships, headcounts), "exchange_in_stopped") == 0
+
+
 # ---------------------------------------------------------------------------------------------
 # Timeline, by-unit tables, results
 # ---------------------------------------------------------------------------------------------
@@ -976,3 +998,20 @@ def test_single_partner_agreements_and_ties_are_equal(partnerships: pd.DataFrame
             ("ties_reviewed", "agreements_reviewed"),
         ):
             assert _m(imp, tie) == _m(imp, agreement)
+
+
+def test_impact_to_dict_publishes_each_table_of_parts_with_its_totals():
+    """The CLI's JSON held the summary and by_faculty each published on its own: NL's support
+    population from Russia in Rechtsgeleerdheid (8) beside a hidden faculty and the total gave
+    the hidden one back. Now the 8 is hidden too; no total is shown that a table hides."""
+    from kvanalytics import read_headcounts, read_partnerships
+
+    raw = config.REPO_ROOT / "data" / "raw"
+    p = read_partnerships(raw / "sample_partnerships.csv", errors="collect").table
+    h = read_headcounts(raw / "sample_headcounts.xlsx", errors="collect").table
+    d = sc.impact("nl-2022-freeze", p, h).to_dict()
+    ru = {r["faculty"]: r["central"] for r in d["by_faculty"]
+          if r["metric"] == "support_population_RU"}  # fmt: skip
+    assert ru["Rechtsgeleerdheid"] == "x"
+    assert sum(isinstance(v, str) for v in ru.values()) != 1
+    assert isinstance(d["metrics"]["support_population_RU"]["central"], int | float | str)

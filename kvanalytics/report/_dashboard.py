@@ -23,7 +23,8 @@ from ..i18n import has_label, label
 from ..normalise import country_name
 from ..privacy import suppress_counts
 from ..reference import ProfilesArg, load_risk_profile
-from ..schemas import GROUPS, PEOPLE_SUMS
+from ..schemas import GROUPS
+from ._summary import published_people_columns
 
 __all__ = ["Dashboard", "latest_complete_quarter", "quarterly_dashboard"]
 
@@ -297,10 +298,9 @@ def quarterly_dashboard(
     data = _dashboard_data(partnerships, headcounts, quarter, profile, years)
     by_country = data.by_country
     people_cols = [g for g in GROUPS if g in by_country.columns]
-    extra = [c for c in PEOPLE_SUMS if c in by_country.columns]
     named = by_country.assign(country_name=country_name(by_country["country"], lang))
     published = (
-        suppress_counts(named, [*people_cols, *extra], threshold)
+        suppress_counts(named, published_people_columns(by_country), threshold)
         if suppress and people_cols
         else named
     )

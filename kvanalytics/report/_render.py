@@ -28,7 +28,6 @@ import pandas as pd
 from .. import config, plots
 from ..errors import OptionError
 from ..i18n import format_quarter, has_label, label, note_text
-from ..privacy import published
 from ..project import (
     Inputs,
     Project,
@@ -44,7 +43,7 @@ from ._dashboard import Dashboard, latest_complete_quarter, quarterly_dashboard
 from ._manifest import write_manifest
 from ._pdf import start_pdf
 from ._show import show_count, show_date, show_money, show_signed, show_table
-from ._summary import key_figures, risk_tie_changes, scenario_headline
+from ._summary import key_figures, published_scenarios, risk_tie_changes, scenario_headline
 
 __all__ = ["render_report"]
 
@@ -217,6 +216,14 @@ def _content(proj: Project, inputs: Inputs, quarter: str, out: Path) -> dict[str
         ),
         "risk_ties": risk_tie_changes(p, quarter=quarter, risk_profile=profile),
         "scenarios": scenario_headline(impacts.values(), threshold=proj.suppression_threshold),
+        # each scenario's faculty table, published with its totals (as the headline shows them)
+        "by_faculty": dict(
+            zip(
+                impacts,
+                published_scenarios(impacts.values(), proj.suppression_threshold)[1].values(),
+                strict=True,
+            )
+        ),
         "impacts": impacts,
         "charts": out / "charts",
         "partnerships": p,
@@ -318,6 +325,9 @@ def _summary(proj: Project, content: dict[str, Any], quarter: str) -> str:
         )
     table = show_table(pd.DataFrame(rows), lang=lang, caption=label("report_key_figures", lang))
     body = f"<div class='figures-table'>{table}</div>"
+    for note in figures.get("note", pd.Series(dtype="string")).dropna().unique():
+        text = note_text(str(note), lang)  # why a figure is hidden (x), in the report's language
+        body += _p(text if text is not None else str(note))
     if (content["figures"].tables["by_country"]["agreements_active"] == 0).all():
         body += _p(_nothing_active(proj, content), "notice")
     if (
@@ -471,7 +481,7 @@ def _impact(proj: Project, content: dict[str, Any]) -> str:
     lang = proj.lang
     impacts: dict[str, Impact] = content["impacts"]
     first = next(iter(impacts.values()))
-    by_faculty = published(first.by_faculty, proj.suppression_threshold)
+    by_faculty = content["by_faculty"][next(iter(impacts))]
     by_faculty = by_faculty[by_faculty["metric"].isin(_FACULTY_METRICS)]
     wide = by_faculty.pivot(index="faculty", columns="metric", values="central")
     wide = wide[[m for m in _FACULTY_METRICS if m in wide.columns]].reset_index()
@@ -484,15 +494,17 @@ def _impact(proj: Project, content: dict[str, Any]) -> str:
         caption=label("report_impact_faculty", lang, scenario=_scenario(first.scenario.name, lang)),
     )
     body += _img(content, "impact_timeline", lang)
-    return body + _economic(proj, impacts)
+    return body + _economic(proj, impacts, content["by_faculty"])
 
 
-def _economic(proj: Project, impacts: dict[str, Impact]) -> str:
+def _economic(
+    proj: Project, impacts: dict[str, Impact], by_faculty: dict[str, pd.DataFrame]
+) -> str:
     """Per faculty, the economic value at stake of each scenario that has one (published: hidden
     where its headcount is); else the note saying why there is none."""
     lang, body = proj.lang, ""
-    for imp in impacts.values():
-        rows = published(imp.by_faculty, proj.suppression_threshold)
+    for name, imp in impacts.items():
+        rows = by_faculty[name]  # published with the scenario's totals (privacy)
         rows = rows[rows["metric"].isin(_ECONOMIC_METRICS)]
         values = rows["central"].astype(object)
         if rows.empty or (values.isna() | values.eq(0)).all():

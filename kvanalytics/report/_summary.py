@@ -16,16 +16,17 @@ import pandas as pd
 
 from .. import config
 from ..exposure import exposure, is_active
-from ..privacy import publish_column, published, read_published
+from ..privacy import publish_column, published_with_parts, read_published, total_disclosure
 from ..reference import ProfilesArg, risk_tiers
 from ..scenarios import ECONOMIC_METRICS, Impact, compare
 from ..scenarios._economics import SOURCE_METRIC
-from ..schemas import GROUPS
+from ..schemas import GROUPS, PEOPLE_SUMS
 
 __all__ = [
     "HEADLINE_METRICS",
     "HIGH_TIER",
     "key_figures",
+    "published_scenarios",
     "risk_tie_changes",
     "scenario_headline",
 ]
@@ -155,10 +156,71 @@ def key_figures(
     counted = (out["unit"] != "eur_per_year").to_numpy()
     for c in _VALUES:  # counts are whole numbers: 314, not 314.0
         out.loc[counted, c] = [int(v) for v in out.loc[counted, c]]
+    out["note"] = pd.Series(pd.NA, index=out.index, dtype="string")
     if headcounts is not None:
-        people = _people_row(partnerships, headcounts, days, countries_high, threshold)
+        hidden = _totals_disclosing(partnerships, headcounts, days, countries_high, risk_profile,
+                                    threshold)  # fmt: skip
+        people = _people_row(partnerships, headcounts, days, countries_high, threshold, hidden)
         out = pd.concat([out, people])
     return out.reset_index(drop=True)
+
+
+#: The note of a people total hidden because it would give a hidden cell away.
+TOTAL_HIDDEN_NOTE = (
+    "people from countries of risk tier 2 or 3: the total is hidden (x), because with the "
+    "per-country table beside it a hidden count could be worked out from it."
+)
+
+
+def _people_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """The people cells of a per-country table by country (countries with none left out)."""
+    cols = published_people_columns(table)
+    cells = table.set_index("country")[cols].astype("Float64")
+    return cells[(cells.fillna(0) != 0).any(axis=1)].sort_index()
+
+
+def _totals_disclosing(
+    partnerships: pd.DataFrame,
+    headcounts: pd.DataFrame,
+    days: list[pd.Timestamp],
+    high: list[set[str]],
+    profile: ProfilesArg | None,
+    threshold: int,
+) -> list[bool]:
+    """Per day, whether its people total would give away a hidden cell of the per-country
+    table published beside it (the quarterly dashboard's, at the first day). A day whose
+    headcounts in force are those of the table (same cells: the same academic year) is a sum
+    of the table's cells too; every such total is checked together
+    (:func:`kvanalytics.privacy.total_disclosure`), and all of them are hidden when any cell
+    is pinned."""
+    tables = [
+        exposure(partnerships, headcounts, by=("country",), at=at, risk_profile=profile)
+        for at in days
+    ]
+    table = tables[0]
+    cols = published_people_columns(table)
+    if not cols:
+        return [False] * len(days)
+    shown = _people_cells(table)
+    same = [
+        k == 0 or (published_people_columns(t) == cols and _people_cells(t).equals(shown))
+        for k, t in enumerate(tables)
+    ]
+    parts = []
+    for countries, on_table in zip(high, same, strict=True):
+        if on_table:
+            mask = pd.DataFrame(False, index=table.index, columns=cols)
+            rows = table["country"].isin(list(countries)).to_numpy(bool)
+            mask.loc[rows, [g for g in _PEOPLE_FROM if g in cols]] = True
+            parts.append(mask)
+    audit = total_disclosure(table, cols, parts, threshold)
+    return [on_table and bool(audit["exact"].any()) for on_table in same]
+
+
+def published_people_columns(table: pd.DataFrame) -> list[str]:
+    """The people columns of a per-country exposure table that the report publishes: the
+    groups, then their sums (the one choice the dashboard and the summary share)."""
+    return [c for c in (*GROUPS, *PEOPLE_SUMS) if c in table.columns]
 
 
 def _people_row(
@@ -167,13 +229,15 @@ def _people_row(
     days: list[pd.Timestamp],
     high: list[set[str]],
     threshold: int,
+    hidden: list[bool],
 ) -> pd.DataFrame:
     """People from high-risk countries at the three days (each with its own tiers), published,
-    with published changes."""
+    with published changes; a ``hidden`` day's total is ``"x"`` with a note saying why."""
     values = pd.Series(
         [_people_from(partnerships, headcounts, at, c) for at, c in zip(days, high, strict=True)]
     )
     shown = publish_column(values.astype("Int64"), threshold)
+    shown = shown.astype(object).mask(pd.Series(hidden, index=shown.index), "x")
     cells = read_published(shown.astype(object))
     numbers = cells.numbers
 
@@ -193,6 +257,7 @@ def _people_row(
             "year_before": [shown.iloc[2]],
             "change_quarter": [change(0, 1)],
             "change_year": [change(0, 2)],
+            "note": pd.Series([TOTAL_HIDDEN_NOTE if any(hidden) else pd.NA], dtype="string"),
         }
     )
 
@@ -276,7 +341,7 @@ def scenario_headline(
     --------
     >>> scenario_headline(impact(n, table, headcounts) for n in DEFAULT_SCENARIOS)  # doctest: +SKIP
     """
-    table = published(compare(list(impacts)), threshold)
+    table, _ = published_scenarios(impacts, threshold)
     table = table[table["metric"].isin(HEADLINE_METRICS)]
     economic = table["metric"].isin([SOURCE_METRIC, *ECONOMIC_METRICS])
     # A metric the economic value adds shows only where a scenario has it: not NA (no figures
@@ -288,3 +353,34 @@ def scenario_headline(
     scenarios = {s: i for i, s in enumerate(dict.fromkeys(table["scenario"]))}
     key = table["metric"].map(order) + 1000 * table["scenario"].map(scenarios)
     return table.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def published_scenarios(
+    impacts: Iterable[Impact], threshold: int = config.SUPPRESSION_THRESHOLD
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The scenarios side by side and each one's per-faculty table, published together
+    (:func:`kvanalytics.privacy.published_with_parts`): a scenario's people total less its
+    shown faculty cells gives no hidden faculty cell back.
+
+    Returns
+    -------
+    (DataFrame, dict)
+        :func:`kvanalytics.compare` published, and scenario label -> ``by_faculty`` published.
+
+    Examples
+    --------
+    >>> table, by_faculty = published_scenarios([impact_nl, impact_be])  # doctest: +SKIP
+    """
+    impacts = list(impacts)
+    table = compare(impacts)
+    names = list(dict.fromkeys(table["scenario"].astype(str)))  # compare's labels, in order
+    parts = pd.concat(
+        [imp.by_faculty.assign(scenario=name) for imp, name in zip(impacts, names, strict=True)],
+        ignore_index=True,
+    )
+    shown, shown_parts = published_with_parts(table, parts, threshold)
+    by_faculty = {
+        name: shown_parts[shown_parts["scenario"] == name].drop(columns="scenario")
+        for name in names
+    }
+    return shown, by_faculty

@@ -21,16 +21,20 @@ def _headcounts_in_force(
     notes: list[str],
     groups: Iterable[str],
     countries: Iterable[str],
+    unavailable: set[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Headcounts per faculty × group × country in force at ``d`` (sum; NaN if any NA).
 
     The rows come from :func:`kvanalytics.people.headcounts_in_force`; its notes (for example
-    "nothing in force before the first period") are appended to ``notes``.
+    "nothing in force before the first period") are appended to ``notes``, and the groups
+    asked that have no period in force at ``d`` are added to ``unavailable``.
     """
     t = headcounts_in_force(
         h, d, groups=set(groups), countries=set(countries), fill_unavailable=True
     )
     notes.extend(t.attrs["notes"])
+    if unavailable is not None:
+        unavailable.update(t.attrs.get("unavailable", ()))
     unknown = t["headcount_unknown"].fillna(1).to_numpy(np.int64) > 0
     total = t["headcount"].to_numpy(np.float64, na_value=np.nan)
     return {

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import OptionError, UnknownNameError
-from ..privacy import published
+from ..privacy import published, published_with_parts
 from ..schemas import check_headcounts, check_partnerships
 from ._catalogue import load_scenario
 from ._economics import ECONOMIC_METRICS, _with_economics, economic_note, missing_assumptions
@@ -156,14 +156,19 @@ class Impact:
         >>> sorted(imp.to_dict())  # doctest: +SKIP
         ['assumptions', 'by_country', 'by_faculty', 'effective', 'metrics', 'scenario']
         """
-        s = published(self.summary) if suppress else self.summary
+        s, shown_by = self.summary, {"faculty": self.by_faculty, "country": self.by_country}
+        if suppress:  # each table of parts published with the totals it adds up to
+            s, shown_by["faculty"] = published_with_parts(self.summary, self.by_faculty)
+            with_country, shown_by["country"] = published_with_parts(self.summary, self.by_country)
+            cols = ["low", "central", "high"]
+            hidden = with_country[cols].map(lambda v: isinstance(v, str)).to_numpy(bool)
+            s[cols] = s[cols].mask(hidden, with_country[cols])  # hidden in either: hidden
         metrics = {
             str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
             for r in s.itertuples(index=False)
         }
         units = {}
-        for unit, table in (("faculty", self.by_faculty), ("country", self.by_country)):
-            shown = published(table) if suppress else table
+        for unit, shown in shown_by.items():
             units[f"by_{unit}"] = [
                 {
                     unit: _text_or_none(getattr(r, unit)),
@@ -371,8 +376,9 @@ def _metric_order(a: Assumptions) -> list[str]:
 def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd.DataFrame:
     """``metric, unit, low, central, high, note``: every metric of the scenario, in order.
 
-    A metric without terms is 0 (a point), unless its input (headcounts) is missing: then NA.
-    A people metric whose measure is off (or exempt) is 0 with or without headcounts.
+    A metric without terms is 0 (a point), unless its input (headcounts) is missing, or none
+    of its groups is in force at the effective date: then NA (unknown is not zero). A people
+    metric whose measure is off (or exempt) is 0 with or without headcounts.
     """
     meas = scenario.measures.on()
     degree_off = "stop_exchange_in" not in meas or scenario.exemptions.degree_students
@@ -396,7 +402,8 @@ def _summary_table(evaluated: pd.DataFrame, scenario: Scenario, m: _Model) -> pd
     for name in _metric_order(scenario.assumptions):  # a dozen metrics, not agreements
         from_people = _unit_of(name) == "people" or name.startswith("support_")
         unknown = (from_people or name in ECONOMIC_METRICS) and not off.get(name, False)
-        missing = (pd.NA,) * 3 if unknown and not m.have_headcounts else (0.0,) * 3
+        no_input = not m.have_headcounts or name in m.people_unknown
+        missing = (pd.NA,) * 3 if unknown and no_input else (0.0,) * 3
         if unknown and name in ECONOMIC_METRICS and missing_assumptions(scenario.assumptions, name):
             missing = (pd.NA,) * 3  # not computed: the note names the assumptions to add
         rows.append((name, _unit_of(name), *got.get(name, missing)))
@@ -483,6 +490,8 @@ def _metric_note(m: str, scenario: Scenario, model: _Model, c: Callable[[str, st
         bits.append(f"stop date {stop_date['exchange_out'].date()}")
     if base == "exchange_in_stopped":
         bits.append(f"stop date {stop_date['exchange_in'].date()}")
+    if m in model.people_unknown:
+        bits.append(f"no headcount in force at {d.date()}: unknown (NA), not 0")
     if base in ("exchange_out_recalled", "exchange_in_stopped", "degree_students_lost") and c(
         m, "part"
     ):

@@ -62,6 +62,9 @@ class _Model:
     tier: np.ndarray
     has_risk: bool
     people_notes: dict[str, str]
+    #: People metrics whose groups have no headcount in force at the effective date: unknown
+    #: (NA), never 0, even where no tie is hit (as without headcounts at all).
+    people_unknown: frozenset[str]
     stop_date: dict[str, pd.Timestamp]
     have_headcounts: bool
     maybe: np.ndarray  # targeted ties whose target status is unknown (the _F_TARGET factor)
@@ -104,8 +107,11 @@ def _model(
     observed_value = _observed_value(p, active)
     parts = [_agreement_part(p, b)]
     people_notes: dict[str, str] = {}
+    people_unknown: frozenset[str] = frozenset()
     if headcounts is not None:
-        people, people_notes = _people_parts(scenario, p, headcounts, d, active, b, tg, notes)
+        people, people_notes, people_unknown = _people_parts(
+            scenario, p, headcounts, d, active, b, tg, notes
+        )
         parts += people
     terms = _aggregate_terms(
         _concat_terms([t_ for t_ in parts if len(t_["mask"])]), ["metric", "faculty", "country"]
@@ -132,6 +138,7 @@ def _model(
         tier=tg.tier,
         has_risk=tg.has_risk,
         people_notes=people_notes,
+        people_unknown=people_unknown,
         stop_date=stop_date,
         have_headcounts=headcounts is not None,
         maybe=tg.maybe,
@@ -312,15 +319,18 @@ def _people_parts(
     b: _Bearing,
     tg: _Targeting,
     notes: list[str],
-) -> tuple[list[_Terms], dict[str, str]]:
-    """Terms of the people metrics and the support population, from the headcounts in force."""
+) -> tuple[list[_Terms], dict[str, str], frozenset[str]]:
+    """Terms of the people metrics and the support population, from the headcounts in force,
+    their notes, and the people metrics whose groups have no headcount in force at ``d``."""
     a = scenario.assumptions
     specs = _people_specs(scenario, p, active, b, tg)
     need_groups = {g for _, gs, _, _ in specs for g in gs} | set(a.support_groups)
     need_countries = set(a.support_nationalities)
     for _, _, full, (share, _sure) in specs:
         need_countries |= full | {c for c, x in share.items() if x > 0}
-    hc = _headcounts_in_force(headcounts, d, notes, need_groups, need_countries)
+    unavailable: set[str] = set()
+    hc = _headcounts_in_force(headcounts, d, notes, need_groups, need_countries, unavailable)
+    unknown = frozenset(metric for metric, groups, _, _ in specs if unavailable & set(groups))
     parts = [
         _people_terms(hc, metric, groups, full, share, sure)
         for metric, groups, full, (share, sure) in specs
@@ -328,7 +338,7 @@ def _people_parts(
     support, people_notes = _support_parts(hc, a, notes)
     if "recall_exchange_out" in scenario.measures.on():
         _staff_abroad_note(headcounts, notes)
-    return parts + support, people_notes
+    return parts + support, people_notes, unknown
 
 
 def _staff_abroad_note(headcounts: pd.DataFrame, notes: list[str]) -> None:
