@@ -52,7 +52,7 @@ from .errors import (
 from .excel import to_excel
 from .exposure import KEYS, exposure
 from .ingest import Ingested, inspect_export, read_headcounts, read_horizon, read_partnerships
-from .privacy import published, suppress_counts
+from .privacy import suppress_counts
 from .project import Project, load_project, project_from_options, read_inputs, split_names
 from .reference import load_risk_profile, load_watchlist
 from .report import render_report
@@ -736,8 +736,17 @@ def _cmd_impact(args: argparse.Namespace) -> int:
 
 
 def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> None:
-    def shown(df: pd.DataFrame) -> pd.DataFrame:
-        return df if args.no_suppress or "unit" not in df.columns else published(df)
+    # the summary and its tables of parts are published together (a total never gives back
+    # a hidden part): Impact.published
+    tables = (
+        {
+            "summary": result.summary,
+            "by_faculty": result.by_faculty,
+            "by_country": result.by_country,
+        }
+        if args.no_suppress
+        else result.published()
+    )
 
     if args.format == "json":
         doc = result.to_dict(suppress=not args.no_suppress)
@@ -745,17 +754,15 @@ def _emit_impact(result: Any, scenario: Scenario, args: argparse.Namespace) -> N
     elif args.format == "table":
         s = result.scenario
         print(f"{s.name} (effective {pd.Timestamp(s.effective).date()})")
-        print(_terminal(shown(result.summary)))
+        print(_terminal(tables["summary"]))
         for note in result.notes:
             print(f"note: {note}")
     elif args.format == "csv":
-        _emit(shown(result.summary), "csv", args.out, name="impact")
+        _emit(tables["summary"], "csv", args.out, name="impact")
     else:
         to_excel(
             {
-                "summary": shown(result.summary),
-                "by_faculty": shown(result.by_faculty),
-                "by_country": shown(result.by_country),
+                **tables,
                 "affected": result.affected,
             },
             args.out,

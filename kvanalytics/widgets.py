@@ -47,7 +47,6 @@ from .i18n import (
     note_text,
 )
 from .normalise import country_name
-from .privacy import published, suppress
 from .project import Inputs, load_project, project_from_options, read_inputs
 from .reference import list_risk_profiles, list_watchlists
 from .scenarios import (
@@ -516,8 +515,8 @@ def _format(x: Any, unit: str, lang: str) -> str:
     return format_money(x, lang) if unit.startswith("eur") else format_count(x, lang)
 
 
-def _headline(imp: Impact, lang: str) -> pd.DataFrame:
-    s = published(imp.summary)
+def _headline(published_summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    s = published_summary
     shown = s["metric"].isin(HEADLINE_METRICS)
     # An economic metric shows once it has a value: not NA (figures not given) and not 0 on
     # every end (degree students exempt, or none stopped).
@@ -534,8 +533,9 @@ def _headline(imp: Impact, lang: str) -> pd.DataFrame:
     return s[["metric", "label", "unit", "low", "central", "high", "text"]].reset_index(drop=True)
 
 
-def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
-    """Faculty × metric (central) with a total row; people columns suppressed with it."""
+def _faculty_table(imp: Impact, pub: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """Faculty × metric (central) with a total row; people cells and totals as
+    :meth:`Impact.published` publishes them (with the headline: one publication)."""
     bf = imp.by_faculty.loc[imp.by_faculty["metric"].isin(TABLE_METRICS)]
     bf = bf.assign(faculty=bf["faculty"].fillna(_label("unknown", lang)))
     metrics = [m for m in TABLE_METRICS if m in set(bf["metric"])]
@@ -550,9 +550,15 @@ def _faculty_table(imp: Impact, lang: str) -> pd.DataFrame:
     other = [m for m in metrics if m not in people]
     total = _label("total", lang)
     shown = pd.concat([wide[other], wide[other].sum().to_frame(total).T])
-    if people:  # a total row is published, so the people columns get secondary suppression
-        pub = suppress(wide[people].round(0), totals="column", total_label=_label("total", lang))
-        shown = shown.join(pub.table) if other else pub.table
+    if people:  # the published parts, and the published totals as the total row
+        parts = pub["by_faculty"].loc[pub["by_faculty"]["metric"].isin(people)]
+        parts = parts.assign(faculty=parts["faculty"].fillna(_label("unknown", lang)))
+        cells = parts.pivot(index="faculty", columns="metric", values="central")
+        cells = cells.reindex(index=wide.index, columns=people).astype(object)
+        cells = cells.mask(present[people].isna(), 0)  # a faculty not hit: zero stays zero
+        totals = pub["summary"].set_index("metric")["central"].reindex(people)
+        table = pd.concat([cells, totals.to_frame(total).T.astype(object)])
+        shown = shown.join(table) if other else table
     shown = shown.reindex(columns=metrics)
     shown.index = pd.Index([str(i) for i in shown.index], name="faculty")
     shown.columns.name = None
@@ -628,9 +634,10 @@ def whatif_outputs(imp: Impact, *, lang: str = "en", chart: bool = True) -> What
     >>> out.headline[["label", "text"]]  # doctest: +SKIP
     """
     check_lang(lang)
+    pub = imp.published()  # the headline and the table are published together
     return WhatIfOutputs(
-        headline=_headline(imp, lang),
-        table=_faculty_table(imp, lang),
+        headline=_headline(pub["summary"], lang),
+        table=_faculty_table(imp, pub, lang),
         chart=_chart(imp, lang) if chart else "",
     )
 

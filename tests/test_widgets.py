@@ -377,3 +377,28 @@ def test_economic_sliders_read_whole_euros_and_years_not_two_decimals():
     assert made["tuition_eur_per_year"].readout_format == ",.0f"
     assert made["horizon_years"].readout_format == ",.0f"
     assert made["study_years"].readout_format == ".1f"
+
+
+def test_the_headline_and_the_table_are_one_publication(tables):
+    """The headline total of a people metric is the table's total row, both as
+    Impact.published gives them, so the headline never shows a total the table hid (and a
+    shown total less the shown faculties never gives back a hidden one)."""
+    p, h = tables
+    imp = impact("nl-2022-freeze", p, h)
+    out = kvw.whatif_outputs(imp, chart=False)
+    pub = imp.published()
+    total = out.table.set_index("faculty").loc[kvw._label("total", "en")]
+    summary = pub["summary"].set_index("metric")
+    people = [
+        m for m in out.table.columns if m in summary.index and summary.loc[m, "unit"] == "people"
+    ]
+    assert people, "the Dutch freeze has people metrics in the table"
+    for m in people:
+        assert total[m] == summary.loc[m, "central"], m
+        parts = pub["by_faculty"].loc[pub["by_faculty"]["metric"] == m].set_index("faculty")
+        shown = out.table.set_index("faculty")[m].drop(index=kvw._label("total", "en"))
+        for fac, v in shown.items():
+            assert v == (parts.loc[fac, "central"] if fac in parts.index else 0), (m, fac)
+    head = out.headline.set_index("metric")
+    for m in head.index.intersection(people):
+        assert head.loc[m, "central"] == summary.loc[m, "central"]

@@ -130,6 +130,23 @@ class Impact:
         table.columns.name = None
         return table
 
+    def published(self) -> dict[str, pd.DataFrame]:
+        """The summary, ``by_faculty`` and ``by_country`` as they may be published together:
+        each table of parts with the totals it adds up to (:func:`published_with_parts`), and a
+        total hidden beside either table hidden in the summary. Every output that shows more
+        than one of them (``to_dict``, the CLI, the dashboard) takes them from here.
+
+        Examples
+        --------
+        >>> imp.published()["summary"]  # doctest: +SKIP
+        """
+        s, by_faculty = published_with_parts(self.summary, self.by_faculty)
+        with_country, by_country = published_with_parts(self.summary, self.by_country)
+        cols = ["low", "central", "high"]
+        hidden = with_country[cols].map(lambda v: isinstance(v, str)).to_numpy(bool)
+        s[cols] = s[cols].mask(hidden, with_country[cols])  # hidden in either: hidden
+        return {"summary": s, "by_faculty": by_faculty, "by_country": by_country}
+
     def to_dict(self, *, suppress: bool = True) -> dict[str, Any]:
         """A JSON-ready dict (for the CLI): ``scenario, effective, metrics, by_faculty,
         by_country, assumptions``.
@@ -157,12 +174,12 @@ class Impact:
         ['assumptions', 'by_country', 'by_faculty', 'effective', 'metrics', 'scenario']
         """
         s, shown_by = self.summary, {"faculty": self.by_faculty, "country": self.by_country}
-        if suppress:  # each table of parts published with the totals it adds up to
-            s, shown_by["faculty"] = published_with_parts(self.summary, self.by_faculty)
-            with_country, shown_by["country"] = published_with_parts(self.summary, self.by_country)
-            cols = ["low", "central", "high"]
-            hidden = with_country[cols].map(lambda v: isinstance(v, str)).to_numpy(bool)
-            s[cols] = s[cols].mask(hidden, with_country[cols])  # hidden in either: hidden
+        if suppress:
+            pub = self.published()
+            s, shown_by = (
+                pub["summary"],
+                {"faculty": pub["by_faculty"], "country": pub["by_country"]},
+            )
         metrics = {
             str(r.metric): {"low": _num(r.low), "central": _num(r.central), "high": _num(r.high)}
             for r in s.itertuples(index=False)
