@@ -368,9 +368,11 @@ def _arrow_grid(
         if placed is None:
             return None
         tbl, lines, empty = placed
-        cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(tbl.num_columns)})
+        cells = pd.DataFrame(
+            {i: _cell_column(tbl.column(i)) for i in range(tbl.num_columns)}, copy=False
+        )
         return cells, lines + header_line + 1, empty + header_line + 1
-    cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)})
+    cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)}, copy=False)
     n_lines = _count(raw, 10) + int(len(raw) > 0 and raw[-1] != 10)
     if tbl.num_rows == n_lines and (data.find(b"\r", start) < 0 or _crlf_only(raw)):
         # one row per line, none empty (Arrow skips empty lines) and no lone CR that could

@@ -244,7 +244,7 @@ def _body(grid: Grid, header_row: int, header: HeaderMapping) -> _Body:
             if n:
                 shown = ", ".join(repr(m) for m in found)
                 notes.append(f"{col}: {n:,} missing markers ({shown}) read as empty")
-    raw = pd.DataFrame(raw_cols)
+    raw = pd.DataFrame(raw_cols, copy=False)
     blank = ~nonblank
     if blank.any():
         raw = raw[nonblank].reset_index(drop=True)
@@ -483,7 +483,7 @@ def _finish(table: Table, out: dict[str, Any], grid: Grid, lines: np.ndarray) ->
     out["source_file"] = repeat_text(str(grid.path), n)
     out["source_sheet"] = repeat_text(grid.sheet, n)
     out["source_row"] = pd.array(lines, dtype="Int64")
-    frame = pd.DataFrame(out)[list(spec)]
+    frame = pd.DataFrame(out, copy=False)[list(spec)]  # the columns are ours: no copy
     return frame.astype(spec)  # type: ignore[arg-type]
 
 
