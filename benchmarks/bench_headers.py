@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -33,7 +35,11 @@ def _files(quick: bool) -> list[Path]:
     for folder in FOLDERS:
         base = ROOT / folder
         if base.is_dir():
-            out += sorted(p for p in base.rglob("*") if p.suffix.lower() in {".csv", ".xlsx"})
+            out += sorted(
+                p
+                for p in base.rglob("*")
+                if p.suffix.lower() in {".csv", ".xlsx"} and not p.stem.startswith("expected")
+            )
     return out[:12] if quick else out
 
 
@@ -125,16 +131,24 @@ def _pandas_sniff(path: Path) -> float:
     return min(times)
 
 
+def _vocabulary_seconds() -> float:
+    """The one-off cost of loading the header vocabulary, in a fresh process (here it may be
+    loaded already by an earlier benchmark)."""
+    code = (
+        "import time, kvanalytics; from kvanalytics.ingest import _headers; "
+        "t = time.perf_counter(); _headers.map_headers(['Partner', 'Country'], 'partnerships'); "
+        "print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def main(argv: list[str] | None = None) -> dict[str, float]:
     """Run the header benchmark, print a markdown table, return the figures."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
-    from kvanalytics.ingest import _headers
-
-    t = time.perf_counter()
-    _headers.map_headers(["Partner", "Country"], "partnerships")  # loads the vocabulary
-    t_load = time.perf_counter() - t
+    t_load = _vocabulary_seconds()
 
     rows = []
     for path in _files(args.quick):
@@ -163,7 +177,9 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         f"| slowest ({worst[0].relative_to(ROOT)}) | {res['max_ms']:.1f} ms "
         f"| {1000 * worst[3]:.1f} ms | < 50 ms |"
     )
-    print(f"\nVocabulary loaded once per process: {res['vocabulary_load_ms']:.0f} ms.\n")
+    print(
+        f"\nVocabulary loaded once per process (a fresh one): {res['vocabulary_load_ms']:.0f} ms.\n"
+    )
     return res
 
 
