@@ -224,3 +224,58 @@ def test_the_one_sheet_with_partner_and_country_names_the_fields_it_lacks(tmp_pa
     assert kv.read_partnerships(path, defaults={"kind": "exchange"})["kind"].tolist() == [
         "exchange"
     ]
+
+
+# --- quoted values across lines on the fast path: each record numbered by its first line ------
+
+SPANNING = [
+    'SO-{i};"Universiteit Gent\nCampus Ufo";België;Recht;onderzoek;01-02-2021;1,00',
+    'SO-{i};Gent;België;"Recht\n\nen Criminologie";onderzoek;01-02-2021;2,00',  # an empty line
+    'SO-{i};"Uni ""G""\nbis";België;Recht;onderzoek;01-02-2021;"3,00"',  # doubled quotes
+    'SO-{i};Gent;België;Recht;onderzoek;31-02-2021;"4\n,00"',  # a bad value across lines
+]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("blank", [False, True])
+@pytest.mark.parametrize("final", [False, True])
+@pytest.mark.parametrize("kinds", [[0], [1, 2], [0, 1, 2, 3]])
+def test_records_across_lines_on_the_fast_path_read_as_on_the_exact_path(
+    tmp_path, monkeypatch, eol, blank, final, kinds
+):
+    from kvanalytics.ingest import _grid
+
+    rows = [GOOD.format(i=i) for i in range(40)]
+    for k, kind in enumerate(kinds):
+        rows.insert(3 + 7 * k, SPANNING[kind].format(i=f"M{k}").replace("\n", eol))
+    if blank:
+        rows.insert(12, "")
+    path = tmp_path / "spanning.csv"
+    path.write_bytes((eol.join([HEAD, *rows]) + (eol if final else "")).encode("utf-8"))
+    placed = []
+    original = _grid._place_spanning
+    monkeypatch.setattr(_grid, "_place_spanning", lambda *a: placed.append(1) or original(*a))
+    fast, exact = _both_paths(path, monkeypatch)
+    assert placed, "the fast path was not taken"
+    pd.testing.assert_frame_equal(fast.table, exact.table)
+    pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
+    assert fast.report.to_dict() == exact.report.to_dict()
+    assert fast.report.read == 40 + len(kinds)
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        'SO-x;5" disk;België;Recht;onderzoek;01-02-2021;1,00',  # a quote inside a field
+        'SO-x;"Gent\rCampus";België;Recht;onderzoek;01-02-2021;1,00',  # a lone CR
+    ],
+)
+def test_records_across_lines_that_cannot_be_placed_take_the_exact_path(tmp_path, monkeypatch, odd):
+    rows = [GOOD.format(i=i) for i in range(10)]
+    rows.insert(2, SPANNING[0].format(i="M0"))
+    rows.insert(5, odd)
+    path = tmp_path / "odd.csv"
+    path.write_bytes("\n".join([HEAD, *rows]).encode("utf-8"))
+    fast, exact = _both_paths(path, monkeypatch)
+    pd.testing.assert_frame_equal(fast.table, exact.table)
+    pd.testing.assert_frame_equal(fast.rejects, exact.rejects)

@@ -340,8 +340,9 @@ def _arrow_grid(
 
     Rows whose width differs from the header's are put back in their lines and cut by the csv
     module (:func:`_place_ragged`), so that they are judged cell by cell rather than dropped.
-    Returns None (use the exact path) when a quoted value spans lines, or when the ragged rows
-    cannot be placed with certainty.
+    A quoted value may span lines (:func:`_place_spanning` numbers each record by its first
+    line). Returns None (use the exact path) when the ragged rows or the records across lines
+    cannot be placed with certainty, or both occur.
     The file's bytes are compared once with the newline and once with the quote (numpy,
     vectorised); newline positions are found only when a line may be empty or split.
     Columns at the ``repeating`` positions come back as categoricals (Arrow dictionaries).
@@ -356,13 +357,21 @@ def _arrow_grid(
     body = pa.py_buffer(data)[start:]  # zero-copy
     raw = np.frombuffer(body, dtype=np.uint8)
     quoted = data.find(b'"', start) >= 0
+    spans = False
     if quoted:
         spans, longest = _quoted_spans(raw, data, start)
-        if spans or longest > FIELD_LIMIT:
-            return None  # the exact path: line numbers across lines; the csv module's field limit
-    tbl, ragged = _arrow_table(body, sep, width, quoted, set(repeating))
+        if longest > FIELD_LIMIT:
+            return None  # the exact path: the csv module's field limit
+    tbl, ragged = _arrow_table(body, sep, width, quoted, set(repeating), spans)
     if tbl is None:
         return None
+    if spans:  # records across lines: each numbered by its first line
+        spanned = None if ragged else _place_spanning(raw, tbl)
+        if spanned is None:
+            return None
+        tbl, lines, empty = spanned
+        cells = pd.DataFrame({i: _cell_column(tbl.column(i)) for i in range(width)}, copy=False)
+        return cells, lines + header_line + 1, empty + header_line + 1
     if ragged:  # rows of another width: put in their lines, cut by the csv module
         placed = _place_ragged(raw, tbl, ragged, sep, quoted)
         if placed is None:
@@ -384,7 +393,7 @@ def _arrow_grid(
 
 
 def _arrow_table(
-    body: pa.Buffer, sep: str, width: int, quoted: bool, repeating: set[int]
+    body: pa.Buffer, sep: str, width: int, quoted: bool, repeating: set[int], spans: bool = False
 ) -> tuple[pa.Table | None, list[str]]:
     """Arrow's CSV parse of the rows below the header, every cell text, and the text of each row
     whose width differs from the header's (left out of the table); (None, []) if Arrow fails."""
@@ -403,7 +412,7 @@ def _arrow_table(
                 delimiter=sep,
                 quote_char='"' if quoted else False,
                 double_quote=True,
-                newlines_in_values=False,
+                newlines_in_values=spans,  # a quote-aware split into blocks, when needed
                 invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
@@ -421,6 +430,52 @@ def _arrow_table(
     except pa.ArrowInvalid:
         return None, []
     return tbl, [r.text for r in ragged]
+
+
+def _place_spanning(
+    raw: np.ndarray, tbl: pa.Table
+) -> tuple[pa.Table, np.ndarray, np.ndarray] | None:
+    """Arrow's rows where quoted values span lines: the table (line ends inside values written
+    ``\n``, as the csv module gives them), each row's first line and the empty lines (counted
+    from the first line of ``raw``). None unless every row is placed with certainty.
+
+    A newline ends a record when an even number of quotes is before it; the pieces between
+    those are the records (or empty lines). Each row's cells must hold exactly the newlines its
+    piece holds inside quotes, row for row.
+    """
+    q = _positions(raw, 34)
+    if len(q) % 2 or (_count(raw, 13) and not _crlf_only(raw)):
+        return None  # quotes that do not pair up; a lone CR (the csv module reads it as a line)
+    nl = _positions(raw, 10)
+    inside = np.searchsorted(q, nl) % 2 == 1
+    ends = np.concatenate([nl[~inside], [len(raw)]])
+    starts = np.concatenate([[0], nl[~inside] + 1])
+    stop = ends - ((ends > starts) & (raw[np.maximum(ends - 1, 0)] == 13))  # a CRLF's CR
+    blank = stop == starts
+    rows = np.flatnonzero(~blank)  # Arrow skips empty lines; the piece after a final newline
+    if len(rows) != tbl.num_rows:
+        return None
+    held = nl[inside]
+    expected = np.searchsorted(held, ends[rows]) - np.searchsorted(held, starts[rows])
+    found = np.zeros(len(rows), dtype=np.int64)
+    columns = []
+    for col in tbl.columns:
+        col = col.combine_chunks()
+        text = col.dictionary if pa.types.is_dictionary(col.type) else col
+        if pc.any(pc.match_substring(text, "\r")).as_py():  # CRLF inside a value: \n
+            text = pc.replace_substring(text, "\r\n", "\n")
+        per = pc.count_substring(text, "\n").to_numpy(zero_copy_only=False).astype(np.int64)
+        if pa.types.is_dictionary(col.type):
+            found += per[col.indices.to_numpy(zero_copy_only=False)]
+            col = pa.DictionaryArray.from_arrays(col.indices, text)
+        else:
+            found += per
+            col = text
+        columns.append(col)
+    if not np.array_equal(found, expected):
+        return None
+    first = np.searchsorted(nl, starts)  # newlines before a piece: its first line
+    return pa.table(columns, names=tbl.column_names), first[rows], first[:-1][blank[:-1]]
 
 
 #: Up to this many ragged rows are placed into Arrow's table; more (a wrong separator, a broken
