@@ -811,7 +811,7 @@ def freedom_house(realdata):
 
 
 def test_freedom_house_workbook_through_the_excel_path(freedom_house):
-    sheets = dict(_grid._calamine_sheets(freedom_house))
+    sheets = dict(_grid._calamine_sheets(freedom_house)[0])
     assert "FIW13-24" in sheets
     rows = sheets["FIW13-24"]
     header = rows[1]  # the first row is a title
@@ -828,7 +828,7 @@ def test_freedom_house_workbook_through_the_excel_path(freedom_house):
 
 
 def test_freedom_house_calamine_and_openpyxl_agree(freedom_house):
-    calamine = dict(_grid._calamine_sheets(freedom_house))["FIW13-24"][:200]
+    calamine = dict(_grid._calamine_sheets(freedom_house)[0])["FIW13-24"][:200]
     fallback = dict(_grid._openpyxl_sheets(freedom_house))["FIW13-24"][:200]
     assert calamine == fallback
 

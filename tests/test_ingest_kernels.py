@@ -279,3 +279,34 @@ def test_records_across_lines_that_cannot_be_placed_take_the_exact_path(tmp_path
     fast, exact = _both_paths(path, monkeypatch)
     pd.testing.assert_frame_equal(fast.table, exact.table)
     pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
+
+
+def test_cells_merged_down_a_column_read_as_the_merged_value(tmp_path):
+    import openpyxl
+
+    import kvanalytics as kv
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Partner agreements 2026 (title merged across)", None, None, None, None])
+    ws.merge_cells("A1:E1")  # across columns: left as it is
+    ws.append(["Faculty", "Partner", "Country", "Kind", "Start"])
+    for fac, partner, country in [
+        ("Law", "Universiteit Leiden", "NL"),
+        (None, "KU Leuven", "BE"),
+        (None, "Universität Wien", "AT"),
+        ("Medicine", "Karolinska Institutet", "SE"),
+        (None, "Charité", "DE"),
+    ]:
+        ws.append([fac, partner, country, "exchange", "2024-09-01"])
+    ws.merge_cells("A3:A5")
+    ws.merge_cells("A6:A7")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    r = kv.read_partnerships(path, errors="collect")
+    assert r.report.rejected == 0
+    assert r.table["faculty"].tolist() == ["Law"] * 3 + ["Medicine"] * 2
+    notes = r.report.files[0]["notes"]
+    assert any(
+        "3 cells inside cells merged down a column" in n and "rows 4, 5, 7" in n for n in notes
+    )

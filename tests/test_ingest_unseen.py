@@ -163,9 +163,11 @@ def test_inspect_says_blank_cells_under_a_filled_one_are_not_filled_down():
     )
     hint = [d for d in ins.decisions["decision"] if "blank cells right under a filled one" in d]
     assert hint == [
-        "2 blank cells right under a filled one (rows 5, 8): merged cells or a pivot table's "
-        "compact layout? ingest does not fill them down (they are missing_value rejects); repeat "
-        "the value on each row (in a pivot table: Repeat All Item Labels) and read the file again"
+        "2 blank cells right under a filled one (rows 5, 8): a pivot table's compact layout, or "
+        "a label written once for several rows? ingest does not fill blank cells down (they are "
+        "missing_value rejects; only cells merged in the workbook read as their merged value); "
+        "repeat the value on each row (in a pivot table: Repeat All Item Labels) and read the "
+        "file again"
     ]
     # one blank cell alone is no pattern
     assert not any("right under" in d for d in kv.inspect_export(

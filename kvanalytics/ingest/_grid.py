@@ -76,6 +76,8 @@ class Grid:
     sheet: str | None = None
     encoding: str | None = None
     separator: str | None = None
+    #: what reading the file did that the report must say (a workbook's merged cells read)
+    notes: tuple[str, ...] = ()
 
 
 def read_grid(
@@ -669,14 +671,16 @@ def _read_xlsx(
     qualifies: Callable[[set[str]], bool] | None,
 ) -> Grid:
     name = str(path)
+    merged: dict[str, str] = {}
     try:
-        sheets = _calamine_sheets(path)
+        sheets, merged = _calamine_sheets(path)
     except Exception as exc:
         try:
             sheets = _openpyxl_sheets(path)
         except Exception:
             raise IngestError(f"{name}: not a readable .xlsx workbook ({exc})", path=name) from None
     sname, rows = _choose_sheet(name, sheets, table, probe, sheet, qualifies)
+    notes = (merged[sname],) if sname in merged else ()
     width = max((len(r) for r in rows), default=0)
     keep = [i for i, r in enumerate(rows) if any(c != "" for c in r)]
     cells = pd.DataFrame(
@@ -685,7 +689,8 @@ def _read_xlsx(
         dtype="string",
     )
     empty = np.setdiff1d(np.arange(len(rows)), keep) + 1
-    return Grid(path, cells, np.asarray(keep, dtype=np.int64) + 1, "xlsx", empty=empty, sheet=sname)
+    lines = np.asarray(keep, dtype=np.int64) + 1
+    return Grid(path, cells, lines, "xlsx", empty=empty, sheet=sname, notes=notes)
 
 
 def _choose_sheet(
@@ -753,13 +758,42 @@ def _cell_str(v: Any) -> str:
     return str(v)
 
 
-def _calamine_sheets(path: Path) -> _Sheets:
+def _calamine_sheets(path: Path) -> tuple[_Sheets, dict[str, str]]:
+    """Every sheet's cells as text, cells merged down a column read as the merged value; and a
+    note per sheet where that happened."""
     wb = CalamineWorkbook.from_path(str(path))
-    out = []
+    out, notes = [], {}
     for s in wb.sheet_names:
-        rows = wb.get_sheet_by_name(s).to_python(skip_empty_area=False)
-        out.append((s, [[_cell_str(v) for v in r] for r in rows]))
-    return out
+        sheet = wb.get_sheet_by_name(s)
+        rows = [[_cell_str(v) for v in r] for r in sheet.to_python(skip_empty_area=False)]
+        filled = _fill_merged_down(rows, sheet.merged_cell_ranges or [])
+        if filled:
+            shown = ", ".join(str(r + 1) for r in filled[:10]) + (
+                " ..." if len(filled) > 10 else ""
+            )
+            notes[s] = (
+                f"{len(filled)} cells inside cells merged down a column read as the merged "
+                f"value, as the sheet shows them (rows {shown})"
+            )
+        out.append((s, rows))
+    return out, notes
+
+
+def _fill_merged_down(rows: list[list[str]], ranges: Iterable[Any]) -> list[int]:
+    """Give each blank cell of a range merged down one column (``A3:A5``) the range's value, as
+    the sheet shows it; the rows filled (0-based). Ranges across columns (a title over a
+    table) are left as they are."""
+    filled = []
+    for (r0, c0), (r1, c1) in ranges:
+        if c0 != c1 or r1 <= r0 or r0 >= len(rows) or c0 >= len(rows[r0]) or not rows[r0][c0]:
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            row.extend([""] * (c0 + 1 - len(row)))
+            if row[c0] == "":
+                row[c0] = rows[r0][c0]
+                filled.append(r)
+    return sorted(filled)
 
 
 def _openpyxl_sheets(path: Path) -> _Sheets:

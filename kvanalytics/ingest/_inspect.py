@@ -393,10 +393,11 @@ def _fill_down_decisions(
         if len(under) >= FILL_DOWN_HINT:
             shown = ", ".join(str(r) for r in under[:5]) + (", ..." if len(under) > 5 else "")
             out.append(
-                f"{col}: {len(under)} blank cells right under a filled one (rows {shown}): merged "
-                "cells or a pivot table's compact layout? ingest does not fill them down (they "
-                "are missing_value rejects); repeat the value on each row (in a pivot table: "
-                "Repeat All Item Labels) and read the file again"
+                f"{col}: {len(under)} blank cells right under a filled one (rows {shown}): a "
+                "pivot table's compact layout, or a label written once for several rows? ingest "
+                "does not fill blank cells down (they are missing_value rejects; only cells "
+                "merged in the workbook read as their merged value); repeat the value on each "
+                "row (in a pivot table: Repeat All Item Labels) and read the file again"
             )
     return out
 

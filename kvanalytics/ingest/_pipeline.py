@@ -356,7 +356,7 @@ def _read_file(
     frame, fails, info, codes, rows = parse_grid(
         table, grid, row, header, dayfirst=dayfirst, fill=fill
     )
-    info["notes"] = notes + info["notes"]
+    info["notes"] = notes + list(grid.notes) + info["notes"]
     return frame, fails, info, codes, row_source(grid.cells, cells, rows)
 
 
