@@ -42,8 +42,8 @@ import pandas as pd
 import yaml
 
 from . import config
-from .errors import InputFileError, OptionError, UnknownNameError
-from .ingest import Ingested, read_headcounts, read_horizon, read_partnerships
+from .errors import IngestError, InputFileError, OptionError, UnknownNameError
+from .ingest import Ingested, parse_defaults, read_headcounts, read_horizon, read_partnerships
 from .reference import load_risk_profile
 from .scenarios import load_scenario
 
@@ -369,7 +369,7 @@ def project_from_options(
         specs = _export_specs(partnerships, headcounts, horizon, home, columns, defaults, base)
         if headcount_defaults:
             specs = [
-                replace(s, defaults=_defaults(headcount_defaults, "--headcounts-set"))
+                replace(s, defaults=_defaults(headcount_defaults, "--headcounts-set", "headcounts"))
                 if s.table == "headcounts"
                 else s
                 for s in specs
@@ -417,7 +417,7 @@ def _export_specs(
                 "partnerships",
                 _files(partnerships, base, "--partnerships"),
                 columns=mapping,
-                defaults=_defaults(defaults, "--set"),
+                defaults=_defaults(defaults, "--set", "partnerships"),
             )
         )
     if horizon:
@@ -525,7 +525,9 @@ def _input_of(table: str, entry: Any, root: Path, where: str) -> InputSpec:
         columns=_columns(entry["columns"], root, f"{where}: columns")
         if entry.get("columns") is not None
         else None,
-        defaults=_defaults(entry.get("defaults"), f"{where}: defaults"),
+        defaults=_defaults(
+            entry.get("defaults"), f"{where}: defaults", table if table != "horizon" else None
+        ),
         sheet=_opt_str(entry.get("sheet"), "sheet", where),
         ties=_bool(entry.get("ties", False), "ties", where),
         home=_home(entry.get("home")),
@@ -562,7 +564,9 @@ def _columns(value: Any, root: Path, where: str) -> dict[str, str]:
     return {str(k): v for k, v in value.items()}
 
 
-def _defaults(value: Any, where: str) -> dict[str, str]:
+def _defaults(value: Any, where: str, table: str | None = None) -> dict[str, str]:
+    """The defaults as given, each checked as ingest reads it (``table``), the error naming
+    where the user wrote it (``--headcounts-set basis=...``, a project file's ``defaults:``)."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
@@ -572,6 +576,14 @@ def _defaults(value: Any, where: str) -> dict[str, str]:
         if isinstance(v, dict | list) or v is None:
             raise OptionError(f"{where}: {k}: expected one value, got {v!r}.")
         out[str(k)] = v.isoformat() if isinstance(v, dt.date) else str(v)
+    if table in ("partnerships", "headcounts") and out:
+        try:
+            parse_defaults(table, out)  # type: ignore[arg-type]
+        except IngestError as exc:
+            text = str(exc)
+            if where.startswith("--"):  # an option: its own name, not --set
+                text = text.replace("--set ", f"{where} ")
+            raise OptionError(text if where.startswith("--") else f"{where}: {text}") from None
     return out
 
 

@@ -259,3 +259,26 @@ def test_a_horizon_input_may_name_the_home_several_ways(tmp_path):
         errors="collect",
     )
     assert len(inputs.partnerships) == len(once.table) > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "named"),
+    [
+        ({"defaults": {"kind": "sabbatical"}}, "--set kind=sabbatical"),
+        ({"headcount_defaults": {"basis": "xyz"}}, "--headcounts-set basis=xyz"),
+    ],
+)
+def test_a_bad_default_is_named_by_the_option_it_was_given_with(kwargs, named):
+    with pytest.raises(OptionError, match=re.escape(named)):
+        project_from_options(
+            partnerships=[RAW / "sample_partnerships.csv"],
+            headcounts=[RAW / "sample_headcounts.xlsx"],
+            **kwargs,
+        )
+
+
+def test_a_bad_default_in_a_project_file_is_named_where_it_stands(tmp_path):
+    shutil.copy(RAW / "sample_partnerships.csv", tmp_path / "p.csv")
+    text = "inputs:\n  partnerships:\n    - file: p.csv\n      defaults: {level: planetary}\n"
+    with pytest.raises(OptionError, match=r"inputs\.partnerships\[0\]: defaults: .*planetary"):
+        load_project(_write(tmp_path, text))

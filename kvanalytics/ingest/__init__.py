@@ -26,6 +26,7 @@ The pipeline per file, one private module per step:
 
 from ._horizon import HorizonReport, read_horizon
 from ._inspect import Inspection, inspect_export
+from ._parse import parse_defaults
 from ._pipeline import read_headcounts, read_partnerships
 from ._report import Ingested, IngestReport
 
@@ -35,6 +36,7 @@ __all__ = [
     "Ingested",
     "Inspection",
     "inspect_export",
+    "parse_defaults",
     "read_headcounts",
     "read_horizon",
     "read_partnerships",
