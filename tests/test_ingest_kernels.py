@@ -310,3 +310,60 @@ def test_cells_merged_down_a_column_read_as_the_merged_value(tmp_path):
     assert any(
         "3 cells inside cells merged down a column" in n and "rows 4, 5, 7" in n for n in notes
     )
+
+
+# --- any mix of the above: the fast path gives what the exact path gives, or steps aside -------
+
+_CELLS = ["Gent", "", "1,00", "01-02-2021", "onderzoek", '"a;b"', '"x\ny"', '"q""r"', '"\n"']
+
+
+@st.composite
+def _csv_files(draw) -> bytes:
+    eol = draw(st.sampled_from(["\n", "\r\n"]))
+    # half the files without values across lines: their ragged rows are placed, not left aside
+    pool = _CELLS if draw(st.booleans()) else [c for c in _CELLS if "\n" not in c]
+    lines = [HEAD]
+    for i in range(draw(st.integers(1, 25))):
+        kind = draw(st.integers(0, 9))
+        if kind == 0:
+            lines.append("")  # an empty line
+            continue
+        width = 7 if kind > 2 else draw(st.integers(1, 9))  # some rows of another width
+        cells = [
+            f"SO-{i}",
+            *draw(st.lists(st.sampled_from(pool), min_size=width - 1, max_size=width - 1)),
+        ]
+        lines.append(";".join(cells[:width]).replace("\n", eol))
+    return (eol.join(lines) + draw(st.sampled_from(["", eol]))).encode("utf-8")
+
+
+@settings(max_examples=120, deadline=None)
+@given(_csv_files())
+def test_any_mix_of_ragged_rows_and_records_across_lines_reads_as_on_the_exact_path(data):
+    import tempfile
+
+    import kvanalytics as kv
+    from kvanalytics.errors import KvError
+    from kvanalytics.ingest import _grid
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "mix.csv"
+        path.write_bytes(data)
+        original = _grid._arrow_grid
+
+        def read(exact: bool) -> Any:
+            _grid._arrow_grid = (lambda *a, **k: None) if exact else original
+            try:
+                return kv.read_partnerships(path, errors="collect")
+            except KvError as exc:
+                return str(exc)
+            finally:
+                _grid._arrow_grid = original
+
+        fast, exact = read(False), read(True)
+        if isinstance(exact, str) or isinstance(fast, str):
+            assert fast == exact
+            return
+        pd.testing.assert_frame_equal(fast.table, exact.table)
+        pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
+        assert fast.report.to_dict() == exact.report.to_dict()
