@@ -367,3 +367,14 @@ def test_any_mix_of_ragged_rows_and_records_across_lines_reads_as_on_the_exact_p
         pd.testing.assert_frame_equal(fast.table, exact.table)
         pd.testing.assert_frame_equal(fast.rejects, exact.rejects)
         assert fast.report.to_dict() == exact.report.to_dict()
+
+
+def test_a_crlf_and_a_bare_lf_inside_values_of_one_repeating_column(tmp_path, monkeypatch):
+    rows = [GOOD.format(i=i) for i in range(20)]
+    rows[3] = 'SO-x1;Gent;België;"Recht\r\nen X";onderzoek;01-02-2021;1,00'
+    rows[6] = 'SO-x2;Gent;België;"Recht\nen X";onderzoek;01-02-2021;1,00'
+    path = tmp_path / "mixed_newlines.csv"
+    path.write_bytes(("\r\n".join([HEAD, *rows]) + "\r\n").encode("utf-8"))
+    fast, exact = _both_paths(path, monkeypatch)
+    pd.testing.assert_frame_equal(fast.table, exact.table)
+    assert fast.table["faculty"].tolist().count("Recht\nen X") == 2
